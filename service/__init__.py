@@ -1,0 +1,203 @@
+"""Asysta: documents and e-forms of the family assistant's work. `flask --app service ...`"""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, request
+
+from .config import ROOT, defaults
+from .extensions import babel, csrf, db, login, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The application: configuration, extensions, blueprints, CLI commands."""
+    instance = Path(os.environ.get("ASYSTA_INSTANCE_DIR") or ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance.resolve()), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(defaults(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_pages(app)
+    if app.config["AUTO_MIGRATE"]:
+        bootstrap(app)
+    if app.config["CONVERTER_AUTOSTART"] and _serving():
+        # Start LibreOffice now, in the background: it needs ~5 s before its first conversion.
+        threading.Thread(target=lambda: converter_pool(app), daemon=True).start()
+    return app
+
+
+def _serving() -> bool:
+    # Not for one-off CLI commands such as `flask users create`.
+    argv = " ".join(sys.argv)
+    return "gunicorn" in argv or os.environ.get("FLASK_RUN_FROM_CLI") == "true" or "flask run" in argv
+
+
+def register_extensions(app: Flask) -> None:
+    """Binds the extensions created in extensions.py."""
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    babel.init_app(app, locale_selector=lambda: "pl")
+    csrf.init_app(app)
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = "Zaloguj się, aby kontynuować."
+
+    from .accounts.models import User, token_digest
+
+    @login.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    @login.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        token = header.removeprefix("Bearer ").strip()
+        user = db.session.execute(
+            db.select(User).where(User.api_token_digest == token_digest(token))).scalar_one_or_none()
+        return user if user and user.active else None
+
+    @app.context_processor
+    def inject_globals():
+        return {"development_seal": _is_development_seal(app)}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.blueprint != "api":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    """The web pages, the JSON API, and the role check in front of all of them."""
+    from .accounts.views import bp as accounts_bp
+    from .api.views import bp as api_bp
+    from .archive.views import bp as archive_bp
+    from .office.views import bp as office_bp
+    from .security import enforce_roles
+    from .web.views import bp as web_bp
+
+    app.before_request(enforce_roles)
+    for bp in (accounts_bp, web_bp, archive_bp, office_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # the API authenticates every request by its token, not by a cookie
+
+
+ERRORS = {
+    400: ("Błędne żądanie", "Formularz wygasł lub jest niekompletny. Wróć i spróbuj ponownie."),
+    403: ("Brak dostępu", "Twoja rola nie pozwala otworzyć tej strony."),
+    404: ("Nie znaleziono", "Nie ma takiej strony albo nie masz do niej dostępu."),
+    413: ("Plik jest za duży", "Największy dopuszczalny plik ma 20 MB."),
+    500: ("Błąd serwera", "Coś poszło nie tak. Nic nie zostało zapisane – spróbuj ponownie."),
+}
+
+
+def register_pages(app: Flask) -> None:
+    """Polish error pages and the date filter of the pages."""
+    from babel.dates import format_datetime
+    from flask import jsonify, render_template
+
+    @app.template_filter("datetime_pl")
+    def datetime_pl(value):
+        return format_datetime(value, "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
+
+    def handler(code: int):
+        def handle(exc):
+            title, message = ERRORS[code]
+            if request.blueprint == "api" or request.path.startswith("/api/"):
+                return jsonify(error=f"{title}. {message}"), code
+            return render_template("error.html", title=title, message=message), code
+        return handle
+
+    for code in ERRORS:
+        app.register_error_handler(code, handler(code))
+
+
+def register_cli(app: Flask) -> None:
+    """flask users …, flask documents …"""
+    from .accounts.cli import users_cli
+    from .archive.cli import documents_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(documents_cli)
+
+
+def bootstrap(app: Flask) -> None:
+    """First start: migrate the database, create the office profile and the first administrator."""
+    from flask_migrate import upgrade
+
+    from .accounts.models import User
+    from .office.models import get_profile
+
+    with app.app_context():
+        upgrade()
+        get_profile()
+        if db.session.execute(db.select(User).limit(1)).first() is None:
+            password = app.config["ADMIN_PASSWORD"] or secrets.token_urlsafe(12)
+            admin = User(login="admin", full_name="Administrator", role="admin",
+                         must_change_password=not app.config["ADMIN_PASSWORD"])
+            admin.set_password(password)
+            db.session.add(admin)
+            db.session.commit()
+            if not app.config["ADMIN_PASSWORD"]:
+                print(f"\n*** Pierwsze uruchomienie: konto administratora 'admin', jednorazowe hasło: "
+                      f"{password}\n*** Po zalogowaniu trzeba je zmienić.\n", file=sys.stderr, flush=True)
+
+
+_lock = threading.Lock()
+
+
+def converter_pool(app: Flask):
+    """The LibreOffice pool of this process (one per profile directory), started on first use."""
+    from .documents.convert import shared_pool
+
+    return shared_pool(app.config["CONVERTERS"], Path(app.config["CONVERTER_PROFILE_DIR"]),
+                       timeout=app.config["CONVERSION_TIMEOUT"])
+
+
+def office_seal(app: Flask):
+    """The office seal: the configured PKCS#12, or a generated development seal."""
+    from signatures.devseal import create_dev_seal
+    from signatures.seal import OfficeSeal
+
+    with _lock:
+        seal = app.extensions.get("asysta.seal")
+        if seal is None:
+            if app.config["SEAL_P12"]:
+                seal = OfficeSeal.load(Path(app.config["SEAL_P12"]), app.config["SEAL_PASSPHRASE"] or "")
+            else:
+                from .office.models import DEFAULT_PROFILE
+                p12, passphrase = create_dev_seal(Path(app.config["DEV_SEAL_DIR"]), DEFAULT_PROFILE["name"])
+                seal = OfficeSeal.load(p12, passphrase)
+            app.extensions["asysta.seal"] = seal
+    return seal
+
+
+def _is_development_seal(app: Flask) -> bool:
+    return not app.config["SEAL_P12"]
+
+
+def pipeline(app: Flask | None = None):
+    """The issuing pipeline of this app (converter pool, seal, archive store), built once."""
+    from .archive.store import ArchiveStore
+    from .documents.issue import Pipeline
+
+    app = app or current_app._get_current_object()
+    pipe = app.extensions.get("asysta.pipeline")
+    if pipe is None:
+        pipe = Pipeline(converter=converter_pool(app), sealer=office_seal(app),
+                        store=ArchiveStore(Path(app.config["ARCHIVE_DIR"])))
+        app.extensions["asysta.pipeline"] = pipe
+    return pipe

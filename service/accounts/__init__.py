@@ -1,0 +1,1 @@
+"""Staff accounts: roles, argon2 passwords, API tokens, login."""

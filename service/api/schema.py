@@ -1,0 +1,88 @@
+"""JSON descriptions of the document types: field lists with samples, and JSON Schemas."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..documents.legal import legal_basis
+from ..documents.spec import DocumentType, FieldSpec, GroupSpec
+
+_FORMATS = {"date": {"type": "string", "format": "date"},
+            "email": {"type": "string", "format": "email"},
+            "pesel": {"type": "string", "pattern": r"^\d{11}$"},
+            "nip": {"type": "string", "pattern": r"^\d{10}$"},
+            "postal_code": {"type": "string", "pattern": r"^\d{2}-\d{3}$"}}
+
+
+def field_schema(spec: FieldSpec) -> dict[str, Any]:
+    """The JSON Schema of one field's value."""
+    if spec.kind == "boolean":
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif spec.kind == "choice":
+        schema = {"type": "string", "enum": [k for k, _ in spec.choices]}
+    elif spec.kind == "multichoice":
+        schema = {"type": "array", "items": {"type": "string", "enum": [k for k, _ in spec.choices]},
+                  "minItems": 1 if spec.required else 0, "uniqueItems": True}
+    else:
+        schema = dict(_FORMATS.get(spec.kind, {"type": "string"}))
+        schema["maxLength"] = spec.length_limit
+    schema["title"] = spec.label
+    if spec.help:
+        schema["description"] = spec.help
+    return schema
+
+
+def _object_schema(fields, doc: str = "") -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required = []
+    for spec in fields:
+        if isinstance(spec, GroupSpec):
+            props[spec.name] = {"type": "array", "title": spec.label, "minItems": spec.min_entries,
+                                "maxItems": spec.max_entries, "items": _object_schema(spec.fields)}
+            required.append(spec.name)
+        else:
+            props[spec.name] = field_schema(spec)
+            if spec.required and not spec.required_if:
+                required.append(spec.name)
+    schema = {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+    if doc:
+        schema["description"] = doc
+    return schema
+
+
+def request_schema(doctype: DocumentType) -> dict[str, Any]:
+    """The JSON Schema of a POST /api/documents/<slug> body."""
+    schema = _object_schema(doctype.fields, doctype.description)
+    schema["properties"]["case_sign"] = {
+        "type": "string", "title": "Znak istniejącej sprawy",
+        "description": "Bez tego pola dokument otwiera nową sprawę w swojej klasie JRWA."}
+    return schema
+
+
+def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
+    """A field as the API lists it: name, label, kind, rules, help and sample value."""
+    if isinstance(spec, GroupSpec):
+        return {"name": spec.name, "label": spec.label, "kind": "group", "required": spec.min_entries > 0,
+                "min_entries": spec.min_entries, "max_entries": spec.max_entries, "help": spec.help,
+                "fields": [describe_field(f) for f in spec.fields], "sample": spec.sample}
+    out = {"name": spec.name, "label": spec.label, "kind": spec.kind,
+           "required": spec.required and not spec.required_if, "help": spec.help, "sample": spec.sample,
+           "max_length": spec.length_limit}
+    if spec.required_if:
+        out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
+    if spec.choices:
+        out["choices"] = [{"value": k, "label": v} for k, v in spec.choices]
+    return out
+
+
+def describe_type(doctype: DocumentType) -> dict[str, Any]:
+    """Everything a client needs to fill a document type."""
+    return {
+        "slug": doctype.slug, "title": doctype.title, "description": doctype.description,
+        "legal_basis": legal_basis(doctype.legal_basis).citation, "jrwa_key": doctype.jrwa_key,
+        "template_version": doctype.template_version, "issued_by": sorted(doctype.issued_by),
+        "fields": [describe_field(f) for f in doctype.fields],
+        "signers": [{"key": s.key, "label": s.label, "signer": s.signer, "repeat_over": s.repeat_over,
+                     "only_if": s.only_if, "staff_role": s.staff_role} for s in doctype.signers],
+        "sample": doctype.sample_data,
+        "schema": request_schema(doctype),
+    }

@@ -1,0 +1,189 @@
+"""The JSON API endpoints; authentication by `Authorization: Bearer <token>`."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from .. import pipeline
+from ..archive.models import DocumentRecord
+from ..documents.convert import ConversionError
+from ..documents.registry import DOCUMENT_TYPES
+from ..documents.spec import DocumentType, FieldSpec, GroupSpec
+from ..extensions import db
+from ..forms_builder import errors_by_path, form_class
+from ..issuing import find_case, issue, visible_documents
+from ..security import ANY_STAFF, allow, log_access
+from .openapi import openapi_document
+from .schema import describe_type
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
+ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
+
+
+@bp.errorhandler(404)
+def not_found(exc):
+    return jsonify(error="Nie znaleziono."), 404
+
+
+@bp.errorhandler(405)
+def not_allowed(exc):
+    return jsonify(error="Niedozwolona metoda."), 405
+
+
+@bp.route("/openapi.json")
+@allow(ANY_STAFF)
+def openapi():
+    """The OpenAPI description of this API."""
+    return jsonify(openapi_document(request.host_url.rstrip("/")))
+
+
+@bp.route("/document-types")
+@allow(ANY_STAFF)
+def document_types():
+    """The document types, with links to their descriptions."""
+    return jsonify(document_types=[
+        {"slug": t.slug, "title": t.title, "description": t.description, "issued_by": sorted(t.issued_by),
+         "url": url_for("api.document_type", slug=t.slug, _external=True)} for t in DOCUMENT_TYPES])
+
+
+@bp.route("/document-types/<slug>")
+@allow(ANY_STAFF)
+def document_type(slug: str):
+    """One document type: its fields with sample values, signer slots and JSON Schema."""
+    doctype = DOCUMENT_TYPES.get(slug) or abort(404)
+    return jsonify(describe_type(doctype))
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def json_to_formdata(doctype: DocumentType, payload: dict[str, Any]) -> tuple[MultiDict, dict[str, list[str]]]:
+    """Flattens a JSON body into the form's field names; type errors are reported per field."""
+    data: MultiDict = MultiDict()
+    errors: dict[str, list[str]] = {}
+
+    def put(name: str, spec: FieldSpec, value: Any) -> None:
+        if value is None:
+            return
+        if spec.kind == "boolean":
+            if not isinstance(value, bool):
+                errors[name] = ["Oczekiwano wartości true albo false."]
+            elif value:
+                data.add(name, "y")
+        elif spec.kind == "multichoice":
+            if not isinstance(value, list) or any(_scalar(v) is None for v in value):
+                errors[name] = ["Oczekiwano listy wartości."]
+            else:
+                for v in value:
+                    data.add(name, str(v))
+        elif _scalar(value) is None:
+            errors[name] = ["Oczekiwano tekstu."]
+        else:
+            data.add(name, _scalar(value))
+
+    for key, value in payload.items():
+        if key == "case_sign":
+            continue
+        try:
+            spec = doctype.field(key)
+        except KeyError:
+            errors[key] = ["Nieznane pole."]
+            continue
+        if isinstance(spec, GroupSpec):
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                errors[key] = ["Oczekiwano listy obiektów."]
+                continue
+            if len(value) > spec.max_entries:
+                errors[key] = [f"Najwyżej {spec.max_entries} pozycji."]
+                continue
+            subs = {f.name: f for f in spec.fields}
+            for i, row in enumerate(value):
+                for sub_key, sub_value in row.items():
+                    if sub_key not in subs:
+                        errors[f"{key}[{i}].{sub_key}"] = ["Nieznane pole."]
+                    else:
+                        put(f"{key}-{i}-{sub_key}", subs[sub_key], sub_value)
+        else:
+            put(key, spec, value)
+    return data, errors
+
+
+def document_json(doc: DocumentRecord) -> dict[str, Any]:
+    """The metadata of an issued document, with links to its files."""
+    return {
+        "id": doc.id, "type": doc.slug, "title": doc.title, "case_sign": doc.case.sign,
+        "case_title": doc.case.title, "jrwa_symbol": doc.case.symbol, "archival_category": doc.case.category,
+        "template_version": doc.template_version, "template_sha256": doc.template_sha256,
+        "created_at": doc.created_at.isoformat(), "author": doc.author.full_name,
+        "data": doc.data,
+        "files": {"pdf": {"sha256": doc.pdf_sha256, "size": doc.pdf_size},
+                  "docx": {"sha256": doc.docx_sha256, "size": doc.docx_size}},
+        "seal_certificate_sha256": doc.seal_certificate_sha256,
+        "links": {"self": url_for("api.get_document", doc_id=doc.id, _external=True),
+                  "pdf": url_for("api.document_file", doc_id=doc.id, kind="pdf", _external=True),
+                  "docx": url_for("api.document_file", doc_id=doc.id, kind="docx", _external=True)},
+    }
+
+
+@bp.route("/documents/<slug>", methods=["POST"])
+@allow(ISSUERS)
+def create_document(slug: str):
+    """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field."""
+    doctype = DOCUMENT_TYPES.get(slug) or abort(404)
+    if current_user.role not in doctype.issued_by:
+        return jsonify(error="Twoja rola nie może wystawiać tego dokumentu."), 403
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(error="Treść żądania musi być obiektem JSON.",
+                       errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
+    formdata, errors = json_to_formdata(doctype, payload)
+    form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
+    valid = form.validate()
+    errors = {**errors_by_path(form), **errors}
+    case = None
+    if payload.get("case_sign") not in (None, ""):
+        case = find_case(current_user, doctype.jrwa_key, sign=str(payload["case_sign"]))
+        if case is None:
+            errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
+    if errors or not valid:
+        return jsonify(errors=errors), 422
+    try:
+        issued = issue(current_user, doctype, form.cleaned_data(), case=case)
+    except ConversionError as exc:
+        return jsonify(error=str(exc)), 503
+    body = document_json(issued.record)
+    return jsonify(body), 201, {"Location": body["links"]["self"]}
+
+
+def _visible(doc_id: str) -> DocumentRecord:
+    doc = db.session.execute(visible_documents(current_user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
+    return doc or abort(404)
+
+
+@bp.route("/documents/<doc_id>")
+@allow(READERS)
+def get_document(doc_id: str):
+    """The metadata of an issued document."""
+    doc = _visible(doc_id)
+    log_access("view", "document", doc.id, detail="api")
+    return jsonify(document_json(doc))
+
+
+@bp.route("/documents/<doc_id>/<any(pdf, docx):kind>")
+@allow(READERS)
+def document_file(doc_id: str, kind: str):
+    """The archived PDF or DOCX of a document."""
+    doc = _visible(doc_id)
+    digest = doc.pdf_sha256 if kind == "pdf" else doc.docx_sha256
+    log_access("download", "document", doc.id, detail=f"api {kind}")
+    mimetype = "application/pdf" if kind == "pdf" else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return send_file(pipeline(current_app).store.path(digest, kind), mimetype=mimetype,
+                     download_name=f"{doc.id}.{kind}")

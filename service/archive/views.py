@@ -1,0 +1,102 @@
+"""The archive pages: the list of issued documents, one document, its files, and seal checks."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+
+from .. import office_seal, pipeline
+from ..documents.registry import DOCUMENT_TYPES
+from ..extensions import db
+from ..issuing import visible_documents
+from ..security import ANY_STAFF, allow, log_access
+from .models import Case, DocumentRecord
+from .verify import verify_document
+
+bp = Blueprint("archive", __name__)
+READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
+PAGE = 50
+
+
+def get_visible(doc_id: str) -> DocumentRecord:
+    """The document if this user may see it; 404 otherwise (its existence is not revealed)."""
+    doc = db.session.execute(visible_documents(current_user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def _date_arg(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/archive")
+@allow(READERS)
+def index():
+    """The archive list, filtered by type, case sign, author and date."""
+    query = visible_documents(current_user)
+    slug = request.args.get("type", "")
+    sign = request.args.get("case", "").strip()
+    since, until = _date_arg("from"), _date_arg("to")
+    if slug:
+        query = query.where(DocumentRecord.slug == slug)
+    if sign:
+        query = query.where(Case.sign.contains(sign))
+    if since:
+        query = query.where(DocumentRecord.created_at >= dt.datetime.combine(since, dt.time.min))
+    if until:
+        query = query.where(DocumentRecord.created_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    page = max(request.args.get("page", 1, type=int), 1)
+    docs = db.session.execute(query.order_by(DocumentRecord.created_at.desc())
+                              .limit(PAGE + 1).offset((page - 1) * PAGE)).scalars().all()
+    log_access("list", "archive", detail=request.query_string.decode()[:300])
+    return render_template("archive.html", docs=docs[:PAGE], has_more=len(docs) > PAGE, page=page,
+                           types=list(DOCUMENT_TYPES), filters=request.args)
+
+
+@bp.route("/archive/<doc_id>")
+@allow(READERS)
+def document(doc_id: str):
+    """One document's metadata, files and seal status."""
+    doc = get_visible(doc_id)
+    log_access("view", "document", doc.id)
+    doctype = DOCUMENT_TYPES.get(doc.slug)
+    return render_template("document.html", doc=doc, doctype=doctype)
+
+
+@bp.route("/archive/<doc_id>/<any(pdf, docx):kind>")
+@allow(READERS)
+def download(doc_id: str, kind: str):
+    """A document's archived PDF or DOCX; every download is logged."""
+    doc = get_visible(doc_id)
+    digest = doc.pdf_sha256 if kind == "pdf" else doc.docx_sha256
+    path = pipeline(current_app).store.path(digest, kind)
+    log_access("download", "document", doc.id, detail=kind)
+    name = f"{doc.case.sign}_{doc.slug}.{kind}".replace("/", "-")
+    mimetype = "application/pdf" if kind == "pdf" else \
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+class VerifyForm(FlaskForm):
+    file = FileField("Plik PDF", [FileRequired("Wybierz plik PDF do sprawdzenia.")])
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@allow(ANY_STAFF)
+def verify():
+    """Upload a PDF: does it carry an intact seal of this office, and is it in the archive?"""
+    form = VerifyForm()
+    result = None
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        result = verify_document(data, office_seal(current_app))
+        log_access("verify", "file", result.sha256[:64], detail=result.report.summary_pl[:300])
+    return render_template("verify.html", form=form, result=result)

@@ -1,0 +1,50 @@
+"""Configuration: embedded defaults, overridable from the environment (ASYSTA_*), in one place."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default=None):
+    return os.environ.get(f"ASYSTA_{name}", default)
+
+
+def defaults(instance_path: Path) -> dict:
+    """The configuration the service starts with; every key can be set by an ASYSTA_* variable."""
+    instance_path = Path(instance_path)
+    return {
+        # A random key per instance unless given: sessions survive restarts of the same instance.
+        "SECRET_KEY": _env("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL") or f"sqlite:///{instance_path / 'asysta.sqlite'}",
+        "ARCHIVE_DIR": Path(_env("ARCHIVE_DIR") or instance_path / "archive"),
+        # The office seal: a PKCS#12 file and its passphrase. Without them a development seal is
+        # generated in instance/seal/ and every page says so.
+        "SEAL_P12": _env("SEAL_P12"),
+        "SEAL_PASSPHRASE": _env("SEAL_PASSPHRASE"),
+        "DEV_SEAL_DIR": instance_path / "seal",
+        # The LibreOffice pool: one converter per core is the measured optimum.
+        "CONVERTERS": int(_env("CONVERTERS", os.cpu_count() or 2)),
+        "CONVERTER_PROFILE_DIR": Path(_env("CONVERTER_PROFILE_DIR") or instance_path / "libreoffice"),
+        "CONVERSION_TIMEOUT": float(_env("CONVERSION_TIMEOUT", 30)),
+        "CONVERTER_AUTOSTART": _env("CONVERTER_AUTOSTART", "1") == "1",
+        "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
+        "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "pl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+    }
+
+
+def _instance_secret(instance_path: Path) -> str:
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(os.urandom(32).hex())
+    return path.read_text().strip()

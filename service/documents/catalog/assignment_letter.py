@@ -1,0 +1,48 @@
+"""Pismo przydzielające rodzinie asystenta rodziny, signed by the head of the office."""
+from ..fields import address, date, dates_in_order, email, full_name, phone
+from ..spec import DocumentType, FieldSpec, SignerSlot
+
+BASIS_CHOICES = (
+    ("request", "wniosek pracownika socjalnego"),
+    ("court", "postanowienie sądu"),
+)
+
+ASSIGNMENT_LETTER = DocumentType(
+    slug="assignment_letter",
+    title="Pismo przydzielające rodzinie asystenta rodziny",
+    description="Pismo kierownika ośrodka informujące rodzinę o przydzieleniu asystenta rodziny "
+                "(na wniosek pracownika socjalnego albo w związku z postanowieniem sądu).",
+    legal_basis="wr_assignment",
+    jrwa_key="family_support",
+    issued_by=frozenset({"social_worker", "head"}),
+    fields=(
+        FieldSpec("addressee_name", "Adresat (rodzina)", sample="Pani Anna Kowalska i Pan Jan Kowalski",
+                  max_length=160, help="jak w nagłówku pisma, np. Pani Anna Kowalska"),
+        *address(),
+        full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
+        phone("assistant_phone", "Telefon asystenta", "33 842 11 05"),
+        email("assistant_email", "E-mail asystenta", "k.zielinska@mops.oswiecim.pl", required=False),
+        date("start_date", "Data rozpoczęcia pracy z rodziną", "2026-12-01"),
+        FieldSpec("basis", "Podstawa przydzielenia", "choice", choices=BASIS_CHOICES, sample="request"),
+        date("request_date", "Data wniosku pracownika socjalnego", "2026-11-20", required=False,
+             required_if=("basis", "request"), not_future=True),
+        FieldSpec("court_name", "Sąd", required=False, required_if=("basis", "court"),
+                  sample="Sąd Rejonowy w Oświęcimiu, III Wydział Rodzinny i Nieletnich",
+                  max_length=160, help="pełna nazwa sądu i wydziału"),
+        FieldSpec("court_case_number", "Sygnatura akt", required=False, required_if=("basis", "court"),
+                  sample="III Nsm 123/26", max_length=40),
+        date("court_decision_date", "Data postanowienia sądu", "2026-11-10", required=False,
+             required_if=("basis", "court"), not_future=True),
+        full_name("social_worker_name", "Pracownik socjalny prowadzący", "Tomasz Wójcik"),
+    ),
+    signers=(
+        SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role="head"),
+    ),
+    checks=(
+        dates_in_order("request_date", "start_date",
+                       "Data rozpoczęcia nie może być wcześniejsza niż data wniosku."),
+        dates_in_order("court_decision_date", "start_date",
+                       "Data rozpoczęcia nie może być wcześniejsza niż data postanowienia sądu."),
+    ),
+    case_title=lambda d: f"Przydzielenie asystenta rodziny – {d.get('addressee_name', '')}",
+)

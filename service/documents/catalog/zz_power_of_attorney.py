@@ -1,0 +1,66 @@
+"""Upoważnienie do występowania w imieniu osoby uprawnionej („Za życiem”, art. 8)."""
+from ..fields import address, date, dates_in_order, full_name, pesel, phone
+from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
+
+SCOPE_CHOICES = (
+    ("general", "Upoważnienie ogólne"),
+    ("specific", "Upoważnienie szczególne (do jednej sprawy)"),
+)
+ACTION_CHOICES = (
+    ("obtain_information", "uzyskiwanie informacji o przysługującym wsparciu i o stanie spraw"),
+    ("file_applications", "składanie wniosków, oświadczeń i dokumentów"),
+    ("receive_letters", "odbieranie pism i dokumentów"),
+    ("accompany", "towarzyszenie osobie uprawnionej w kontaktach z podmiotami"),
+)
+
+ZZ_POWER_OF_ATTORNEY = DocumentType(
+    slug="zz_power_of_attorney",
+    title="Upoważnienie do występowania w imieniu osoby uprawnionej",
+    description="Pisemne upoważnienie asystenta rodziny do występowania w imieniu osoby uprawnionej "
+                "(ustawa „Za życiem”), ogólne albo do jednej sprawy, z odrębną zgodą na przetwarzanie "
+                "danych dotyczących zdrowia.",
+    legal_basis="zz_authorisation",
+    jrwa_key="za_zyciem",
+    issued_by=frozenset({"assistant", "head"}),
+    fields=(
+        full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
+        pesel("principal_pesel", "PESEL osoby upoważniającej", "90110302640"),
+        *address("ul. Zwycięstwa 5", "32-600", "Oświęcim"),
+        phone("principal_phone", "Telefon osoby upoważniającej", "501 234 567", required=False),
+        full_name("assistant_name", "Upoważniony asystent rodziny", "Katarzyna Zielińska"),
+        FieldSpec("scope", "Rodzaj upoważnienia", "choice", choices=SCOPE_CHOICES, sample="specific"),
+        FieldSpec("matter", "Sprawa, której dotyczy upoważnienie", "textarea", required=False,
+                  required_if=("scope", "specific"), max_length=2000,
+                  sample="Złożenie wniosku o jednorazowe świadczenie z tytułu urodzenia się dziecka "
+                         "z ciężkim i nieodwracalnym upośledzeniem oraz uzyskanie informacji o jego rozpatrzeniu.",
+                  help="wymagane przy upoważnieniu szczególnym"),
+        GroupSpec(
+            "institutions", "Podmioty, wobec których asystent może występować", row_label="Podmiot",
+            min_entries=1, max_entries=6,
+            fields=(
+                FieldSpec("name", "Nazwa podmiotu lub rodzaj podmiotów", max_length=200,
+                          sample=["Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych",
+                                  "Szpital Powiatowy w Oświęcimiu"]),
+                FieldSpec("address", "Adres", required=False, max_length=200,
+                          sample=["ul. Zaborska 2, 32-600 Oświęcim", "ul. Wysokie Brzegi 4, 32-600 Oświęcim"]),
+            ),
+        ),
+        FieldSpec("actions", "Zakres czynności", "multichoice", choices=ACTION_CHOICES,
+                  sample=["obtain_information", "file_applications"]),
+        date("valid_from", "Ważne od", "2026-11-24"),
+        date("valid_until", "Ważne do", "2027-05-31", required=False, help="puste = do odwołania"),
+        FieldSpec("health_data_consent", "Osoba upoważniająca wyraża odrębną zgodę na przetwarzanie "
+                  "danych dotyczących zdrowia", "boolean", required=False, sample=True,
+                  help="art. 9 ust. 2 lit. a RODO; zgoda jest dobrowolna i podpisywana osobno"),
+    ),
+    signers=(
+        SignerSlot("principal", "Osoba upoważniająca"),
+        SignerSlot("principal_health_consent", "Osoba upoważniająca – zgoda na dane o zdrowiu",
+                   only_if="health_data_consent"),
+    ),
+    checks=(
+        dates_in_order("valid_from", "valid_until",
+                       "Data końca ważności nie może być wcześniejsza niż data początku."),
+    ),
+    case_title=lambda d: f"Koordynacja wsparcia „Za życiem” – {d.get('principal_name', '')}",
+)

@@ -1,0 +1,65 @@
+"""Turns validated data into the template context: Polish dates, choice labels, office letterhead."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from babel.dates import format_date
+
+from .legal import legal_basis
+from .spec import DocumentType, FieldSpec, GroupSpec
+
+LOCALE = "pl_PL"
+
+
+def polish_date(value: dt.date | str) -> str:
+    """'24 listopada 2026 r.': the genitive month, as in every Polish official letter."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return f"{format_date(value, 'd MMMM y', locale=LOCALE)} r."
+
+
+def place_date_line(town: str, day: dt.date) -> str:
+    """'Oświęcim, dnia 24 listopada 2026 r.'"""
+    return f"{town}, dnia {polish_date(day)}"
+
+
+def _display(spec: FieldSpec, value: Any) -> Any:
+    if value in (None, ""):
+        return [] if spec.kind == "multichoice" else ""
+    if spec.kind == "date":
+        return polish_date(value)
+    if spec.kind == "choice":
+        return spec.choice_label(value)
+    if spec.kind == "multichoice":
+        return [spec.choice_label(v) for v in value]
+    if spec.kind == "boolean":
+        return "tak" if value else "nie"
+    return value
+
+
+def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],
+                  case_sign: str, doc_ref: str, issued_on: dt.date) -> dict[str, Any]:
+    """Everything a template may print, display-ready; raw values stay under `raw` for conditions."""
+    ctx: dict[str, Any] = {
+        "office": dict(office),
+        "case_sign": case_sign,
+        "doc_ref": doc_ref,
+        "title": doctype.title,
+        "legal_basis": legal_basis(doctype.legal_basis).citation,
+        "issue_date": polish_date(issued_on),
+        "place_date": place_date_line(office.get("date_town") or office.get("town", ""), issued_on),
+        "raw": dict(data),
+    }
+    for spec in doctype.fields:
+        value = data.get(spec.name)
+        if isinstance(spec, GroupSpec):
+            ctx[spec.name] = [
+                {sub.name: _display(sub, row.get(sub.name)) for sub in spec.fields}
+                for row in (value or [])
+            ]
+        else:
+            ctx[spec.name] = _display(spec, value)
+    return ctx
+

@@ -1,0 +1,131 @@
+"""The declaration of a document type: fields, groups, signer slots, legal basis and filing data."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FIELD_KINDS = frozenset({
+    "text", "textarea", "date", "pesel", "nip", "postal_code", "phone", "email",
+    "choice", "multichoice", "boolean",
+})
+
+TEMPLATES_ROOT = Path(__file__).resolve().parents[2] / "forms_templates"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input of a document: what it is called, what it accepts, and a realistic sample."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    help: str = ""
+    sample: Any = None
+    max_length: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    # Required only when another field has this value, e.g. ("basis", "court").
+    required_if: tuple[str, Any] | None = None
+    # Dates: refuse a date after today (a consent cannot be given tomorrow).
+    not_future: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"{self.name}: unknown field kind {self.kind!r}")
+        if self.kind in ("choice", "multichoice") and not self.choices:
+            raise ValueError(f"{self.name}: a {self.kind} field needs choices")
+
+    @property
+    def length_limit(self) -> int:
+        """The longest accepted value; long enough for real content, short enough for a page."""
+        if self.max_length:
+            return self.max_length
+        return 4000 if self.kind == "textarea" else 200
+
+    def choice_label(self, key: str) -> str:
+        """The Polish label of one choice key."""
+        return dict(self.choices).get(key, key)
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A repeating group of fields, e.g. the family members who consent."""
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    min_entries: int = 1
+    max_entries: int = 4
+    help: str = ""
+    row_label: str = "Pozycja"
+
+    @property
+    def sample(self) -> list[dict[str, Any]]:
+        """Sample rows, taken from the fields' samples (a list sample gives several rows)."""
+        rows = max((len(f.sample) for f in self.fields if isinstance(f.sample, list)), default=1)
+        out = []
+        for i in range(rows):
+            row = {}
+            for f in self.fields:
+                value = f.sample[i] if isinstance(f.sample, list) else f.sample
+                if value not in (None, ""):
+                    row[f.name] = value
+            out.append(row)
+        return out
+
+
+@dataclass(frozen=True)
+class SignerSlot:
+    """A place where someone signs: a family member on the tablet, or a staff member."""
+
+    key: str
+    label: str
+    signer: str = "family"  # "family" or "staff"
+    staff_role: str | None = None  # for staff slots: the role that signs, e.g. "head"
+    repeat_over: str | None = None  # one slot per row of this group
+    only_if: str | None = None  # only when this boolean field is true
+
+
+Check = Callable[[Mapping[str, Any]], dict[str, str]]
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each type is one object
+class DocumentType:
+    """Everything the service knows about one kind of document; all else is derived from it."""
+
+    slug: str
+    title: str
+    description: str
+    legal_basis: str  # key in legal.LEGAL_BASES
+    jrwa_key: str  # key of the office's filing class (JRWA) this document is filed under
+    fields: tuple[FieldSpec | GroupSpec, ...]
+    signers: tuple[SignerSlot, ...]
+    issued_by: frozenset[str]  # staff roles that may issue it
+    template_version: str = "v1"
+    case_title: Callable[[Mapping[str, Any]], str] = field(default=lambda data: "")
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def template_path(self) -> Path:
+        """The immutable DOCX template of the current version."""
+        return TEMPLATES_ROOT / self.slug / f"{self.template_version}.docx"
+
+    def field(self, name: str) -> FieldSpec | GroupSpec:
+        """The field or group with this name."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def sample_data(self) -> dict[str, Any]:
+        """Sample values for every field: posting them must succeed."""
+        data: dict[str, Any] = {}
+        for f in self.fields:
+            if isinstance(f, GroupSpec):
+                data[f.name] = f.sample
+            elif f.sample is not None:
+                data[f.name] = f.sample
+        return data

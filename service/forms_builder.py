@@ -1,0 +1,265 @@
+"""Builds the WTForms form of a document type from its declaration; the web and the API share it."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from stdnum.pl import nip as stdnum_nip
+from stdnum.pl import pesel as stdnum_pesel
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .documents.spec import DocumentType, FieldSpec, GroupSpec
+
+REQUIRED = "To pole jest wymagane."
+# C0/C1 controls and lone surrogates cannot be printed and break XML; newlines and tabs are kept
+# in multi-line fields only.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_line(value: Any) -> Any:
+    """One-line text: Unicode NFC, no control characters, no surrounding spaces."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", value).strip()
+
+
+def clean_block(value: Any) -> Any:
+    """Multi-line text: like clean_line, but newlines stay (as \\n)."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_CONTROL.sub("", line).rstrip() for line in value.split("\n")).strip()
+
+
+def _compact(value: Any) -> Any:
+    return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
+
+
+class Required:
+    """A value must be given (after cleaning); the Polish message stops further checks."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        data = field.data
+        if data is None or data == "" or data == [] or data is False:
+            field.errors[:] = []
+            raise StopValidation(REQUIRED)
+
+
+def pesel_check(form, field) -> None:
+    """A PESEL with 11 digits, a correct checksum and a real date of birth."""
+    value = field.data or ""
+    if not re.fullmatch(r"\d{11}", value):
+        raise ValidationError("PESEL musi składać się z 11 cyfr.")
+    try:
+        stdnum_pesel.validate(value)
+    except stdnum_pesel.InvalidChecksum:
+        raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
+    except Exception:
+        raise ValidationError("Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia.")
+
+
+def nip_check(form, field) -> None:
+    """A NIP with 10 digits and a correct checksum."""
+    if not stdnum_nip.is_valid(field.data or ""):
+        raise ValidationError("Nieprawidłowy numer NIP (10 cyfr z poprawną cyfrą kontrolną).")
+
+
+def not_future(form, field) -> None:
+    """A date that is not after today."""
+    if isinstance(field.data, dt.date) and field.data > dt.date.today():
+        raise ValidationError("Data nie może być późniejsza niż dzisiejsza.")
+
+
+class PolishDateField(DateField):
+    """A date typed as RRRR-MM-DD (the date picker) or DD.MM.RRRR, with a Polish message."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Podaj poprawną datę w formacie RRRR-MM-DD lub DD.MM.RRRR.")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        keys = {c.value for c in self.choices}
+        if any(v not in keys for v in self.data or []):
+            raise ValidationError("Wybrano nieznaną opcję.")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def make_field(spec: FieldSpec, *, enforce_required: bool = True):
+    """The WTForms field for one declared field."""
+    validators: list = [Required()] if (spec.required and enforce_required and not spec.required_if) \
+        else [Optional()]
+    kw: dict[str, Any] = {"description": spec.help}
+    limit = Length(max=spec.length_limit, message=f"Najwyżej {spec.length_limit} znaków.")
+    kind = spec.kind
+    if kind == "textarea":
+        return TextAreaField(spec.label, validators + [limit], filters=[clean_block], **kw)
+    if kind == "date":
+        extra = [not_future] if spec.not_future else []
+        return PolishDateField(spec.label, validators + extra, **kw)
+    if kind == "choice":
+        return RadioField(spec.label, validators, choices=choices(spec.choices),
+                          validate_choice=True, **kw)
+    if kind == "multichoice":
+        return CheckboxesField(spec.label, validators, choices=choices(spec.choices), **kw)
+    if kind == "boolean":
+        return BooleanField(spec.label, validators, **kw)
+    filters = [clean_line]
+    checks: list = [limit]
+    if kind == "pesel":
+        filters.append(_compact)
+        checks = [pesel_check]
+    elif kind == "nip":
+        filters.append(_compact)
+        checks = [nip_check]
+    elif kind == "postal_code":
+        checks = [Regexp(r"^\d{2}-\d{3}$", message="Kod pocztowy w formacie 00-000, np. 32-600.")]
+    elif kind == "phone":
+        checks = [limit, Regexp(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$",
+                                message="Podaj numer telefonu: same cyfry, np. 33 842 11 00.")]
+    elif kind == "email":
+        checks = [limit, Email(message="Podaj poprawny adres e-mail, np. jan.kowalski@example.pl.")]
+    return StringField(spec.label, validators + checks, filters=filters, **kw)
+
+
+def _row_form(group: GroupSpec) -> type[Form]:
+    attrs = {f.name: make_field(f, enforce_required=False) for f in group.fields}
+    return type(f"{group.name.title()}Row", (Form,), attrs)
+
+
+class DocumentForm(FlaskForm):
+    """The base of every document form; validate() adds the declaration's cross-field rules."""
+
+    doctype: DocumentType
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        data = self.cleaned_data()
+        for spec in self.doctype.fields:
+            if isinstance(spec, GroupSpec):
+                valid &= self._validate_group(spec)
+            elif spec.required_if and _applies(spec, data) and spec.name not in data:
+                self[spec.name].errors.append(REQUIRED)
+                valid = False
+        if valid:
+            for check in self.doctype.checks:
+                for name, message in check(data).items():
+                    self[name].errors.append(message)
+                    valid = False
+        return valid
+
+    def _validate_group(self, group: GroupSpec) -> bool:
+        valid = True
+        filled = [row for row in self[group.name] if not _row_empty(row.form)]
+        for row in filled:
+            for spec in group.fields:
+                sub = row.form[spec.name]
+                if spec.required and sub.data in (None, "", []) and not sub.errors:
+                    sub.errors.append(REQUIRED)
+                    valid = False
+        if len(filled) < group.min_entries:
+            self[group.name].errors.append(
+                f"Uzupełnij co najmniej {group.min_entries} "
+                + ("pozycję." if group.min_entries == 1 else "pozycje."))
+            valid = False
+        return valid
+
+    def cleaned_data(self) -> dict[str, Any]:
+        """The canonical, JSON-ready data: ISO dates, only applicable and non-empty values."""
+        out: dict[str, Any] = {}
+        for spec in self.doctype.fields:
+            if isinstance(spec, GroupSpec):
+                rows = [_values(group_row.form, spec.fields) for group_row in self[spec.name]]
+                out[spec.name] = [r for r in rows if r]
+                continue
+            value = _canonical(spec, self[spec.name].data)
+            if value is not None:
+                out[spec.name] = value
+        # A field that only applies to another choice (court data when the basis is a request)
+        # is dropped, so the archive holds exactly what the document says.
+        return {k: v for k, v in out.items() if _applies(self.doctype.field(k), out)}
+
+
+def _applies(spec, data: dict[str, Any]) -> bool:
+    if isinstance(spec, GroupSpec) or not spec.required_if:
+        return True
+    other, wanted = spec.required_if
+    return data.get(other) == wanted
+
+
+def _canonical(spec: FieldSpec, value: Any) -> Any:
+    if spec.kind == "boolean":
+        return bool(value)
+    if value in (None, "", []):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _values(form: Form, fields: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    row = {}
+    for spec in fields:
+        value = _canonical(spec, form[spec.name].data)
+        if value not in (None, False):
+            row[spec.name] = value
+    return row
+
+
+def _row_empty(form: Form) -> bool:
+    return all(f.data in (None, "", [], False) for f in form)
+
+
+@lru_cache(maxsize=None)
+def form_class(doctype: DocumentType) -> type[DocumentForm]:
+    """The form class for a document type, built once from its declaration."""
+    attrs: dict[str, Any] = {"doctype": doctype}
+    for spec in doctype.fields:
+        if isinstance(spec, GroupSpec):
+            attrs[spec.name] = FieldList(FormField(_row_form(spec)), spec.label,
+                                         min_entries=spec.max_entries, max_entries=spec.max_entries,
+                                         description=spec.help)
+        else:
+            attrs[spec.name] = make_field(spec)
+    return type(f"{doctype.slug.title().replace('_', '')}Form", (DocumentForm,), attrs)
+
+
+def errors_by_path(form: Form, prefix: str = "") -> dict[str, list[str]]:
+    """Every error of a form as {"persons[0].pesel": ["…"]}, for the JSON API."""
+    out: dict[str, list[str]] = {}
+    for field in form:
+        name = prefix + field.short_name
+        if isinstance(field, FieldList):
+            if field.errors and all(isinstance(e, str) for e in field.errors):
+                out[name] = list(field.errors)
+            for i, entry in enumerate(field.entries):
+                out.update(errors_by_path(entry.form, f"{name}[{i}]."))
+        elif field.errors and field.short_name != "csrf_token":
+            out[name] = list(field.errors)
+    return out

@@ -1,0 +1,88 @@
+"""The administrator's page for the office profile and its JRWA classes."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, StringField
+from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
+
+from ..archive.cases import format_case_sign, pattern_problems
+from ..extensions import db
+from ..forms_builder import clean_line, nip_check
+from ..security import allow, log_access
+from .models import JrwaClass, get_profile
+
+bp = Blueprint("office", __name__)
+_req = InputRequired("To pole jest wymagane.")
+
+
+def _text(label: str, max_length: int = 200, *extra):
+    return StringField(label, [_req, Length(max=max_length, message=f"Najwyżej {max_length} znaków."), *extra],
+                       filters=[clean_line])
+
+
+def _regon(form, field) -> None:
+    from stdnum.pl import regon
+    if not regon.is_valid(field.data or ""):
+        raise ValidationError("Nieprawidłowy numer REGON (9 lub 14 cyfr z poprawną cyfrą kontrolną).")
+
+
+def _pattern(form, field) -> None:
+    problems = pattern_problems(field.data or "")
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
+class JrwaRow(Form):
+    key = HiddenField()
+    symbol = StringField("Symbol", [_req, Regexp(r"^[0-9A-Za-z-]{1,20}$", message="Symbol: cyfry i litery, np. 4011.")],
+                         filters=[clean_line])
+    title = StringField("Hasło klasyfikacyjne", [_req, Length(max=200)], filters=[clean_line])
+    category = StringField("Kategoria archiwalna", [_req, Regexp(r"^(A|B\d*|BE\d+|Bc)$",
+                           message="Kategoria: A, B…, BE…, Bc (np. BE10).")], filters=[clean_line])
+
+
+class OfficeForm(FlaskForm):
+    name = _text("Pełna nazwa ośrodka")
+    street = _text("Ulica i numer", 120)
+    postal_code = StringField("Kod pocztowy", [_req, Regexp(r"^\d{2}-\d{3}$", message="Kod pocztowy w formacie 00-000.")],
+                              filters=[clean_line])
+    town = _text("Miejscowość", 80)
+    phone = _text("Telefon", 40)
+    email = _text("E-mail", 120, Email("Podaj poprawny adres e-mail."))
+    nip = StringField("NIP", [_req, nip_check], filters=[clean_line, lambda v: v.replace("-", "") if v else v])
+    regon = StringField("REGON", [_req, _regon], filters=[clean_line])
+    head_name = _text("Imię i nazwisko kierownika", 120)
+    head_title = _text("Funkcja kierownika (jak w podpisie)")
+    date_town = _text("Miejscowość w dacie pism", 80)
+    iod_email = _text("E-mail inspektora ochrony danych", 120, Email("Podaj poprawny adres e-mail."))
+    department_code = _text("Oznaczenie komórki w znaku sprawy", 40)
+    case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern)
+    classes = FieldList(FormField(JrwaRow), "Klasy JRWA")
+
+
+@bp.route("/office", methods=["GET", "POST"])
+@allow("admin")
+def profile():
+    """Edit the office profile used in every letterhead, and the JRWA classes."""
+    profile = get_profile()
+    classes = db.session.execute(db.select(JrwaClass).order_by(JrwaClass.key)).scalars().all()
+    form = OfficeForm(obj=profile, data={"classes": [
+        {"key": c.key, "symbol": c.symbol, "title": c.title, "category": c.category} for c in classes]})
+    if form.validate_on_submit():
+        for name in ("name", "street", "postal_code", "town", "phone", "email", "nip", "regon", "head_name",
+                     "head_title", "date_town", "iod_email", "department_code", "case_sign_pattern"):
+            setattr(profile, name, form[name].data)
+        by_key = {c.key: c for c in classes}
+        for row in form.classes.entries:
+            cls = by_key.get(row.form.key.data)
+            if cls is not None:
+                cls.symbol, cls.title, cls.category = (row.form.symbol.data, row.form.title.data,
+                                                       row.form.category.data)
+        log_access("edit", "office_profile", "1", commit=False)
+        db.session.commit()
+        flash("Zapisano profil urzędu.", "success")
+        return redirect(url_for("office.profile"))
+    example = format_case_sign(profile.case_sign_pattern, dept=profile.department_code,
+                               symbol=classes[0].symbol if classes else "4011", number=12, year=2026)
+    return render_template("office.html", form=form, example=example)

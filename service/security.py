@@ -1,0 +1,74 @@
+"""Who may use each route: every view declares its roles, one hook enforces them, access is logged."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from .accounts.models import ROLES
+from .archive.models import AccessLog
+from .extensions import db
+
+ANY_STAFF = frozenset(ROLES)
+# The few endpoints anyone may open: the login page and static files.
+PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login"})
+
+
+def allow(*roles: str | Iterable[str]) -> Callable:
+    """Declares the staff roles that may use a view; the app refuses everyone else."""
+    allowed: set[str] = set()
+    for r in roles:
+        allowed |= {r} if isinstance(r, str) else set(r)
+    unknown = allowed - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(view: Callable) -> Callable:
+        view.allowed_roles = frozenset(allowed)
+        return view
+
+    return mark
+
+
+def public(view: Callable) -> Callable:
+    """Marks a view that needs no login (the login page)."""
+    view.allowed_roles = None
+    return view
+
+
+def enforce_roles():
+    """before_request hook: log in first, then the role must be among the view's declared roles."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # 404 follows
+    view = current_app.view_functions.get(endpoint)
+    if endpoint in PUBLIC_ENDPOINTS or getattr(view, "allowed_roles", "missing") is None:
+        return None
+    roles = getattr(view, "allowed_roles", None)
+    if not roles:
+        abort(403)  # a route that declares nothing is closed, never open
+    is_api = request.blueprint == "api"
+    if not current_user.is_authenticated:
+        if is_api:
+            return jsonify(error="Wymagane uwierzytelnienie (nagłówek Authorization: Bearer <token>)."), 401
+        return redirect(url_for("accounts.login", next=request.full_path))
+    if current_user.must_change_password and not is_api and endpoint not in (
+            "accounts.change_password", "accounts.logout"):
+        return redirect(url_for("accounts.change_password"))
+    if current_user.role not in roles:
+        if is_api:
+            return jsonify(error="Brak uprawnień do tej operacji."), 403
+        abort(403)
+    return None
+
+
+def log_access(action: str, object_type: str = "", object_id: str = "", detail: str = "",
+               commit: bool = True) -> None:
+    """Records who did what to which object, from which address."""
+    user_id = current_user.id if current_user and current_user.is_authenticated else None
+    db.session.add(AccessLog(user_id=user_id, action=action, object_type=object_type,
+                             object_id=str(object_id), ip=request.remote_addr or "",
+                             detail=detail[:300]))
+    if commit:
+        db.session.commit()

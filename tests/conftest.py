@@ -1,0 +1,108 @@
+"""Fixtures: an app on a fresh database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set),
+its client, and factories for staff accounts. LibreOffice and the development seal are real."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from service import create_app
+from service.accounts.models import User
+from service.extensions import db as _db
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def shared_dirs(tmp_path_factory):
+    """Directories kept for the whole run: the LibreOffice profiles and the development seal."""
+    root = tmp_path_factory.mktemp("asysta-shared")
+    return {"CONVERTER_PROFILE_DIR": root / "libreoffice", "DEV_SEAL_DIR": root / "seal"}
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path, shared_dirs, monkeypatch):
+    """A fresh application with a migrated, empty database and its own archive folder."""
+    monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
+    if request.param == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
+        _reset_postgresql(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "ARCHIVE_DIR": tmp_path / "archive",
+        "WTF_CSRF_ENABLED": False,
+        "ADMIN_PASSWORD": "admin-haslo-testowe",
+        "CONVERTERS": 2,
+        **shared_dirs,
+    })
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """create_user(role, login=None) -> User (password 'haslo-' + login)."""
+    counter = {"n": 0}
+
+    def make(role: str, login: str | None = None, full_name: str | None = None) -> User:
+        counter["n"] += 1
+        login = login or f"{role}{counter['n']}"
+        with app.app_context():
+            user = User(login=login, role=role, full_name=full_name or f"Jan Testowy {login}")
+            user.set_password("haslo-" + login)
+            _db.session.add(user)
+            _db.session.commit()
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user): logs the test client in as this user."""
+
+    def do(user: User):
+        response = client.post("/login", data={"login": user.login, "password": "haslo-" + user.login})
+        assert response.status_code == 302, response.data
+        return client
+
+    return do
+
+
+@pytest.fixture
+def api_token(app, runner):
+    """api_token(user) -> a Bearer header for that user, issued by `flask users token`."""
+
+    def make(user: User) -> dict[str, str]:
+        result = runner.invoke(args=["users", "token", user.login])
+        assert result.exit_code == 0, result.output
+        return {"Authorization": f"Bearer {result.output.strip()}"}
+
+    return make
+

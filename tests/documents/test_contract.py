@@ -1,0 +1,68 @@
+"""The contract of every document type: its samples, issued through the web form and the API,
+come back as a PDF/A-2b with every value in it, every font embedded and an intact office seal."""
+from __future__ import annotations
+
+import pytest
+
+from service import office_seal
+from service.archive.models import DocumentRecord
+from service.extensions import db
+from service.documents.registry import DOCUMENT_TYPES
+from signatures.pdfa import pdfa_report
+from signatures.verify import verify_seal
+from tests.helpers import download, expected_texts, form_data, issuer_role, pdf_text, squash
+
+TYPES = list(DOCUMENT_TYPES)
+
+
+def check_pdf(app, doctype, data, pdf: bytes) -> None:
+    text = squash(pdf_text(pdf))
+    for value in expected_texts(doctype, data):
+        assert squash(value) in text, f"{value!r} missing from the PDF of {doctype.slug}"
+    assert squash(doctype.title) in text
+    report = pdfa_report(pdf)
+    assert report.ok, report.problems
+    with app.app_context():
+        seal = office_seal(app)
+    assert verify_seal(pdf, [seal.certificate]).ok
+    tampered = bytearray(pdf)
+    tampered[len(pdf) // 3] ^= 0x01
+    assert not verify_seal(bytes(tampered), [seal.certificate]).ok
+
+
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_sample_through_web_form(app, client, create_user, login, doctype):
+    login(create_user(issuer_role(doctype)))
+    data = doctype.sample_data
+    response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.location)
+    assert page.status_code == 200
+    doc_id = response.location.rsplit("/", 1)[-1]
+    response, pdf = download(client, f"/archive/{doc_id}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    response, docx = download(client, f"/archive/{doc_id}/docx")
+    assert docx[:2] == b"PK"
+    with app.app_context():
+        stored = db.session.get(DocumentRecord, doc_id).data
+    assert stored and all(data[key] == value for key, value in stored.items())
+    check_pdf(app, doctype, stored, pdf)
+
+
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_sample_through_api(app, client, create_user, api_token, doctype):
+    headers = api_token(create_user(issuer_role(doctype)))
+    described = client.get(f"/api/document-types/{doctype.slug}", headers=headers).get_json()
+    samples = {f["name"]: f["sample"] for f in described["fields"]}
+    response = client.post(f"/api/documents/{doctype.slug}", json=samples, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["case_sign"].startswith("MOPS.SPS.") and body["case_sign"].split(".")[-2] == "1"
+    meta = client.get(body["links"]["self"], headers=headers).get_json()
+    assert meta["id"] == body["id"] and meta["template_version"] == doctype.template_version
+    response, pdf = download(client, body["links"]["pdf"], headers=headers)
+    assert response.status_code == 200
+    check_pdf(app, doctype, meta["data"], pdf)
+    # What was stored is what was asked for: conditional fields that do not apply are dropped.
+    for key, value in meta["data"].items():
+        assert samples[key] == value

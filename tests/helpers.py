@@ -1,0 +1,80 @@
+"""Helpers for tests: flattening data into form posts, and finding values in a PDF's text."""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from pypdf import PdfReader
+
+from service.documents.context import polish_date
+from service.documents.spec import DocumentType, GroupSpec
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of a PDF, as pypdf extracts it."""
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, for comparing values that may wrap across lines."""
+    return re.sub(r"\s+", "", text)
+
+
+def form_data(doctype: DocumentType, data: dict[str, Any]) -> dict[str, Any]:
+    """The web form post for these values (groups as persons-0-full_name, booleans as 'y')."""
+    out: dict[str, Any] = {"case_id": ""}
+    for spec in doctype.fields:
+        value = data.get(spec.name)
+        if value is None:
+            continue
+        if isinstance(spec, GroupSpec):
+            for i, row in enumerate(value):
+                for key, sub in row.items():
+                    out[f"{spec.name}-{i}-{key}"] = sub
+        elif spec.kind == "boolean":
+            if value:
+                out[spec.name] = "y"
+        else:
+            out[spec.name] = value
+    return out
+
+
+def expected_texts(doctype: DocumentType, data: dict[str, Any]) -> list[str]:
+    """What the PDF must show for these values: text as typed, dates in Polish, choice labels."""
+    out: list[str] = []
+
+    def add(spec, value):
+        if value in (None, "", False, True):
+            return
+        if spec.kind == "date":
+            out.append(polish_date(value))
+        elif spec.kind == "choice":
+            out.append(spec.choice_label(value))
+        elif spec.kind == "multichoice":
+            out.extend(spec.choice_label(v) for v in value)
+        else:
+            out.append(str(value))
+
+    for spec in doctype.fields:
+        value = data.get(spec.name)
+        if isinstance(spec, GroupSpec):
+            for row in value or []:
+                for sub in spec.fields:
+                    add(sub, row.get(sub.name))
+        else:
+            add(spec, value)
+    return out
+
+
+def issuer_role(doctype: DocumentType) -> str:
+    """A staff role that may issue this type."""
+    return sorted(doctype.issued_by)[0]
+
+
+def download(client, url: str, **kwargs):
+    """GETs a file and closes the response (send_file keeps the file open until then)."""
+    response = client.get(url, **kwargs)
+    data = response.get_data()
+    response.close()
+    return response, data
