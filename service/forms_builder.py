@@ -19,9 +19,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 
 REQUIRED = "To pole jest wymagane."
-# C0/C1 controls and lone surrogates cannot be printed and break XML; newlines and tabs are kept
-# in multi-line fields only.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0/C1 controls and lone surrogates cannot be printed and break XML (newlines and tabs are kept
+# in multi-line fields only). Bidi embeddings, overrides and isolates are dropped too: they let a
+# value display other characters than it holds (reversed names); rendering adds its own isolates.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_line(value: Any) -> Any:
@@ -51,8 +53,9 @@ class Required:
 
     def __call__(self, form, field) -> None:
         data = field.data
+        if field.errors:  # a value was typed but could not be read: that message says more
+            raise StopValidation()
         if data is None or data == "" or data == [] or data is False:
-            field.errors[:] = []
             raise StopValidation(REQUIRED)
 
 
@@ -62,11 +65,11 @@ def pesel_check(form, field) -> None:
     if not re.fullmatch(r"\d{11}", value):
         raise ValidationError("PESEL musi składać się z 11 cyfr.")
     try:
-        stdnum_pesel.validate(value)
-    except stdnum_pesel.InvalidChecksum:
-        raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
+        stdnum_pesel.get_birth_date(value)
     except Exception:
         raise ValidationError("Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia.")
+    if not stdnum_pesel.is_valid(value):
+        raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
 
 
 def nip_check(form, field) -> None:
@@ -159,8 +162,13 @@ class DocumentForm(FlaskForm):
     doctype: DocumentType
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+        super().validate(extra_validators)
         data = self.cleaned_data()
+        # A field that does not apply (court data when the basis is a request) is not checked.
+        for spec in self.doctype.fields:
+            if isinstance(spec, FieldSpec) and spec.required_if and not _applies(spec, data):
+                self[spec.name].errors = []
+        valid = not any(f.errors for f in self)
         for spec in self.doctype.fields:
             if isinstance(spec, GroupSpec):
                 valid &= self._validate_group(spec)

@@ -78,3 +78,14 @@ def download(client, url: str, **kwargs):
     data = response.get_data()
     response.close()
     return response, data
+
+
+def poppler_text(data: bytes) -> str:
+    """A PDF's text in reading order, by poppler's pdftotext.
+
+    pypdf orders runs by font, so a value mixing fonts (an emoji from the fallback font inside
+    Liberation Serif text) comes out shuffled; pdftotext follows the page.
+    """
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()

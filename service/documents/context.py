@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,12 +18,24 @@ def polish_date(value: dt.date | str) -> str:
     """'24 listopada 2026 r.': the genitive month, as in every Polish official letter."""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return f"{format_date(value, 'd MMMM y', locale=LOCALE)} r."
+    # A no-break space keeps "r." on the line of its year.
+    return f"{format_date(value, 'd MMMM y', locale=LOCALE)}\u00a0r."
 
 
 def place_date_line(town: str, day: dt.date) -> str:
     """'Oświęcim, dnia 24 listopada 2026 r.'"""
     return f"{town}, dnia {polish_date(day)}"
+
+
+def isolate_bidi(text: str) -> str:
+    """Wraps text that contains right-to-left letters in Unicode isolates (FSI … PDI).
+
+    Without them an Arabic or Hebrew street name pulls the template's own neighbouring text
+    (", 32-600") into its right-to-left run, and the postal code prints as "600-32".
+    """
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:
@@ -36,7 +49,7 @@ def _display(spec: FieldSpec, value: Any) -> Any:
         return [spec.choice_label(v) for v in value]
     if spec.kind == "boolean":
         return "tak" if value else "nie"
-    return value
+    return isolate_bidi(value) if isinstance(value, str) else value
 
 
 def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],

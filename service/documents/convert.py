@@ -1,0 +1,298 @@
+"""DOCX to PDF/A-2b through a pool of warm LibreOffice converters (unoserver), one per core."""
+from __future__ import annotations
+
+import atexit
+import functools
+import io
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .converter import Converter
+
+log = logging.getLogger(__name__)
+
+_FAILED = "Nie udało się przekształcić dokumentu do PDF ({}). Spróbuj ponownie za chwilę."
+_HEALTH_INTERVAL = 2.0  # seconds between checks that every converter process is still there
+_STOP_GRACE = 5.0  # seconds soffice.bin gets to exit on SIGTERM before SIGKILL
+
+
+class ConversionError(Exception):
+    """A DOCX could not be turned into a PDF: str() is the Polish message for the user, .detail the cause."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+@dataclass(eq=False)
+class _Slot:
+    """One converter and the pool's bookkeeping about it (guarded by the pool's condition)."""
+
+    index: int
+    converter: Converter
+    state: str = "dead"  # starting / ready / busy / restarting / dead
+    conversions: int = 0
+    since_start: int = 0
+    restarts: int = 0
+    failures_in_row: int = 0
+    retry_at: float = 0.0
+    last_used: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)  # serialises spawn and kill
+
+
+@functools.cache
+def _warmup_docx() -> bytes:
+    """A one-paragraph DOCX with Polish text, so the warm-up loads the filters and the fonts."""
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    parts = {
+        "[Content_Types].xml":
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+            'main+xml"/></Types>',
+        "_rels/.rels":
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+            'formats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"'
+            '/></Relationships>',
+        "word/document.xml":
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body><w:p><w:r><w:rPr>'
+            '<w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif"/></w:rPr>'
+            '<w:t>Zażółć gęślą jaźń</w:t></w:r></w:p></w:body></w:document>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+class ConverterPool:
+    """Warm unoserver processes converting one document at a time each, restarted when they fail."""
+
+    def __init__(self, size: int = 2, profile_root: Path | str | None = None, *, timeout: float = 30.0,
+                 start_timeout: float = 90.0, recycle_after: int = 500, python: str = sys.executable,
+                 host: str = "127.0.0.1") -> None:
+        if size < 1:
+            raise ValueError("a converter pool needs at least one converter")
+        self._own_root = profile_root is None
+        # LibreOffice wants an absolute, plain profile path; each pool needs its own directory.
+        root = Path(tempfile.mkdtemp(prefix="asysta-lo-") if profile_root is None else profile_root)
+        self.profile_root = root.resolve()
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.recycle_after = recycle_after
+        self._slots = [_Slot(i, Converter(self.profile_root / str(i), self.profile_root / f"converter-{i}.log",
+                                          python, host)) for i in range(size)]
+        self._cond = threading.Condition()
+        self._started = False
+        self._stopped = False
+        self._owner_pid = os.getpid()  # a forked child (gunicorn --preload) must not stop our processes
+        self._health_stop = threading.Event()
+        self._health: threading.Thread | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Whether stop() has been called."""
+        return self._stopped
+
+    def start(self, wait: bool = True) -> None:
+        """Starts every converter in parallel; with wait, returns once they are warm (raises if none is)."""
+        with self._cond:
+            if self._stopped:
+                raise ConversionError(_FAILED.format("konwerter został zatrzymany"), "pool stopped")
+            first = not self._started
+            self._started = True
+            if first:
+                for slot in self._slots:
+                    slot.state = "starting"
+        if first:
+            self.profile_root.mkdir(parents=True, exist_ok=True)
+            atexit.register(self.stop)
+            for slot in self._slots:
+                threading.Thread(target=self._bring_up, args=(slot, 0.0), daemon=True,
+                                 name=f"lo-start-{slot.index}").start()
+            self._health = threading.Thread(target=self._watch, daemon=True, name="lo-health")
+            self._health.start()
+        if wait:
+            self._wait_started()
+
+    def _wait_started(self) -> None:
+        deadline = time.monotonic() + self.start_timeout + 10  # the bring-up threads time out first
+        with self._cond:
+            while any(s.state in ("starting", "restarting") for s in self._slots) and not self._stopped:
+                if not self._cond.wait(deadline - time.monotonic()):
+                    break
+            if not any(s.state in ("ready", "busy") for s in self._slots):
+                details = "; ".join(s.converter.log_tail(300) for s in self._slots)
+                raise ConversionError(_FAILED.format("konwerter nie uruchomił się"), details)
+
+    def convert(self, docx: bytes) -> bytes:
+        """PDF/A-2b bytes of a DOCX from the first idle converter; raises ConversionError."""
+        if os.getpid() != self._owner_pid:
+            raise RuntimeError("a ConverterPool cannot be used after fork: create it in the worker")
+        if not self._started:
+            self.start(wait=False)
+        slot = self._acquire()
+        try:
+            pdf = slot.converter.convert(docx, self.timeout)
+        except Exception as exc:
+            pid = slot.converter.pid
+            self._restart(slot, ("busy",), grace=0.0, why=f"conversion failed: {exc!r}")
+            reason = (f"przekroczono czas {self.timeout:g} s" if isinstance(exc, TimeoutError)
+                      else "błąd programu LibreOffice")
+            detail = f"converter {slot.index} (pid {pid}): {type(exc).__name__}: {exc}"
+            raise ConversionError(_FAILED.format(reason), detail) from exc
+        with self._cond:
+            slot.conversions += 1
+            slot.since_start += 1
+            slot.last_used = time.monotonic()
+            recycle = slot.since_start >= self.recycle_after
+            if not recycle:
+                slot.state = "ready"
+                self._cond.notify_all()
+        if recycle:
+            # LibreOffice grows to ~230 MB over hundreds of documents: start afresh, gracefully.
+            self._restart(slot, ("busy",), grace=_STOP_GRACE, why="recycling", count=False)
+        return pdf
+
+    def _acquire(self) -> _Slot:
+        # Waits for an idle converter, at most start_timeout (enough for a restart to finish).
+        deadline = time.monotonic() + self.start_timeout
+        with self._cond:
+            while True:
+                if self._stopped:
+                    raise ConversionError(_FAILED.format("konwerter został zatrzymany"), "pool stopped")
+                ready = [s for s in self._slots if s.state == "ready"]
+                for slot in sorted(ready, key=lambda s: s.last_used):
+                    if slot.converter.alive():
+                        slot.state = "busy"
+                        return slot
+                    self._restart(slot, ("ready",), grace=0.0, why="found dead when acquired")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    states = ", ".join(s.state for s in self._slots)
+                    raise ConversionError(_FAILED.format("wszystkie konwertery są zajęte lub niedostępne"),
+                                          f"no idle converter within {self.start_timeout:g} s ({states})")
+                self._cond.wait(remaining)
+
+    def _restart(self, slot: _Slot, from_states: tuple[str, ...], grace: float, why: str,
+                 count: bool = True) -> None:
+        # Only one restart per converter at a time: the state check under the lock decides who does it.
+        with self._cond:
+            if self._stopped or slot.state not in from_states:
+                return
+            slot.state = "restarting"
+            slot.restarts += int(count)
+        log.warning("Restarting converter %d (pid %s): %s", slot.index, slot.converter.pid, why)
+        threading.Thread(target=self._bring_up, args=(slot, grace), daemon=True,
+                         name=f"lo-restart-{slot.index}").start()
+
+    def _bring_up(self, slot: _Slot, grace: float) -> None:
+        """(Re)starts one converter: end the old process, spawn, wait for it, warm it up."""
+        conv = slot.converter
+        try:
+            with slot.lock:
+                conv.kill(grace)
+                if self._stopped:
+                    return
+                conv.spawn()
+            deadline = time.monotonic() + self.start_timeout
+            conv.wait_ready(deadline)
+            # The first conversion in a fresh LibreOffice loads filters and fonts (slow): pay it here.
+            conv.convert(_warmup_docx(), max(1.0, deadline - time.monotonic()))
+        except Exception as exc:
+            with slot.lock:
+                conv.kill()
+            if self._stopped:  # stop() killed it while it was starting: not a failure
+                return
+            log.error("Converter %d did not start: %r", slot.index, exc)
+            with self._cond:
+                slot.failures_in_row += 1
+                # A broken installation would fail at once: back off instead of spinning.
+                slot.retry_at = time.monotonic() + min(60.0, 2.0 ** slot.failures_in_row)
+                slot.state = "dead"
+                self._cond.notify_all()
+            return
+        with self._cond:
+            if self._stopped:
+                return
+            slot.state = "ready"
+            slot.since_start = 0
+            slot.failures_in_row = 0
+            self._cond.notify_all()
+        log.info("Converter %d ready (pid %s, port %s)", slot.index, conv.pid, conv.port)
+
+    def _watch(self) -> None:
+        """Health check: restarts idle converters whose process has gone, and retries dead ones."""
+        while not self._health_stop.wait(_HEALTH_INTERVAL):
+            for slot in self._slots:
+                with self._cond:
+                    state, retry_at = slot.state, slot.retry_at
+                if state == "ready" and not slot.converter.alive():
+                    self._restart(slot, ("ready",), grace=0.0, why="process exited")
+                elif state == "dead" and time.monotonic() >= retry_at:
+                    self._restart(slot, ("dead",), grace=0.0, why="retrying after a failed start")
+
+    def status(self) -> list[dict]:
+        """One row per converter for a health page: index, pid, port, state, conversions, restarts."""
+        with self._cond:
+            return [{"index": s.index, "pid": s.converter.pid, "soffice_pid": s.converter.soffice_pid,
+                     "port": s.converter.port, "state": s.state, "conversions": s.conversions,
+                     "restarts": s.restarts} for s in self._slots]
+
+    def stop(self) -> None:
+        """Ends every converter's process group and the health check; safe to call more than once."""
+        if os.getpid() != self._owner_pid:
+            return
+        with self._cond:
+            if self._stopped:
+                return
+            self._stopped = True
+            self._cond.notify_all()
+        self._health_stop.set()
+        atexit.unregister(self.stop)
+
+        def end(slot: _Slot) -> None:
+            with slot.lock:
+                slot.converter.kill(_STOP_GRACE)
+            with self._cond:
+                slot.state = "dead"
+
+        # In parallel, so that stopping takes one grace period, not one per converter.
+        killers = [threading.Thread(target=end, args=(s,)) for s in self._slots]
+        for t in killers:
+            t.start()
+        for t in killers:
+            t.join()
+        if self._health is not None:
+            self._health.join(_HEALTH_INTERVAL + 5)
+        if self._own_root:
+            shutil.rmtree(self.profile_root, ignore_errors=True)
+
+
+_shared: dict[tuple[Path, int], ConverterPool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(size: int, profile_root: Path, **kw) -> ConverterPool:
+    """The process's one pool for (profile_root, size), started in the background on first use."""
+    key = (Path(profile_root).resolve(), size)
+    with _shared_lock:
+        pool = _shared.get(key)
+        if pool is not None and pool._owner_pid != os.getpid():
+            # Its threads stayed in the parent, and a second pool on the same profiles would fight it.
+            raise RuntimeError("the shared converter pool was created before fork: create it in the worker")
+        if pool is None or pool.stopped:
+            pool = _shared[key] = ConverterPool(size, key[0], **kw)
+            pool.start(wait=False)
+        return pool

@@ -1,0 +1,131 @@
+"""Bad input: the form comes back with Polish messages at the fields, keeps what was typed,
+and nothing is numbered, stored or archived."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from service.archive.models import Case, DocumentRecord
+from service.documents.registry import DOCUMENT_TYPES
+from service.extensions import db
+from tests.helpers import form_data, issuer_role
+
+
+def archived(app) -> tuple[int, int, list]:
+    with app.app_context():
+        docs = db.session.scalar(select(func.count()).select_from(DocumentRecord))
+        cases = db.session.scalar(select(func.count()).select_from(Case))
+    files = [p for p in app.config["ARCHIVE_DIR"].rglob("*") if p.is_file()] if app.config["ARCHIVE_DIR"].exists() else []
+    return docs, cases, files
+
+
+def error_next_to(html: str, field_id: str) -> str:
+    """The error message shown inside the field's block."""
+    block = re.search(rf'<div class="field has-error[^"]*">(?:(?!<div class="field).)*?id="{re.escape(field_id)}"'
+                      rf'(?:(?!<div class="field).)*?<p class="error" role="alert">([^<]+)</p>', html, re.S)
+    assert block, f"no error shown next to {field_id}"
+    return block.group(1)
+
+
+def post(client, slug, changes):
+    doctype = DOCUMENT_TYPES[slug]
+    data = form_data(doctype, doctype.sample_data)
+    data.update(changes)
+    return client.post(f"/documents/new/{slug}", data=data)
+
+
+@pytest.fixture
+def as_issuer(create_user, login):
+    def go(slug):
+        return login(create_user(issuer_role(DOCUMENT_TYPES[slug])))
+    return go
+
+
+def test_invalid_pesel(app, as_issuer):
+    client = as_issuer("zz_power_of_attorney")
+    response = post(client, "zz_power_of_attorney", {"principal_pesel": "90110302641", "principal_name": "Zofia Żółć"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_next_to(html, "principal_pesel") == "Nieprawidłowy numer PESEL: błędna cyfra kontrolna."
+    assert 'value="90110302641"' in html and 'value="Zofia Żółć"' in html
+    assert archived(app) == (0, 0, [])
+
+
+@pytest.mark.parametrize("pesel, message", [
+    ("1234", "PESEL musi składać się z 11 cyfr."),
+    ("88133104580", "Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia."),
+])
+def test_pesel_shape_and_date(app, as_issuer, pesel, message):
+    client = as_issuer("family_consent")
+    html = post(client, "family_consent", {"persons-0-pesel": pesel}).get_data(as_text=True)
+    assert error_next_to(html, "persons-0-pesel") == message
+
+
+def test_dates_in_wrong_order(app, as_issuer):
+    client = as_issuer("zz_power_of_attorney")
+    response = post(client, "zz_power_of_attorney", {"valid_from": "2026-12-01", "valid_until": "2026-11-30"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_next_to(html, "valid_until") == "Data końca ważności nie może być wcześniejsza niż data początku."
+    assert archived(app) == (0, 0, [])
+
+
+def test_start_before_request(app, as_issuer):
+    client = as_issuer("assignment_letter")
+    html = post(client, "assignment_letter", {"request_date": "2026-11-20", "start_date": "2026-11-19"}).get_data(as_text=True)
+    assert error_next_to(html, "start_date") == "Data rozpoczęcia nie może być wcześniejsza niż data wniosku."
+
+
+def test_missing_required_fields(app, as_issuer):
+    client = as_issuer("assignment_letter")
+    response = post(client, "assignment_letter", {"assistant_name": "", "street": "   ", "basis": "court",
+                                                  "court_name": "", "addressee_name": "Jan Żak"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("assistant_name", "street", "court_name"):
+        assert error_next_to(html, field) == "To pole jest wymagane."
+    assert 'value="Jan Żak"' in html
+    assert "Formularz zawiera błędy" in html
+    assert archived(app) == (0, 0, [])
+
+
+def test_group_needs_one_row_and_complete_rows(app, as_issuer):
+    client = as_issuer("family_consent")
+    empty_rows = {f"persons-{i}-{k}": "" for i in range(2) for k in ("full_name", "pesel", "role")}
+    html = post(client, "family_consent", empty_rows).get_data(as_text=True)
+    assert "Uzupełnij co najmniej 1 pozycję." in html
+    html = post(client, "family_consent", {"persons-1-role": "", "persons-1-full_name": ""} | {
+        "persons-1-pesel": "85072212339"}).get_data(as_text=True)
+    assert error_next_to(html, "persons-1-full_name") == "To pole jest wymagane."
+
+
+def test_wrong_formats(app, as_issuer):
+    client = as_issuer("assignment_letter")
+    html = post(client, "assignment_letter", {"postal_code": "32600", "assistant_email": "nie-email",
+                                              "assistant_phone": "abc", "start_date": "31.02.2026"}).get_data(as_text=True)
+    assert error_next_to(html, "postal_code") == "Kod pocztowy w formacie 00-000, np. 32-600."
+    assert error_next_to(html, "assistant_email").startswith("Podaj poprawny adres e-mail")
+    assert error_next_to(html, "assistant_phone").startswith("Podaj numer telefonu")
+    assert error_next_to(html, "start_date") == "Podaj poprawną datę w formacie RRRR-MM-DD lub DD.MM.RRRR."
+
+
+def test_polish_date_format_is_accepted(app, as_issuer):
+    client = as_issuer("assignment_letter")
+    response = post(client, "assignment_letter", {"start_date": "01.12.2026"})
+    assert response.status_code == 302
+
+
+def test_future_consent_refused(app, as_issuer):
+    client = as_issuer("family_consent")
+    html = post(client, "family_consent", {"consent_date": "2999-01-01"}).get_data(as_text=True)
+    assert error_next_to(html, "consent_date") == "Data nie może być późniejsza niż dzisiejsza."
+
+
+def test_csrf_is_on(app, create_user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    user = create_user("assistant")
+    response = client.post("/login", data={"login": user.login, "password": "haslo-" + user.login})
+    assert response.status_code == 400
