@@ -1,0 +1,127 @@
+"""Every route declares who may use it; assistants see only their own families; access is logged."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from service.archive.models import AccessLog
+from service.extensions import db
+from service.security import PUBLIC_ENDPOINTS
+from tests.helpers import download, form_data
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_route_declares_roles(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        roles = getattr(view, "allowed_roles", "missing")
+        if roles == "missing" or not roles:
+            missing.append(rule.rule)
+    assert missing == []
+
+
+def test_only_login_and_static_are_public(app):
+    public = {rule.endpoint for rule in app.url_map.iter_rules()
+              if getattr(app.view_functions[rule.endpoint], "allowed_roles", "") is None}
+    assert public <= {"accounts.login"}
+
+
+def test_every_route_refuses_anonymous(app, client):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint == "accounts.login":
+            continue
+        url = rule.rule.replace("<slug>", "family_consent").replace("<doc_id>", "x" * 32).replace(
+            "<any(pdf, docx):kind>", "pdf")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method)
+            if rule.rule.startswith("/api/"):
+                assert response.status_code == 401, (method, url)
+            else:
+                assert response.status_code == 302 and "/login" in response.location, (method, url)
+
+
+@pytest.mark.parametrize("role, allowed", [("assistant", 200), ("admin", 403), ("archivist", 403)])
+def test_issuing_needs_an_issuing_role(client, create_user, login, role, allowed):
+    login(create_user(role))
+    assert client.get("/documents/new/family_consent").status_code == allowed
+
+
+def test_admin_cannot_read_the_archive(client, create_user, login):
+    login(create_user("admin"))
+    assert client.get("/archive").status_code == 403
+
+
+def test_assistant_sees_only_own_families(app, client, create_user, login):
+    from service.documents.registry import DOCUMENT_TYPES
+
+    doctype = DOCUMENT_TYPES["family_consent"]
+    alice, bob, head = create_user("assistant"), create_user("assistant"), create_user("head")
+    login(alice)
+    doc_id = client.post("/documents/new/family_consent",
+                         data=form_data(doctype, doctype.sample_data)).location.rsplit("/", 1)[-1]
+    client.post("/logout")
+    login(bob)
+    assert client.get(f"/archive/{doc_id}").status_code == 404
+    response, _ = download(client, f"/archive/{doc_id}/pdf")
+    assert response.status_code == 404
+    assert doc_id not in client.get("/archive").get_data(as_text=True)
+    # Bob cannot file a document under Alice's case either.
+    with app.app_context():
+        from service.archive.models import DocumentRecord
+        case_id = db.session.get(DocumentRecord, doc_id).case_id
+    html = client.get("/documents/new/family_consent").get_data(as_text=True)
+    assert f'value="{case_id}"' not in html
+    response = client.post("/documents/new/family_consent",
+                           data={**form_data(doctype, doctype.sample_data), "case_id": str(case_id)})
+    assert response.status_code == 422
+    client.post("/logout")
+    login(head)
+    assert client.get(f"/archive/{doc_id}").status_code == 200
+    response, pdf = download(client, f"/archive/{doc_id}/pdf")
+    assert response.status_code == 200 and pdf.startswith(b"%PDF")
+    with app.app_context():
+        log = db.session.execute(select(AccessLog.action, AccessLog.object_id, AccessLog.user_id)).all()
+    assert ("issue", doc_id, alice.id) in log
+    assert ("view", doc_id, head.id) in log
+    assert ("download", doc_id, head.id) in log
+
+
+def test_second_document_in_the_same_case(app, client, create_user, login):
+    from service.documents.registry import DOCUMENT_TYPES
+
+    doctype = DOCUMENT_TYPES["family_consent"]
+    login(create_user("assistant"))
+    first = client.post("/documents/new/family_consent", data=form_data(doctype, doctype.sample_data))
+    with app.app_context():
+        from service.archive.models import Case, DocumentRecord
+        case = db.session.get(DocumentRecord, first.location.rsplit("/", 1)[-1]).case
+        case_id, sign = case.id, case.sign
+    second = client.post("/documents/new/family_consent",
+                         data={**form_data(doctype, doctype.sample_data), "case_id": str(case_id)})
+    third = client.post("/documents/new/family_consent", data=form_data(doctype, doctype.sample_data))
+    with app.app_context():
+        assert db.session.get(DocumentRecord, second.location.rsplit("/", 1)[-1]).case.sign == sign
+        signs = sorted(c.sign for c in db.session.scalars(select(Case)))
+    assert signs == ["MOPS.SPS.4011.1." + sign.split(".")[-1], "MOPS.SPS.4011.2." + sign.split(".")[-1]]
+
+
+def test_core_packages_use_no_request_globals():
+    """documents/ and signatures/ serve the web, the API, the CLI and workers alike."""
+    banned = {"request", "session", "g", "current_user", "current_app"}
+    offenders = []
+    for folder in (ROOT / "service" / "documents", ROOT / "signatures"):
+        for path in folder.rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("flask", "flask_login"):
+                    names = {a.name for a in node.names}
+                    if names & banned or node.module == "flask_login":
+                        offenders.append(f"{path.name}: {node.module} {names}")
+    assert offenders == []
