@@ -25,7 +25,7 @@ _STOP_GRACE = 5.0  # seconds soffice.bin gets to exit on SIGTERM before SIGKILL
 
 
 class ConversionError(Exception):
-    """A DOCX could not be turned into a PDF: str() is the Polish message for the user, .detail the cause."""
+    """A DOCX could not be turned into a PDF: str() is the Polish user message, .detail the cause."""
 
     def __init__(self, message: str, detail: str = "") -> None:
         super().__init__(message)
@@ -91,8 +91,9 @@ class ConverterPool:
         self.timeout = timeout
         self.start_timeout = start_timeout
         self.recycle_after = recycle_after
-        self._slots = [_Slot(i, Converter(self.profile_root / str(i), self.profile_root / f"converter-{i}.log",
-                                          python, host)) for i in range(size)]
+        self._slots = [_Slot(i, Converter(self.profile_root / str(i),
+                                          self.profile_root / f"converter-{i}.log", python, host))
+                       for i in range(size)]
         self._cond = threading.Condition()
         self._started = False
         self._stopped = False
@@ -106,7 +107,7 @@ class ConverterPool:
         return self._stopped
 
     def start(self, wait: bool = True) -> None:
-        """Starts every converter in parallel; with wait, returns once they are warm (raises if none is)."""
+        """Starts all converters in parallel; with wait, returns when they are warm (raises if none is)."""
         with self._cond:
             if self._stopped:
                 raise ConversionError(_FAILED.format("konwerter został zatrzymany"), "pool stopped")
@@ -181,8 +182,9 @@ class ConverterPool:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     states = ", ".join(s.state for s in self._slots)
-                    raise ConversionError(_FAILED.format("wszystkie konwertery są zajęte lub niedostępne"),
-                                          f"no idle converter within {self.start_timeout:g} s ({states})")
+                    reason = "wszystkie konwertery są zajęte lub niedostępne"
+                    detail = f"no idle converter within {self.start_timeout:g} s ({states})"
+                    raise ConversionError(_FAILED.format(reason), detail)
                 self._cond.wait(remaining)
 
     def _restart(self, slot: _Slot, from_states: tuple[str, ...], grace: float, why: str,
@@ -262,18 +264,16 @@ class ConverterPool:
         self._health_stop.set()
         atexit.unregister(self.stop)
 
-        def end(slot: _Slot) -> None:
+        # SIGTERM to all first, so the grace periods below overlap; no threads, as stop() also runs
+        # from atexit, when newer Pythons refuse to start them.
+        for slot in self._slots:
+            with slot.lock:
+                slot.converter.terminate()
+        for slot in self._slots:
             with slot.lock:
                 slot.converter.kill(_STOP_GRACE)
             with self._cond:
                 slot.state = "dead"
-
-        # In parallel, so that stopping takes one grace period, not one per converter.
-        killers = [threading.Thread(target=end, args=(s,)) for s in self._slots]
-        for t in killers:
-            t.start()
-        for t in killers:
-            t.join()
         if self._health is not None:
             self._health.join(_HEALTH_INTERVAL + 5)
         if self._own_root:
@@ -291,7 +291,7 @@ def shared_pool(size: int, profile_root: Path, **kw) -> ConverterPool:
         pool = _shared.get(key)
         if pool is not None and pool._owner_pid != os.getpid():
             # Its threads stayed in the parent, and a second pool on the same profiles would fight it.
-            raise RuntimeError("the shared converter pool was created before fork: create it in the worker")
+            raise RuntimeError("the shared converter pool was created before fork: create it after")
         if pool is None or pool.stopped:
             pool = _shared[key] = ConverterPool(size, key[0], **kw)
             pool.start(wait=False)

@@ -50,7 +50,7 @@ def processes() -> Iterator[tuple[int, int, list[str]]]:
 
 
 def profile_processes(profile_dir: Path) -> list[int]:
-    """Pids of the live processes started with this LibreOffice profile (unoserver, oosplash, soffice.bin)."""
+    """Pids of the live processes using this LibreOffice profile (unoserver, oosplash, soffice.bin)."""
     return [pid for pid, _, argv in processes() if _uses_profile(argv, profile_dir)]
 
 
@@ -136,7 +136,7 @@ class Converter:
                                          transport=_TimeoutTransport(timeout))
 
     def wait_ready(self, deadline: float) -> None:
-        """Blocks until the server answers info(); raises if it exits or time.monotonic() passes deadline."""
+        """Blocks until the server answers info(); raises if it exits or the monotonic deadline passes."""
         while True:
             if self.proc is None or self.proc.poll() is not None:
                 code = self.proc.returncode if self.proc else None
@@ -183,8 +183,13 @@ class Converter:
         state, _ppid, pgid = stat[stat.rindex(")") + 2:].split()[:3]
         return state not in "ZX" and int(pgid) == self.proc.pid  # the pgid check guards pid reuse
 
+    def terminate(self) -> None:
+        """Sends SIGTERM to the process group without waiting (kill() then waits and finishes)."""
+        if self.proc is not None and self.proc.poll() is None:
+            _signal_group(self.proc.pid, signal.SIGTERM)
+
     def kill(self, grace: float = 0.0) -> None:
-        """Ends the process group (SIGTERM, SIGKILL after grace seconds) and any process on our profile."""
+        """Ends the process group (SIGTERM, SIGKILL after grace s) and any process on our profile."""
         pgid = self.proc.pid if self.proc is not None else None
         # Once the leader is reaped its pid may be reused: signal the group only while it is ours.
         if pgid is not None and any(_uses_profile(a, self.profile_dir) for _, a in _group(pgid)):

@@ -1,0 +1,232 @@
+"""The converter pool on a real LibreOffice: PDF/A-2b output, concurrency, crashes, hangs, stop."""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from service.documents.convert import ConversionError, ConverterPool, shared_pool
+
+SENTENCE = "Zażółć gęślą jaźń"
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def make_docx(paragraphs: int = 12, marker: str = "") -> bytes:
+    """A DOCX in Liberation Serif: a heading with the marker, then paragraphs of Polish text."""
+    doc = Document()
+    doc.styles["Normal"].font.name = "Liberation Serif"
+    doc.add_paragraph(f"{SENTENCE}. {marker}")
+    for i in range(paragraphs):
+        doc.add_paragraph(f"{i + 1}. " + f"{SENTENCE}, pchnąć w tę łódź jeża lub ośm skrzyń fig. " * 6)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def soffice_pids(profile_root: Path) -> list[int]:
+    """Live soffice.bin processes whose profile lies under profile_root, found through /proc."""
+    prefix = f"-env:UserInstallation={profile_root.as_uri()}/"
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2] in "ZX":
+            continue
+        if argv[0].endswith("soffice.bin") and any(a.startswith(prefix) for a in argv):
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    """User plus system CPU time of a process, in clock ticks."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_for(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def pdfa_identification(reader: PdfReader) -> tuple[str | None, str | None]:
+    """(part, conformance) from the XMP metadata; XMP allows both elements and attributes."""
+    xmp = ET.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    values = {}
+    for name in ("part", "conformance"):
+        element = xmp.find(f".//{{{PDFAID}}}{name}")
+        if element is not None:
+            values[name] = element.text
+        else:
+            values[name] = next((e.get(f"{{{PDFAID}}}{name}") for e in xmp.iter()
+                                 if e.get(f"{{{PDFAID}}}{name}") is not None), None)
+    return values["part"], values["conformance"]
+
+
+def fonts_by_embedding(reader: PdfReader) -> dict[str, bool]:
+    """Every font used on the pages, with whether its program is embedded."""
+    result = {}
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in (f.get_object() for f in fonts.values()):
+            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for d in descendants:
+                descriptor = d.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                result[str(d.get("/BaseFont"))] = any(
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return result
+
+
+@pytest.fixture(scope="session")
+def lo_pool(tmp_path_factory):
+    """A warm pool of two converters shared by the tests that do not break it."""
+    pool = ConverterPool(2, tmp_path_factory.mktemp("lo-pool"))
+    pool.start()
+    yield pool
+    pool.stop()
+
+
+@pytest.fixture(scope="module")
+def lo_crash_pool(tmp_path_factory):
+    """A one-converter pool for the tests that kill or freeze LibreOffice."""
+    pool = ConverterPool(1, tmp_path_factory.mktemp("lo-crash"))
+    pool.start()
+    yield pool
+    pool.stop()
+
+
+def test_converts_to_pdfa2b_with_polish_text_and_embedded_fonts(lo_pool):
+    pdf = lo_pool.convert(make_docx())
+
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join("".join(page.extract_text() for page in reader.pages).split())
+    assert SENTENCE in text
+    assert pdfa_identification(reader) == ("2", "B")
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    fonts = fonts_by_embedding(reader)
+    assert any("LiberationSerif" in name for name in fonts)
+    assert all(fonts.values()), fonts
+
+
+def test_concurrent_conversions_all_succeed(lo_pool):
+    markers = [f"Dokument numer {i}" for i in range(8)]
+    with ThreadPoolExecutor(4) as executor:
+        pdfs = list(executor.map(lambda m: lo_pool.convert(make_docx(4, m)), markers))
+
+    for marker, pdf in zip(markers, pdfs):
+        text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+        assert marker in text  # each caller gets its own document back
+    assert all(row["state"] == "ready" for row in lo_pool.status())
+
+
+def test_killed_libreoffice_fails_the_conversion_and_is_restarted(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))  # ready, whatever ran before
+    [soffice] = soffice_pids(pool.profile_root)
+    restarts = pool.status()[0]["restarts"]
+    big = make_docx(1000)  # about 200 pages: LibreOffice needs a couple of seconds for it
+
+    with ThreadPoolExecutor(1) as executor:
+        before = cpu_ticks(soffice)
+        future = executor.submit(pool.convert, big)
+        wait_for(lambda: cpu_ticks(soffice) - before >= 20)  # 0.2 s of work: it is converting
+        assert not future.done()
+        os.kill(soffice, signal.SIGKILL)
+        with pytest.raises(ConversionError) as failure:
+            future.result(timeout=30)
+
+    assert str(failure.value).startswith("Nie udało się przekształcić dokumentu do PDF")
+    assert "LibreOffice" in str(failure.value)
+    assert failure.value.detail
+    assert pool.convert(make_docx(1)).startswith(b"%PDF")  # waits for the restart
+    assert pool.status()[0]["restarts"] == restarts + 1
+    assert soffice not in soffice_pids(pool.profile_root)
+
+
+def test_hung_conversion_hits_the_timeout_and_the_converter_comes_back(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    [soffice] = soffice_pids(pool.profile_root)
+    pool.timeout = 2
+    try:
+        os.kill(soffice, signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(ConversionError, match="przekroczono czas 2 s") as failure:
+            pool.convert(make_docx(1))
+        assert time.monotonic() - started < 5
+        assert "Timeout" in failure.value.detail
+    finally:
+        pool.timeout = 30.0
+
+    assert pool.convert(make_docx(1)).startswith(b"%PDF")
+    assert soffice not in soffice_pids(pool.profile_root)
+
+
+def test_health_check_restarts_an_idle_converter_that_died(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    [soffice] = soffice_pids(pool.profile_root)
+    restarts = pool.status()[0]["restarts"]
+
+    os.kill(soffice, signal.SIGKILL)
+    wait_for(lambda: pool.status()[0]["restarts"] == restarts + 1, 10)  # noticed within ~2 s
+    wait_for(lambda: pool.status()[0]["state"] == "ready")
+    assert soffice not in soffice_pids(pool.profile_root)
+    assert pool.convert(make_docx(1)).startswith(b"%PDF")
+
+
+def test_converter_is_recycled_after_recycle_after_conversions(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    before = pool.status()[0]
+    pool.recycle_after = 1
+    try:
+        assert pool.convert(make_docx(1)).startswith(b"%PDF")  # answered before the recycling
+    finally:
+        pool.recycle_after = 500
+    wait_for(lambda: pool.status()[0]["state"] == "ready" and pool.status()[0]["pid"] != before["pid"])
+    after = pool.status()[0]
+    assert after["restarts"] == before["restarts"]  # a planned recycle is not a failure
+    assert after["conversions"] == before["conversions"] + 1
+    assert pool.convert(make_docx(1)).startswith(b"%PDF")
+
+
+def test_stop_leaves_no_libreoffice_running(tmp_path):
+    warm = ConverterPool(1, tmp_path / "warm")
+    warm.start(wait=False)
+    starting = shared_pool(1, tmp_path / "starting")
+    assert shared_pool(1, tmp_path / "starting") is starting
+
+    # Stopped while LibreOffice is still starting: nothing may survive the start-up thread.
+    wait_for(lambda: soffice_pids(starting.profile_root))
+    starting.stop()
+    assert soffice_pids(starting.profile_root) == []
+    with pytest.raises(ConversionError):
+        starting.convert(make_docx(1))
+
+    warm.start(wait=True)
+    assert warm.convert(make_docx(1)).startswith(b"%PDF")
+    assert len(soffice_pids(warm.profile_root)) == 1
+    warm.stop()
+    warm.stop()  # idempotent
+    assert soffice_pids(warm.profile_root) == []
+    time.sleep(0.5)  # nothing restarts behind our back
+    assert soffice_pids(warm.profile_root) == []
+    assert all(row["state"] == "dead" for row in warm.status())
