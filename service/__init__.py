@@ -54,6 +54,10 @@ def register_extensions(app: Flask) -> None:
 
     @login.user_loader
     def load_user(user_id: str):
+        # The API is exempt from CSRF, so it must never accept the session cookie: a page on
+        # another site could otherwise make a logged-in browser issue documents. Token only.
+        if request.path.startswith("/api/"):
+            return None
         return db.session.get(User, int(user_id))
 
     @login.request_loader

@@ -73,3 +73,12 @@ def test_existing_case_by_sign(client, create_user, api_token):
     assert second.status_code == 201 and second.get_json()["case_sign"] == first["case_sign"]
     wrong = client.post("/api/documents/family_consent", json={**sample, "case_sign": "X.1.2026"}, headers=headers)
     assert wrong.status_code == 422 and "case_sign" in wrong.get_json()["errors"]
+
+
+def test_api_ignores_the_session_cookie(client, create_user, login):
+    """The API is exempt from CSRF, so a logged-in browser's cookie must not work there."""
+    login(create_user("assistant"))
+    assert client.get("/").status_code == 200
+    assert client.get("/api/document-types").status_code == 401
+    sample = DOCUMENT_TYPES["family_consent"].sample_data
+    assert client.post("/api/documents/family_consent", json=sample).status_code == 401
