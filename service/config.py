@@ -17,7 +17,7 @@ def defaults(instance_path: Path) -> dict:
     return {
         # A random key per instance unless given: sessions survive restarts of the same instance.
         "SECRET_KEY": _env("SECRET_KEY") or _instance_secret(instance_path),
-        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL") or f"sqlite:///{instance_path / 'asysta.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database_url(_env("DATABASE_URL") or f"sqlite:///{instance_path / 'asysta.sqlite'}"),
         "ARCHIVE_DIR": Path(_env("ARCHIVE_DIR") or instance_path / "archive"),
         # The office seal: a PKCS#12 file and its passphrase. Without them a development seal is
         # generated in instance/seal/ and every page says so.
@@ -38,6 +38,14 @@ def defaults(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "pl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
     }
+
+
+def database_url(url: str) -> str:
+    """A plain postgresql:// URL is served by psycopg 3, the driver the project installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _instance_secret(instance_path: Path) -> str:

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from service import create_app
+from service.config import database_url
 from service.accounts.models import User
 from service.extensions import db as _db
 
@@ -34,7 +35,7 @@ def app(request, tmp_path, shared_dirs, monkeypatch):
     """A fresh application with a migrated, empty database and its own archive folder."""
     monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
     if request.param == "postgresql":
-        url = os.environ["TEST_DATABASE_URL"]
+        url = database_url(os.environ["TEST_DATABASE_URL"])
         _reset_postgresql(url)
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
