@@ -113,6 +113,17 @@ def register_pages(app: Flask) -> None:
     from babel.dates import format_datetime
     from flask import jsonify, render_template
 
+    @app.template_filter("date_pl")
+    def date_pl(value):
+        # Stored dates are ISO text; people read "24 listopada 2026 r."
+        from .documents.context import polish_date
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return polish_date(value)
+            except ValueError:
+                return value
+        return value
+
     @app.template_filter("datetime_pl")
     def datetime_pl(value):
         return format_datetime(value, "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
