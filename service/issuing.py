@@ -24,6 +24,15 @@ def visible_documents(user: User):
     return query
 
 
+MIMETYPES = {"pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def visible_document(user: User, doc_id: str) -> DocumentRecord | None:
+    """The document if this user may see it, else None (its existence is not revealed)."""
+    return db.session.execute(visible_documents(user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
+
+
 def visible_cases(user: User, jrwa_key: str | None = None):
     """A select() of the cases this user may file documents under."""
     query = select(Case).order_by(Case.created_at.desc())

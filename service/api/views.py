@@ -12,9 +12,8 @@ from ..archive.models import DocumentRecord
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
-from ..extensions import db
 from ..forms_builder import errors_by_path, form_class
-from ..issuing import find_case, issue, visible_documents
+from ..issuing import MIMETYPES, find_case, issue, visible_document
 from ..security import ANY_STAFF, allow, log_access
 from .openapi import openapi_document
 from .schema import describe_type
@@ -163,8 +162,7 @@ def create_document(slug: str):
 
 
 def _visible(doc_id: str) -> DocumentRecord:
-    doc = db.session.execute(visible_documents(current_user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
-    return doc or abort(404)
+    return visible_document(current_user, doc_id) or abort(404)
 
 
 @bp.route("/documents/<doc_id>")
@@ -183,7 +181,5 @@ def document_file(doc_id: str, kind: str):
     doc = _visible(doc_id)
     digest = doc.pdf_sha256 if kind == "pdf" else doc.docx_sha256
     log_access("download", "document", doc.id, detail=f"api {kind}")
-    mimetype = "application/pdf" if kind == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return send_file(pipeline(current_app).store.path(digest, kind), mimetype=mimetype,
+    return send_file(pipeline(current_app).store.path(digest, kind), mimetype=MIMETYPES[kind],
                      download_name=f"{doc.id}.{kind}")

@@ -7,12 +7,11 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 
 from .. import office_seal, pipeline
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..issuing import visible_documents
+from ..issuing import MIMETYPES, visible_document, visible_documents
 from ..security import ANY_STAFF, allow, log_access
 from .models import Case, DocumentRecord
 from .verify import verify_document
@@ -24,10 +23,7 @@ PAGE = 50
 
 def get_visible(doc_id: str) -> DocumentRecord:
     """The document if this user may see it; 404 otherwise (its existence is not revealed)."""
-    doc = db.session.execute(visible_documents(current_user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
-    if doc is None:
-        abort(404)
-    return doc
+    return visible_document(current_user, doc_id) or abort(404)
 
 
 def _date_arg(name: str) -> dt.date | None:
@@ -80,9 +76,7 @@ def download(doc_id: str, kind: str):
     path = pipeline(current_app).store.path(digest, kind)
     log_access("download", "document", doc.id, detail=kind)
     name = f"{doc.case.sign}_{doc.slug}.{kind}".replace("/", "-")
-    mimetype = "application/pdf" if kind == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_file(path, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 
 
 class VerifyForm(FlaskForm):
