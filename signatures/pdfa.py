@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 __all__ = ["PdfaReport", "pdfa_report"]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from service.documents.registry import DOCUMENT_TYPES
 from signatures.devseal import create_dev_seal
 from signatures.seal import OfficeSeal
-from tests.helpers import download, issuer_role, pdf_text, squash
+from tests.helpers import download, pdf_text, squash
 
 
 def issue_sample(client, headers, slug="family_consent"):

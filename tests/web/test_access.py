@@ -105,7 +105,7 @@ def test_second_document_in_the_same_case(app, client, create_user, login):
         case_id, sign = case.id, case.sign
     second = client.post("/documents/new/family_consent",
                          data={**form_data(doctype, doctype.sample_data), "case_id": str(case_id)})
-    third = client.post("/documents/new/family_consent", data=form_data(doctype, doctype.sample_data))
+    client.post("/documents/new/family_consent", data=form_data(doctype, doctype.sample_data))  # opens case 2
     with app.app_context():
         assert db.session.get(DocumentRecord, second.location.rsplit("/", 1)[-1]).case.sign == sign
         signs = sorted(c.sign for c in db.session.scalars(select(Case)))

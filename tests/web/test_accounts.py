@@ -1,7 +1,6 @@
 """Accounts: the first administrator, the CLI, argon2 hashes, the forced password change."""
 from __future__ import annotations
 
-import os
 
 from sqlalchemy import select
 
