@@ -33,7 +33,6 @@ def row(name: str, values: list[float]) -> str:
 
 
 def formdata(doctype) -> MultiDict:
-    sys.path.insert(0, str(ROOT / "tests"))
     from tests.helpers import form_data
 
     data = MultiDict()
@@ -63,38 +62,35 @@ def main() -> None:
     doctype = DOCUMENT_TYPES[args.type]
     stages: dict[str, list[float]] = {}
     docx_samples: list[bytes] = []
-    try:
-        with app.test_request_context():
-            user = User(login="bench", role=sorted(doctype.issued_by)[0], full_name="Bench")
-            user.set_password("bench-password")
-            db.session.add(user)
-            db.session.commit()
-            pipe = pipeline(app)
-            pipe.converter.start(wait=True)
-            fd = formdata(doctype)
-            for i in range(5 + args.n):
-                t0 = time.perf_counter()
-                form = form_class(doctype)(formdata=fd, meta={"csrf": False})
-                assert form.validate(), form.errors
-                data = form.cleaned_data()
-                t1 = time.perf_counter()
-                issued = issue(user, doctype, data)
-                end = time.perf_counter()
-                if i == 4:
-                    gc.collect()
-                    gc.freeze()  # the warm-up's objects stay out of later collections
-                if i < 5:
-                    continue
-                stages.setdefault("validate", []).append(t1 - t0)
-                for name, value in issued.timings.items():
-                    if name != "total":
-                        stages.setdefault(name, []).append(value)
-                stages.setdefault("end to end", []).append(end - t0)
-                if len(docx_samples) < args.baseline:
-                    docx_samples.append(pipe.store.read(issued.record.docx_sha256, "docx"))
-            pipe.converter.stop()
-    finally:
-        pass
+    with app.test_request_context():
+        user = User(login="bench", role=sorted(doctype.issued_by)[0], full_name="Bench")
+        user.set_password("bench-password")
+        db.session.add(user)
+        db.session.commit()
+        pipe = pipeline(app)
+        pipe.converter.start(wait=True)
+        fd = formdata(doctype)
+        for i in range(5 + args.n):
+            t0 = time.perf_counter()
+            form = form_class(doctype)(formdata=fd, meta={"csrf": False})
+            assert form.validate(), form.errors
+            data = form.cleaned_data()
+            t1 = time.perf_counter()
+            issued = issue(user, doctype, data)
+            end = time.perf_counter()
+            if i == 4:
+                gc.collect()
+                gc.freeze()  # the warm-up's objects stay out of later collections
+            if i < 5:
+                continue
+            stages.setdefault("validate", []).append(t1 - t0)
+            for name, value in issued.timings.items():
+                if name != "total":
+                    stages.setdefault(name, []).append(value)
+            stages.setdefault("end to end", []).append(end - t0)
+            if len(docx_samples) < args.baseline:
+                docx_samples.append(pipe.store.read(issued.record.docx_sha256, "docx"))
+        pipe.converter.stop()
 
     print(f"\n{args.n} × {doctype.slug}, warm pool of {app.config['CONVERTERS']} converters "
           f"(ms)\n{'stage':<28}{'median':>9}{'p95':>9}")

@@ -72,7 +72,8 @@ def register_extensions(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"development_seal": _is_development_seal(app)}
+        from .security import READERS
+        return {"development_seal": _is_development_seal(app), "archive_readers": READERS}
 
     @app.after_request
     def security_headers(response):

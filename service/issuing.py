@@ -10,6 +10,7 @@ from . import pipeline
 from .accounts.models import User
 from .archive.models import Case, DocumentRecord
 from .documents.issue import Issued
+from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
 from .extensions import db
 from .office.models import JrwaClass, get_profile
@@ -24,6 +25,8 @@ def visible_documents(user: User):
     return query
 
 
+# Every role that may issue at least one document type.
+ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
 MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 

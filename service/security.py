@@ -11,6 +11,9 @@ from .archive.models import AccessLog
 from .extensions import db
 
 ANY_STAFF = frozenset(ROLES)
+# Who may read issued documents: everyone but the administrator (what each sees is narrowed
+# further by issuing.visible_documents).
+READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
 # The few endpoints anyone may open: the login page and static files.
 PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login"})
 

@@ -13,14 +13,12 @@ from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 from ..forms_builder import errors_by_path, form_class
-from ..issuing import MIMETYPES, find_case, issue, visible_document
-from ..security import ANY_STAFF, allow, log_access
+from ..issuing import ISSUERS, MIMETYPES, find_case, issue, visible_document
+from ..security import ANY_STAFF, READERS, allow, log_access
 from .openapi import openapi_document
 from .schema import describe_type
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
-ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
 
 
 @bp.errorhandler(404)

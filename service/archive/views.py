@@ -12,12 +12,11 @@ from .. import office_seal, pipeline
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..issuing import MIMETYPES, visible_document, visible_documents
-from ..security import ANY_STAFF, allow, log_access
+from ..security import ANY_STAFF, READERS, allow, log_access
 from .models import Case, DocumentRecord
 from .verify import verify_document
 
 bp = Blueprint("archive", __name__)
-READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
 PAGE = 50
 
 

@@ -1,6 +1,8 @@
 """The document forms built from the declarations, and the page of an issued document."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField
@@ -9,11 +11,18 @@ from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..forms_builder import choices, form_class
-from ..issuing import find_case, issue, visible_cases
+from ..issuing import ISSUERS, find_case, issue, visible_cases
 from ..security import ANY_STAFF, allow
 
 bp = Blueprint("web", __name__)
-ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
+
+
+@lru_cache(maxsize=None)
+def web_form_class(doctype):
+    """The declaration's form plus the choice of case, built once per document type."""
+    return type(f"{doctype.slug}WebForm", (form_class(doctype),), {
+        "case_id": SelectField("Sprawa", default="", validate_choice=False,
+                               description="Nowa sprawa otrzyma kolejny znak w klasie JRWA tego dokumentu.")})
 
 
 @bp.route("/")
@@ -34,14 +43,13 @@ def new_document(slug: str):
     if current_user.role not in doctype.issued_by:
         abort(403)
     cases = db.session.execute(visible_cases(current_user, doctype.jrwa_key).limit(200)).scalars().all()
-    form_cls = type(f"{doctype.slug}WebForm", (form_class(doctype),), {
-        "case_id": SelectField("Sprawa", choices=choices([("", "— nowa sprawa —")] + [
-            (str(c.id), f"{c.sign} – {c.title}") for c in cases]), default="", validate_choice=False,
-            description="Nowa sprawa otrzyma kolejny znak w klasie JRWA tego dokumentu.")})
+    form_cls = web_form_class(doctype)
     if request.method == "GET" and request.args.get("case"):
         form = form_cls(case_id=request.args["case"])
     else:
         form = form_cls()
+    form.case_id.choices = choices([("", "— nowa sprawa —")] + [
+        (str(c.id), f"{c.sign} – {c.title}") for c in cases])
     status = 200
     if form.validate_on_submit():
         case = None
