@@ -1,0 +1,1086 @@
+"""Signatures onto an issued PDF/A: signing slots, the unsealed revision, the signed, scanned and printed versions."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import io
+import math
+import re
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import repeat
+
+from PIL import Image
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from .evidence import register_fonts
+from .seal import _align_info_with_xmp
+
+__all__ = ["AssembleError", "Mark", "SlotBox", "build_print_copy", "build_scan_pdf", "build_signed_pdf",
+           "find_slots", "unsealed_revision"]
+
+MARKER = re.compile(r"SIG:([a-z_]+):(\d+)")
+SLOT_HEIGHT = 62.0  # the empty signing space under a marker, down to just above the dotted line
+SLOT_WIDTH = 200.0
+RIGHT_MARGIN = 57.0  # a slot never reaches into the page's right margin (2 cm)
+LINE_SIZE, MIN_LINE_SIZE, LINE_LEADING = 7.5, 5.0, 1.15
+IMAGE_GAP = 2.0  # between the image and the dotted line, and between the image and the caption
+# The print copy's code sits in the right margin beside the footer: clear of the body text and of
+# "Strona x z y" (both end 2 cm from the right edge), its modules inside what printers print (most
+# leave 4–5 mm blank). Only its dark modules are drawn (a stencil), so its quiet zone is the margin's
+# own white and the code can use the margin's whole width: about 1.5 cm of modules, 1.8 cm with the
+# quiet zone.
+QR_LEFT = RIGHT_MARGIN - 3.0  # from the page's right edge: 3 pt clear of the text column
+QR_RIGHT = 12.5  # from the page's right edge
+QR_BOTTOM = 27.0  # from the page's bottom edge
+QR_LABEL_SIZE, QR_LABEL_BASELINE = 6.0, 15.0  # under the code, a quiet zone's width below it
+A4 = (595.2756, 841.8898)
+SCAN_MARGIN = 14.0  # 5 mm around a scanned page
+SCAN_QUALITY = 85
+_MAX_FORM_DEPTH = 8
+_MAX_CMAP_RANGE = 0x10000
+_MAX_IMAGE_SIDE = 10_000  # pixels: capture allows 4000, a QR code is a few hundred
+
+
+class AssembleError(ValueError):
+    """The document, a mark or an image cannot be put together as asked."""
+
+
+@dataclass(frozen=True)
+class SlotBox:
+    """Where one signer signs: page index (0-based) and the signing space in PDF points (origin bottom-left)."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What goes into one slot: a signature image (flattened PNG), caption lines under/over it, or both."""
+
+    slot: str
+    png: bytes | None = None
+    lines: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _reader(pdf: bytes) -> PdfFileReader:
+    try:
+        return PdfFileReader(io.BytesIO(pdf), strict=False)
+    except Exception as exc:  # pyHanko raises many types for broken input
+        raise AssembleError(f"Not a readable PDF: {exc}") from exc
+
+
+def _get(d: generic.DictionaryObject, key: str, default=None):
+    """d[key] resolved, or default (pyHanko's dict.get would hand back unresolved references)."""
+    try:
+        return d[key] if key in d else default
+    except KeyError:  # a reference to a missing object
+        return default
+
+
+@dataclass
+class _Page:
+    ref: generic.IndirectObject
+    obj: generic.DictionaryObject
+    resources: generic.DictionaryObject
+    box: tuple[float, float, float, float]
+
+
+def _pages(handler) -> list[_Page]:
+    """Every page in order, with its inherited resources and media box."""
+    out: list[_Page] = []
+    seen: set = set()
+
+    def walk(ref, resources, box) -> None:
+        if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
+            raise AssembleError("The page tree is malformed.")
+        seen.add(ref.reference)
+        node = ref.get_object()
+        resources = _get(node, "/Resources", resources)
+        box = _get(node, "/MediaBox", box)
+        if "/Kids" in node:
+            for kid in node.raw_get("/Kids"):
+                walk(kid, resources, box)
+        else:
+            if box is None:
+                raise AssembleError("A page has no media box.")
+            out.append(_Page(ref, node, resources or generic.DictionaryObject(),
+                             tuple(float(v) for v in box)))
+
+    walk(handler.root.raw_get("/Pages"), None, None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the markers: a small content-stream reader. pypdf's extract_text(visitor_text=...) finds
+# them too, but takes about 45 ms for the two dense pages of the consent form; this takes about 7 ms
+# (tests check that both agree on the real templates).
+
+_WS = rb"[\x00\t\n\x0c\r ]"
+_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_TOKEN = re.compile(rb"""
+    (?:%(ws)s|%%[^\r\n]*)*+                               # whitespace and comments before a token
+    (?: \[((?:%(ws)s*+(?:<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|%(num)s(?![\d.])))*+)%(ws)s*+\]
+                                                          # 1 array of hex strings and numbers: most TJs
+      | (\((?:[^()\\]|\\.)*+\))                           # 2 literal string (no nested parentheses)
+      | <([0-9A-Fa-f\x00\t\n\x0c\r ]*)>                   # 3 hex string
+      | (%(num)s)                                         # 4 number
+      | /([^\x00\t\n\x0c\r ()<>\[\]{}/%%]*)               # 5 name
+      | (<<|>>|[\[\]{}])                                  # 6 delimiter
+      | ([^\x00\t\n\x0c\r ()<>\[\]{}/%%]+)                # 7 operator
+      | (\()                                              # 8 a literal string with nested parentheses
+      | ([\s\S]) )                                        # 9 anything else: skipped
+""" % {b"ws": _WS, b"num": _NUMBER}, re.X)
+_ARRAY, _LITERAL, _HEXSTR, _NUM, _NAME, _DELIM, _OP, _NESTED = range(1, 9)
+_HEX_STRINGS = re.compile(rb"<[^>]*>")
+_HEX_DIGITS = re.compile(rb"<([^>]*)>")
+_ARRAY_ITEM = re.compile(rb"<([0-9A-Fa-f\x00\t\n\x0c\r ]*)>|(" + _NUMBER + rb")")
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\r": b"",
+            b"\n": b""}
+_INLINE_IMAGE_END = re.compile(rb"\sEI(?=\s|$)")
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mult(m, n):
+    """m × n: first m, then n."""
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def _apply(m, x: float, y: float) -> tuple[float, float]:
+    return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
+
+
+def _unescape_one(m) -> bytes:
+    code = m.group(1)
+    if code[:1].isdigit():
+        return bytes([int(code, 8) & 0xFF])
+    return _ESCAPES.get(code, code)
+
+
+def _literal(raw: bytes) -> bytes:
+    """The bytes of a literal string, given its text between the parentheses."""
+    return _ESCAPE.sub(_unescape_one, raw) if b"\\" in raw else raw
+
+
+def _hex(digits: bytes) -> bytes:
+    try:
+        return bytes.fromhex(digits.decode("ascii"))  # fromhex skips whitespace
+    except ValueError:  # an odd number of digits: the last one is followed by 0
+        digits = re.sub(rb"\s", b"", digits)
+        return bytes.fromhex((digits + b"0").decode("ascii"))
+
+
+def _literal_end(data: bytes, pos: int) -> int:
+    """The end of a literal string starting at pos, nested parentheses included."""
+    depth, i, n = 0, pos, len(data)
+    while i < n:
+        c = data[i]
+        if c == 0x5C:  # backslash
+            i += 2
+            continue
+        if c == 0x28:
+            depth += 1
+        elif c == 0x29:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+def _tokens(data: bytes):
+    """(kind, bytes) tokens of a content stream, kinds numbered as in _TOKEN; inline images skipped."""
+    pos, n = 0, len(data)
+    while pos < n:
+        restart = n
+        for m in _TOKEN.finditer(data, pos):
+            kind = m.lastindex
+            if kind == _NESTED:
+                end = _literal_end(data, m.start(kind))
+                yield _LITERAL, data[m.start(kind):end]
+                restart = end
+                break
+            value = m.group(kind)
+            if kind == _OP and value == b"BI":  # inline image: its binary data is no token
+                end = _INLINE_IMAGE_END.search(data, m.end())
+                restart = end.end() if end else n
+                break
+            yield kind, value
+        pos = restart
+
+
+class _Font:
+    """What the marker search needs of a font: code length, text and advance width of each code."""
+
+    def __init__(self, font: generic.DictionaryObject):
+        self.two_byte = _get(font, "/Subtype") == "/Type0"
+        self.widths: dict[int, float] = {}
+        if self.two_byte:
+            descendants = _get(font, "/DescendantFonts")
+            cid = descendants[0] if isinstance(descendants, generic.ArrayObject) and descendants else {}
+            self.default = float(_get(cid, "/DW", 1000))
+            self._cid_widths(_get(cid, "/W"))
+        else:
+            first = int(_get(font, "/FirstChar", 0))
+            for i, w in enumerate(_get(font, "/Widths") or ()):
+                self.widths[first + i] = float(w)
+            self.default = float(_get(_get(font, "/FontDescriptor") or {}, "/MissingWidth", 0))
+        unicode = _get(font, "/ToUnicode")
+        if isinstance(unicode, generic.StreamObject):
+            text = _parse_cmap(unicode.data)
+        elif self.two_byte:
+            text = {}
+        else:  # no ToUnicode: the markers are ASCII, which every standard simple encoding keeps
+            text = {c: chr(c) for c in range(32, 127)}
+        # str.translate does the decoding at C speed; codes without text become U+FFFD
+        self.table = _MissingText(text)
+
+    def _cid_widths(self, array) -> None:
+        if not isinstance(array, generic.ArrayObject):
+            return
+        items, i = list(array), 0
+        while i + 1 < len(items):
+            first, nxt = items[i].get_object(), items[i + 1].get_object()
+            if isinstance(nxt, generic.ArrayObject):
+                for k, w in enumerate(nxt):
+                    self.widths[int(first) + k] = float(w)
+                i += 2
+            elif i + 2 < len(items):
+                last, w = int(nxt), float(items[i + 2].get_object())
+                for c in range(int(first), min(last, int(first) + _MAX_CMAP_RANGE) + 1):
+                    self.widths[c] = w
+                i += 3
+            else:
+                break
+
+    def chars(self, raw: bytes) -> str:
+        """One character per code (its code point is the code)."""
+        if self.two_byte:
+            return (raw if len(raw) % 2 == 0 else raw + b"\0").decode("utf-16-be", "surrogatepass")
+        return raw.decode("latin-1")
+
+    def text(self, chars: str) -> str:
+        return chars.translate(self.table)
+
+    def advance(self, chars: str) -> float:
+        """The sum of the glyph widths, in thousandths of the font size."""
+        return sum(map(self.widths.get, map(ord, chars), repeat(self.default)))
+
+
+class _MissingText(dict):
+    """A str.translate table in which codes without text read as U+FFFD."""
+
+    def __missing__(self, code: int) -> str:
+        return "\ufffd"
+
+
+def _utf16(raw: bytes) -> str:
+    return raw.decode("utf-16-be", errors="replace")
+
+
+def _parse_cmap(data: bytes) -> dict[int, str]:
+    """A ToUnicode CMap's code → text mapping (bfchar and bfrange sections)."""
+    out: dict[int, str] = {}
+    hexes = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])")
+    for body in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        values = [_hex(h) for h in re.findall(rb"<([0-9A-Fa-f\s]*)>", body)]
+        for src, dst in zip(values[::2], values[1::2]):
+            out[int.from_bytes(src, "big")] = _utf16(dst)
+    for body in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        tokens = [_hex(m.group(1)) if m.group(1) is not None else ("[" if m.group(2) else "]")
+                  for m in hexes.finditer(body)]
+        i = 0
+        while i + 2 < len(tokens):
+            if not isinstance(tokens[i], bytes) or not isinstance(tokens[i + 1], bytes):
+                break
+            lo, hi = int.from_bytes(tokens[i], "big"), int.from_bytes(tokens[i + 1], "big")
+            hi = min(hi, lo + _MAX_CMAP_RANGE)
+            if tokens[i + 2] == "[":
+                end = tokens.index("]", i + 3) if "]" in tokens[i + 3:] else len(tokens)
+                for k, dst in enumerate(tokens[i + 3:end]):
+                    out[lo + k] = _utf16(dst)
+                i = end + 1
+            elif isinstance(tokens[i + 2], bytes):
+                dst = tokens[i + 2]
+                start = int.from_bytes(dst, "big") if dst else 0
+                for k in range(hi - lo + 1):
+                    out[lo + k] = _utf16((start + k).to_bytes(max(len(dst), 2), "big"))
+                i += 3
+            else:
+                break
+    return out
+
+
+@dataclass
+class _Run:
+    """One text-showing operator: where its text starts in the page text and how to place its glyphs."""
+
+    offset: int
+    matrix: tuple  # text matrix × CTM when it starts
+    size: float
+    hscale: float
+    char_spacing: float
+    word_spacing: float
+    font: _Font
+    items: object  # as shown: a list of byte strings and TJ adjustments, or an _Array
+
+
+class _PageText:
+    """The text of a page in drawing order, with where each text-showing operator starts."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.runs: list[_Run] = []
+        self.offsets: list[int] = []
+        self.last_end: tuple[float, float] | None = None
+        self.fonts: dict = {}
+        self.by_name: dict = {}  # (resources, name) → font: resources live as long as this object
+
+    def font(self, resources, name: bytes) -> _Font | None:
+        cached = self.by_name.get((id(resources), name), False)
+        if cached is not False:
+            return cached
+        font = self._font(resources, name)
+        self.by_name[(id(resources), name)] = font
+        return font
+
+    def _font(self, resources, name: bytes) -> _Font | None:
+        fonts = _get(resources, "/Font")
+        key = "/" + name.decode("latin-1")
+        if not isinstance(fonts, generic.DictionaryObject) or key not in fonts:
+            return None
+        raw = fonts.raw_get(key)
+        ident = raw.reference if isinstance(raw, generic.IndirectObject) else id(raw)
+        if ident not in self.fonts:
+            font = raw.get_object()
+            self.fonts[ident] = _Font(font) if isinstance(font, generic.DictionaryObject) else None
+        return self.fonts[ident]
+
+    def show(self, state: list, tm, ctm, strings) -> tuple:
+        """Adds the text of one operator (byte strings and TJ numbers); returns the text matrix after it."""
+        font, size, hscale, tc, tw = state[0], state[1], state[2], state[3], state[4]
+        if font is None:
+            return tm
+        matrix = _mult(tm, ctm)
+        start = _apply(matrix, 0, 0)
+        em = size * math.hypot(matrix[2], matrix[3]) or 1.0
+        if self.last_end is not None:
+            dx, dy = start[0] - self.last_end[0], start[1] - self.last_end[1]
+            # glyphs that continue where the last ones ended join them: a marker may be cut in pieces
+            sep = ("" if abs(dx) < 0.3 * em else " ") if abs(dy) < 0.3 * em else "\n"
+            if sep:
+                self.parts.append(sep)
+                self.length += 1
+        if isinstance(strings, _Array):
+            # all codes at once (their text, widths) and all adjustments at once: C speed
+            hexes = _HEX_DIGITS.findall(strings.body)
+            if any(len(h) & 1 for h in hexes):  # odd digits or whitespace: string by string
+                codes = b"".join(_hex(h) for h in hexes)
+            else:
+                codes = bytes.fromhex(b"".join(hexes).decode("ascii"))
+            kerning = sum(float(h) for h in re.findall(_NUMBER, _HEX_STRINGS.sub(b" ", strings.body)))
+            groups = [font.chars(codes)]
+            adjust = -kerning / 1000 * size * hscale
+        else:
+            groups = [font.chars(s) if isinstance(s, bytes) else s for s in strings]
+            adjust = 0.0
+        self.runs.append(_Run(self.length, matrix, size, hscale, tc, tw, font, strings))
+        self.offsets.append(self.length)
+        advance = adjust
+        for item in groups:
+            if isinstance(item, str):
+                text = font.text(item)
+                self.parts.append(text)
+                self.length += len(text)
+                width = font.advance(item) / 1000 * size + tc * len(item)
+                if tw and not font.two_byte:
+                    width += tw * item.count(" ")
+                advance += width * hscale
+            elif isinstance(item, float):
+                advance -= item / 1000 * size * hscale
+        tm = _mult((1, 0, 0, 1, advance, 0), tm)
+        self.last_end = _apply(_mult(tm, ctm), 0, 0)
+        return tm
+
+    def position(self, offset: int) -> tuple[float, float]:
+        """User-space x and top y (one em above the baseline) of the glyph that starts at offset."""
+        run = self.runs[bisect.bisect_right(self.offsets, offset) - 1]
+        advance = _advance_to(run, offset - run.offset)
+        x, _ = _apply(run.matrix, advance, 0)
+        _, top = _apply(run.matrix, advance, run.size)
+        return x, top
+
+
+def _advance_to(run: _Run, stop: int) -> float:
+    """How far into a run (text space) the glyph is that starts at character stop of its text."""
+    length, advance = 0, 0.0
+    items = run.items.items() if isinstance(run.items, _Array) else run.items
+    for item in items:
+        if isinstance(item, bytes):
+            item = run.font.chars(item)
+        if isinstance(item, float):
+            advance -= item / 1000 * run.size * run.hscale
+        if not isinstance(item, str):
+            continue
+        for char in item:
+            if length >= stop:
+                return advance
+            length += len(run.font.text(char))
+            width = run.font.advance(char) / 1000 * run.size + run.char_spacing
+            if char == " " and not run.font.two_byte:
+                width += run.word_spacing
+            advance += width * run.hscale
+    return advance
+
+
+# text state: font, size, horizontal scale, character spacing, word spacing, leading
+_FONT, _SIZE, _HSCALE, _TC, _TW, _TL = range(6)
+
+
+def _scan_content(data: bytes, resources, ctm, page: _PageText, depth: int, forms: tuple) -> None:
+    """Follows one content stream (and the forms it draws), adding its text to page."""
+    state: list = [None, 0.0, 1.0, 0.0, 0.0, 0.0]
+    stack: list = []
+    tm = tlm = _IDENTITY
+    operands: list = []
+    arrays: list[list] = []
+    for kind, value in _tokens(data):
+        if kind == _OP:
+            args, operands = operands, []
+            arrays.clear()
+            try:
+                if value == b"TJ":
+                    if args and isinstance(args[-1], (list, _Array)):
+                        tm = page.show(state, tm, ctm, args[-1])
+                elif value == b"Tj":
+                    tm = page.show(state, tm, ctm, args[-1:])
+                elif value == b"Td" or value == b"TD":
+                    if value == b"TD":
+                        state[_TL] = -args[1]
+                    tlm = tm = _mult((1, 0, 0, 1, args[0], args[1]), tlm)
+                elif value == b"Tf":
+                    state[_FONT], state[_SIZE] = page.font(resources, args[0]), args[1]
+                elif value == b"BT":
+                    tlm = tm = _IDENTITY
+                elif value == b"q":
+                    stack.append((ctm, state[:]))
+                elif value == b"Q":
+                    if stack:
+                        ctm, state = stack.pop()
+                elif value == b"cm":
+                    ctm = _mult(tuple(args[:6]), ctm)
+                elif value == b"Tm":
+                    tlm = tm = tuple(args[:6])
+                elif value == b"T*":
+                    tlm = tm = _mult((1, 0, 0, 1, 0, -state[_TL]), tlm)
+                elif value in (b"'", b'"'):
+                    if value == b'"' and len(args) >= 3:
+                        state[_TW], state[_TC] = args[0], args[1]
+                    tlm = tm = _mult((1, 0, 0, 1, 0, -state[_TL]), tlm)
+                    tm = page.show(state, tm, ctm, args[-1:])
+                elif value == b"TL":
+                    state[_TL] = args[0]
+                elif value == b"Tc":
+                    state[_TC] = args[0]
+                elif value == b"Tw":
+                    state[_TW] = args[0]
+                elif value == b"Tz":
+                    state[_HSCALE] = args[0] / 100
+                elif value == b"Do":
+                    _scan_form(resources, args[0], ctm, page, depth, forms)
+            except (IndexError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError):
+                continue  # a malformed operator draws nothing we look for
+            continue
+        target = arrays[-1] if arrays else operands
+        if kind == _ARRAY:
+            target.append(_Array(value))
+        elif kind == _NUM:
+            target.append(float(value))
+        elif kind == _HEXSTR:
+            target.append(_hex(value))
+        elif kind == _LITERAL:
+            target.append(_literal(value[1:-1]))
+        elif kind == _NAME:
+            target.append(value)
+        elif kind == _DELIM:
+            if value == b"[" or value == b"<<":
+                arrays.append([])
+            elif arrays:
+                done = arrays.pop()
+                (arrays[-1] if arrays else operands).append(done if value == b"]" else None)
+
+
+class _Array:
+    """A TJ array of hex strings and numbers, kept as its source text: most are read in one go."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def items(self) -> list:
+        return [_hex(m.group(1)) if m.group(1) is not None else float(m.group(2))
+                for m in _ARRAY_ITEM.finditer(self.body)]
+
+
+def _scan_form(resources, name: bytes, ctm, page: _PageText, depth: int, forms: tuple) -> None:
+    xobjects = _get(resources, "/XObject")
+    key = "/" + name.decode("latin-1")
+    if not isinstance(xobjects, generic.DictionaryObject) or key not in xobjects:
+        return
+    raw = xobjects.raw_get(key)
+    ident = raw.reference if isinstance(raw, generic.IndirectObject) else id(raw)
+    form = raw.get_object()
+    if (depth >= _MAX_FORM_DEPTH or ident in forms or not isinstance(form, generic.StreamObject)
+            or _get(form, "/Subtype") != "/Form"):
+        return
+    matrix = tuple(float(v) for v in _get(form, "/Matrix", _IDENTITY))
+    _scan_content(form.data, _get(form, "/Resources", resources), _mult(matrix, ctm), page, depth + 1,
+                  forms + (ident,))
+
+
+def _page_text(page: _Page) -> _PageText:
+    text = _PageText()
+    contents = _get(page.obj, "/Contents")
+    streams = contents if isinstance(contents, generic.ArrayObject) else [contents] if contents else []
+    # The streams of a page form one content stream: a token may not span two, an operator may
+    data = b"\n".join(s.data for s in streams if isinstance(s, generic.StreamObject))
+    _scan_content(data, page.resources, _IDENTITY, text, 0, ())
+    return text
+
+
+def _slots(pages: list[_Page]) -> dict[str, SlotBox]:
+    slots: dict[str, SlotBox] = {}
+    for index, page in enumerate(pages):
+        text = _page_text(page)
+        for m in MARKER.finditer("".join(text.parts)):
+            key = f"{m.group(1)}:{int(m.group(2))}"
+            if key in slots:
+                raise AssembleError(f"The signing slot {key} is marked twice in the document.")
+            x, top = text.position(m.start())
+            right = page.box[2] - RIGHT_MARGIN
+            width = min(SLOT_WIDTH, right - x)
+            if width <= 0:
+                raise AssembleError(f"The signing slot {key} lies in the page's right margin.")
+            slots[key] = SlotBox(page=index, x=round(x, 2), y=round(top - SLOT_HEIGHT, 2),
+                                 width=round(width, 2), height=SLOT_HEIGHT)
+    return slots
+
+
+def find_slots(pdf: bytes) -> dict[str, SlotBox]:
+    """The signing spaces of a document, keyed 'slot_key:index', found from the invisible SIG markers."""
+    try:
+        return _slots(_pages(_reader(pdf)))
+    except AssembleError:
+        raise
+    except Exception as exc:  # broken objects deep inside the file
+        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# The unsealed revision
+
+
+def unsealed_revision(pdf: bytes) -> bytes:
+    """The document as it was before its first seal (the bytes LibreOffice wrote); unsealed input is returned as is."""
+    reader = _reader(pdf)
+    try:
+        signatures = reader.embedded_signatures
+        if not signatures:
+            return pdf
+        revision = min(sig.signed_revision for sig in signatures)
+        if revision < 1:
+            raise AssembleError("The document was signed when it was created: it has no unsealed revision.")
+        start = reader.xrefs.get_startxref_for_revision(revision - 1)
+    except AssembleError:
+        raise
+    except Exception as exc:
+        raise AssembleError(f"The document's revisions cannot be read: {exc}") from exc
+    # the revision ends with the %%EOF after its cross-reference section, and that line's end
+    end = pdf.find(b"%%EOF", start)
+    if end < 0:
+        raise AssembleError("The end of the unsealed revision cannot be found.")
+    end += 5
+    if pdf[end:end + 2] == b"\r\n":
+        end += 2
+    elif pdf[end:end + 1] in (b"\r", b"\n"):
+        end += 1
+    return pdf[:end]
+
+
+# ---------------------------------------------------------------------------------------------
+# Images: a PNG goes into the PDF with its compressed pixels as they are (Flate with PNG predictors)
+
+
+def _image_xobject(png: bytes) -> tuple[generic.StreamObject, int, int]:
+    """An image XObject showing exactly the pixels of a PNG; transparency is laid over white."""
+    try:
+        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ValueError("not a PNG")
+        chunks, pos, idat, kind = {}, 8, [], b""
+        while kind != b"IEND":
+            if pos + 12 > len(png):
+                raise ValueError("truncated PNG")
+            length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+            body, crc = png[pos + 8:pos + 8 + length], png[pos + 8 + length:pos + 12 + length]
+            # the pixels go into the PDF undecoded: a damaged file must not slip through
+            if len(body) != length or crc != struct.pack(">I", zlib.crc32(kind + body)):
+                raise ValueError("damaged PNG chunk")
+            if kind == b"IDAT":
+                idat.append(body)
+            else:
+                chunks.setdefault(kind, body)
+            pos += 12 + length
+        width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+        if not (0 < width <= _MAX_IMAGE_SIDE and 0 < height <= _MAX_IMAGE_SIDE):
+            raise ValueError(f"{width}×{height} pixels")
+        if color in (0, 2) and not interlace and b"tRNS" not in chunks and idat and depth <= 8:
+            colors = 1 if color == 0 else 3
+            return _image_stream(b"".join(idat), width, height, depth, colors, predicted=True), width, height
+        # palette, alpha, 16 bits, interlaced: decode, flatten, store the pixels
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
+            image.load()
+            flat = _flatten(image)
+        colors = 1 if flat.mode == "L" else 3
+        return (_image_stream(zlib.compress(flat.tobytes(), 6), flat.width, flat.height, 8, colors,
+                              predicted=False), flat.width, flat.height)
+    except Exception as exc:
+        raise AssembleError(f"The signature image is not a usable PNG: {exc}") from exc
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Grey or RGB pixels, transparency laid over white paper."""
+    gray = image.mode in ("1", "L", "LA", "I", "I;16", "F") or (
+        image.mode == "P" and all(r == g == b for r, g, b in _palette(image)))
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        paper.alpha_composite(rgba)
+        image = paper
+    return image.convert("L" if gray else "RGB")
+
+
+def _palette(image: Image.Image) -> list[tuple[int, int, int]]:
+    data = image.getpalette() or []
+    return list(zip(data[::3], data[1::3], data[2::3]))
+
+
+def _image_stream(data: bytes, width: int, height: int, depth: int, colors: int, *, predicted: bool):
+    stream = generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Image"),
+        pdf_name("/Width"): generic.NumberObject(width), pdf_name("/Height"): generic.NumberObject(height),
+        pdf_name("/ColorSpace"): pdf_name("/DeviceGray" if colors == 1 else "/DeviceRGB"),
+        pdf_name("/BitsPerComponent"): generic.NumberObject(depth),
+        pdf_name("/Filter"): pdf_name("/FlateDecode"),
+    }, encoded_data=data)
+    if predicted:
+        stream[pdf_name("/DecodeParms")] = generic.DictionaryObject({
+            pdf_name("/Predictor"): generic.NumberObject(15), pdf_name("/Colors"): generic.NumberObject(colors),
+            pdf_name("/BitsPerComponent"): generic.NumberObject(depth),
+            pdf_name("/Columns"): generic.NumberObject(width)})
+    return stream
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: an incremental update of the unsealed revision, so LibreOffice's bytes stay as they are
+
+
+_TAG = re.compile(r"^/([A-Z]{6})\+(.+)$")
+
+
+class _Importer:
+    """Copies objects from another PDF into the update, each indirect object once.
+
+    Font subsets get fresh tags: reportlab names its subsets AAAAAA+…, and two different subsets
+    under one name in a file confuse viewers that cache fonts by name.
+    """
+
+    def __init__(self, update: _Update):
+        self.update = update
+        self.refs: dict = {}
+        self.queue: list = []
+        self.names: dict[str, str] = {}
+
+    def copy(self, obj):
+        result = self._ingest(obj)
+        while self.queue:
+            source, target = self.queue.pop()
+            self.update.writer.add_object(self._ingest(source.get_object()), idnum=target.idnum)
+        return result
+
+    def _ingest(self, obj):
+        if isinstance(obj, generic.IndirectObject):
+            ref = obj.reference
+            if ref not in self.refs:
+                self.refs[ref] = self.update.writer.allocate_placeholder()
+                self.queue.append((obj, self.refs[ref]))
+            return self.refs[ref]
+        if isinstance(obj, generic.DictionaryObject):
+            items = {k: self._ingest(v) for k, v in obj.items()}
+            for key in ("/BaseFont", "/FontName"):
+                if isinstance(items.get(key), generic.NameObject):
+                    items[key] = self._font_name(items[key])
+            if isinstance(obj, generic.StreamObject):
+                return generic.StreamObject(items, encoded_data=obj.encoded_data)
+            return generic.DictionaryObject(items)
+        if isinstance(obj, generic.ArrayObject):
+            return generic.ArrayObject(self._ingest(v) for v in obj)
+        return obj
+
+    def _font_name(self, name: str) -> generic.NameObject:
+        m = _TAG.match(name)
+        if not m:
+            return pdf_name(name)
+        if name not in self.names:
+            self.names[name] = f"/{self.update.fresh_tag(name)}+{m.group(2)}"
+        return pdf_name(self.names[name])
+
+
+class _Update:
+    """An incremental update of one PDF: drawings added over pages, pages appended at the end."""
+
+    def __init__(self, pdf: bytes):
+        try:
+            self.writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            self.pages = _pages(self.writer.prev)
+        except AssembleError:
+            raise
+        except Exception as exc:
+            raise AssembleError(f"Not a readable PDF: {exc}") from exc
+        self.tags = self._font_tags()
+        self._push: generic.IndirectObject | None = None
+
+    def _font_tags(self) -> set[str]:
+        tags: set[str] = set()
+        for page in self.pages:
+            fonts = _get(page.resources, "/Font")
+            for font in (fonts.values() if isinstance(fonts, generic.DictionaryObject) else ()):
+                m = _TAG.match(str(_get(font.get_object(), "/BaseFont", "")))
+                if m:
+                    tags.add(m.group(1))
+        return tags
+
+    def fresh_tag(self, seed: str) -> str:
+        """A subset tag used nowhere in the document; derived from seed, so output is reproducible."""
+        for attempt in range(1000):
+            digest = hashlib.sha256(f"{seed}:{attempt}".encode()).digest()
+            tag = "".join(chr(65 + b % 26) for b in digest[:6])
+            if tag not in self.tags:
+                self.tags.add(tag)
+                return tag
+        raise AssembleError("No free font subset tag.")  # pragma: no cover
+
+    def draw(self, index: int, content: bytes, xobjects: dict[str, generic.PdfObject]) -> None:
+        """Adds content (drawing the given XObjects) over page index, in the page's default space."""
+        page = self.pages[index]
+        resources = generic.DictionaryObject(page.resources)
+        existing = _get(resources, "/XObject")
+        named = generic.DictionaryObject(existing) if isinstance(existing, generic.DictionaryObject) else \
+            generic.DictionaryObject()
+        renames = {}
+        for name, ref in xobjects.items():
+            unique, n = name, 1
+            while unique in named:  # the page may already use our names, improbable as that is
+                unique, n = f"{name}_{n}", n + 1
+            named[pdf_name(unique)] = ref
+            renames[name] = unique
+        for name, unique in renames.items():
+            content = content.replace(f"{name} Do".encode(), f"{unique} Do".encode())
+        resources[pdf_name("/XObject")] = named
+        contents = page.obj.raw_get("/Contents") if "/Contents" in page.obj else None
+        resolved = contents.get_object() if contents is not None else None
+        originals = list(resolved) if isinstance(resolved, generic.ArrayObject) else \
+            [contents] if contents is not None else []
+        if self._push is None:
+            self._push = self.writer.add_object(generic.StreamObject(stream_data=b"q\n"))
+        # q … Q around the original: whatever state it leaves behind must not move our drawing
+        ours = generic.StreamObject(stream_data=b"Q\n" + content)
+        ours.compress()
+        page.obj[pdf_name("/Contents")] = generic.ArrayObject(
+            [self._push, *originals, self.writer.add_object(ours)])
+        page.obj[pdf_name("/Resources")] = resources
+        self.writer.mark_update(page.ref)
+
+    def add(self, obj: generic.PdfObject) -> generic.IndirectObject:
+        return self.writer.add_object(obj)
+
+    def forms_from(self, pdf: bytes) -> list[generic.IndirectObject]:
+        """Each page of another PDF as a form XObject (fonts and images shared between them)."""
+        source = _pages(_reader(pdf))
+        importer = _Importer(self)
+        forms = []
+        for page in source:
+            contents = _get(page.obj, "/Contents")
+            streams = contents if isinstance(contents, generic.ArrayObject) else [contents]
+            form = generic.StreamObject({
+                pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+                pdf_name("/BBox"): generic.ArrayObject(generic.FloatObject(v) for v in page.box),
+                pdf_name("/Resources"): importer.copy(page.resources),
+            }, stream_data=b"\n".join(s.data for s in streams))
+            form.compress()
+            forms.append(self.add(form))
+        return forms
+
+    def append(self, pdf: bytes) -> None:
+        """Appends all pages of another PDF, as a subtree of the page tree (inheritance kept)."""
+        source = _reader(pdf)
+        try:
+            subtree = _Importer(self).copy(source.root.raw_get("/Pages"))
+            node = subtree.get_object()
+            root_ref = self.writer.root.raw_get("/Pages")
+            root = root_ref.get_object()
+            node[pdf_name("/Parent")] = root_ref
+            kids = root.raw_get("/Kids")
+            kids.get_object().append(subtree)
+            if isinstance(kids, generic.IndirectObject):
+                self.writer.mark_update(kids)
+            root[pdf_name("/Count")] = generic.NumberObject(int(root["/Count"]) + int(node["/Count"]))
+            self.writer.mark_update(root_ref)
+        except Exception as exc:
+            raise AssembleError(f"The pages to append cannot be read: {exc}") from exc
+
+    def write(self) -> bytes:
+        # pyHanko rewrites the producer in the XMP; keep Info in agreement (PDF/A, ISO 19005-2 6.6.2.3.1)
+        _align_info_with_xmp(self.writer)
+        out = io.BytesIO()
+        self.writer.write(out)
+        return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the versions
+
+
+def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, float, float, str]]]]):
+    """One form XObject per page with its lines of text (centre x, baseline y, size, text) in Liberation Serif."""
+    if not pages:
+        return []
+    font = register_fonts()
+    buffer = io.BytesIO()
+    # initialFontName: otherwise reportlab sets its default Helvetica (not embedded) on every page
+    canvas = Canvas(buffer, pagesize=pages[0][0].box[2:], initialFontName=font, initialFontSize=LINE_SIZE,
+                    invariant=True)
+    for page, lines in pages:
+        canvas.setPageSize((page.box[2], page.box[3]))
+        canvas.setFillGray(0)
+        for x, y, size, text in lines:
+            canvas.setFont(font, size)
+            canvas.drawCentredString(x, y, text)
+        canvas.showPage()
+    canvas.save()
+    forms = update.forms_from(buffer.getvalue())
+    for (page, _), form in zip(pages, forms):  # the form's box is the target page's, whatever its origin
+        form.get_object()[pdf_name("/BBox")] = generic.ArrayObject(generic.FloatObject(v) for v in page.box)
+    return forms
+
+
+def _fit_lines(lines: Sequence[str], width: float) -> list[tuple[str, float]]:
+    font = register_fonts()
+    out = []
+    for line in lines:
+        size = LINE_SIZE
+        natural = stringWidth(line, font, size)
+        if natural > width:  # a long name or role: smaller, never over the column's edge
+            size = max(MIN_LINE_SIZE, size * width / natural)
+        out.append((line, size))
+    return out
+
+
+def _place(ops: list[bytes], box: SlotBox, image: tuple[str, int, int] | None,
+           lines: list[tuple[str, float]], texts: list) -> None:
+    """Lays out one mark: the caption lines stacked on the dotted line, the image above them."""
+    bottom = box.y + IMAGE_GAP
+    baselines = []
+    for text, size in reversed(lines):
+        baselines.append((text, size, bottom + 0.22 * size))  # descenders stay above the dots
+        bottom += size * LINE_LEADING
+    for text, size, baseline in reversed(baselines):
+        texts.append((box.x + box.width / 2, baseline, size, text))
+    if image is None:
+        return
+    name, width, height = image
+    if lines:
+        bottom += IMAGE_GAP
+    room_w, room_h = box.width, box.y + box.height - bottom
+    if room_h <= 1 or width <= 0 or height <= 0:
+        return
+    scale = min(room_w / width, room_h / height)
+    w, h = width * scale, height * scale
+    x = box.x + (box.width - w) / 2
+    ops.append(f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {bottom:.3f} cm {name} Do Q\n".encode())
+
+
+def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: bytes) -> bytes:
+    """The signed document: the unsealed revision of shown_pdf with each mark in its slot and the evidence pages appended (not sealed)."""
+    update = _Update(unsealed_revision(shown_pdf))
+    try:
+        slots = _slots(update.pages)
+    except AssembleError:
+        raise
+    except Exception as exc:
+        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+    by_page: dict[int, list[Mark]] = {}
+    seen: set[str] = set()
+    for mark in marks:
+        if mark.slot not in slots:
+            raise AssembleError(f"The document has no signing slot {mark.slot}.")
+        if mark.slot in seen:
+            raise AssembleError(f"Two marks for the signing slot {mark.slot}.")
+        seen.add(mark.slot)
+        by_page.setdefault(slots[mark.slot].page, []).append(mark)
+    drawings: dict[int, tuple[list[bytes], dict, list]] = {}
+    for index, page_marks in sorted(by_page.items()):
+        ops: list[bytes] = []
+        xobjects: dict[str, generic.PdfObject] = {}
+        texts: list = []
+        for mark in page_marks:
+            box = slots[mark.slot]
+            image = None
+            if mark.png is not None:
+                stream, width, height = _image_xobject(mark.png)
+                name = f"/AsystaSig{len(xobjects)}"
+                xobjects[name] = update.add(stream)
+                image = (name, width, height)
+            _place(ops, box, image, _fit_lines(mark.lines, box.width), texts)
+        drawings[index] = (ops, xobjects, texts)
+    _finish_drawings(update, drawings)
+    update.append(evidence_pdf)
+    return update.write()
+
+
+def _finish_drawings(update: _Update, drawings: dict[int, tuple[list[bytes], dict, list]]) -> None:
+    """Puts each page's images and text forms over the page, in one added content stream per page."""
+    with_text = [(index, texts) for index, (_, _, texts) in drawings.items() if texts]
+    forms = _text_forms(update, [(update.pages[index], texts) for index, texts in with_text])
+    text_form = {index: form for (index, _), form in zip(with_text, forms)}
+    for index, (ops, xobjects, _) in drawings.items():
+        content = b"".join(ops)
+        if index in text_form:
+            xobjects = {**xobjects, "/AsystaText": text_form[index]}
+            content += b"q /AsystaText Do Q\n"
+        update.draw(index, content, xobjects)
+
+
+def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str) -> bytes:
+    """The document for printing: each page of the unsealed revision with a small QR code (about 1.8 cm) and `label` under it in the bottom-right margin corner (not over the footer text)."""
+    update = _Update(unsealed_revision(shown_pdf))
+    qr = update.add(_stencil(qr_png))  # one image, drawn on every page
+    font = register_fonts()
+    drawings = {}
+    for index, page in enumerate(update.pages):
+        x0, y0, x1, _ = page.box
+        left, right = x1 - QR_LEFT, x1 - QR_RIGHT
+        size = right - left
+        ops = [f"q 0 g {size:.3f} 0 0 {size:.3f} {left:.3f} {y0 + QR_BOTTOM:.3f} cm /AsystaQr Do Q\n".encode()]
+        # the label may be wider than the code: it grows leftwards, under the footer, never off the page
+        room = right - (x0 + RIGHT_MARGIN)
+        label_size = QR_LABEL_SIZE
+        if stringWidth(label, font, label_size) > room:
+            label_size = max(3.0, label_size * room / stringWidth(label, font, label_size))
+        centre = right - stringWidth(label, font, label_size) / 2
+        drawings[index] = (ops, {"/AsystaQr": qr},
+                           [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])
+    _finish_drawings(update, drawings)
+    return update.write()
+
+
+def _stencil(png: bytes) -> generic.StreamObject:
+    """The dark modules of a QR code PNG as a square stencil mask, its light border cropped away."""
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            gray = _flatten(image).convert("L")
+    except Exception as exc:
+        raise AssembleError(f"The QR code is not a usable PNG: {exc}") from exc
+    dark = gray.point(lambda v: 255 if v < 128 else 0)
+    box = dark.getbbox()
+    if box is None:
+        raise AssembleError("The QR code image is blank.")
+    # a stencil: bit 0 paints with the fill colour, bit 1 leaves the page as it is
+    bits = gray.crop(box).point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+    return generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Image"),
+        pdf_name("/Width"): generic.NumberObject(bits.width), pdf_name("/Height"): generic.NumberObject(bits.height),
+        pdf_name("/ImageMask"): generic.BooleanObject(True), pdf_name("/BitsPerComponent"): generic.NumberObject(1),
+        pdf_name("/Filter"): pdf_name("/FlateDecode"),
+    }, encoded_data=zlib.compress(bits.tobytes(), 9))
+
+
+# ---------------------------------------------------------------------------------------------
+# The scan of the signed paper: a new PDF/A (pypdf), its identity and colour profile from the original
+
+
+def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf: bytes) -> bytes:
+    """A PDF/A document made of scanned paper pages (as JPEG images, one A4 page each, fitted) followed by the evidence pages; PDF/A metadata and output intent come from shown_pdf."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    if not pages:
+        raise AssembleError("A scan needs at least one page.")
+    try:
+        original = PdfReader(io.BytesIO(unsealed_revision(shown_pdf)), strict=False)
+        catalog = original.trailer["/Root"].get_object()
+        evidence = PdfReader(io.BytesIO(evidence_pdf), strict=False)
+        evidence_pages = list(evidence.pages)
+    except AssembleError:
+        raise
+    except Exception as exc:
+        raise AssembleError(f"Not a readable PDF: {exc}") from exc
+    writer = PdfWriter()
+    writer.pdf_header = original.pdf_header
+    for key in ("/Metadata", "/OutputIntents", "/Lang"):
+        if key in catalog:
+            writer.root_object[NameObject(key)] = catalog.raw_get(key).clone(writer)
+    # Info must say what the XMP says (PDF/A): the original's entries, not pypdf's own producer
+    info = original.metadata
+    writer.metadata = dict(info) if info else None
+    for image in pages:
+        jpeg, width, height = _jpeg(image)
+        page_w, page_h = A4 if height >= width else A4[::-1]
+        scale = min((page_w - 2 * SCAN_MARGIN) / width, (page_h - 2 * SCAN_MARGIN) / height)
+        w, h = width * scale, height * scale
+        page = writer.add_blank_page(page_w, page_h)
+        xobject = DecodedStreamObject()
+        xobject.set_data(jpeg)
+        xobject.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(width), NameObject("/Height"): NumberObject(height),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"), NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode")})
+        content = DecodedStreamObject()
+        content.set_data(f"q {w:.3f} 0 0 {h:.3f} {(page_w - w) / 2:.3f} {(page_h - h) / 2:.3f} cm /Scan Do Q"
+                         .encode())
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
+            {NameObject("/Scan"): writer._add_object(xobject)})})
+        page[NameObject("/Contents")] = writer._add_object(content)
+    for page in evidence_pages:
+        writer.add_page(page)
+    writer.generate_file_identifiers()  # PDF/A wants a file identifier in the trailer
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _jpeg(image: Image.Image) -> tuple[bytes, int, int]:
+    rgb = _flatten(image).convert("RGB")
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=SCAN_QUALITY)
+    return out.getvalue(), rgb.width, rgb.height

@@ -1,0 +1,178 @@
+"""The evidence page: what it says, that it survives hostile text and long lists, and that it reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from signatures.evidence import (
+    METHODS, Evidence, EvidenceSigner, ReadSigner, evidence_pdf, format_moment, read_evidence, statement)
+from signatures.pdfa import pdfa_report
+
+UTC = dt.timezone.utc
+SHOWN = "3f" * 32
+UA = ("Mozilla/5.0 (Linux; Android 14; SM-X710 Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Version/4.0 Chrome/131.0.6778.135 Safari/537.36 ")
+
+
+def signer(n: int, **over) -> EvidenceSigner:
+    values = dict(name=f"Osoba Testowa {n}", role="członek rodziny", method="tablet_remote",
+                  signed_at=dt.datetime(2026, 11, 24, 9, 15, n % 60, tzinfo=UTC), ip=f"10.0.0.{n}", user_agent=UA,
+                  image_sha256=f"{n:02x}" * 32, strokes_sha256=f"{n + 100:02x}" * 32)
+    values.update(over)
+    return EvidenceSigner(**values)
+
+
+def make(signers, **over) -> Evidence:
+    values = dict(title="Zgoda rodziny na współpracę z asystentem rodziny", document_id="7f3a9c21" * 4,
+                  case_sign="MOPS.SPS.4011.12.2026", office_name="Miejski Ośrodek Pomocy Społecznej w Oświęcimiu",
+                  shown_pdf_sha256=SHOWN, signers=tuple(signers),
+                  created_at=dt.datetime(2026, 11, 24, 9, 20, 5, tzinfo=UTC))
+    values.update(over)
+    return Evidence(**values)
+
+
+def text_of(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def expected(s: EvidenceSigner) -> ReadSigner:
+    return ReadSigner(name=s.name, role=s.role, method=METHODS[s.method], signed_at=format_moment(s.signed_at),
+                      image_sha256=s.image_sha256)
+
+
+def test_round_trip_with_polish_text():
+    signers = [
+        signer(1, name="Łucja Żółkiewska-Ćwik", role="matka", method="tablet_here"),
+        signer(2, name="Jan Kowalski", role="ojciec", method="tablet_remote", image_sha256=None),
+        signer(3, name="Anna Nowak", role="Kierownik ośrodka", method="staff_password", ip="", user_agent="",
+               image_sha256=None, strokes_sha256=None),
+    ]
+    evidence = make(signers)
+    read = read_evidence(evidence_pdf(evidence))
+    assert read is not None
+    assert (read.document_id, read.case_sign, read.shown_pdf_sha256) == (evidence.document_id, evidence.case_sign,
+                                                                          SHOWN)
+    assert read.signers == tuple(expected(s) for s in signers)
+
+
+def test_page_content_in_polish():
+    evidence = make([signer(1, method="staff_password", ip="", user_agent="", image_sha256=None,
+                            strokes_sha256=None), signer(2)])
+    text = " ".join(text_of(evidence_pdf(evidence)).split())
+    for phrase in ("Karta dowodowa podpisów", "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu", "Dokument",
+                   "Identyfikator dokumentu", "Znak sprawy", "Skrót SHA-256 dokumentu okazanego podpisującym",
+                   "Data sporządzenia karty", "24 listopada 2026 r., godz. 10:20:05 (UTC 2026-11-24T09:20:05Z)",
+                   "Podpisujący nr 1", "Podpisujący nr 2", "Imię i nazwisko", "Sposób złożenia podpisu",
+                   "potwierdzenie hasłem pracownika", "Adres IP", "Urządzenie i przeglądarka", "nie dotyczy",
+                   "Skrót SHA-256 obrazu podpisu", "Skrót SHA-256 danych przebiegu podpisu",
+                   "Nie są to kwalifikowane podpisy elektroniczne w rozumieniu rozporządzenia eIDAS",
+                   "zaawansowana pieczęć elektroniczna ośrodka złożona po ostatnim podpisie",
+                   "Karta dowodowa podpisów – strona 1"):
+        assert phrase in text, phrase
+    assert "3f3f3f3f3f3f3f3f 3f3f3f3f3f3f3f3f" in text  # the hash in readable groups
+    assert "Skrót SHA-256 pliku skanu" not in text
+
+
+def test_times_are_warsaw_time_with_utc():
+    winter = dt.datetime(2026, 11, 24, 9, 15, 7, tzinfo=UTC)
+    summer = dt.datetime(2026, 7, 3, 22, 5, 0, 999, tzinfo=UTC)
+    assert format_moment(winter) == "24 listopada 2026 r., godz. 10:15:07 (UTC 2026-11-24T09:15:07Z)"
+    assert format_moment(summer) == "4 lipca 2026 r., godz. 00:05:00 (UTC 2026-07-03T22:05:00Z)"
+    with pytest.raises(ValueError):
+        format_moment(dt.datetime(2026, 11, 24, 9, 15))
+
+
+def test_statement_says_what_was_used():
+    tablet = statement(make([signer(1)]))
+    assert tablet.startswith("Podpisy odręczne wymienionych osób złożono na ekranie urządzenia (tabletu)")
+    assert "hasłem" not in tablet and "eIDAS" in tablet
+    mixed = statement(make([signer(1), signer(2, method="staff_password")]))
+    assert "; podpisy pracowników potwierdzono hasłem w systemie." in mixed
+    assert statement(make([signer(2, method="staff_password")])).startswith("Podpisy pracowników potwierdzono")
+    paper = statement(make([signer(1, method="paper_scan")], scan_sha256="ab" * 32))
+    assert "na papierze" in paper and "oryginał papierowy przechowuje ośrodek" in paper
+
+
+def test_scan_evidence():
+    evidence = make([signer(1, method="paper_scan", image_sha256=None, strokes_sha256=None)], scan_sha256="ab" * 32)
+    pdf = evidence_pdf(evidence)
+    text = " ".join(text_of(pdf).split())
+    assert "Skrót SHA-256 pliku skanu abababababababab abababababababab" in text
+    assert "podpis odręczny na papierze, skan dołączony" in text and "oryginał papierowy" in text
+    read = read_evidence(pdf)
+    assert read.shown_pdf_sha256 == SHOWN and read.signers == (expected(evidence.signers[0]),)
+
+
+def test_hostile_text_is_printed_literally():
+    hostile = '<b>Jan</b> & "x" <font name="Helvetica">y</font>'
+    signers = [signer(1, name=hostile, role="Rola Adres IP <i>", ip="<script>", user_agent="</para> & <br/>"),
+               signer(2, name="Karta dowodowa podpisów", role="Imię i nazwisko")]
+    pdf = evidence_pdf(make(signers, title="<a href='x'>Tytuł</a>", case_sign="A&B"))
+    text = text_of(pdf)
+    for literal in (hostile, "Rola Adres IP <i>", "<script>", "</para> & <br/>", "<a href='x'>Tytuł</a>", "A&B"):
+        assert literal in text, literal
+    read = read_evidence(pdf)
+    assert read.case_sign == "A&B"
+    assert read.signers == tuple(expected(s) for s in signers)
+    report = pdfa_report(pdf)
+    assert not report.unembedded_fonts  # markup could not switch to Helvetica
+
+
+def test_control_characters_do_not_break_the_page():
+    read = read_evidence(evidence_pdf(make([signer(1, name="Jan\x00Kowalski\x1b", user_agent="a\x07b")])))
+    assert read.signers[0].name == "Jan Kowalski"
+
+
+def test_long_user_agent_wraps_inside_the_page():
+    agent = ("Mozilla/5.0 (Linux; Android 14) " * 13)[:400]
+    pdf = evidence_pdf(make([signer(1, user_agent=agent), signer(2, user_agent="x" * 400)]))
+    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
+    assert right_edges and max(right_edges) < 595.3 - 2 * 72 / 2.54  # pdftotext's boxes run a little wide
+    assert len(re.findall(r">x{40,}</word>", html)) >= 6  # the 400 x's broke into lines
+    assert "Mozilla/5.0" in text_of(pdf) and read_evidence(pdf).signers[1].name == "Osoba Testowa 2"
+
+
+def test_eight_signers_flow_onto_more_pages_and_still_read_back():
+    signers = [signer(n, name=f"Członek Rodziny Numer {n} Źdźbłowska-Gąsiorowska") for n in range(1, 9)]
+    pdf = evidence_pdf(make(signers))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) >= 2
+    assert "Karta dowodowa podpisów – strona 2" in pages[1].extract_text()
+    assert read_evidence(pdf).signers == tuple(expected(s) for s in signers)
+
+
+def test_long_name_wraps_and_reads_back():
+    name = "Maria Józefa Konstancja Żółkiewska-Ćwikłowska-Brzęczyszczykiewicz von Grzegorzewska-Łęcka " * 2
+    read = read_evidence(evidence_pdf(make([signer(1, name=name.strip())])))
+    assert read.signers[0].name == name.strip()
+
+
+def test_only_embedded_fonts():
+    pdf = evidence_pdf(make([signer(1), signer(2, method="staff_password")]))
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in font["/FontDescriptor"] for font in fonts)
+    assert all("LiberationSerif" in font["/BaseFont"] for font in fonts)
+    assert pdfa_report(pdf).unembedded_fonts == []
+
+
+def test_evidence_is_checked():
+    with pytest.raises(ValueError, match="unknown signing method"):
+        evidence_pdf(make([signer(1, method="telepathy")]))
+    with pytest.raises(ValueError):
+        evidence_pdf(make([signer(1)], created_at=dt.datetime(2026, 11, 24, 9, 20)))
+
+
+def test_no_evidence_reads_as_none(pdfa_bytes, sealed_bytes):
+    assert read_evidence(pdfa_bytes) is None
+    assert read_evidence(sealed_bytes) is None
+    assert read_evidence(b"not a pdf") is None
+    assert read_evidence(b"") is None
