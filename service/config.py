@@ -29,6 +29,12 @@ def defaults(instance_path: Path) -> dict:
         "CONVERTER_PROFILE_DIR": Path(_env("CONVERTER_PROFILE_DIR") or instance_path / "libreoffice"),
         "CONVERSION_TIMEOUT": float(_env("CONVERSION_TIMEOUT", 30)),
         "CONVERTER_AUTOSTART": _env("CONVERTER_AUTOSTART", "1") == "1",
+        # Signing: a link for another device is valid this long (minutes); a session on this
+        # device (the tablet handed over in the office or at home) a little longer.
+        "SIGNING_LINK_MINUTES": float(_env("SIGNING_LINK_MINUTES", 30)),
+        "SIGNING_HERE_MINUTES": float(_env("SIGNING_HERE_MINUTES", 120)),
+        # Page images shown on the signing page, rendered once per PDF (a cache, safe to delete).
+        "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
         "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
         "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
         "WTF_CSRF_TIME_LIMIT": None,

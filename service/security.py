@@ -40,6 +40,14 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def signing_device(view: Callable) -> Callable:
+    """Marks a view of the signing page: no staff login; the view admits only the browser holding
+    the session's device cookie (given by a one-time link, or by the staff member who handed it over)."""
+    view.allowed_roles = None
+    view.signing_device = True
+    return view
+
+
 def enforce_roles():
     """before_request hook: log in first, then the role must be among the view's declared roles."""
     endpoint = request.endpoint

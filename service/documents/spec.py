@@ -86,6 +86,10 @@ class SignerSlot:
     staff_role: str | None = None  # for staff slots: the role that signs, e.g. "head"
     repeat_over: str | None = None  # one slot per row of this group
     only_if: str | None = None  # only when this boolean field is true
+    # Family slots: the field holding the signer's name (in the repeated row, if repeat_over)
+    # and, optionally, the field with their role in the family (e.g. "matka").
+    name_field: str | None = None
+    role_field: str | None = None
 
 
 Check = Callable[[Mapping[str, Any]], dict[str, str]]

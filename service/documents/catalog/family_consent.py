@@ -30,7 +30,8 @@ FAMILY_CONSENT = DocumentType(
         date("consent_date", "Data wyrażenia zgody", "2026-11-24", not_future=True),
     ),
     signers=(
-        SignerSlot("family_member", "Osoba wyrażająca zgodę", repeat_over="persons"),
+        SignerSlot("family_member", "Osoba wyrażająca zgodę", repeat_over="persons",
+                   name_field="full_name", role_field="role"),
     ),
     case_title=lambda d: "Wsparcie asystenta rodziny – " + ", ".join(
         p.get("full_name", "") for p in d.get("persons", [])),

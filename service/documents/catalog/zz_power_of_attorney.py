@@ -54,9 +54,9 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
                   help="art. 9 ust. 2 lit. a RODO; zgoda jest dobrowolna i podpisywana osobno"),
     ),
     signers=(
-        SignerSlot("principal", "Osoba upoważniająca"),
+        SignerSlot("principal", "Osoba upoważniająca", name_field="principal_name"),
         SignerSlot("principal_health_consent", "Osoba upoważniająca – zgoda na dane o zdrowiu",
-                   only_if="health_data_consent"),
+                   only_if="health_data_consent", name_field="principal_name"),
     ),
     checks=(
         dates_in_order("valid_from", "valid_until",

@@ -1,0 +1,264 @@
+"""The signing page on the tablet: opened by a one-time link or handed over by a staff member.
+
+Who may use these routes: only the browser holding the session's device cookie (set when the link
+was first opened, or when a staff member started signing on this device). No staff login is needed:
+the family member holding the tablet has none.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   send_file, session as web_session, url_for)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from signatures.capture import SignatureRejected, check_signature, decode_data_url
+
+from .. import pipeline
+from ..config import ROOT
+from ..accounts.models import ROLES, User
+from ..extensions import db
+from ..issuing import MIMETYPES
+from ..office.models import get_profile
+from ..security import log_access, signing_device
+from . import sessions
+from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
+from .models import SigningSession
+from .pages import archived_pages
+from .sessions import SessionClosed, SigningError
+from .steps import sign
+
+bp = Blueprint("device", __name__)
+KIOSK = "kiosk"  # the web session key of a device locked to one signing session
+
+
+def cookie_name(session_id: str) -> str:
+    return f"asysta_device_{session_id[:12]}"
+
+
+def client() -> sessions.Client:
+    """The requesting browser, for the event trail and the evidence page."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return sessions.Client(ip=request.remote_addr or "", user_agent=request.headers.get("User-Agent", "")[:500],
+                           user_id=user_id)
+
+
+def closed(exc: SessionClosed, session: SigningSession | None = None):
+    """The clear page of a link or session that can no longer be used (410 Gone)."""
+    kiosk = session is not None and web_session.get(KIOSK) == session.id
+    return render_template("signing/closed.html", title=exc.title, message=str(exc), session=session,
+                           kiosk=kiosk, leave_form=LeaveForm() if kiosk else None), 410
+
+
+def bind_device(response, session: SigningSession, secret: str):
+    """Gives this browser the cookie that proves it holds the session."""
+    # Path "/": reopening the same link on the same tablet (/s/...) must find it too.
+    response.set_cookie(cookie_name(session.id), secret, path="/", httponly=True,
+                        samesite="Lax", secure=request.is_secure,
+                        max_age=int(current_app.config["SIGNING_HERE_MINUTES"] * 60) + 3600)
+    return response
+
+
+def held_session(session_id: str) -> SigningSession:
+    """The session if this browser holds it; otherwise the 'used' page."""
+    session = sessions.find_session(session_id)
+    if session is None:
+        abort(make_response(closed(SessionClosed("unknown"))))
+    if not sessions.holds(session, request.cookies.get(cookie_name(session.id))):
+        abort(make_response(closed(SessionClosed("used"))))
+    return session
+
+
+@bp.before_app_request
+def keep_device_locked():
+    """A device handed to a family member shows only its signing page until staff unlock it."""
+    locked = web_session.get(KIOSK)
+    if locked and request.endpoint != "static" and request.blueprint != "device":
+        return redirect(url_for("device.page", session_id=locked))
+    return None
+
+
+@bp.route("/vendor/signature_pad.js")
+@signing_device
+def signature_pad_js():
+    """signature_pad, installed from npm at set-up (never copied into the repository)."""
+    return send_file(ROOT / "node_modules" / "signature_pad" / "dist" / "signature_pad.umd.min.js",
+                     mimetype="text/javascript", max_age=86400)
+
+
+@bp.route("/s", methods=["GET", "POST"])
+@signing_device
+def enter_code():
+    """A field for typing the short code shown on the staff member's screen."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        return redirect(url_for("device.open_link", code=sessions.normalize_code(form.code.data)))
+    return render_template("signing/code.html", form=form)
+
+
+@bp.route("/s/<code>")
+@signing_device
+def open_link(code: str):
+    """The one-time link (also in the QR code): binds the session to this device, then shows it."""
+    try:
+        session = sessions.by_code(code)
+        if sessions.holds(session, request.cookies.get(cookie_name(session.id))):
+            return redirect(url_for("device.page", session_id=session.id))
+        secret = sessions.claim(session, client())
+    except SessionClosed as exc:
+        return closed(exc)
+    log_access("signing_link", "signing_session", session.id)
+    return bind_device(redirect(url_for("device.page", session_id=session.id)), session, secret)
+
+
+@bp.route("/podpis/<session_id>", methods=["GET", "POST"])
+@signing_device
+def page(session_id: str):
+    """The document, page by page, and the current signer's step: read, tick, sign, «Podpisz»."""
+    session = held_session(session_id)
+    doc = session.document
+    plan = sessions.plan_for(doc)
+    state = session.state()
+    if state == "complete":
+        return render_template("signing/done.html", session=session, doc=doc, plan=plan,
+                               kiosk=web_session.get(KIOSK) == session.id, leave_form=LeaveForm())
+    if state in ("expired", "cancelled"):
+        return closed(SessionClosed(state), session)
+    step = sessions.next_step(session, plan)
+    form = (StaffStepForm if step.is_staff else SignStepForm)(position=step.position)
+    restore = ""
+    if request.method == "POST" and form.validate_on_submit():
+        if form.position.data != step.position:
+            flash("Ten podpis został już złożony. Poniżej jest aktualny krok.", "info")
+            return redirect(url_for("device.page", session_id=session.id))
+        result = _submit(session, step, plan, form)
+        if result is not None:
+            return result
+    if request.method == "POST":
+        restore = form.strokes.data or ""
+        if form.signature.errors:
+            restore = ""  # the drawing was refused: the signer draws again
+        sessions.record(session, "refused", client(), "; ".join(
+            e for errors in form.errors.values() for e in errors)[:500])
+        db.session.commit()
+    else:
+        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}")
+    pages = archived_pages(session.shown_pdf_sha256)
+    return render_template(
+        "signing/page.html", session=session, doc=doc, plan=plan, step=step, form=form,
+        page_count=len(pages), restore_strokes=_safe_json(restore), office=get_profile(),
+        staff_role_label=ROLES.get(step.staff_role or "", ""), leave_form=LeaveForm(),
+        kiosk=web_session.get(KIOSK) == session.id), (422 if request.method == "POST" else 200)
+
+
+def _submit(session: SigningSession, step, plan, form):
+    """Checks the signature (and the staff password), signs; a redirect on success, None to show errors."""
+    staff = None
+    if step.is_staff:
+        staff = _staff_signer(form, step)
+        if staff is None:
+            return None
+    captured = None
+    if form.signature.data or not step.is_staff:  # drawing is optional for staff only
+        try:
+            captured = check_signature(decode_data_url(form.signature.data or ""), form.strokes.data or "[]",
+                                       pixel_ratio=_ratio(form.pixel_ratio.data))
+        except SignatureRejected as exc:
+            form.signature.errors = [str(exc)]
+            return None
+    profile = get_profile()
+    try:
+        signed = sign(session, step, plan, pipe=pipeline(current_app), office_name=profile.name,
+                      location=profile.town, client=client(), captured=captured, staff=staff)
+    except IntegrityError:
+        flash("Ten podpis został już złożony. Poniżej jest aktualny krok.", "info")
+        return redirect(url_for("device.page", session_id=session.id))
+    except SessionClosed as exc:
+        return closed(exc, session)
+    log_access("sign", "signing_session", session.id, detail=f"krok {step.position + 1}")
+    if staff is not None and web_session.get(KIOSK) == session.id:
+        web_session.pop(KIOSK)  # the staff member has just proved who they are: the device is theirs again
+    upcoming = sessions.next_step(session, plan)
+    if signed.result is None and upcoming is not None:
+        who = upcoming.name or f"pracownik ({upcoming.role})"
+        flash(f"Dziękujemy, podpis został złożony. Teraz podpisuje: {who}. Przekaż urządzenie tej osobie.",
+              "success")
+    return redirect(url_for("device.page", session_id=session.id))
+
+
+def _staff_signer(form: StaffStepForm, step) -> User | None:
+    """The staff member whose login and password were given, if they may sign this step."""
+    user = db.session.execute(select(User).where(User.login == form.login.data.strip())).scalar_one_or_none()
+    if user is None or not user.active or not user.check_password(form.password.data):
+        form.password.errors = ["Nieprawidłowy login lub hasło."]
+        return None
+    if user.role != step.staff_role:
+        form.login.errors = [f"Ten podpis składa osoba w roli: {ROLES.get(step.staff_role, step.staff_role)}."]
+        return None
+    return user
+
+
+def _ratio(value: str | None) -> float:
+    try:
+        return min(max(float(value or 1), 0.5), 4.0)
+    except ValueError:
+        return 1.0
+
+
+def _safe_json(text: str) -> str:
+    """Stroke data sent back to redraw the signature, only if it is well-formed JSON."""
+    try:
+        return json.dumps(json.loads(text)) if text else ""
+    except ValueError:
+        return ""
+
+
+@bp.route("/podpis/<session_id>/strona/<int:number>.png")
+@signing_device
+def page_image(session_id: str, number: int):
+    """One page of the document being signed, as an image."""
+    session = held_session(session_id)
+    pages = archived_pages(session.shown_pdf_sha256)
+    if not 1 <= number <= len(pages):
+        abort(404)
+    return send_file(pages[number - 1], mimetype="image/png", max_age=0)
+
+
+@bp.route("/podpis/<session_id>/dokument.pdf")
+@signing_device
+def shown_pdf(session_id: str):
+    """The exact PDF the signers are shown (its SHA-256 goes into the evidence page)."""
+    session = held_session(session_id)
+    log_access("signing_pdf", "signing_session", session.id)
+    return send_file(pipeline(current_app).store.path(session.shown_pdf_sha256, "pdf"),
+                     mimetype=MIMETYPES["pdf"], download_name="dokument.pdf")
+
+
+@bp.route("/podpis/<session_id>/zakoncz", methods=["POST"])
+@signing_device
+def leave(session_id: str):
+    """Unlocks a device handed to a family member: the staff member's password is needed."""
+    if web_session.get(KIOSK) != session_id or not current_user.is_authenticated:
+        abort(403)
+    session = sessions.find_session(session_id) or abort(404)
+    form = LeaveForm()
+    if form.validate_on_submit() and current_user.check_password(form.password.data):
+        web_session.pop(KIOSK)
+        sessions.record(session, "device_unlocked", client())
+        log_access("signing_unlock", "signing_session", session.id)
+        return redirect(url_for("archive.document", doc_id=session.document_id))
+    sessions.record(session, "unlock_refused", client())
+    db.session.commit()
+    flash("Nieprawidłowe hasło – urządzenie pozostaje zablokowane na podpisywaniu.", "error")
+    return redirect(url_for("device.page", session_id=session.id))
+
+
+def start_here(session: SigningSession, secret: str):
+    """Locks this browser to a session a staff member has just started on it."""
+    web_session[KIOSK] = session.id
+    return bind_device(redirect(url_for("device.page", session_id=session.id)), session, secret)
+
+
+__all__ = ["bp", "start_here", "KIOSK", "SigningError"]

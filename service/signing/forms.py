@@ -1,0 +1,54 @@
+"""The forms of signing: one step on the signing page, leaving the locked device, attaching a scan."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+READ_LABEL = "Zapoznałam/em się z treścią dokumentu"
+
+
+class SignStepForm(FlaskForm):
+    """One signer's step: confirm reading, draw the signature, press «Podpisz»."""
+
+    position = IntegerField(validators=[InputRequired()])
+    read_confirmed = BooleanField(READ_LABEL, validators=[DataRequired(
+        "Zaznacz, że zapoznałaś/eś się z treścią dokumentu – bez tego nie można podpisać.")])
+    # The PNG of the canvas (data URL) and signature_pad's toData() as JSON, filled in by the page.
+    signature = HiddenField(validators=[Length(max=1_500_000)])
+    strokes = HiddenField(validators=[Length(max=600_000)])
+    pixel_ratio = HiddenField(default="1")
+
+
+class StaffStepForm(SignStepForm):
+    """A staff member's step: the same, confirmed with their login and password (drawing is optional)."""
+
+    login = StringField("Login pracownika", validators=[DataRequired("Podaj swój login."), Length(max=80)])
+    password = PasswordField("Hasło", validators=[DataRequired("Podaj swoje hasło.")])
+
+
+class LeaveForm(FlaskForm):
+    """The staff member takes the device back: their password unlocks it."""
+
+    password = PasswordField("Hasło pracownika", validators=[DataRequired("Podaj swoje hasło.")])
+
+
+class CodeForm(FlaskForm):
+    """Typing the short code of a link on the tablet."""
+
+    code = StringField("Kod z ekranu pracownika", validators=[
+        DataRequired("Wpisz kod, np. ABCD-2345."),
+        Regexp(r"^\s*[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}\s*$", message="Kod ma 8 znaków, np. ABCD-2345.")])
+
+
+class ScanForm(FlaskForm):
+    """The scan of a document signed on paper; the document is found from its QR code or chosen by hand."""
+
+    file = FileField("Skan podpisanego dokumentu (PDF, JPEG, PNG lub TIFF)",
+                     [FileRequired("Wybierz plik ze skanem.")],
+                     description="Wszystkie strony w jednym pliku, w rozdzielczości co najmniej 200 dpi – "
+                                 "wtedy kod QR z wydruku wskaże dokument sam.")
+    document_id = StringField("Identyfikator dokumentu (gdy skan nie ma czytelnego kodu QR)",
+                              validators=[Optional(), Regexp(r"^\s*[0-9a-fA-F]{32}\s*$",
+                                          message="Identyfikator ma 32 znaki (cyfry i litery a–f).")])

@@ -1,0 +1,126 @@
+"""Signing sessions, the signatures given in them, their event trail and the signed results."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
+from ..extensions import db
+
+STATES = {
+    "waiting": "oczekuje na podpisy",
+    "partly_signed": "częściowo podpisany",
+    "complete": "podpisany",
+    "expired": "wygasł",
+    "cancelled": "anulowany",
+}
+MODES = {"here": "to urządzenie", "remote": "inne urządzenie (kod QR / link)"}
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """The stored time as an aware UTC datetime (SQLite hands back naive ones; all are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+class SigningSession(db.Model):
+    """One round of signing one document, on this device or through a one-time link."""
+
+    __tablename__ = "signing_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    # The short code of the link is shown once; only its SHA-256 is kept.
+    code_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The browser that holds the session proves it with a cookie; only its SHA-256 is kept.
+    device_sha256: Mapped[str | None] = mapped_column(String(64))
+    shown_pdf_sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    document: Mapped[DocumentRecord] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    signatures: Mapped[list["Signature"]] = relationship(
+        back_populates="session", order_by="Signature.position")
+    events: Mapped[list["SigningEvent"]] = relationship(order_by="SigningEvent.id")
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        """waiting, partly_signed, complete, expired or cancelled."""
+        now = now or utcnow()
+        if self.completed_at:
+            return "complete"
+        if self.cancelled_at:
+            return "cancelled"
+        if as_utc(self.expires_at) <= now:
+            return "expired"
+        return "partly_signed" if self.signatures else "waiting"
+
+    @property
+    def state_label(self) -> str:
+        return STATES[self.state()]
+
+
+class Signature(db.Model):
+    """One signer's signature in a session: who, how, when, from where, and the image's hashes."""
+
+    __tablename__ = "signatures"
+    # One signature per place in the order: a second submit of the same step fails here.
+    __table_args__ = (UniqueConstraint("session_id", "position", name="uq_signatures_step"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("signing_sessions.id"), index=True)
+    position: Mapped[int]
+    slot: Mapped[str] = mapped_column(String(80))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_role: Mapped[str] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(20))  # a key of signatures.evidence.METHODS
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(500), default="")
+    image_sha256: Mapped[str | None] = mapped_column(String(64))  # the flattened PNG in the archive
+    strokes_sha256: Mapped[str | None] = mapped_column(String(64))  # signature_pad's toData() JSON
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    session: Mapped[SigningSession] = relationship(back_populates="signatures")
+    staff_user: Mapped[User | None] = relationship()
+
+
+class SigningEvent(db.Model):
+    """Everything that happened in a session, in order: created, opened, refused, signed, cancelled..."""
+
+    __tablename__ = "signing_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("signing_sessions.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(500), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class SignedDocument(db.Model):
+    """A signed, sealed version of an issued document: from the tablet or from a paper scan."""
+
+    __tablename__ = "signed_documents"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("signing_sessions.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "tablet" or "paper"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    shown_pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_size: Mapped[int]
+    scan_sha256: Mapped[str | None] = mapped_column(String(64))
+    scan_ext: Mapped[str | None] = mapped_column(String(10))
+    seal_certificate_sha256: Mapped[str] = mapped_column(String(64))
+    # Who signed, as printed on the evidence page (name, role, method, time): for lists and the API.
+    signers: Mapped[list] = mapped_column(JSON, default=list)
+    document: Mapped[DocumentRecord] = relationship(
+        backref=backref("signed_versions", order_by="SignedDocument.created_at"))
+    created_by: Mapped[User | None] = relationship()

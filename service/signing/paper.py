@@ -1,0 +1,90 @@
+"""The paper way: a print copy with a QR code, and the scan of the signed paper attached and sealed."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from signatures.assemble import build_print_copy, build_scan_pdf
+from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
+from signatures.qr import find_document_ids, qr_png, scan_pages
+
+from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
+from ..extensions import db
+from .models import SignedDocument
+from .sessions import Client, open_sessions, plan_for, record
+from .steps import signer_summary
+
+SCAN_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg", b"II*\x00": "tif", b"MM\x00*": "tif"}
+
+
+@dataclass
+class Scan:
+    """An uploaded scan: its pages and the document identifiers found in its QR codes."""
+
+    data: bytes
+    ext: str
+    pages: list
+    found_ids: list[str]
+
+
+def qr_payload(doc: DocumentRecord) -> str:
+    """What the printed QR code carries: the identifier in capitals, so QR's alphanumeric mode keeps
+    the code small enough (about 1.5 cm in the margin) to survive a 150-dpi scan."""
+    return f"ASYSTA:{doc.id.upper()}"
+
+
+def print_copy(doc: DocumentRecord, shown_pdf: bytes) -> bytes:
+    """The document to print and sign on paper, with a QR code on every page identifying it."""
+    return build_print_copy(shown_pdf, qr_png(qr_payload(doc), scale=6), f"{doc.doc_ref} · {doc.case.sign}")
+
+
+def read_scan(data: bytes) -> Scan:
+    """Reads an uploaded scan (PDF, JPEG, PNG or TIFF); raises signatures.qr.ScanError with a Polish message."""
+    pages = scan_pages(data)
+    ext = next((e for magic, e in SCAN_TYPES.items() if data.startswith(magic)), "bin")
+    return Scan(data=data, ext=ext, pages=pages, found_ids=find_document_ids(pages))
+
+
+def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_name: str,
+                location: str | None, client: Client) -> SignedDocument:
+    """Archives the scan as the document's signed version: scan pages, evidence page, seal. All or nothing."""
+    store, now = pipe.store, utcnow()
+    shown = store.read(doc.pdf_sha256, "pdf")
+    signers = tuple(EvidenceSigner(name=step.name or step.role, role=step.role, method="paper_scan",
+                                   signed_at=now, ip=client.ip, user_agent=client.user_agent)
+                    for step in plan_for(doc))
+    evidence = Evidence(title=doc.title, document_id=doc.id, case_sign=doc.case.sign,
+                        office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,
+                        created_at=now, scan_sha256=_sha256(scan.data))
+    sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),
+                              reason="Pieczęć elektroniczna urzędu – skan dokumentu podpisanego na papierze",
+                              location=location)
+    created = []
+    try:
+        for blob, ext in ((scan.data, scan.ext), (sealed, "pdf")):
+            digest, was_created = store.put(blob, ext)
+            if was_created:
+                created.append((digest, ext))
+        result = SignedDocument(
+            id=uuid.uuid4().hex, document_id=doc.id, kind="paper", created_at=now, created_by_id=user.id,
+            shown_pdf_sha256=doc.pdf_sha256, pdf_sha256=_sha256(sealed), pdf_size=len(sealed),
+            scan_sha256=_sha256(scan.data), scan_ext=scan.ext,
+            seal_certificate_sha256=pipe.sealer.fingerprint,
+            signers=[signer_summary(s) for s in signers])
+        db.session.add(result)
+        for session in open_sessions(doc, now):  # signed on paper: the tablet round is over
+            session.cancelled_at, session.cancelled_by_id = now, user.id
+            record(session, "replaced", client, "dokument podpisany na papierze, skan dołączony")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for digest, ext in created:
+            store.discard(digest, ext)
+        raise
+    return result
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

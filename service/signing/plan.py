@@ -1,0 +1,47 @@
+"""Who signs a document, in which order: derived from its type's signer slots and its data."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..accounts.models import ROLES
+from ..documents.spec import DocumentType
+
+
+@dataclass(frozen=True)
+class PlannedSigner:
+    """One step of signing: the slot on the page, the person's name and role, and who they are."""
+
+    position: int
+    slot: str  # "family_member:0": the SIG marker in the template
+    name: str  # empty for staff slots: the staff member who confirms is named at signing
+    role: str
+    staff_role: str | None = None  # None: a family member signs by hand
+
+    @property
+    def is_staff(self) -> bool:
+        return self.staff_role is not None
+
+
+def signer_plan(doctype: DocumentType, data: Mapping[str, Any]) -> list[PlannedSigner]:
+    """Family members first, in the order of the form, then staff (e.g. both parents, then the head)."""
+    family: list[tuple[str, str, str]] = []
+    staff: list[tuple[str, str, str | None]] = []
+    for slot in doctype.signers:
+        if slot.only_if and not data.get(slot.only_if):
+            continue
+        if slot.signer == "staff":
+            role = slot.label or ROLES.get(slot.staff_role or "", "")
+            staff.append((f"{slot.key}:0", role, slot.staff_role))
+            continue
+        rows = (data.get(slot.repeat_over) or []) if slot.repeat_over else [data]
+        for index, row in enumerate(rows):
+            name = str(row.get(slot.name_field, "")) if slot.name_field else ""
+            kin = str(row.get(slot.role_field, "")) if slot.role_field else ""
+            role = f"{slot.label} ({kin})" if kin else slot.label
+            family.append((f"{slot.key}:{index}", name, role))
+    steps = [PlannedSigner(i, key, name, role) for i, (key, name, role) in enumerate(family)]
+    steps += [PlannedSigner(len(steps) + i, key, "", role, staff_role or "head")
+              for i, (key, role, staff_role) in enumerate(staff)]
+    return steps

@@ -1,0 +1,179 @@
+"""The life of a signing session: start, hand over (device or one-time link), sign step by step, cancel."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
+from ..documents.registry import DOCUMENT_TYPES
+from ..extensions import db
+from .models import SigningEvent, SigningSession
+from .plan import PlannedSigner, signer_plan
+
+# Letters and digits that cannot be mistaken for each other when typed from a screen (no 0/O, 1/I).
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8  # 40 bits: with a 30-minute life and one use, guessing is hopeless
+
+CLOSED_MESSAGES = {
+    "complete": ("Dokument jest już podpisany",
+                 "Wszystkie podpisy zostały złożone. Ten link nie jest już ważny."),
+    "expired": ("Link do podpisu wygasł",
+                "Czas na złożenie podpisu minął. Poproś pracownika ośrodka o nowy link."),
+    "cancelled": ("Podpisywanie anulowane",
+                  "Pracownik ośrodka anulował podpisywanie tego dokumentu."),
+    "used": ("Link został już użyty",
+             "Link do podpisu działa tylko raz i został już otwarty na innym urządzeniu. "
+             "Poproś pracownika ośrodka o nowy link."),
+    "unknown": ("Nie ma takiego linku",
+                "Sprawdź, czy kod został przepisany dokładnie, albo poproś pracownika ośrodka o nowy link."),
+}
+
+
+class SigningError(Exception):
+    """A signing operation the service refuses; str(exc) is a Polish message."""
+
+
+class SessionClosed(SigningError):
+    """The link or session can no longer be used: complete, expired, cancelled, used or unknown."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.title, message = CLOSED_MESSAGES[reason]
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a request came from: for the event trail and the evidence page."""
+
+    ip: str = ""
+    user_agent: str = ""
+    user_id: int | None = None
+
+
+def sha256_text(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def normalize_code(text: str) -> str:
+    """'abcd-2345 ' -> 'ABCD2345': people type codes in any case, with or without the dash."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """'ABCD2345' -> 'ABCD-2345', easier to read aloud and type."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def plan_for(doc: DocumentRecord) -> list[PlannedSigner]:
+    """The signers of an issued document, in order."""
+    doctype = DOCUMENT_TYPES.get(doc.slug)
+    return signer_plan(doctype, doc.data) if doctype else []
+
+
+def record(session: SigningSession, action: str, client: Client, detail: str = "") -> None:
+    """Adds one event to the session's trail (committed with the operation it belongs to)."""
+    db.session.add(SigningEvent(session_id=session.id, action=action, user_id=client.user_id,
+                                ip=client.ip[:64], user_agent=client.user_agent[:500], detail=detail))
+
+
+def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[SigningSession]:
+    """The document's sessions that still accept signatures."""
+    sessions = db.session.execute(select(SigningSession).where(
+        SigningSession.document_id == doc.id, SigningSession.completed_at.is_(None),
+        SigningSession.cancelled_at.is_(None))).scalars()
+    return [s for s in sessions if s.state(now) in ("waiting", "partly_signed")]
+
+
+def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
+          client: Client) -> tuple[SigningSession, str]:
+    """Starts a session; returns it with its secret: the device cookie ("here") or the link code ("remote")."""
+    if not plan_for(doc):
+        raise SigningError("Ten dokument nie ma miejsc na podpisy.")
+    if doc.signed_versions:
+        raise SigningError("Ten dokument jest już podpisany – podpisaną wersję znajdziesz poniżej.")
+    now = utcnow()
+    for old in open_sessions(doc, now):  # one open session per document: the new one replaces it
+        old.cancelled_at, old.cancelled_by_id = now, user.id
+        record(old, "replaced", client, "zastąpione nowym podpisywaniem")
+    session = SigningSession(id=uuid.uuid4().hex, document_id=doc.id, mode=mode,
+                             shown_pdf_sha256=doc.pdf_sha256, created_by_id=user.id, created_at=now,
+                             expires_at=now + dt.timedelta(minutes=minutes))
+    if mode == "here":
+        secret = secrets.token_urlsafe(32)
+        session.device_sha256, session.claimed_at = sha256_text(secret), now
+    else:
+        secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        session.code_sha256 = sha256_text(secret)
+    db.session.add(session)
+    db.session.flush()
+    record(session, "created", client, MODES_DETAIL[mode])
+    db.session.commit()
+    return session, secret
+
+
+MODES_DETAIL = {"here": "na tym urządzeniu", "remote": "link jednorazowy / kod QR"}
+
+
+def by_code(code: str) -> SigningSession:
+    """The session of a link code, if it can still be opened; raises SessionClosed otherwise."""
+    code = normalize_code(code)
+    if len(code) != CODE_LENGTH:
+        raise SessionClosed("unknown")
+    session = db.session.execute(select(SigningSession).where(
+        SigningSession.code_sha256 == sha256_text(code))).scalar_one_or_none()
+    if session is None:
+        raise SessionClosed("unknown")
+    return session
+
+
+def ensure_open(session: SigningSession) -> None:
+    """Raises SessionClosed unless the session still accepts signatures."""
+    state = session.state()
+    if state not in ("waiting", "partly_signed"):
+        raise SessionClosed(state)
+
+
+def claim(session: SigningSession, client: Client) -> str:
+    """Binds a link's session to the device that opened it first; returns the device secret."""
+    ensure_open(session)
+    if session.claimed_at is not None:
+        record(session, "link_reused", client)
+        db.session.commit()
+        raise SessionClosed("used")
+    secret = secrets.token_urlsafe(32)
+    session.device_sha256, session.claimed_at = sha256_text(secret), utcnow()
+    record(session, "link_opened", client)
+    db.session.commit()
+    return secret
+
+
+def holds(session: SigningSession, device_secret: str | None) -> bool:
+    """Whether this browser is the device the session is bound to."""
+    return bool(device_secret and session.device_sha256) and hmac.compare_digest(
+        sha256_text(device_secret), session.device_sha256)
+
+
+def next_step(session: SigningSession, plan: list[PlannedSigner]) -> PlannedSigner | None:
+    """The signer whose turn it is, or None when everyone has signed."""
+    done = len(session.signatures)
+    return plan[done] if done < len(plan) else None
+
+
+def cancel(session: SigningSession, user: User, client: Client) -> None:
+    """Cancels an open session: its link and device stop working; signatures given are kept as history."""
+    ensure_open(session)
+    session.cancelled_at, session.cancelled_by_id = utcnow(), user.id
+    record(session, "cancelled", client)
+    db.session.commit()
+
+
+def find_session(session_id: str) -> SigningSession | None:
+    return db.session.get(SigningSession, session_id)
