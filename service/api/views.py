@@ -123,6 +123,7 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
         "files": {"pdf": {"sha256": doc.pdf_sha256, "size": doc.pdf_size},
                   "docx": {"sha256": doc.docx_sha256, "size": doc.docx_size}},
         "seal_certificate_sha256": doc.seal_certificate_sha256,
+        "signing": signing_json(doc),
         "links": {"self": url_for("api.get_document", doc_id=doc.id, _external=True),
                   "pdf": url_for("api.document_file", doc_id=doc.id, kind="pdf", _external=True),
                   "docx": url_for("api.document_file", doc_id=doc.id, kind="docx", _external=True)},
@@ -181,3 +182,6 @@ def document_file(doc_id: str, kind: str):
     log_access("download", "document", doc.id, detail=f"api {kind}")
     return send_file(pipeline(current_app).store.path(digest, kind), mimetype=MIMETYPES[kind],
                      download_name=f"{doc.id}.{kind}")
+
+
+from .signing import signing_json  # noqa: E402  (registers the signing routes on bp)

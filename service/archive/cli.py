@@ -24,8 +24,16 @@ def verify(file: Path) -> None:
     click.echo(f"SHA-256: {result.sha256}")
     if report.signer:
         click.echo(f"Pieczęć: {report.signer}")
-    if result.record is not None:
-        click.echo(f"W archiwum: {result.record.title}, sprawa {result.record.case.sign}, id {result.record.id}")
+    if result.evidence is not None:
+        click.echo(f"Karta dowodowa podpisów: dokument {result.evidence.document_id}, sprawa "
+                   f"{result.evidence.case_sign}")
+        click.echo(f"  SHA-256 dokumentu okazanego podpisującym: {result.evidence.shown_pdf_sha256}")
+        for n, signer in enumerate(result.evidence.signers, 1):
+            click.echo(f"  Podpis {n}: {signer.name} – {signer.role}; {signer.method}; {signer.signed_at}")
+        if not report.ok:
+            click.echo("  Uwaga: pieczęć nie potwierdza tej karty – jej treści nie można ufać.")
+    if result.archived_as:
+        click.echo(f"W archiwum: {result.archived_as}")
     else:
         click.echo("Tego pliku nie ma w archiwum urzędu.")
     if not report.ok:

@@ -13,6 +13,9 @@ from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..issuing import MIMETYPES, visible_document, visible_documents
 from ..security import ANY_STAFF, READERS, allow, log_access
+from ..signing.pages import archived_pages
+from ..signing.sessions import open_sessions, plan_for
+from ..signing.staff_views import SIGNING_STAFF
 from .models import Case, DocumentRecord
 from .verify import verify_document
 
@@ -63,7 +66,13 @@ def document(doc_id: str):
     doc = get_visible(doc_id)
     log_access("view", "document", doc.id)
     doctype = DOCUMENT_TYPES.get(doc.slug)
-    return render_template("document.html", doc=doc, doctype=doctype)
+    preview_pages = 0
+    if doc.signed_versions:  # the latest signed version is shown page by page
+        preview_pages = len(archived_pages(doc.signed_versions[-1].pdf_sha256))
+    return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc),
+                           preview_pages=preview_pages,
+                           open_sessions=open_sessions(doc), may_sign=current_user.role in SIGNING_STAFF,
+                           start_form=FlaskForm())
 
 
 @bp.route("/archive/<doc_id>/<any(pdf, docx):kind>")

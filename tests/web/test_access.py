@@ -22,15 +22,19 @@ def test_every_route_declares_roles(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         roles = getattr(view, "allowed_roles", "missing")
+        if getattr(view, "signing_device", False):
+            continue  # declared: the device holding a signing session (checked by its cookie)
         if roles == "missing" or not roles:
             missing.append(rule.rule)
     assert missing == []
 
 
-def test_only_login_and_static_are_public(app):
+def test_only_login_static_and_the_signing_device_are_public(app):
     public = {rule.endpoint for rule in app.url_map.iter_rules()
               if getattr(app.view_functions[rule.endpoint], "allowed_roles", "") is None}
-    assert public <= {"accounts.login"}
+    device = {e for e in public if getattr(app.view_functions[e], "signing_device", False)}
+    assert public - device <= {"accounts.login"}
+    assert {e.split(".")[0] for e in device} == {"device"}
 
 
 def test_every_route_refuses_anonymous(app, client):
@@ -39,9 +43,17 @@ def test_every_route_refuses_anonymous(app, client):
             continue
         url = rule.rule.replace("<slug>", "family_consent").replace("<doc_id>", "x" * 32).replace(
             "<any(pdf, docx):kind>", "pdf")
+        url = url.replace("<session_id>", "y" * 32).replace("<code>", "ABCD2345").replace(
+            "<int:number>", "1").replace("<signed_id>", "z" * 32)
+        device = getattr(app.view_functions[rule.endpoint], "signing_device", False)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(url, method=method)
-            if rule.rule.startswith("/api/"):
+            response.close()  # file responses keep their file open until closed
+            if device:
+                # no session cookie: a clear refusal page, never the document
+                if rule.endpoint not in ("device.enter_code", "device.signature_pad_js"):
+                    assert response.status_code in (403, 404, 410), (method, url, response.status_code)
+            elif rule.rule.startswith("/api/"):
                 assert response.status_code == 401, (method, url)
             else:
                 assert response.status_code == 302 and "/login" in response.location, (method, url)

@@ -1,0 +1,84 @@
+"""The API of signing: start a session for another device, its state, the signed PDF, the QR image."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, current_app, jsonify, send_file, url_for
+from flask_login import current_user
+
+from signatures.qr import qr_png
+
+from .. import pipeline
+from ..archive.models import DocumentRecord
+from ..extensions import db
+from ..issuing import MIMETYPES, visible_document
+from ..security import READERS, allow, log_access
+from ..signing import sessions
+from ..signing.device_views import client
+from ..signing.models import SigningSession, as_utc
+from ..signing.staff_views import SIGNING_STAFF, link_for, session_json
+from .views import bp
+
+
+def signing_json(doc: DocumentRecord) -> dict:
+    """The latest signing session of a document and its signed versions, with API links."""
+    latest = max(doc_sessions(doc), key=lambda s: s.created_at, default=None)
+    state = session_json(latest) if latest else None
+    if state and state["signed_document"]:
+        version = state["signed_document"]
+        version["pdf"] = url_for("api.signed_pdf", doc_id=doc.id, signed_id=version["id"], _external=True)
+        version["page"] = url_for("api.get_document", doc_id=doc.id, _external=True)
+    versions = [{"id": v.id, "kind": v.kind, "created_at": as_utc(v.created_at).isoformat(), "sha256": v.pdf_sha256,
+                 "size": v.pdf_size, "signers": v.signers,
+                 "pdf": url_for("api.signed_pdf", doc_id=doc.id, signed_id=v.id, _external=True)}
+                for v in doc.signed_versions]
+    return {"signers_planned": len(sessions.plan_for(doc)), "session": state, "signed_versions": versions,
+            "signed_pdf": versions[-1]["pdf"] if versions else None}
+
+
+def doc_sessions(doc: DocumentRecord) -> list[SigningSession]:
+    """Every signing session of a document."""
+    return list(db.session.execute(db.select(SigningSession).where(
+        SigningSession.document_id == doc.id)).scalars())
+
+
+@bp.route("/documents/<doc_id>/signing", methods=["POST"])
+@allow(SIGNING_STAFF)
+def start_signing(doc_id: str):
+    """Starts signing on another device: 201 with the one-time link, its code and a QR image link."""
+    doc = visible_document(current_user, doc_id) or abort(404)
+    try:
+        session, code = sessions.start(doc, current_user, "remote",
+                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client())
+    except sessions.SigningError as exc:
+        return jsonify(error=str(exc)), 409
+    log_access("signing_start", "document", doc.id, detail="api remote")
+    body = session_json(session)
+    body.update(link=link_for(code), code=sessions.format_code(code),
+                qr=url_for("api.signing_qr", code=code, _external=True),
+                document=url_for("api.get_document", doc_id=doc.id, _external=True))
+    return jsonify(body), 201, {"Location": body["document"]}
+
+
+@bp.route("/signing-links/<code>/qr.png")
+@allow(SIGNING_STAFF)
+def signing_qr(code: str):
+    """The QR code of a one-time link, as a PNG (only for staff who may see the document)."""
+    try:
+        session = sessions.by_code(code)
+    except sessions.SessionClosed:
+        abort(404)
+    if visible_document(current_user, session.document_id) is None:
+        abort(404)
+    return send_file(BytesIO(qr_png(link_for(sessions.normalize_code(code)))), mimetype="image/png")
+
+
+@bp.route("/documents/<doc_id>/signed/<signed_id>.pdf")
+@allow(READERS)
+def signed_pdf(doc_id: str, signed_id: str):
+    """A signed, sealed version of a document."""
+    doc = visible_document(current_user, doc_id) or abort(404)
+    version = next((v for v in doc.signed_versions if v.id == signed_id), None) or abort(404)
+    log_access("download", "signed_document", version.id, detail="api")
+    return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
+                     download_name=f"{doc.id}-podpisany.pdf")

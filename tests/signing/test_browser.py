@@ -1,0 +1,137 @@
+"""In real Chromium at a tablet viewport with touch: open the link, read, tick, draw with touches, sign."""
+from __future__ import annotations
+
+import io
+import math
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode
+from werkzeug.serving import make_server
+
+from service.documents.registry import DOCUMENT_TYPES
+from tests.helpers import form_data
+from tests.signing.test_signed_pdf import check_signed_pdf
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture
+def live(app):
+    """The app served over HTTP on a free port, with CSRF protection on as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def draw(page, points: list[tuple[float, float]]) -> None:
+    """Touches on the canvas through the DevTools protocol: real pointerType=touch events."""
+    box = page.locator("#pad").bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    absolute = [{"x": box["x"] + x * box["width"], "y": box["y"] + y * box["height"]} for x, y in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [absolute[0]]})
+    for point in absolute[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def signature(n: int = 24) -> list[tuple[float, float]]:
+    return [(0.15 + 0.7 * i / (n - 1), 0.5 + 0.2 * math.sin(i / 2.5)) for i in range(n)]
+
+
+def sign_as(page, name: str) -> None:
+    """One signer's step on the tablet: their name shown, tick, draw, «Podpisz»."""
+    assert name in page.locator("#sign-title").inner_text()
+    page.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    page.locator("#pad").scroll_into_view_if_needed()
+    draw(page, signature())
+    page.get_by_role("button", name="Podpisz", exact=True).click()
+    page.wait_for_load_state()
+    errors = page.locator("p.error:visible").all_inner_texts()
+    assert not errors, errors
+
+
+def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp_path):
+    user = create_user("assistant", full_name="Katarzyna Zielińska")
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live)
+    staff = desk.new_page()
+    staff.goto("/login")
+    staff.get_by_label("Login").fill(user.login)
+    staff.get_by_label("Hasło").fill("haslo-" + user.login)
+    staff.get_by_role("button", name="Zaloguj").click()
+    staff.goto("/documents/new/family_consent")
+    doctype = DOCUMENT_TYPES.get("family_consent")
+    values = form_data(doctype, doctype.sample_data)
+    response = staff.request.post(live + "/documents/new/family_consent", form={
+        **{k: str(v) for k, v in values.items()},
+        "csrf_token": staff.locator("input[name=csrf_token]").first.get_attribute("value")}, max_redirects=0)
+    assert response.status == 302, response.text()[:2000]
+    doc_path = response.headers["location"]
+    doc_id = doc_path.rstrip("/").rsplit("/", 1)[1]
+    staff.goto(doc_path)
+    staff.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()
+    link = staff.locator("#link").get_attribute("href")
+    # the QR code on the staff screen carries the same link
+    qr = Image.open(io.BytesIO(staff.locator(".qr svg").screenshot()))
+    assert decode(qr)[0].data.decode() == link
+
+    tablet = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True, device_scale_factor=2)
+    pad = tablet.new_page()
+    errors: list[str] = []
+    pad.on("pageerror", lambda e: errors.append(str(e)))
+    pad.goto(link)
+    assert pad.url.startswith(f"{live}/podpis/")
+    session_id = pad.url.rstrip("/").rsplit("/", 1)[1]
+    first_page = pad.get_by_role("img", name=re.compile(r"^Strona 1 z \d+"))
+    first_page.wait_for()
+    assert first_page.evaluate("img => img.complete && img.naturalWidth") > 1200  # 150 dpi
+    assert pad.locator("#warn-canvas").is_hidden() and pad.locator("#warn-script").is_hidden()
+    shown = pad.request.get(f"{live}/podpis/{session_id}/dokument.pdf").body()
+    pad.screenshot(path=str(tmp_path / "tablet-portrait.png"), full_page=True)
+
+    # a tap is not a signature
+    pad.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    draw(pad, [(0.5, 0.5)])
+    pad.get_by_role("button", name="Podpisz", exact=True).click()
+    pad.wait_for_load_state()
+    assert "Podpisz się jeszcze raz" in pad.locator("#pad-error").inner_text()
+
+    sign_as(pad, "Anna Kowalska")
+    assert "Teraz podpisuje: Jan Kowalski" in pad.locator(".flash").inner_text()
+    pad.set_viewport_size({"width": 1180, "height": 820})  # turned to landscape
+    sign_as(pad, "Jan Kowalski")
+    assert pad.get_by_role("heading", name="Dokument został podpisany").is_visible()
+
+    # the staff member's page follows the signing and leads to the signed PDF
+    staff.get_by_role("link", name="Zobacz podpisany dokument").wait_for(timeout=15000)
+    staff.get_by_role("link", name="Zobacz podpisany dokument").click()
+    href = staff.get_by_role("link", name="Pobierz podpisany PDF (z kartą dowodową i pieczęcią)").get_attribute("href")
+    signed = staff.request.get(live + href).body()
+    # pyHanko's validation runs its own asyncio loop: not inside Playwright's, so in a thread
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(check_signed_pdf, app, signed, shown, doc_id, ["Anna Kowalska", "Jan Kowalski"]).result()
+    # the used link is refused on another device with a clear page
+    other = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True).new_page()
+    other.goto(link)
+    assert other.get_by_role("heading", name="Dokument jest już podpisany").is_visible()
+    assert errors == []
