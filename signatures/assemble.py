@@ -9,15 +9,21 @@ import math
 import re
 import struct
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import repeat
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 
 from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -45,8 +51,6 @@ QR_LABEL_SIZE, QR_LABEL_BASELINE = 6.0, 15.0  # under the code, a quiet zone's w
 A4 = (595.2756, 841.8898)
 SCAN_MARGIN = 14.0  # 5 mm around a scanned page
 SCAN_QUALITY = 85
-_MAX_FORM_DEPTH = 8
-_MAX_CMAP_RANGE = 0x10000
 _MAX_IMAGE_SIDE = 10_000  # pixels: capture allows 4000, a QR code is a few hundred
 
 
@@ -64,6 +68,19 @@ class SlotBox:
     width: float
     height: float
 
+    def to_json(self) -> dict:
+        """The box as a JSON object: page (int), x, y, width and height (floats)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> SlotBox:
+        """The box from what to_json gave."""
+        try:
+            return cls(page=int(d["page"]), x=float(d["x"]), y=float(d["y"]), width=float(d["width"]),
+                       height=float(d["height"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AssembleError(f"Not a signing slot: {d!r}") from exc
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -79,6 +96,7 @@ class Mark:
 
 
 def _reader(pdf: bytes) -> PdfFileReader:
+    """pyHanko's reader of pdf; AssembleError if it cannot read it."""
     try:
         return PdfFileReader(io.BytesIO(pdf), strict=False)
     except Exception as exc:  # pyHanko raises many types for broken input
@@ -95,6 +113,8 @@ def _get(d: generic.DictionaryObject, key: str, default=None):
 
 @dataclass
 class _Page:
+    """One page of a pyHanko-read document: its reference, dictionary, inherited resources and media box."""
+
     ref: generic.IndirectObject
     obj: generic.DictionaryObject
     resources: generic.DictionaryObject
@@ -107,6 +127,7 @@ def _pages(handler) -> list[_Page]:
     seen: set = set()
 
     def walk(ref, resources, box) -> None:
+        """Adds the pages under ref, handing down what they inherit."""
         if not isinstance(ref, generic.IndirectObject) or ref.reference in seen:
             raise AssembleError("The page tree is malformed.")
         seen.add(ref.reference)
@@ -127,473 +148,93 @@ def _pages(handler) -> list[_Page]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Finding the markers: a small content-stream reader. pypdf's extract_text(visitor_text=...) finds
-# them too, but takes about 45 ms for the two dense pages of the consent form; this takes about 7 ms
-# (tests check that both agree on the real templates).
-
-_WS = rb"[\x00\t\n\x0c\r ]"
-_NUMBER = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
-_TOKEN = re.compile(rb"""
-    (?:%(ws)s|%%[^\r\n]*)*+                               # whitespace and comments before a token
-    (?: \[((?:%(ws)s*+(?:<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|%(num)s(?![\d.])))*+)%(ws)s*+\]
-                                                          # 1 array of hex strings and numbers: most TJs
-      | (\((?:[^()\\]|\\.)*+\))                           # 2 literal string (no nested parentheses)
-      | <([0-9A-Fa-f\x00\t\n\x0c\r ]*)>                   # 3 hex string
-      | (%(num)s)                                         # 4 number
-      | /([^\x00\t\n\x0c\r ()<>\[\]{}/%%]*)               # 5 name
-      | (<<|>>|[\[\]{}])                                  # 6 delimiter
-      | ([^\x00\t\n\x0c\r ()<>\[\]{}/%%]+)                # 7 operator
-      | (\()                                              # 8 a literal string with nested parentheses
-      | ([\s\S]) )                                        # 9 anything else: skipped
-""" % {b"ws": _WS, b"num": _NUMBER}, re.X)
-_ARRAY, _LITERAL, _HEXSTR, _NUM, _NAME, _DELIM, _OP, _NESTED = range(1, 9)
-_HEX_STRINGS = re.compile(rb"<[^>]*>")
-_HEX_DIGITS = re.compile(rb"<([^>]*)>")
-_ARRAY_ITEM = re.compile(rb"<([0-9A-Fa-f\x00\t\n\x0c\r ]*)>|(" + _NUMBER + rb")")
-_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\s\S])")
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"\r\n": b"", b"\r": b"",
-            b"\n": b""}
-_INLINE_IMAGE_END = re.compile(rb"\sEI(?=\s|$)")
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# Finding the markers: pypdf's text extraction reports each piece of text with the text matrix and
+# the CTM where it starts; pieces on one baseline are read as one line, so a marker cut into several
+# text runs is still found.
 
 
-def _mult(m, n):
-    """m × n: first m, then n."""
+def find_slots(pdf: bytes) -> dict[str, SlotBox]:
+    """The signing spaces of a document, keyed 'slot_key:index', found from the invisible SIG markers."""
+    try:
+        pages = PdfReader(io.BytesIO(pdf), strict=False).pages
+        slots: dict[str, SlotBox] = {}
+        for index, page in enumerate(pages):
+            right = float(page.mediabox.right) - RIGHT_MARGIN
+            for key, x, top in _markers(page):
+                if key in slots:
+                    raise AssembleError(f"The signing slot {key} is marked twice in the document.")
+                width = min(SLOT_WIDTH, right - x)
+                if width <= 0:
+                    raise AssembleError(f"The signing slot {key} lies in the page's right margin.")
+                slots[key] = SlotBox(page=index, x=round(x, 2), y=round(top - SLOT_HEIGHT, 2),
+                                     width=round(width, 2), height=SLOT_HEIGHT)
+        return slots
+    except AssembleError:
+        raise
+    except Exception as exc:  # pypdf raises many types for broken input
+        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+
+
+def _markers(page: PageObject) -> list[tuple[str, float, float]]:
+    """(slot key, x, top) of each marker on a page: where its 'SIG:' starts, top one em above the baseline."""
+    text: list[str] = []  # the page's text, a line for each baseline
+    pieces: list[tuple[int, str, tuple, DictionaryObject | None, float]] = []  # offset, text, matrix, font, size
+    length, baseline = 0, None
+
+    def visit(piece: str, cm, tm, font, size) -> None:
+        """Adds one piece of text as pypdf reports it: to the current line if it shares its baseline."""
+        nonlocal length, baseline
+        piece = piece.rstrip("\n")  # pypdf's guess at a line end: the baseline tells
+        if not piece:
+            return
+        matrix = _mult(tm, cm)
+        if baseline is None or abs(matrix[5] - baseline) > 0.3 * size * math.hypot(matrix[2], matrix[3]):
+            text.append("\n")
+            length += 1
+        baseline = matrix[5]
+        pieces.append((length, piece, matrix, font, float(size)))
+        text.append(piece)
+        length += len(piece)
+
+    page.extract_text(visitor_text=visit)
+    found = []
+    starts = [piece[0] for piece in pieces]
+    for m in MARKER.finditer("".join(text)):
+        offset, piece, matrix, font, size = pieces[bisect.bisect_right(starts, m.start()) - 1]
+        before = piece[:m.start() - offset]
+        advance = _width(font, before) / 1000 * size if before.strip() else 0.0
+        x, _ = _apply(matrix, advance, 0)
+        _, top = _apply(matrix, advance, size)
+        found.append((f"{m.group(1)}:{int(m.group(2))}", x, top))
+    return found
+
+
+def _width(font: DictionaryObject | None, text: str) -> float:
+    """The glyph widths of text in a font (thousandths of an em), for a marker inside a longer text run."""
+    # pypdf's own font metrics, as its text extraction uses them (not exported: imported only when needed)
+    from pypdf.generic._font import Font
+
+    if font is None:
+        return 0.0
+    metrics = Font.from_font_resource(font)
+    # pypdf reads a code through the encoding, then through the ToUnicode map: back from text to code
+    encoded = {char: chr(code) for code, char in metrics.encoding.items()} if isinstance(metrics.encoding, dict) else {}
+    unmapped = {char: raw for raw, char in metrics.character_map.items()}
+    codes = [unmapped.get(char, char) for char in text]
+    widths = metrics.character_widths
+    return sum(widths.get(encoded.get(code, code), widths["default"]) for code in codes)
+
+
+def _mult(m, n) -> tuple:
+    """The matrix m × n (first m, then n)."""
     return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
             m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
             m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
 
 
 def _apply(m, x: float, y: float) -> tuple[float, float]:
+    """The point (x, y) transformed by matrix m."""
     return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
-
-
-def _unescape_one(m) -> bytes:
-    code = m.group(1)
-    if code[:1].isdigit():
-        return bytes([int(code, 8) & 0xFF])
-    return _ESCAPES.get(code, code)
-
-
-def _literal(raw: bytes) -> bytes:
-    """The bytes of a literal string, given its text between the parentheses."""
-    return _ESCAPE.sub(_unescape_one, raw) if b"\\" in raw else raw
-
-
-def _hex(digits: bytes) -> bytes:
-    try:
-        return bytes.fromhex(digits.decode("ascii"))  # fromhex skips whitespace
-    except ValueError:  # an odd number of digits: the last one is followed by 0
-        digits = re.sub(rb"\s", b"", digits)
-        return bytes.fromhex((digits + b"0").decode("ascii"))
-
-
-def _literal_end(data: bytes, pos: int) -> int:
-    """The end of a literal string starting at pos, nested parentheses included."""
-    depth, i, n = 0, pos, len(data)
-    while i < n:
-        c = data[i]
-        if c == 0x5C:  # backslash
-            i += 2
-            continue
-        if c == 0x28:
-            depth += 1
-        elif c == 0x29:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
-
-
-def _tokens(data: bytes):
-    """(kind, bytes) tokens of a content stream, kinds numbered as in _TOKEN; inline images skipped."""
-    pos, n = 0, len(data)
-    while pos < n:
-        restart = n
-        for m in _TOKEN.finditer(data, pos):
-            kind = m.lastindex
-            if kind == _NESTED:
-                end = _literal_end(data, m.start(kind))
-                yield _LITERAL, data[m.start(kind):end]
-                restart = end
-                break
-            value = m.group(kind)
-            if kind == _OP and value == b"BI":  # inline image: its binary data is no token
-                end = _INLINE_IMAGE_END.search(data, m.end())
-                restart = end.end() if end else n
-                break
-            yield kind, value
-        pos = restart
-
-
-class _Font:
-    """What the marker search needs of a font: code length, text and advance width of each code."""
-
-    def __init__(self, font: generic.DictionaryObject):
-        self.two_byte = _get(font, "/Subtype") == "/Type0"
-        self.widths: dict[int, float] = {}
-        if self.two_byte:
-            descendants = _get(font, "/DescendantFonts")
-            cid = descendants[0] if isinstance(descendants, generic.ArrayObject) and descendants else {}
-            self.default = float(_get(cid, "/DW", 1000))
-            self._cid_widths(_get(cid, "/W"))
-        else:
-            first = int(_get(font, "/FirstChar", 0))
-            for i, w in enumerate(_get(font, "/Widths") or ()):
-                self.widths[first + i] = float(w)
-            self.default = float(_get(_get(font, "/FontDescriptor") or {}, "/MissingWidth", 0))
-        unicode = _get(font, "/ToUnicode")
-        if isinstance(unicode, generic.StreamObject):
-            text = _parse_cmap(unicode.data)
-        elif self.two_byte:
-            text = {}
-        else:  # no ToUnicode: the markers are ASCII, which every standard simple encoding keeps
-            text = {c: chr(c) for c in range(32, 127)}
-        # str.translate does the decoding at C speed; codes without text become U+FFFD
-        self.table = _MissingText(text)
-
-    def _cid_widths(self, array) -> None:
-        if not isinstance(array, generic.ArrayObject):
-            return
-        items, i = list(array), 0
-        while i + 1 < len(items):
-            first, nxt = items[i].get_object(), items[i + 1].get_object()
-            if isinstance(nxt, generic.ArrayObject):
-                for k, w in enumerate(nxt):
-                    self.widths[int(first) + k] = float(w)
-                i += 2
-            elif i + 2 < len(items):
-                last, w = int(nxt), float(items[i + 2].get_object())
-                for c in range(int(first), min(last, int(first) + _MAX_CMAP_RANGE) + 1):
-                    self.widths[c] = w
-                i += 3
-            else:
-                break
-
-    def chars(self, raw: bytes) -> str:
-        """One character per code (its code point is the code)."""
-        if self.two_byte:
-            return (raw if len(raw) % 2 == 0 else raw + b"\0").decode("utf-16-be", "surrogatepass")
-        return raw.decode("latin-1")
-
-    def text(self, chars: str) -> str:
-        return chars.translate(self.table)
-
-    def advance(self, chars: str) -> float:
-        """The sum of the glyph widths, in thousandths of the font size."""
-        return sum(map(self.widths.get, map(ord, chars), repeat(self.default)))
-
-
-class _MissingText(dict):
-    """A str.translate table in which codes without text read as U+FFFD."""
-
-    def __missing__(self, code: int) -> str:
-        return "\ufffd"
-
-
-def _utf16(raw: bytes) -> str:
-    return raw.decode("utf-16-be", errors="replace")
-
-
-def _parse_cmap(data: bytes) -> dict[int, str]:
-    """A ToUnicode CMap's code → text mapping (bfchar and bfrange sections)."""
-    out: dict[int, str] = {}
-    hexes = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])")
-    for body in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        values = [_hex(h) for h in re.findall(rb"<([0-9A-Fa-f\s]*)>", body)]
-        for src, dst in zip(values[::2], values[1::2]):
-            out[int.from_bytes(src, "big")] = _utf16(dst)
-    for body in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        tokens = [_hex(m.group(1)) if m.group(1) is not None else ("[" if m.group(2) else "]")
-                  for m in hexes.finditer(body)]
-        i = 0
-        while i + 2 < len(tokens):
-            if not isinstance(tokens[i], bytes) or not isinstance(tokens[i + 1], bytes):
-                break
-            lo, hi = int.from_bytes(tokens[i], "big"), int.from_bytes(tokens[i + 1], "big")
-            hi = min(hi, lo + _MAX_CMAP_RANGE)
-            if tokens[i + 2] == "[":
-                end = tokens.index("]", i + 3) if "]" in tokens[i + 3:] else len(tokens)
-                for k, dst in enumerate(tokens[i + 3:end]):
-                    out[lo + k] = _utf16(dst)
-                i = end + 1
-            elif isinstance(tokens[i + 2], bytes):
-                dst = tokens[i + 2]
-                start = int.from_bytes(dst, "big") if dst else 0
-                for k in range(hi - lo + 1):
-                    out[lo + k] = _utf16((start + k).to_bytes(max(len(dst), 2), "big"))
-                i += 3
-            else:
-                break
-    return out
-
-
-@dataclass
-class _Run:
-    """One text-showing operator: where its text starts in the page text and how to place its glyphs."""
-
-    offset: int
-    matrix: tuple  # text matrix × CTM when it starts
-    size: float
-    hscale: float
-    char_spacing: float
-    word_spacing: float
-    font: _Font
-    items: object  # as shown: a list of byte strings and TJ adjustments, or an _Array
-
-
-class _PageText:
-    """The text of a page in drawing order, with where each text-showing operator starts."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.runs: list[_Run] = []
-        self.offsets: list[int] = []
-        self.last_end: tuple[float, float] | None = None
-        self.fonts: dict = {}
-        self.by_name: dict = {}  # (resources, name) → font: resources live as long as this object
-
-    def font(self, resources, name: bytes) -> _Font | None:
-        cached = self.by_name.get((id(resources), name), False)
-        if cached is not False:
-            return cached
-        font = self._font(resources, name)
-        self.by_name[(id(resources), name)] = font
-        return font
-
-    def _font(self, resources, name: bytes) -> _Font | None:
-        fonts = _get(resources, "/Font")
-        key = "/" + name.decode("latin-1")
-        if not isinstance(fonts, generic.DictionaryObject) or key not in fonts:
-            return None
-        raw = fonts.raw_get(key)
-        ident = raw.reference if isinstance(raw, generic.IndirectObject) else id(raw)
-        if ident not in self.fonts:
-            font = raw.get_object()
-            self.fonts[ident] = _Font(font) if isinstance(font, generic.DictionaryObject) else None
-        return self.fonts[ident]
-
-    def show(self, state: list, tm, ctm, strings) -> tuple:
-        """Adds the text of one operator (byte strings and TJ numbers); returns the text matrix after it."""
-        font, size, hscale, tc, tw = state[0], state[1], state[2], state[3], state[4]
-        if font is None:
-            return tm
-        matrix = _mult(tm, ctm)
-        start = _apply(matrix, 0, 0)
-        em = size * math.hypot(matrix[2], matrix[3]) or 1.0
-        if self.last_end is not None:
-            dx, dy = start[0] - self.last_end[0], start[1] - self.last_end[1]
-            # glyphs that continue where the last ones ended join them: a marker may be cut in pieces
-            sep = ("" if abs(dx) < 0.3 * em else " ") if abs(dy) < 0.3 * em else "\n"
-            if sep:
-                self.parts.append(sep)
-                self.length += 1
-        if isinstance(strings, _Array):
-            # all codes at once (their text, widths) and all adjustments at once: C speed
-            hexes = _HEX_DIGITS.findall(strings.body)
-            if any(len(h) & 1 for h in hexes):  # odd digits or whitespace: string by string
-                codes = b"".join(_hex(h) for h in hexes)
-            else:
-                codes = bytes.fromhex(b"".join(hexes).decode("ascii"))
-            kerning = sum(float(h) for h in re.findall(_NUMBER, _HEX_STRINGS.sub(b" ", strings.body)))
-            groups = [font.chars(codes)]
-            adjust = -kerning / 1000 * size * hscale
-        else:
-            groups = [font.chars(s) if isinstance(s, bytes) else s for s in strings]
-            adjust = 0.0
-        self.runs.append(_Run(self.length, matrix, size, hscale, tc, tw, font, strings))
-        self.offsets.append(self.length)
-        advance = adjust
-        for item in groups:
-            if isinstance(item, str):
-                text = font.text(item)
-                self.parts.append(text)
-                self.length += len(text)
-                width = font.advance(item) / 1000 * size + tc * len(item)
-                if tw and not font.two_byte:
-                    width += tw * item.count(" ")
-                advance += width * hscale
-            elif isinstance(item, float):
-                advance -= item / 1000 * size * hscale
-        tm = _mult((1, 0, 0, 1, advance, 0), tm)
-        self.last_end = _apply(_mult(tm, ctm), 0, 0)
-        return tm
-
-    def position(self, offset: int) -> tuple[float, float]:
-        """User-space x and top y (one em above the baseline) of the glyph that starts at offset."""
-        run = self.runs[bisect.bisect_right(self.offsets, offset) - 1]
-        advance = _advance_to(run, offset - run.offset)
-        x, _ = _apply(run.matrix, advance, 0)
-        _, top = _apply(run.matrix, advance, run.size)
-        return x, top
-
-
-def _advance_to(run: _Run, stop: int) -> float:
-    """How far into a run (text space) the glyph is that starts at character stop of its text."""
-    length, advance = 0, 0.0
-    items = run.items.items() if isinstance(run.items, _Array) else run.items
-    for item in items:
-        if isinstance(item, bytes):
-            item = run.font.chars(item)
-        if isinstance(item, float):
-            advance -= item / 1000 * run.size * run.hscale
-        if not isinstance(item, str):
-            continue
-        for char in item:
-            if length >= stop:
-                return advance
-            length += len(run.font.text(char))
-            width = run.font.advance(char) / 1000 * run.size + run.char_spacing
-            if char == " " and not run.font.two_byte:
-                width += run.word_spacing
-            advance += width * run.hscale
-    return advance
-
-
-# text state: font, size, horizontal scale, character spacing, word spacing, leading
-_FONT, _SIZE, _HSCALE, _TC, _TW, _TL = range(6)
-
-
-def _scan_content(data: bytes, resources, ctm, page: _PageText, depth: int, forms: tuple) -> None:
-    """Follows one content stream (and the forms it draws), adding its text to page."""
-    state: list = [None, 0.0, 1.0, 0.0, 0.0, 0.0]
-    stack: list = []
-    tm = tlm = _IDENTITY
-    operands: list = []
-    arrays: list[list] = []
-    for kind, value in _tokens(data):
-        if kind == _OP:
-            args, operands = operands, []
-            arrays.clear()
-            try:
-                if value == b"TJ":
-                    if args and isinstance(args[-1], (list, _Array)):
-                        tm = page.show(state, tm, ctm, args[-1])
-                elif value == b"Tj":
-                    tm = page.show(state, tm, ctm, args[-1:])
-                elif value == b"Td" or value == b"TD":
-                    if value == b"TD":
-                        state[_TL] = -args[1]
-                    tlm = tm = _mult((1, 0, 0, 1, args[0], args[1]), tlm)
-                elif value == b"Tf":
-                    state[_FONT], state[_SIZE] = page.font(resources, args[0]), args[1]
-                elif value == b"BT":
-                    tlm = tm = _IDENTITY
-                elif value == b"q":
-                    stack.append((ctm, state[:]))
-                elif value == b"Q":
-                    if stack:
-                        ctm, state = stack.pop()
-                elif value == b"cm":
-                    ctm = _mult(tuple(args[:6]), ctm)
-                elif value == b"Tm":
-                    tlm = tm = tuple(args[:6])
-                elif value == b"T*":
-                    tlm = tm = _mult((1, 0, 0, 1, 0, -state[_TL]), tlm)
-                elif value in (b"'", b'"'):
-                    if value == b'"' and len(args) >= 3:
-                        state[_TW], state[_TC] = args[0], args[1]
-                    tlm = tm = _mult((1, 0, 0, 1, 0, -state[_TL]), tlm)
-                    tm = page.show(state, tm, ctm, args[-1:])
-                elif value == b"TL":
-                    state[_TL] = args[0]
-                elif value == b"Tc":
-                    state[_TC] = args[0]
-                elif value == b"Tw":
-                    state[_TW] = args[0]
-                elif value == b"Tz":
-                    state[_HSCALE] = args[0] / 100
-                elif value == b"Do":
-                    _scan_form(resources, args[0], ctm, page, depth, forms)
-            except (IndexError, TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError):
-                continue  # a malformed operator draws nothing we look for
-            continue
-        target = arrays[-1] if arrays else operands
-        if kind == _ARRAY:
-            target.append(_Array(value))
-        elif kind == _NUM:
-            target.append(float(value))
-        elif kind == _HEXSTR:
-            target.append(_hex(value))
-        elif kind == _LITERAL:
-            target.append(_literal(value[1:-1]))
-        elif kind == _NAME:
-            target.append(value)
-        elif kind == _DELIM:
-            if value == b"[" or value == b"<<":
-                arrays.append([])
-            elif arrays:
-                done = arrays.pop()
-                (arrays[-1] if arrays else operands).append(done if value == b"]" else None)
-
-
-class _Array:
-    """A TJ array of hex strings and numbers, kept as its source text: most are read in one go."""
-
-    __slots__ = ("body",)
-
-    def __init__(self, body: bytes):
-        self.body = body
-
-    def items(self) -> list:
-        return [_hex(m.group(1)) if m.group(1) is not None else float(m.group(2))
-                for m in _ARRAY_ITEM.finditer(self.body)]
-
-
-def _scan_form(resources, name: bytes, ctm, page: _PageText, depth: int, forms: tuple) -> None:
-    xobjects = _get(resources, "/XObject")
-    key = "/" + name.decode("latin-1")
-    if not isinstance(xobjects, generic.DictionaryObject) or key not in xobjects:
-        return
-    raw = xobjects.raw_get(key)
-    ident = raw.reference if isinstance(raw, generic.IndirectObject) else id(raw)
-    form = raw.get_object()
-    if (depth >= _MAX_FORM_DEPTH or ident in forms or not isinstance(form, generic.StreamObject)
-            or _get(form, "/Subtype") != "/Form"):
-        return
-    matrix = tuple(float(v) for v in _get(form, "/Matrix", _IDENTITY))
-    _scan_content(form.data, _get(form, "/Resources", resources), _mult(matrix, ctm), page, depth + 1,
-                  forms + (ident,))
-
-
-def _page_text(page: _Page) -> _PageText:
-    text = _PageText()
-    contents = _get(page.obj, "/Contents")
-    streams = contents if isinstance(contents, generic.ArrayObject) else [contents] if contents else []
-    # The streams of a page form one content stream: a token may not span two, an operator may
-    data = b"\n".join(s.data for s in streams if isinstance(s, generic.StreamObject))
-    _scan_content(data, page.resources, _IDENTITY, text, 0, ())
-    return text
-
-
-def _slots(pages: list[_Page]) -> dict[str, SlotBox]:
-    slots: dict[str, SlotBox] = {}
-    for index, page in enumerate(pages):
-        text = _page_text(page)
-        for m in MARKER.finditer("".join(text.parts)):
-            key = f"{m.group(1)}:{int(m.group(2))}"
-            if key in slots:
-                raise AssembleError(f"The signing slot {key} is marked twice in the document.")
-            x, top = text.position(m.start())
-            right = page.box[2] - RIGHT_MARGIN
-            width = min(SLOT_WIDTH, right - x)
-            if width <= 0:
-                raise AssembleError(f"The signing slot {key} lies in the page's right margin.")
-            slots[key] = SlotBox(page=index, x=round(x, 2), y=round(top - SLOT_HEIGHT, 2),
-                                 width=round(width, 2), height=SLOT_HEIGHT)
-    return slots
-
-
-def find_slots(pdf: bytes) -> dict[str, SlotBox]:
-    """The signing spaces of a document, keyed 'slot_key:index', found from the invisible SIG markers."""
-    try:
-        return _slots(_pages(_reader(pdf)))
-    except AssembleError:
-        raise
-    except Exception as exc:  # broken objects deep inside the file
-        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,11 +321,13 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _palette(image: Image.Image) -> list[tuple[int, int, int]]:
+    """The (r, g, b) colours of a palette image."""
     data = image.getpalette() or []
     return list(zip(data[::3], data[1::3], data[2::3]))
 
 
 def _image_stream(data: bytes, width: int, height: int, depth: int, colors: int, *, predicted: bool):
+    """An image XObject around Flate-compressed pixels (PNG-predicted rows if predicted)."""
     stream = generic.StreamObject({
         pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Image"),
         pdf_name("/Width"): generic.NumberObject(width), pdf_name("/Height"): generic.NumberObject(height),
@@ -721,6 +364,7 @@ class _Importer:
         self.names: dict[str, str] = {}
 
     def copy(self, obj):
+        """obj as an object of the update, with everything it refers to copied as well."""
         result = self._ingest(obj)
         while self.queue:
             source, target = self.queue.pop()
@@ -728,6 +372,7 @@ class _Importer:
         return result
 
     def _ingest(self, obj):
+        """obj with its references replaced by placeholders in the update (queued to be filled in)."""
         if isinstance(obj, generic.IndirectObject):
             ref = obj.reference
             if ref not in self.refs:
@@ -747,6 +392,7 @@ class _Importer:
         return obj
 
     def _font_name(self, name: str) -> generic.NameObject:
+        """A font name with its subset tag (if any) replaced by one fresh in the document."""
         m = _TAG.match(name)
         if not m:
             return pdf_name(name)
@@ -770,6 +416,7 @@ class _Update:
         self._push: generic.IndirectObject | None = None
 
     def _font_tags(self) -> set[str]:
+        """The subset tags of the fonts the pages use."""
         tags: set[str] = set()
         for page in self.pages:
             fonts = _get(page.resources, "/Font")
@@ -821,6 +468,7 @@ class _Update:
         self.writer.mark_update(page.ref)
 
     def add(self, obj: generic.PdfObject) -> generic.IndirectObject:
+        """Adds obj to the update as a new indirect object."""
         return self.writer.add_object(obj)
 
     def forms_from(self, pdf: bytes) -> list[generic.IndirectObject]:
@@ -859,6 +507,7 @@ class _Update:
             raise AssembleError(f"The pages to append cannot be read: {exc}") from exc
 
     def write(self) -> bytes:
+        """The original bytes followed by the update."""
         # pyHanko rewrites the producer in the XMP; keep Info in agreement (PDF/A, ISO 19005-2 6.6.2.3.1)
         _align_info_with_xmp(self.writer)
         out = io.BytesIO()
@@ -894,6 +543,7 @@ def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, floa
 
 
 def _fit_lines(lines: Sequence[str], width: float) -> list[tuple[str, float]]:
+    """Each caption line with its font size: LINE_SIZE, or smaller (down to MIN_LINE_SIZE) to fit width."""
     font = register_fonts()
     out = []
     for line in lines:
@@ -929,15 +579,16 @@ def _place(ops: list[bytes], box: SlotBox, image: tuple[str, int, int] | None,
     ops.append(f"q {w:.3f} 0 0 {h:.3f} {x:.3f} {bottom:.3f} cm {name} Do Q\n".encode())
 
 
-def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: bytes) -> bytes:
-    """The signed document: the unsealed revision of shown_pdf with each mark in its slot and the evidence pages appended (not sealed)."""
-    update = _Update(unsealed_revision(shown_pdf))
-    try:
-        slots = _slots(update.pages)
-    except AssembleError:
-        raise
-    except Exception as exc:
-        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: bytes, *,
+                     slots: Mapping[str, SlotBox] | None = None) -> bytes:
+    """The signed document: the unsealed revision of shown_pdf with each mark in its slot and the evidence pages appended (not sealed).
+
+    slots are the document's signing slots as find_slots gave them; without them the document is searched.
+    """
+    unsealed = unsealed_revision(shown_pdf)
+    if slots is None:
+        slots = find_slots(unsealed)
+    update = _Update(unsealed)
     by_page: dict[int, list[Mark]] = {}
     seen: set[str] = set()
     for mark in marks:
@@ -945,6 +596,8 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
             raise AssembleError(f"The document has no signing slot {mark.slot}.")
         if mark.slot in seen:
             raise AssembleError(f"Two marks for the signing slot {mark.slot}.")
+        if not 0 <= slots[mark.slot].page < len(update.pages):
+            raise AssembleError(f"The signing slot {mark.slot} is on no page of the document.")
         seen.add(mark.slot)
         by_page.setdefault(slots[mark.slot].page, []).append(mark)
     drawings: dict[int, tuple[list[bytes], dict, list]] = {}
@@ -1030,9 +683,6 @@ def _stencil(png: bytes) -> generic.StreamObject:
 
 def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf: bytes) -> bytes:
     """A PDF/A document made of scanned paper pages (as JPEG images, one A4 page each, fitted) followed by the evidence pages; PDF/A metadata and output intent come from shown_pdf."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
-
     if not pages:
         raise AssembleError("A scan needs at least one page.")
     try:
@@ -1080,6 +730,7 @@ def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf:
 
 
 def _jpeg(image: Image.Image) -> tuple[bytes, int, int]:
+    """A scanned page as JPEG bytes (flattened to RGB), with its width and height in pixels."""
     rgb = _flatten(image).convert("RGB")
     out = io.BytesIO()
     rgb.save(out, "JPEG", quality=SCAN_QUALITY)

@@ -35,6 +35,25 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "Metadane"}, "404": {"description": "Brak dokumentu"}, **common}}},
     }
+    id_param = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    paths["/api/documents/{id}/signing"] = {"post": {
+        "summary": "Rozpocznij podpisywanie na innym urządzeniu: jednorazowy link, kod i kod QR",
+        "operationId": "startSigning", "parameters": id_param,
+        "responses": {"201": {"description": "Sesja podpisywania (stan, podpisujący, link, kod, qr)"},
+                      "404": {"description": "Brak dokumentu"},
+                      "409": {"description": "Dokument już podpisany albo bez miejsc na podpisy", **_json(_ERR)},
+                      **common}}}
+    paths["/api/signing-links/{code}/qr.png"] = {"get": {
+        "summary": "Kod QR jednorazowego linku do podpisu", "operationId": "getSigningQr",
+        "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Obraz PNG", "content": {"image/png": {}}},
+                      "404": {"description": "Brak"}, **common}}}
+    paths["/api/documents/{id}/signed/{signed_id}.pdf"] = {"get": {
+        "summary": "Podpisana, opieczętowana wersja dokumentu (z kartą dowodową)", "operationId": "getSignedPdf",
+        "parameters": id_param + [{"name": "signed_id", "in": "path", "required": True,
+                                   "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Plik", "content": {"application/pdf": {}}},
+                      "404": {"description": "Brak"}, **common}}}
     for kind, mime in (("pdf", "application/pdf"),
                        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")):
         paths[f"/api/documents/{{id}}/{kind}"] = {"get": {

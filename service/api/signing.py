@@ -49,7 +49,8 @@ def start_signing(doc_id: str):
     doc = visible_document(current_user, doc_id) or abort(404)
     try:
         session, code = sessions.start(doc, current_user, "remote",
-                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client())
+                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client(),
+                                       shown_pdf=pipeline(current_app).store.read(doc.pdf_sha256, "pdf"))
     except sessions.SigningError as exc:
         return jsonify(error=str(exc)), 409
     log_access("signing_start", "document", doc.id, detail="api remote")

@@ -37,6 +37,8 @@ class SigningSession(db.Model):
     # The browser that holds the session proves it with a cookie; only its SHA-256 is kept.
     device_sha256: Mapped[str | None] = mapped_column(String(64))
     shown_pdf_sha256: Mapped[str] = mapped_column(String(64))
+    # Where each signer signs ("family_member:0" -> page and box), found once in the shown PDF.
+    slots: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from signatures.assemble import find_slots, unsealed_revision
+
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
@@ -92,19 +94,27 @@ def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[S
     return [s for s in sessions if s.state(now) in ("waiting", "partly_signed")]
 
 
-def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
+def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float, shown_pdf: bytes,
           client: Client) -> tuple[SigningSession, str]:
     """Starts a session; returns it with its secret: the device cookie ("here") or the link code ("remote")."""
-    if not plan_for(doc):
+    plan = plan_for(doc)
+    if not plan:
         raise SigningError("Ten dokument nie ma miejsc na podpisy.")
     if doc.signed_versions:
         raise SigningError("Ten dokument jest już podpisany – podpisaną wersję znajdziesz poniżej.")
+    # Found once here, so the last signature does not search the pages again.
+    slots = find_slots(unsealed_revision(shown_pdf))
+    missing = [p.slot for p in plan if p.slot not in slots]
+    if missing:  # a template without its signature places: say so now, not after the signing
+        raise SigningError(f"Szablon dokumentu nie ma miejsca na podpis ({', '.join(missing)}). "
+                           "Zgłoś to administratorowi; do tego czasu podpisz dokument na papierze.")
     now = utcnow()
     for old in open_sessions(doc, now):  # one open session per document: the new one replaces it
         old.cancelled_at, old.cancelled_by_id = now, user.id
         record(old, "replaced", client, "zastąpione nowym podpisywaniem")
     session = SigningSession(id=uuid.uuid4().hex, document_id=doc.id, mode=mode,
                              shown_pdf_sha256=doc.pdf_sha256, created_by_id=user.id, created_at=now,
+                             slots={p.slot: slots[p.slot].to_json() for p in plan},
                              expires_at=now + dt.timedelta(minutes=minutes))
     if mode == "here":
         secret = secrets.token_urlsafe(32)

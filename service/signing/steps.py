@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from babel.dates import format_datetime
 
-from signatures.assemble import Mark, build_signed_pdf
+from signatures.assemble import Mark, SlotBox, build_signed_pdf
 from signatures.capture import CapturedSignature
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
 
@@ -105,7 +105,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
     evidence_bytes = evidence_pdf(evidence)
     timings["evidence"] = time.perf_counter() - t
     t = time.perf_counter()
-    unsealed = build_signed_pdf(shown, marks, evidence_bytes)
+    slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
+    unsealed = build_signed_pdf(shown, marks, evidence_bytes, slots=slots)
     timings["place"] = time.perf_counter() - t
     t = time.perf_counter()
     sealed = pipe.sealer.seal(unsealed, reason="Pieczęć elektroniczna urzędu – dokument podpisany",

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('code_sha256', sa.String(length=64), nullable=True),
     sa.Column('device_sha256', sa.String(length=64), nullable=True),
     sa.Column('shown_pdf_sha256', sa.String(length=64), nullable=False),
+    sa.Column('slots', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
