@@ -28,7 +28,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .evidence import register_fonts
-from .seal import _align_info_with_xmp
+from .seal import align_info_with_xmp
 
 __all__ = ["AssembleError", "Mark", "SlotBox", "build_print_copy", "build_scan_pdf", "build_signed_pdf",
            "find_slots", "unsealed_revision"]
@@ -509,7 +509,7 @@ class _Update:
     def write(self) -> bytes:
         """The original bytes followed by the update."""
         # pyHanko rewrites the producer in the XMP; keep Info in agreement (PDF/A, ISO 19005-2 6.6.2.3.1)
-        _align_info_with_xmp(self.writer)
+        align_info_with_xmp(self.writer)
         out = io.BytesIO()
         self.writer.write(out)
         return out.getvalue()

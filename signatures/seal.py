@@ -79,7 +79,7 @@ class _Pdf17Signer(signers.PdfSigner):
             pdf_out.register_extension(constants.ESIC_EXTENSION_1)
 
 
-def _align_info_with_xmp(writer: IncrementalPdfFileWriter) -> None:
+def align_info_with_xmp(writer: IncrementalPdfFileWriter) -> None:
     """Pre-empt pyHanko's Info/XMP disagreement that breaks PDF/A (ISO 19005-2, 6.6.2.3.1).
 
     On write pyHanko sets XMP pdf:Producer to exactly VENDOR but appends "; VENDOR" to an
@@ -150,7 +150,7 @@ class OfficeSeal:
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             existing = len(list(enumerate_sig_fields(writer.prev)))
-            _align_info_with_xmp(writer)
+            align_info_with_xmp(writer)
             meta = signers.PdfSignatureMetadata(
                 field_name=FIELD_NAME if not existing else f"{FIELD_NAME}{existing + 1}",
                 md_algorithm="sha256",
