@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -51,6 +53,34 @@ class ArchiveStore:
     def discard(self, sha256: str, ext: str) -> None:
         """Removes a file this transaction created and could not register (never called otherwise)."""
         self.path(sha256, ext).unlink(missing_ok=True)
+
+
+class Staged:
+    """The files one database transaction writes: removed again if the transaction fails."""
+
+    def __init__(self, store: ArchiveStore) -> None:
+        self.store = store
+        self.created: list[tuple[str, str]] = []
+
+    def put(self, data: bytes, ext: str) -> str:
+        """Stores `data` like ArchiveStore.put; returns its SHA-256."""
+        digest, created = self.store.put(data, ext)
+        if created:
+            self.created.append((digest, ext))
+        return digest
+
+
+@contextmanager
+def archiving(store: ArchiveStore, session) -> Iterator[Staged]:
+    """All or nothing: on any failure the session is rolled back and the files it wrote are removed."""
+    staged = Staged(store)
+    try:
+        yield staged
+    except BaseException:
+        session.rollback()
+        for digest, ext in staged.created:
+            store.discard(digest, ext)
+        raise
 
 
 def _fsync_dir(path: Path) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..archive.cases import open_case
 from ..archive.models import Case, DocumentRecord
-from ..archive.store import ArchiveStore
+from ..archive.store import ArchiveStore, archiving
 from .context import build_context
 from .render import render_docx
 from .spec import DocumentType
@@ -74,8 +74,7 @@ class Pipeline:
         timings: dict[str, float] = {}
         now = now or dt.datetime.now(dt.timezone.utc)
         today = now.astimezone(WARSAW).date()
-        created: list[tuple[str, str]] = []
-        try:
+        with archiving(self.store, session) as staged:
             if case is None:
                 case = open_case(
                     session, pattern=office["case_sign_pattern"], dept=office["department_code"],
@@ -103,10 +102,8 @@ class Pipeline:
             timings["seal"] = time.perf_counter() - t
 
             t = time.perf_counter()
-            for blob, ext in ((docx, "docx"), (sealed, "pdf")):
-                digest, was_created = self.store.put(blob, ext)
-                if was_created:
-                    created.append((digest, ext))
+            staged.put(docx, "docx")
+            staged.put(sealed, "pdf")
             record.template_sha256 = template_sha
             record.docx_sha256, record.docx_size = hashlib.sha256(docx).hexdigest(), len(docx)
             record.pdf_sha256, record.pdf_size = hashlib.sha256(sealed).hexdigest(), len(sealed)
@@ -114,10 +111,5 @@ class Pipeline:
             session.add(record)
             session.commit()
             timings["archive"] = time.perf_counter() - t
-        except BaseException:
-            session.rollback()
-            for digest, ext in created:
-                self.store.discard(digest, ext)
-            raise
         timings["total"] = time.perf_counter() - start
         return Issued(record=record, timings=timings)

@@ -11,6 +11,7 @@ from signatures.qr import find_document_ids, qr_png, scan_pages
 
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
+from ..archive.store import archiving
 from ..extensions import db
 from .models import SignedDocument
 from .sessions import Client, open_sessions, plan_for, record
@@ -61,15 +62,11 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),
                               reason="Pieczęć elektroniczna urzędu – skan dokumentu podpisanego na papierze",
                               location=location)
-    created = []
-    try:
-        for blob, ext in ((scan.data, scan.ext), (sealed, "pdf")):
-            digest, was_created = store.put(blob, ext)
-            if was_created:
-                created.append((digest, ext))
+    with archiving(store, db.session) as staged:
+        staged.put(scan.data, scan.ext)
         result = SignedDocument(
             id=uuid.uuid4().hex, document_id=doc.id, kind="paper", created_at=now, created_by_id=user.id,
-            shown_pdf_sha256=doc.pdf_sha256, pdf_sha256=_sha256(sealed), pdf_size=len(sealed),
+            shown_pdf_sha256=doc.pdf_sha256, pdf_sha256=staged.put(sealed, "pdf"), pdf_size=len(sealed),
             scan_sha256=_sha256(scan.data), scan_ext=scan.ext,
             seal_certificate_sha256=pipe.sealer.fingerprint,
             signers=[signer_summary(s) for s in signers])
@@ -78,11 +75,6 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
             session.cancelled_at, session.cancelled_by_id = now, user.id
             record(session, "replaced", client, "dokument podpisany na papierze, skan dołączony")
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for digest, ext in created:
-            store.discard(digest, ext)
-        raise
     return result
 
 

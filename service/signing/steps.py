@@ -13,6 +13,7 @@ from signatures.capture import CapturedSignature
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
 
 from ..accounts.models import User, utcnow
+from ..archive.store import Staged, archiving
 from ..extensions import db
 from .models import Signature, SignedDocument, SigningSession, as_utc
 from .plan import PlannedSigner
@@ -42,16 +43,12 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
          captured: CapturedSignature | None = None, staff: User | None = None) -> Signed:
     """Records one signature; after the last signer builds, seals and archives the signed PDF. All or nothing."""
     ensure_open(session)
-    store = pipe.store
-    created: list[tuple[str, str]] = []
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    try:
+    with archiving(pipe.store, db.session) as staged:
         if captured is not None:
-            for blob, ext in ((captured.png, "png"), (captured.strokes, "json")):
-                digest, was_created = store.put(blob, ext)
-                if was_created:
-                    created.append((digest, ext))
+            staged.put(captured.png, "png")
+            staged.put(captured.strokes, "json")
         signature = Signature(
             session_id=session.id, position=step.position, slot=step.slot,
             signer_name=staff.full_name if staff else step.name, signer_role=step.role,
@@ -66,20 +63,15 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
         timings["record"] = time.perf_counter() - start
         result = None
         if len(session.signatures) == len(plan):
-            result = _finish(session, pipe, office_name, location, client, created, timings,
+            result = _finish(session, pipe, office_name, location, client, staged, timings,
                              fresh={signature.image_sha256: captured.png} if captured else {})
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        for digest, ext in created:
-            store.discard(digest, ext)
-        raise
     timings["total"] = time.perf_counter() - start
     return Signed(signature=signature, result=result, timings=timings)
 
 
 def _finish(session: SigningSession, pipe, office_name: str, location: str | None, client: Client,
-            created: list[tuple[str, str]], timings: dict[str, float],
+            staged: Staged, timings: dict[str, float],
             fresh: dict[str | None, bytes]) -> SignedDocument:
     """Signature images into their slots, the evidence page after the document, the seal last."""
     store, doc, now = pipe.store, session.document, utcnow()
@@ -113,9 +105,7 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
                               location=location)
     timings["seal"] = time.perf_counter() - t
     t = time.perf_counter()
-    digest, was_created = store.put(sealed, "pdf")
-    if was_created:
-        created.append((digest, "pdf"))
+    digest = staged.put(sealed, "pdf")
     result = SignedDocument(
         id=uuid.uuid4().hex, document_id=doc.id, session_id=session.id, kind="tablet", created_at=now,
         created_by_id=session.created_by_id, shown_pdf_sha256=session.shown_pdf_sha256,
