@@ -135,3 +135,36 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     other.goto(link)
     assert other.get_by_role("heading", name="Dokument jest już podpisany").is_visible()
     assert errors == []
+
+
+IPAD_UA = ("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+           "Version/17.5 Mobile/15E148 Safari/604.1")
+# What anti-fingerprinting does to a canvas: reading it back gives blank pixels.
+BLANK_CANVAS = "CanvasRenderingContext2D.prototype.getImageData = function (x, y, w, h) { return new ImageData(w, h); };"
+
+
+def test_warnings_for_a_blocked_canvas_and_ipad_scribble(app, live, browser, create_user):
+    from tests.signing.conftest import issue_document, start_remote
+
+    def prepare() -> str:
+        # the staff side is the test client here; sealing runs its own asyncio loop, so not in
+        # the thread where Playwright's loop runs
+        staff = app.test_client()
+        user = create_user("assistant")
+        staff.post("/login", data={"login": user.login, "password": "haslo-" + user.login})
+        return start_remote(staff, issue_document(staff))[0]
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    with ThreadPoolExecutor(1) as pool:
+        link = pool.submit(prepare).result()
+    app.config["WTF_CSRF_ENABLED"] = True
+    ipad = browser.new_context(viewport={"width": 1024, "height": 1366}, has_touch=True, is_mobile=True,
+                               user_agent=IPAD_UA)
+    ipad.add_init_script(BLANK_CANVAS)
+    page = ipad.new_page()
+    page.goto(live + link)
+    assert "blokuje odczyt rysunku" in page.locator("#warn-canvas").inner_text()
+    assert page.locator("#warn-canvas").is_visible()
+    assert page.locator("#warn-scribble").is_visible() and "Scribble" in page.locator("#warn-scribble").inner_text()
+    normal = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True).new_page()
+    assert normal.goto(live + "/s/ABCD2345").status == 410
