@@ -68,13 +68,13 @@ _TABLET = ("Podpisy odręczne wymienionych osób złożono na ekranie urządzeni
            "obrazu wraz z danymi przebiegu kreślenia podpisu")
 _STAFF = "podpisy pracowników potwierdzono hasłem w systemie"
 _SEALED = ("Nie są to kwalifikowane podpisy elektroniczne w rozumieniu rozporządzenia eIDAS. Integralność "
-           "i pochodzenie dokumentu wraz z niniejszą kartą potwierdza zaawansowana pieczęć elektroniczna "
+           "i pochodzenie dokumentu wraz z niniejszą kartą potwierdza pieczęć elektroniczna "
            "ośrodka złożona po ostatnim podpisie; każda zmiana dokumentu po jej złożeniu jest wykrywalna.")
 _PAPER = ("Dokument podpisano odręcznie na papierze; oryginał papierowy przechowuje ośrodek, a niniejszy plik "
           "zawiera jego skan. Przy podpisach na papierze data i godzina, adres IP i urządzenie dotyczą "
           "dołączenia skanu przez pracownika, nie samego podpisania. Skrót SHA-256 pliku skanu pozwala "
           "sprawdzić, że skan jest tym plikiem, który wgrano. Integralność i pochodzenie skanu wraz "
-          "z niniejszą kartą potwierdza zaawansowana pieczęć elektroniczna ośrodka; każda zmiana pliku "
+          "z niniejszą kartą potwierdza pieczęć elektroniczna ośrodka; każda zmiana pliku "
           "po jej złożeniu jest wykrywalna.")
 
 
