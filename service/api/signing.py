@@ -16,7 +16,7 @@ from ..security import READERS, allow, log_access
 from ..signing import sessions
 from ..signing.device_views import client
 from ..signing.models import SigningSession, as_utc
-from ..signing.staff_views import SIGNING_STAFF, link_for, session_json
+from ..signing.staff_views import SIGNING_STAFF, link_for, session_json, signed_version
 from .views import bp
 
 
@@ -49,8 +49,7 @@ def start_signing(doc_id: str):
     doc = visible_document(current_user, doc_id) or abort(404)
     try:
         session, code = sessions.start(doc, current_user, "remote",
-                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client(),
-                                       shown_pdf=pipeline(current_app).store.read(doc.pdf_sha256, "pdf"))
+                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client())
     except sessions.SigningError as exc:
         return jsonify(error=str(exc)), 409
     log_access("signing_start", "document", doc.id, detail="api remote")
@@ -78,8 +77,7 @@ def signing_qr(code: str):
 @allow(READERS)
 def signed_pdf(doc_id: str, signed_id: str):
     """A signed, sealed version of a document."""
-    doc = visible_document(current_user, doc_id) or abort(404)
-    version = next((v for v in doc.signed_versions if v.id == signed_id), None) or abort(404)
+    version = signed_version(visible_document(current_user, doc_id) or abort(404), signed_id)
     log_access("download", "signed_document", version.id, detail="api")
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
-                     download_name=f"{doc.id}-podpisany.pdf")
+                     download_name=f"{doc_id}-podpisany.pdf")

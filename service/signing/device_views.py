@@ -27,7 +27,7 @@ from . import sessions
 from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
 from .models import SigningSession
 from .pages import archived_pages
-from .sessions import SessionClosed, SigningError
+from .sessions import SessionClosed
 from .steps import sign
 
 bp = Blueprint("device", __name__)
@@ -260,5 +260,3 @@ def start_here(session: SigningSession, secret: str):
     web_session[KIOSK] = session.id
     return bind_device(redirect(url_for("device.page", session_id=session.id)), session, secret)
 
-
-__all__ = ["bp", "start_here", "KIOSK", "SigningError"]

@@ -17,7 +17,7 @@ STATES = {
     "expired": "wygasł",
     "cancelled": "anulowany",
 }
-MODES = {"here": "to urządzenie", "remote": "inne urządzenie (kod QR / link)"}
+MODES = {"here": "na tym urządzeniu", "remote": "na innym urządzeniu (link jednorazowy / kod QR)"}
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
@@ -62,6 +62,10 @@ class SigningSession(db.Model):
         if as_utc(self.expires_at) <= now:
             return "expired"
         return "partly_signed" if self.signatures else "waiting"
+
+    @property
+    def mode_label(self) -> str:
+        return MODES[self.mode]
 
     @property
     def state_label(self) -> str:

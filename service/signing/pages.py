@@ -10,8 +10,7 @@ from pathlib import Path
 
 # 150 dpi: an A4 page is 1240 px wide, sharp on a 2x tablet screen 620-680 CSS px wide.
 DPI = 150
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+_rendering = threading.Lock()  # rendering is rare (once per PDF): one at a time is enough
 
 
 def archived_pages(sha256: str) -> list[Path]:
@@ -28,9 +27,7 @@ def page_images(pdf_path: Path, sha256: str, cache_dir: Path) -> list[Path]:
     """PNG files of every page, rendered once per PDF (by its SHA-256) with poppler's pdftoppm."""
     target = Path(cache_dir) / sha256
     if not target.is_dir():
-        with _locks_guard:
-            lock = _locks.setdefault(sha256, threading.Lock())
-        with lock:
+        with _rendering:
             if not target.is_dir():
                 _render(pdf_path, target)
     return sorted(target.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1]))

@@ -52,13 +52,14 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
                 location: str | None, client: Client) -> SignedDocument:
     """Archives the scan as the document's signed version: scan pages, evidence page, seal. All or nothing."""
     store, now = pipe.store, utcnow()
+    scan_sha256 = hashlib.sha256(scan.data).hexdigest()
     shown = store.read(doc.pdf_sha256, "pdf")
     signers = tuple(EvidenceSigner(name=step.name or step.role, role=step.role, method="paper_scan",
                                    signed_at=now, ip=client.ip, user_agent=client.user_agent)
                     for step in plan_for(doc))
     evidence = Evidence(title=doc.title, document_id=doc.id, case_sign=doc.case.sign,
                         office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,
-                        created_at=now, scan_sha256=_sha256(scan.data))
+                        created_at=now, scan_sha256=scan_sha256)
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),
                               reason="Pieczęć elektroniczna urzędu – skan dokumentu podpisanego na papierze",
                               location=location)
@@ -67,7 +68,7 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
         result = SignedDocument(
             id=uuid.uuid4().hex, document_id=doc.id, kind="paper", created_at=now, created_by_id=user.id,
             shown_pdf_sha256=doc.pdf_sha256, pdf_sha256=staged.put(sealed, "pdf"), pdf_size=len(sealed),
-            scan_sha256=_sha256(scan.data), scan_ext=scan.ext,
+            scan_sha256=scan_sha256, scan_ext=scan.ext,
             seal_certificate_sha256=pipe.sealer.fingerprint,
             signers=[signer_summary(s) for s in signers])
         db.session.add(result)
@@ -76,7 +77,3 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
             record(session, "replaced", client, "dokument podpisany na papierze, skan dołączony")
         db.session.commit()
     return result
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -8,10 +8,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from signatures.assemble import find_slots, unsealed_revision
 
+from .. import pipeline
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
@@ -94,7 +96,7 @@ def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[S
     return [s for s in sessions if s.state(now) in ("waiting", "partly_signed")]
 
 
-def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float, shown_pdf: bytes,
+def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
           client: Client) -> tuple[SigningSession, str]:
     """Starts a session; returns it with its secret: the device cookie ("here") or the link code ("remote")."""
     plan = plan_for(doc)
@@ -103,6 +105,7 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float, shown_p
     if doc.signed_versions:
         raise SigningError("Ten dokument jest już podpisany – podpisaną wersję znajdziesz poniżej.")
     # Found once here, so the last signature does not search the pages again.
+    shown_pdf = pipeline(current_app).store.read(doc.pdf_sha256, "pdf")
     slots = find_slots(unsealed_revision(shown_pdf))
     missing = [p.slot for p in plan if p.slot not in slots]
     if missing:  # a template without its signature places: say so now, not after the signing
@@ -124,12 +127,9 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float, shown_p
         session.code_sha256 = sha256_text(secret)
     db.session.add(session)
     db.session.flush()
-    record(session, "created", client, MODES_DETAIL[mode])
+    record(session, "created", client, session.mode_label)
     db.session.commit()
     return session, secret
-
-
-MODES_DETAIL = {"here": "na tym urządzeniu", "remote": "link jednorazowy / kod QR"}
 
 
 def by_code(code: str) -> SigningSession:

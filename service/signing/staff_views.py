@@ -58,8 +58,7 @@ def start(doc_id: str):
         abort(400)
     minutes = current_app.config["SIGNING_HERE_MINUTES" if mode == "here" else "SIGNING_LINK_MINUTES"]
     try:
-        session, secret = sessions.start(doc, current_user, mode, minutes=minutes, client=client(),
-                                         shown_pdf=pipeline(current_app).store.read(doc.pdf_sha256, "pdf"))
+        session, secret = sessions.start(doc, current_user, mode, minutes=minutes, client=client())
     except SigningError as exc:
         flash(str(exc), "error")
         return redirect(url_for("archive.document", doc_id=doc.id))
