@@ -16,6 +16,20 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def normalise_typesetting(text: str) -> str:
+    """Text with the typesetting characters read as plain ones: U+00A0 as a space, U+2011 as "-".
+
+    Documents glue postal codes, units and one-letter words with these (service/documents/
+    typesetting.py), and a PDF's text layer may keep them; compare values with this applied.
+    """
+    return text.replace("\u00a0", " ").replace("\u2011", "-")
+
+
+def pdf_text_normalised(data: bytes) -> str:
+    """pdf_text() with normalise_typesetting() applied: what a reader sees, for comparing values."""
+    return normalise_typesetting(pdf_text(data))
+
+
 def squash(text: str) -> str:
     """Text without any whitespace, for comparing values that may wrap across lines."""
     return re.sub(r"\s+", "", text)
@@ -84,8 +98,10 @@ def poppler_text(data: bytes) -> str:
     """A PDF's text in reading order, by poppler's pdftotext.
 
     pypdf orders runs by font, so a value mixing fonts (an emoji from the fallback font inside
-    Liberation Serif text) comes out shuffled; pdftotext follows the page.
+    Liberation Serif text) comes out shuffled; pdftotext follows the page. Typesetting characters
+    are read as plain ones (normalise_typesetting).
     """
     import subprocess
 
-    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    return normalise_typesetting(out)

@@ -1,4 +1,9 @@
-"""Turns validated data into the template context: Polish dates, choice labels, office letterhead."""
+"""Turns validated data into the template context: Polish dates, choice labels, office letterhead.
+
+Every text the context holds is typeset for Polish (service.documents.typesetting: no line break
+inside a postal code, after a one-letter word, between a number and its unit...) and, when it holds
+right-to-left letters, isolated; the values as validated stay under `raw`, unchanged.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +15,7 @@ from babel.dates import format_date
 
 from .legal import legal_basis
 from .spec import DocumentType, FieldSpec, GroupSpec
+from .typesetting import typeset
 
 LOCALE = "pl_PL"
 
@@ -38,31 +44,44 @@ def isolate_bidi(text: str) -> str:
     return text
 
 
+def printed(text: Any) -> Any:
+    """A text as a document prints it: typeset for Polish, then bidi-isolated; non-text unchanged.
+
+    Typesetting comes first so that its rules see the text's own word boundaries, not the isolates.
+    """
+    return isolate_bidi(typeset(text)) if isinstance(text, str) else text
+
+
 def _display(spec: FieldSpec, value: Any) -> Any:
     if value in (None, ""):
         return [] if spec.kind == "multichoice" else ""
     if spec.kind == "date":
-        return polish_date(value)
+        return printed(polish_date(value))
     if spec.kind == "choice":
-        return spec.choice_label(value)
+        return printed(spec.choice_label(value))
     if spec.kind == "multichoice":
-        return [spec.choice_label(v) for v in value]
+        return [printed(spec.choice_label(v)) for v in value]
     if spec.kind == "boolean":
         return "tak" if value else "nie"
-    return isolate_bidi(value) if isinstance(value, str) else value
+    return printed(value)
 
 
 def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],
                   case_sign: str, doc_ref: str, issued_on: dt.date) -> dict[str, Any]:
-    """Everything a template may print, display-ready; raw values stay under `raw` for conditions."""
+    """Everything a template may print, display-ready; raw values stay under `raw` for conditions.
+
+    Returns a dict of the document's fields (texts, lists of texts for multichoice, lists of dicts
+    for groups) plus office, case_sign, doc_ref, title, legal_basis, issue_date, place_date and raw.
+    Every text in it, the office profile and the legal basis included, has passed `printed()`.
+    """
     ctx: dict[str, Any] = {
-        "office": dict(office),
-        "case_sign": case_sign,
-        "doc_ref": doc_ref,
-        "title": doctype.title,
-        "legal_basis": legal_basis(doctype.legal_basis).citation,
-        "issue_date": polish_date(issued_on),
-        "place_date": place_date_line(office.get("date_town") or office.get("town", ""), issued_on),
+        "office": {key: printed(value) for key, value in office.items()},
+        "case_sign": printed(case_sign),
+        "doc_ref": printed(doc_ref),
+        "title": printed(doctype.title),
+        "legal_basis": printed(legal_basis(doctype.legal_basis).citation),
+        "issue_date": printed(polish_date(issued_on)),
+        "place_date": printed(place_date_line(office.get("date_town") or office.get("town", ""), issued_on)),
         "raw": dict(data),
     }
     for spec in doctype.fields:

@@ -10,13 +10,13 @@ from service.extensions import db
 from service.documents.registry import DOCUMENT_TYPES
 from signatures.pdfa import pdfa_report
 from signatures.verify import verify_seal
-from tests.helpers import download, expected_texts, form_data, issuer_role, pdf_text, squash
+from tests.helpers import download, expected_texts, form_data, issuer_role, pdf_text_normalised, squash
 
 TYPES = list(DOCUMENT_TYPES)
 
 
 def check_pdf(app, doctype, data, pdf: bytes) -> None:
-    text = squash(pdf_text(pdf))
+    text = squash(pdf_text_normalised(pdf))
     for value in expected_texts(doctype, data):
         assert squash(value) in text, f"{value!r} missing from the PDF of {doctype.slug}"
     assert squash(doctype.title) in text

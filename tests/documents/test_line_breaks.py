@@ -1,0 +1,112 @@
+"""Polish typesetting in real documents: LibreOffice never breaks a line inside a postal code,
+between a number and its unit, or after a one-letter word (service/documents/typesetting.py)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from service.documents import context as context_module
+from service.documents.context import build_context
+from service.documents.registry import DOCUMENT_TYPES
+from service.documents.render import render_docx
+from tests.helpers import download, issuer_role, pdf_text_normalised, squash
+
+PDFA2_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+OFFICE = {"name": "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu", "street": "ul. Wyspiańskiego 10",
+          "postal_code": "32-600", "town": "Oświęcim", "phone": "33 842 24 76",
+          "email": "sekretariat@mops.oswiecim.pl", "nip": "549-10-34-225", "regon": "004201823",
+          "head_name": "Anna Nowak", "head_title": "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu",
+          "iod_email": "iod@mops.oswiecim.pl", "case_sign_pattern": "", "department_code": "SPS"}
+# Every protected pair of the rule, between ordinary words; the sentence ends on an ordinary word,
+# so the explicit line break after it is never mistaken for a forbidden one.
+SENTENCE = ("dom 5, 32-600 Oświęcim, w 2026 r. przejechano 12 km i wrócono, a potem z domu o 5 godz. "
+            "jechano przez las u brzegu rzeki")
+UNITS = {"r.", "km", "godz."}
+ONE_LETTER = set("aiouwzAIOUWZ")
+MATTER_VARIANTS = 60  # 60 × ~9 pt > 16 cm of text width
+ROW_VARIANTS = 22  # 22 × ~9 pt > the institution column's width
+
+
+def line_pdf_text(pdf: bytes) -> list[str]:
+    """The PDF's physical lines in content order, a table cell's lines together, as pypdf reads them.
+
+    Not pdftotext: without -layout it joins "32-" and "600" at a line's end into "32600", and with
+    -layout it interleaves the table's columns.
+    """
+    return [line for line in pdf_text_normalised(pdf).splitlines() if line.strip()]
+
+
+def forbidden_breaks(lines: list[str]) -> list[tuple[str, str, str]]:
+    """(kind, end of a line, start of the next) for every line break the rule forbids."""
+    found = []
+    for above, below in zip(lines, lines[1:]):
+        last, first = above.split()[-1], below.split()[0]
+        if re.fullmatch(r"\d+-", last):
+            found.append(("postal code", last, first))
+        elif last.isdigit() and first.rstrip(",") in UNITS:
+            found.append(("number and unit", last, first))
+        elif last in ONE_LETTER:
+            found.append(("one-letter word", last, first))
+    return found
+
+
+def convert(tmp_path, docs: dict[str, bytes]) -> dict[str, bytes]:
+    """PDF/A-2b of each DOCX, by one soffice run in a profile of its own."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    for name, docx in docs.items():
+        (tmp_path / f"{name}.docx").write_bytes(docx)
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--norestore", "--convert-to", PDFA2_FILTER, "--outdir", str(tmp_path / "out"),
+                    *(str(tmp_path / f"{name}.docx") for name in docs)],
+                   check=True, capture_output=True, timeout=300)
+    return {name: (tmp_path / "out" / f"{name}.pdf").read_bytes() for name in docs}
+
+
+def family_document() -> bytes:
+    """zz_power_of_attorney whose matter (a wide paragraph) and institution names (a narrow table
+    column) hold SENTENCE twice after a word growing one letter (about 9 pt) at a time, more than a
+    line's width in all, so that every protected pair passes every position near a line's end."""
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    data = doctype.sample_data
+    data["health_data_consent"] = False  # its page is template text only, which this rule does not touch
+    data["matter"] = "\n".join(f"{'m' * k} {SENTENCE} {SENTENCE}" for k in range(1, MATTER_VARIANTS + 1))
+    data["institutions"] = [{"name": f"{'m' * k} {SENTENCE}", "address": ""} for k in range(1, ROW_VARIANTS + 1)]
+    context = build_context(doctype, data, office=OFFICE, case_sign="MOPS.SPS.4011.12.2026",
+                            doc_ref="Asysta 7f3a9c21", issued_on=dt.date(2026, 11, 24))
+    return render_docx(doctype.template_path, context)
+
+
+def test_protected_pairs_never_break_at_any_position(tmp_path, monkeypatch):
+    typeset = family_document()
+    # The same document without the rule: it must break somewhere, or this test could not fail.
+    monkeypatch.setattr(context_module, "typeset", lambda text: text)
+    untypeset = family_document()
+    pdfs = convert(tmp_path, {"typeset": typeset, "untypeset": untypeset})
+
+    without = forbidden_breaks(line_pdf_text(pdfs["untypeset"]))
+    assert {kind for kind, *_ in without} == {"postal code", "number and unit", "one-letter word"}, without
+    lines = line_pdf_text(pdfs["typeset"])
+    assert squash(" ".join(lines)).count("dom5,32-600Oświęcim") == 2 * MATTER_VARIANTS + ROW_VARIANTS
+    assert forbidden_breaks(lines) == []
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_sample_without_phone_keeps_the_postal_code_with_the_town(app, client, create_user, api_token):
+    """Issue 7, item 6: without principal_phone the address ended a line with „32-” / „600 Oświęcim”."""
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    headers = api_token(create_user(issuer_role(doctype)))
+    data = doctype.sample_data
+    del data["principal_phone"]
+    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    response, pdf = download(client, response.get_json()["links"]["pdf"], headers=headers)
+    lines = line_pdf_text(pdf)
+    street = next(i for i, line in enumerate(lines) if "Zwycięstwa" in line)
+    assert "32-600 Oświęcim" in lines[street] or lines[street + 1].startswith("32-600 Oświęcim"), lines[street:street + 2]
+    assert [b for b in forbidden_breaks(lines) if b[0] == "postal code"] == []
