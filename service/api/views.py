@@ -15,6 +15,7 @@ from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 from ..forms_builder import errors_by_path, form_class
 from ..issuing import ISSUERS, MIMETYPES, find_case, issue, visible_document
 from ..security import ANY_STAFF, READERS, allow, log_access
+from ..signing.models import as_utc
 from .openapi import openapi_document
 from .schema import describe_type
 
@@ -118,7 +119,7 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
         "id": doc.id, "type": doc.slug, "title": doc.title, "case_sign": doc.case.sign,
         "case_title": doc.case.title, "jrwa_symbol": doc.case.symbol, "archival_category": doc.case.category,
         "template_version": doc.template_version, "template_sha256": doc.template_sha256,
-        "created_at": doc.created_at.isoformat(), "author": doc.author.full_name,
+        "created_at": as_utc(doc.created_at).isoformat(), "author": doc.author.full_name,
         "data": doc.data,
         "files": {"pdf": {"sha256": doc.pdf_sha256, "size": doc.pdf_size},
                   "docx": {"sha256": doc.docx_sha256, "size": doc.docx_size}},

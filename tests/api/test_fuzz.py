@@ -1,0 +1,83 @@
+"""Schemathesis fuzzing of the JSON API, driven by its own /api/openapi.json: no answer is a 500,
+and every answer (status code, content type, headers, body) is one the document describes.
+
+Run once, on SQLite: the API's conformance does not depend on the database, and issuing goes
+through real LibreOffice, so the examples per operation are bounded (EXAMPLES) and derandomised."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, negative_data_rejection, response_headers_conformance,
+    response_schema_conformance, status_code_conformance)
+
+from service.api.openapi import openapi_document
+from service.documents.registry import DOCUMENT_TYPES
+
+EXAMPLES = 8  # per operation and pass of generated data
+EXISTING = 3  # per operation on the existing document: only the headers vary
+CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance,
+               response_headers_conformance, response_schema_conformance]
+OPERATIONS = sum(len(methods) for methods in openapi_document("http://localhost")["paths"].values())
+
+
+@pytest.fixture
+def api(app, client, create_user, api_token):
+    """(schema, headers, real path parameters): the OpenAPI document as the app serves it, a head's
+    token, and the id of an issued document with an open signing session and that session's code."""
+    headers = api_token(create_user("head"))
+    doctype = DOCUMENT_TYPES["family_consent"]
+    issued = client.post(f"/api/documents/{doctype.slug}", json=doctype.sample_data, headers=headers)
+    assert issued.status_code == 201, issued.get_json()
+    doc_id = issued.get_json()["id"]
+    signing = client.post(f"/api/documents/{doc_id}/signing", headers=headers)
+    assert signing.status_code == 201, signing.get_json()
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers=dict(headers))
+    return schema, headers, {"id": doc_id, "code": signing.get_json()["code"]}
+
+
+def fuzz(operation, headers, statuses, *, mode=GenerationMode.POSITIVE, examples=EXAMPLES, **fixed) -> None:
+    """Calls one operation `examples` times with generated data and checks every answer."""
+    checks = CONFORMANCE + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
+
+    @given(case=operation.as_strategy(generation_mode=mode, **fixed))
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def answers(case):
+        response = case.call_and_validate(headers=headers, checks=checks)
+        statuses[operation.label, response.status_code] += 1
+
+    answers()
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_api_answers_as_documented(api):
+    schema, headers, real = api
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == OPERATIONS
+    statuses: Counter = Counter()
+    for operation in operations:
+        # Generated values: made-up ids and slugs, bodies that fit the JSON Schema or break it.
+        fuzz(operation, headers, statuses)
+        fuzz(operation, headers, statuses, mode=GenerationMode.NEGATIVE)
+        # The same operations on things that exist, so that successful answers are checked too.
+        path = {name: real[name] for name in ("id", "code") if name in operation.path_parameters}
+        if path and "signed_id" not in operation.path_parameters:
+            fuzz(operation, headers, statuses, examples=EXISTING, path_parameters=path)
+        # Issuing with the documented example body: 201 with the document's metadata.
+        for example in operation.body:
+            if "example" in example.definition:
+                case = operation.Case(body=example.definition["example"], media_type="application/json")
+                response = case.call_and_validate(headers=headers, checks=CONFORMANCE)
+                statuses[operation.label, response.status_code] += 1
+
+    # The fuzzing reached every kind of answer it should check: the test could fail on each.
+    seen = {status for (_, status) in statuses}
+    assert {200, 201, 401, 404, 422} <= seen, statuses
+    for doctype in DOCUMENT_TYPES:
+        assert statuses[f"POST /api/documents/{doctype.slug}", 201] >= 1, statuses
