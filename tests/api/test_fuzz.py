@@ -81,3 +81,22 @@ def test_api_answers_as_documented(api):
     assert {200, 201, 401, 404, 422} <= seen, statuses
     for doctype in DOCUMENT_TYPES:
         assert statuses[f"POST /api/documents/{doctype.slug}", 201] >= 1, statuses
+
+
+def test_every_operation_documents_its_errors():
+    document = openapi_document("http://localhost")
+    responses = document["components"]["responses"]
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            answers = operation["responses"]
+            assert {"401", "403"} <= set(answers), (method, path)
+            if "{" in path:
+                assert "404" in answers, (method, path)
+            for status, answer in answers.items():
+                answer = responses[answer["$ref"].rsplit("/", 1)[-1]] if "$ref" in answer else answer
+                assert answer.get("content"), f"{method} {path} {status} has no body described"
+    for doctype in DOCUMENT_TYPES:
+        issue = document["paths"][f"/api/documents/{doctype.slug}"]["post"]
+        assert issue["responses"]["503"] == {"$ref": "#/components/responses/Unavailable"}
+        assert issue["requestBody"]["content"]["application/json"]["example"] == doctype.sample_data
+    assert responses["Unavailable"]["headers"]["Retry-After"]["required"] is True
