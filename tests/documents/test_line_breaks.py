@@ -20,36 +20,43 @@ OFFICE = {"name": "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu", "street"
           "postal_code": "32-600", "town": "Oświęcim", "phone": "33 842 24 76",
           "email": "sekretariat@mops.oswiecim.pl", "nip": "549-10-34-225", "regon": "004201823",
           "head_name": "Anna Nowak", "head_title": "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu",
-          "iod_email": "iod@mops.oswiecim.pl", "case_sign_pattern": "", "department_code": "SPS"}
+          "iod_email": "iod@mops.oswiecim.pl"}
 # Every protected pair of the rule, between ordinary words; the sentence ends on an ordinary word,
 # so the explicit line break after it is never mistaken for a forbidden one.
 SENTENCE = ("dom 5, 32-600 Oświęcim, w 2026 r. przejechano 12 km i wrócono, a potem z domu o 5 godz. "
             "jechano przez las u brzegu rzeki")
 UNITS = {"r.", "km", "godz."}
+FOOTER = re.compile(r"Asysta [0-9a-f]+ Strona \d+ z \d+")
 ONE_LETTER = set("aiouwzAIOUWZ")
 MATTER_VARIANTS = 60  # 60 × ~9 pt > 16 cm of text width
 ROW_VARIANTS = 22  # 22 × ~9 pt > the institution column's width
+BODY_VARIANTS = 16  # documents whose justified first paragraph holds the sentence, ~18 pt apart
 
 
 def line_pdf_text(pdf: bytes) -> list[str]:
     """The PDF's physical lines in content order, a table cell's lines together, as pypdf reads them.
 
     Not pdftotext: without -layout it joins "32-" and "600" at a line's end into "32600", and with
-    -layout it interleaves the table's columns.
+    -layout it interleaves the table's columns. Page footers are left out, so that the last line
+    of a page is followed by the first line of the next.
     """
-    return [line for line in pdf_text_normalised(pdf).splitlines() if line.strip()]
+    return [line for line in pdf_text_normalised(pdf).splitlines()
+            if line.strip() and not FOOTER.fullmatch(line.strip())]
 
 
-def forbidden_breaks(lines: list[str]) -> list[tuple[str, str, str]]:
-    """(kind, end of a line, start of the next) for every line break the rule forbids."""
+def forbidden_breaks(lines: list[str], text: str = SENTENCE) -> list[tuple[str, str, str]]:
+    """(kind, end of a line, start of the next) for every line break inside `text` that the rule
+    forbids. Breaks elsewhere (in the templates' own wording) are not the values' and not counted."""
+    words = text.split()
+    pairs = set(zip(words, words[1:]))
     found = []
     for above, below in zip(lines, lines[1:]):
         last, first = above.split()[-1], below.split()[0]
-        if re.fullmatch(r"\d+-", last):
+        if re.fullmatch(r"\d+-", last) and any(w.startswith(last + first.rstrip(",")) for w in words):
             found.append(("postal code", last, first))
-        elif last.isdigit() and first.rstrip(",") in UNITS:
+        elif (last, first) in pairs and last.isdigit() and first in UNITS:
             found.append(("number and unit", last, first))
-        elif last in ONE_LETTER:
+        elif (last, first) in pairs and last in ONE_LETTER:
             found.append(("one-letter word", last, first))
     return found
 
@@ -68,18 +75,30 @@ def convert(tmp_path, docs: dict[str, bytes]) -> dict[str, bytes]:
     return {name: (tmp_path / "out" / f"{name}.pdf").read_bytes() for name in docs}
 
 
-def family_document() -> bytes:
-    """zz_power_of_attorney whose matter (a wide paragraph) and institution names (a narrow table
-    column) hold SENTENCE twice after a word growing one letter (about 9 pt) at a time, more than a
-    line's width in all, so that every protected pair passes every position near a line's end."""
+def render(data: dict) -> bytes:
+    """The DOCX of zz_power_of_attorney with these values, as issuing renders it."""
     doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
-    data = doctype.sample_data
-    data["health_data_consent"] = False  # its page is template text only, which this rule does not touch
-    data["matter"] = "\n".join(f"{'m' * k} {SENTENCE} {SENTENCE}" for k in range(1, MATTER_VARIANTS + 1))
-    data["institutions"] = [{"name": f"{'m' * k} {SENTENCE}", "address": ""} for k in range(1, ROW_VARIANTS + 1)]
     context = build_context(doctype, data, office=OFFICE, case_sign="MOPS.SPS.4011.12.2026",
                             doc_ref="Asysta 7f3a9c21", issued_on=dt.date(2026, 11, 24))
     return render_docx(doctype.template_path, context)
+
+
+def family_document() -> bytes:
+    """zz_power_of_attorney whose matter (a wide paragraph) and institution names (a narrow table
+    column) hold SENTENCE after a word growing one letter (about 9 pt) at a time, more than a
+    line's width in all, so that every protected pair passes every position near a line's end."""
+    data = DOCUMENT_TYPES["zz_power_of_attorney"].sample_data
+    data["matter"] = "\n".join(f"{'m' * k} {SENTENCE} {SENTENCE}" for k in range(1, MATTER_VARIANTS + 1))
+    data["institutions"] = [{"name": f"{'m' * k} {SENTENCE}", "address": ""} for k in range(1, ROW_VARIANTS + 1)]
+    return render(data)
+
+
+def street_document(k: int) -> bytes:
+    """zz_power_of_attorney with SENTENCE, after k letters, as the street: in the justified paragraph
+    where issue 7 saw „32-” / „600 Oświęcim”."""
+    data = DOCUMENT_TYPES["zz_power_of_attorney"].sample_data
+    data["street"] = f"{'m' * k} {SENTENCE}"
+    return render(data)
 
 
 def test_protected_pairs_never_break_at_any_position(tmp_path, monkeypatch):
@@ -87,13 +106,22 @@ def test_protected_pairs_never_break_at_any_position(tmp_path, monkeypatch):
     # The same document without the rule: it must break somewhere, or this test could not fail.
     monkeypatch.setattr(context_module, "typeset", lambda text: text)
     untypeset = family_document()
-    pdfs = convert(tmp_path, {"typeset": typeset, "untypeset": untypeset})
+    untypeset_streets = {f"untypeset{k}": street_document(k) for k in range(0, 2 * BODY_VARIANTS, 2)}
+    monkeypatch.undo()
+    streets = {f"street{k}": street_document(k) for k in range(0, 2 * BODY_VARIANTS, 2)}
+    pdfs = convert(tmp_path, {"typeset": typeset, "untypeset": untypeset, **streets, **untypeset_streets})
 
     without = forbidden_breaks(line_pdf_text(pdfs["untypeset"]))
+    assert {kind for kind, *_ in without} == {"postal code", "number and unit", "one-letter word"}, without
+    without = [b for name in untypeset_streets for b in forbidden_breaks(line_pdf_text(pdfs[name]))]
     assert {kind for kind, *_ in without} == {"postal code", "number and unit", "one-letter word"}, without
     lines = line_pdf_text(pdfs["typeset"])
     assert squash(" ".join(lines)).count("dom5,32-600Oświęcim") == 2 * MATTER_VARIANTS + ROW_VARIANTS
     assert forbidden_breaks(lines) == []
+    for name in streets:
+        lines = line_pdf_text(pdfs[name])
+        assert squash(" ".join(lines)).count("dom5,32-600Oświęcim") == 1
+        assert forbidden_breaks(lines) == [], name
 
 
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
@@ -109,4 +137,4 @@ def test_sample_without_phone_keeps_the_postal_code_with_the_town(app, client, c
     lines = line_pdf_text(pdf)
     street = next(i for i, line in enumerate(lines) if "Zwycięstwa" in line)
     assert "32-600 Oświęcim" in lines[street] or lines[street + 1].startswith("32-600 Oświęcim"), lines[street:street + 2]
-    assert [b for b in forbidden_breaks(lines) if b[0] == "postal code"] == []
+    assert forbidden_breaks(lines, "ul. Zwycięstwa 5, 32-600 Oświęcim") == []
