@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NBSP", "NB_HYPHEN", "ONE_LETTER_WORDS", "NUMBER_PREFIXES", "NAME_PREFIXES", "UNITS", "MONTHS", "typeset"]
+__all__ = ["NBSP", "NB_HYPHEN", "ONE_LETTER_WORDS", "NUMBER_PREFIXES", "NAME_PREFIXES", "UNITS", "MONTHS",
+           "typeset"]
 
 NBSP = "\u00a0"
 NB_HYPHEN = "\u2011"
