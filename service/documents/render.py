@@ -139,6 +139,7 @@ class _Compiled:
                 if info.filename not in changing:
                     rest.writestr(info, full.read(info))
         self.unchanged = kept.getvalue()
+        tpl.docx = None  # the parsed package (megabytes of styles) is no longer needed
 
     def render(self, context: dict[str, Any], properties: dict[str, str]) -> bytes:
         """The filled DOCX, as DocxTemplate.render + core properties + save would produce it."""
