@@ -47,12 +47,15 @@ class Staff(HttpUser):
         self.docs: list[str] = []       # issued by this person, newest last
         self.unsigned: list[str] = []   # family consents nobody has started signing yet
         self.case_signs: list[str] = []
-        form = self.client.get("/login", name="page: login").text
-        with self.client.post("/login", name="login", allow_redirects=False, catch_response=True, data={
-                "csrf_token": csrf(form), "login": self.account["login"],
-                "password": self.account["password"]}) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"login: HTTP {answer.status_code}")
+        for _attempt in range(3):  # a person whose login failed tries again (each failure counts)
+            form = self.client.get("/login", name="page: login").text
+            with self.client.post("/login", name="login", allow_redirects=False, catch_response=True, data={
+                    "csrf_token": csrf(form), "login": self.account["login"],
+                    "password": self.account["password"]}) as answer:
+                if answer.status_code == 302:
+                    return
+                answer.failure(f"HTTP {answer.status_code}")
+            gevent.sleep(random.uniform(*self.pause))
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -90,9 +93,10 @@ class Staff(HttpUser):
         fields = dict(self.data["forms"][slug], csrf_token=csrf(page))
         with self.client.post(f"/documents/new/{slug}", data=fields, name="issue: web form",
                               allow_redirects=False, catch_response=True) as answer:
-            match = DOC.search(answer.headers.get("Location", ""))
+            location = answer.headers.get("Location", "")
+            match = DOC.search(location)
             if answer.status_code != 302 or not match:
-                return answer.failure(f"HTTP {answer.status_code}")
+                return answer.failure(f"HTTP {answer.status_code} {location}".rstrip())
             self._issued(match.group(1), slug)
 
     @task(2)
@@ -121,9 +125,10 @@ class Staff(HttpUser):
         page = self.client.get(f"/archive/{doc}", name="page: document").text
         with self.client.post(f"/archive/{doc}/signing", data={"csrf_token": csrf(page), "mode": "remote"},
                               name="signing: start", allow_redirects=False, catch_response=True) as answer:
-            match = SESSION.search(answer.headers.get("Location", ""))
+            location = answer.headers.get("Location", "")
+            match = SESSION.search(location)
             if answer.status_code != 302 or not match:
-                return answer.failure(f"HTTP {answer.status_code}")
+                return answer.failure(f"HTTP {answer.status_code} {location}".rstrip())
         session_id = match.group(1)
         handoff = self.client.get(f"/archive/{doc}/signing/{session_id}", name="page: signing handoff").text
         code = LINK.search(handoff)
