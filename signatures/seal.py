@@ -62,8 +62,9 @@ class _FixedAttribute(CMSAttributeProvider):
 
 
 class _PadesAttributes(SignedAttributeProviderSpec):
-    """PAdES B-B signed attributes besides content-type and message-digest (ETSI EN 319 142-1, 5.2):
-    signing-certificate-v2 only; a signing-time attribute is forbidden there (the time is /M)."""
+    """PAdES B-B signed attributes besides content-type and message-digest (ETSI EN 319 142-1,
+    baseline level B-B): signing-certificate-v2 only, as pyHanko's own PAdES spec gives; the
+    signing-time attribute must not be present there (the time is the dictionary's /M)."""
 
     def __init__(self, signing_certificate_v2: bytes):
         self._providers = [_FixedAttribute(signing_certificate_v2)]

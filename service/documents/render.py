@@ -4,8 +4,9 @@ docxtpl, per render, opens the DOCX with python-docx (parsing every XML part, th
 styles included), rewrites the Jinja tags of document.xml, headers and footers (`patch_xml`),
 compiles them, and saves the whole package again. All of that but the Jinja render itself and
 the few parts it changes is the same for every render of one template version, so it is done
-once per template digest (`_Compiled`) and the result reused, with output identical to
-docxtpl's (tests/documents/test_render_cache.py compares every part).
+once per template digest (`_Compiled`) and the result reused. Every part of the output is byte
+for byte what docxtpl writes (tests/documents/test_render_cache.py compares them); only the
+order of the parts in the ZIP differs: the changed ones come last.
 """
 from __future__ import annotations
 
