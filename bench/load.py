@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -98,13 +99,17 @@ def warm_up(base: str, token: str, body: dict) -> float:
     deadline = started + WARM_UP_S
     while True:
         try:
-            with urllib.request.urlopen(request, timeout=WARM_UP_S) as answer:
-                if answer.status == 201:
-                    return time.monotonic() - started
-        except OSError as exc:  # 503 while the converters start
-            if time.monotonic() > deadline:
-                raise SystemExit(f"no document within {WARM_UP_S} s: {exc}") from exc
-            time.sleep(2)
+            with urllib.request.urlopen(request, timeout=WARM_UP_S):
+                return time.monotonic() - started  # 2xx
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503:  # anything but "converters busy" will not get better by waiting
+                raise SystemExit(f"the first document failed: HTTP {exc.code} {exc.read()[:500]!r}") from exc
+            problem: Exception = exc
+        except OSError as exc:
+            problem = exc
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no document within {WARM_UP_S} s: {problem}")
+        time.sleep(2)
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -141,6 +146,7 @@ def main() -> None:
     seeded = subprocess.run([sys.executable, __file__, "--seed", str(args.users)], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     if seeded.returncode:
+        shutil.rmtree(work, ignore_errors=True)
         raise SystemExit(f"seeding failed:\n{seeded.stderr[-3000:]}")
     data = json.loads(seeded.stdout)
     log = work / "gunicorn.log"
