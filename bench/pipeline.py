@@ -112,6 +112,8 @@ def main() -> None:
     print(row("soffice per document", baseline))
     ratio = statistics.median(baseline) / statistics.median(stages["end to end"])
     print(f"\nratio (soffice per document, conversion only / Asysta end to end, medians): {ratio:.1f}×")
+    seal = stages["seal"]
+    print(f"seal p95 / median: {percentile(seal, 95) / statistics.median(seal):.1f}")
     shutil.rmtree(work, ignore_errors=True)
 
 

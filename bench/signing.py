@@ -13,6 +13,7 @@ import argparse
 import gc
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -96,6 +97,7 @@ def main() -> None:
         print(row(name, stages[name]))
     print(row("sign() total", stages["total"]))
     print(row("submit → sealed, archived (HTTP)", totals))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

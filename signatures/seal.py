@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from pathlib import Path
 
+from asn1crypto import cms as asn1_cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
@@ -15,6 +17,8 @@ from pyhanko.pdf_utils.generic import TextStringObject, pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.sign import signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.signers import constants
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -43,6 +47,30 @@ def describe_subject(cert: asn1_x509.Certificate) -> str:
     if cn and org and org not in cn:
         return f"{cn}, {org}"
     return cn or org or cert.subject.human_friendly
+
+
+class _FixedAttribute(CMSAttributeProvider):
+    """A signed attribute that never changes, kept as DER and handed out freshly parsed."""
+
+    def __init__(self, der: bytes):
+        self._der = der
+
+    async def get_attribute(self, dry_run=False) -> asn1_cms.CMSAttribute:
+        # A loaded (not built) asn1crypto value dumps its stored bytes; a freshly built one is
+        # re-serialised again and again while the CMS around it is assembled (most of a seal).
+        return asn1_cms.CMSAttribute.load(self._der)
+
+
+class _PadesAttributes(SignedAttributeProviderSpec):
+    """PAdES B-B signed attributes besides content-type and message-digest (ETSI EN 319 142-1,
+    baseline level B-B): signing-certificate-v2 only, as pyHanko's own PAdES spec gives; the
+    signing-time attribute must not be present there (the time is the dictionary's /M)."""
+
+    def __init__(self, signing_certificate_v2: bytes):
+        self._providers = [_FixedAttribute(signing_certificate_v2)]
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        return iter(self._providers)
 
 
 class _ParsedKeySigner(signers.SimpleSigner):
@@ -108,6 +136,20 @@ class OfficeSeal:
         self._extra_der = [c.public_bytes(Encoding.DER) for c in extra_certs]
         self.certificate: asn1_x509.Certificate = asn1_x509.Certificate.load(self._cert_der)
         self.fingerprint: str = hashlib.sha256(self._cert_der).hexdigest()
+        self._signing_certificate_v2 = simple_cms_attribute(
+            "signing_certificate_v2", as_signing_certificate_v2(asn1_x509.Certificate.load(self._cert_der))).dump()
+        self._bytes_reserved = self._container_size()
+
+    def _container_size(self) -> int:
+        """Room for the CMS in /Contents (hex digits): pyHanko's own estimate, made once.
+
+        Without it pyHanko builds a whole dummy CMS before every seal to measure it. The CMS
+        differs between seals only in the message digest and the signature value (an ECDSA
+        DER signature varies by a few bytes), so pyHanko's 50 % margin is ample.
+        """
+        dummy = asyncio.run(self._signer().async_sign(bytes(32), "sha256", dry_run=True, use_pades=True))
+        hex_len = len(dummy.dump()) * 2
+        return hex_len + 2 * (hex_len // 4)
 
     @classmethod
     def load(cls, p12_path: Path, passphrase: str | bytes) -> OfficeSeal:
@@ -138,12 +180,14 @@ class OfficeSeal:
         # Loading DER is lazy and cheap; the expensive part (the private key) stays parsed.
         registry = SimpleCertificateStore()
         registry.register_multiple(asn1_x509.Certificate.load(der) for der in self._extra_der)
-        return _ParsedKeySigner(
+        signer = _ParsedKeySigner(
             self._pyca_key,
             signing_cert=asn1_x509.Certificate.load(self._cert_der),
             signing_key=asn1_keys.PrivateKeyInfo.load(self._key_der),
             cert_registry=registry,
         )
+        signer.signed_attr_prov_spec = _PadesAttributes(self._signing_certificate_v2)
+        return signer
 
     def seal(self, pdf: bytes, *, reason: str = DEFAULT_REASON, location: str | None = None) -> bytes:
         """Return pdf with an invisible PAdES B-B seal appended as an incremental update."""
@@ -159,7 +203,7 @@ class OfficeSeal:
                 location=location,
             )
             # no stamp style / no box: pyHanko then makes a zero-size widget without appearance
-            out = _Pdf17Signer(meta, signer=self._signer()).sign_pdf(writer)
+            out = _Pdf17Signer(meta, signer=self._signer()).sign_pdf(writer, bytes_reserved=self._bytes_reserved)
             return out.getvalue()
         except SealError:
             raise

@@ -210,3 +210,48 @@ def test_ca_issued_rsa_seal_with_digital_signature_only(tmp_path, pdfa_bytes):
     assert not seal.is_development and seal.subject == "MOPS Oświęcim"
     report = verify_seal(seal.seal(pdfa_bytes), [seal.certificate])
     assert report.ok, report
+
+
+def _signer_info(pdf: bytes):
+    """The SignerInfo of the last signature in pdf, and the /Contents room (hex digits)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[-1]
+    return sig.signer_info, len(sig.sig_object["/Contents"].original_bytes) * 2
+
+
+def test_seal_signs_what_stock_pyhanko_signs(pdfa_bytes, sealed_bytes, office_seal, dev_seal_dir):
+    """The fast path (fixed room, signing-certificate-v2 prepared once) yields the same PAdES B-B
+    CMS as pyHanko's own PdfSigner with a plain SimpleSigner, apart from digest and signature."""
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from signatures.devseal import create_dev_seal
+
+    p12, passphrase = create_dev_seal(dev_seal_dir, "ignored: office_seal made it already")
+    stock = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase.encode())
+    meta = signers.PdfSignatureMetadata(field_name="Stock", md_algorithm="sha256",
+                                        subfilter=SigSeedSubFilter.PADES)
+    reference = signers.PdfSigner(meta, signer=stock).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdfa_bytes), strict=False)).getvalue()
+    ours, room = _signer_info(sealed_bytes)
+    theirs, _ = _signer_info(reference)
+    assert [a["type"].native for a in ours["signed_attrs"]] == [a["type"].native for a in theirs["signed_attrs"]]
+    assert "signing_time" not in {a["type"].native for a in ours["signed_attrs"]}  # PAdES B-B: /M only
+
+    def attr(info, name):
+        return next(a["values"].dump() for a in info["signed_attrs"] if a["type"].native == name)
+    assert attr(ours, "signing_certificate_v2") == attr(theirs, "signing_certificate_v2")
+    assert ours["sid"].dump() == theirs["sid"].dump()
+    assert ours["signature_algorithm"].dump() == theirs["signature_algorithm"].dump()
+    # the room is fixed per seal and the CMS uses at most two thirds of it (pyHanko's margin)
+    second, room2 = _signer_info(office_seal.seal(pdfa_bytes))
+    assert room == room2 and len(ours.dump()) * 2 < room
+
+
+def test_later_seals_of_the_same_document_fit(pdfa_bytes, office_seal, other_seal):
+    pdf = pdfa_bytes
+    for seal in (office_seal, other_seal, office_seal):
+        pdf = seal.seal(pdf)
+    assert verify_seal(pdf, [office_seal.certificate]).ok
