@@ -53,13 +53,17 @@ def refuse_foreign_digits(value: Any) -> Any:
 
 
 def text_filters(kind: str = "line") -> list[Callable[[Any], Any]]:
-    """The filters of one text field: kind "line", "block" (textarea) or "identifier".
+    """The filters of one text field: kind "line", "block" (textarea), "identifier" or "email".
 
     The normalisation comes first, so the form shows (and the API stores) the normalised value;
     the refusals come after it and raise ValueError, which WTForms keeps as the field's error.
+    Identifiers accept ASCII digits only; an e-mail address is read like an identifier (NFKC),
+    but its local part may be in any script (RFC 6531), so its digits are not restricted.
     """
     if kind == "identifier":
         return [IDENTIFIER, refuse_foreign_digits, refuse_unprintable]
+    if kind == "email":
+        return [IDENTIFIER, refuse_unprintable]
     return [BLOCK if kind == "block" else LINE, refuse_unprintable]
 
 

@@ -50,6 +50,16 @@ class Required:
             raise StopValidation(REQUIRED)
 
 
+class OptionalValue(Optional):
+    """Optional, judged on the cleaned value too: a value of only invisible characters is no value."""
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and not field.data and not field.process_errors:
+            field.errors[:] = []
+            raise StopValidation()
+        super().__call__(form, field)
+
+
 def pesel_check(form, field) -> None:
     """A PESEL with 11 ASCII digits, a correct checksum and a real date of birth, not in the future.
 
@@ -157,7 +167,8 @@ _CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .-]*[0-9]/[0-9]+[A-Za-z0-9 ./-
 def make_field(spec: FieldSpec, *, enforce_required: bool = True):
     """The WTForms field for one declared field."""
     validators: list = [stop_if_refused]
-    validators.append(Required() if (spec.required and enforce_required and not spec.required_if) else Optional())
+    validators.append(Required() if (spec.required and enforce_required and not spec.required_if)
+                      else OptionalValue())
     kw: dict[str, Any] = {"description": spec.help}
     limit = Length(max=spec.length_limit, message=f"Najwyżej {spec.length_limit} znaków.")
     kind = spec.kind
@@ -173,7 +184,7 @@ def make_field(spec: FieldSpec, *, enforce_required: bool = True):
         return CheckboxesField(spec.label, validators, choices=choices(spec.choices), **kw)
     if kind == "boolean":
         return BooleanField(spec.label, validators, **kw)
-    filters = text_filters("identifier" if kind in IDENTIFIER_KINDS else "line")
+    filters = text_filters("email" if kind == "email" else "identifier" if kind in IDENTIFIER_KINDS else "line")
     checks: list = [limit]
     if kind == "pesel":
         filters.append(_compact)

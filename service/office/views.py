@@ -17,7 +17,7 @@ _req = InputRequired("To pole jest wymagane.")
 
 
 def _text(label: str, max_length: int = 200, *extra, kind: str = "line"):
-    # The base form normalises one-line text; identifiers (phone, e-mail) are read after NFKC.
+    # One-line text by default; identifiers (phone) and e-mail addresses are read after NFKC.
     return StringField(label, [_req, Length(max=max_length, message=f"Najwyżej {max_length} znaków."), *extra],
                        filters=text_filters(kind))
 
@@ -51,7 +51,7 @@ class OfficeForm(FlaskTextForm):
                               filters=text_filters("identifier"))
     town = _text("Miejscowość", 80)
     phone = _text("Telefon", 40, kind="identifier")
-    email = _text("E-mail", 120, Email("Podaj poprawny adres e-mail."), kind="identifier")
+    email = _text("E-mail", 120, Email("Podaj poprawny adres e-mail."), kind="email")
     nip = StringField("NIP", [_req, nip_check],
                       filters=[*text_filters("identifier"), lambda v: v.replace("-", "").replace(" ", "") if v else v])
     regon = StringField("REGON", [_req, _regon], filters=text_filters("identifier"))
@@ -59,7 +59,7 @@ class OfficeForm(FlaskTextForm):
     head_title = _text("Funkcja kierownika (jak w podpisie)")
     date_town = _text("Miejscowość w dacie pism", 80)
     iod_email = _text("E-mail inspektora ochrony danych", 120, Email("Podaj poprawny adres e-mail."),
-                      kind="identifier")
+                      kind="email")
     department_code = _text("Oznaczenie komórki w znaku sprawy", 40)
     case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern)
     classes = FieldList(FormField(JrwaRow), "Klasy JRWA")

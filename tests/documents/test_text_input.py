@@ -247,3 +247,18 @@ def test_office_form_reads_identifiers_after_nfkc(app, client, create_user, logi
     with app.app_context():
         profile = get_profile()
         assert (profile.postal_code, profile.town) == ("26-631", "Jastrzębia")
+
+
+def test_a_value_of_only_invisible_characters_is_no_value(app):
+    from werkzeug.datastructures import MultiDict
+
+    from service.forms_builder import form_class
+    from tests.helpers import form_data as flat
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    with app.test_request_context():
+        data = flat(doctype, doctype.sample_data) | {"principal_phone": "\u200b\u00ad\u2028",
+                                                     "principal_name": "\u200b\ufeff"}
+        form = form_class(doctype)(formdata=MultiDict(data), meta={"csrf": False})
+        assert not form.validate()
+        assert form.principal_name.errors == ["To pole jest wymagane."]
+        assert form.principal_phone.errors == [] and "principal_phone" not in form.cleaned_data()
