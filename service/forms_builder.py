@@ -166,9 +166,9 @@ _CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .-]*[0-9]/[0-9]+[A-Za-z0-9 ./-
 
 def make_field(spec: FieldSpec, *, enforce_required: bool = True):
     """The WTForms field for one declared field."""
-    validators: list = [stop_if_refused]
-    validators.append(Required() if (spec.required and enforce_required and not spec.required_if)
-                      else OptionalValue())
+    # After Required/Optional: an empty optional date (which WTForms cannot parse) is no error.
+    validators: list = [Required() if (spec.required and enforce_required and not spec.required_if)
+                        else OptionalValue(), stop_if_refused]
     kw: dict[str, Any] = {"description": spec.help}
     limit = Length(max=spec.length_limit, message=f"Najwyżej {spec.length_limit} znaków.")
     kind = spec.kind

@@ -257,8 +257,9 @@ def test_a_value_of_only_invisible_characters_is_no_value(app):
     doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
     with app.test_request_context():
         data = flat(doctype, doctype.sample_data) | {"principal_phone": "\u200b\u00ad\u2028",
-                                                     "principal_name": "\u200b\ufeff"}
+                                                     "principal_name": "\u200b\ufeff", "valid_until": ""}
         form = form_class(doctype)(formdata=MultiDict(data), meta={"csrf": False})
         assert not form.validate()
         assert form.principal_name.errors == ["To pole jest wymagane."]
         assert form.principal_phone.errors == [] and "principal_phone" not in form.cleaned_data()
+        assert form.valid_until.errors == []
