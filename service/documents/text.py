@@ -90,7 +90,7 @@ def _emoji_part(ch: str | None) -> bool:
 
 
 def _joiner_matters(ch: str, prev: str | None, nxt: str | None) -> bool:
-    if prev is None or nxt is None:
+    if not (_visible(prev) and _visible(nxt)):  # a joiner joins two visible characters or nothing
         return False
     if unicodedata.combining(prev) == 9 or unicodedata.combining(nxt) == 9:  # virama: Indic scripts
         return True

@@ -10,6 +10,8 @@ import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from service.archive.models import DocumentRecord
@@ -263,3 +265,18 @@ def test_a_value_of_only_invisible_characters_is_no_value(app):
         assert form.principal_name.errors == ["To pole jest wymagane."]
         assert form.principal_phone.errors == [] and "principal_phone" not in form.cleaned_data()
         assert form.valid_until.errors == []
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))) | st.lists(st.sampled_from(
+    ["\u200c", "\u200d", "\ufe0f", "\u200b", " ", "\n", "\u0301", "\u0645", "\u094d", "\u0915", "a",
+     "\U0001F469", "\u00ad", "\u2028", "\u000b", "\uff19", "\u0663"])).map("".join))
+def test_normalisation_is_stable(value):
+    """Normalising twice changes nothing, and nothing that should go survives."""
+    for normalize in (normalize_line, normalize_block, normalize_identifier):
+        once = normalize(value)
+        assert normalize(once) == once
+        assert not any(unicodedata.category(c) in ("Cc", "Cs") and c != "\n" for c in once)
+        assert "\u200b" not in once and "\u00ad" not in once
+    assert "\n" not in normalize_line(value) and "\n" not in normalize_identifier(value)
+    assert "\uff19" not in normalize_identifier(value)
