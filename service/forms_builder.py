@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from flask_wtf import FlaskForm
 from stdnum.pl import nip as stdnum_nip
 from stdnum.pl import pesel as stdnum_pesel
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectMultipleField,
@@ -16,30 +14,23 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .documents.context import polish_date
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
+from .documents.text import normalize_block, normalize_line
+from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
 
 REQUIRED = "To pole jest wymagane."
-# C0/C1 controls and lone surrogates cannot be printed and break XML (newlines and tabs are kept
-# in multi-line fields only). Bidi embeddings, overrides and isolates are dropped too: they let a
-# value display other characters than it holds (reversed names); rendering adds its own isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                      "\ud800-\udfff\ufffe\uffff]")
+IDENTIFIER_KINDS = frozenset({"pesel", "nip", "postal_code", "phone", "email", "case_number"})
 
 
 def clean_line(value: Any) -> Any:
-    """One-line text: Unicode NFC, no control characters, no surrounding spaces."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFC", value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub("", value).strip()
+    """One-line text as stored: service.documents.text.normalize_line (non-str unchanged)."""
+    return normalize_line(value) if isinstance(value, str) else value
 
 
 def clean_block(value: Any) -> Any:
-    """Multi-line text: like clean_line, but newlines stay (as \\n)."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(_CONTROL.sub("", line).rstrip() for line in value.split("\n")).strip()
+    """Multi-line text as stored: service.documents.text.normalize_block (non-str unchanged)."""
+    return normalize_block(value) if isinstance(value, str) else value
 
 
 def _compact(value: Any) -> Any:
@@ -59,17 +50,66 @@ class Required:
             raise StopValidation(REQUIRED)
 
 
+class OptionalValue(Optional):
+    """Optional, judged on the cleaned value too: a value of only invisible characters is no value."""
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and not field.data and not field.process_errors:
+            field.errors[:] = []
+            raise StopValidation()
+        super().__call__(form, field)
+
+
 def pesel_check(form, field) -> None:
-    """A PESEL with 11 digits, a correct checksum and a real date of birth."""
+    """A PESEL with 11 ASCII digits, a correct checksum and a real date of birth, not in the future.
+
+    The checksum and the date (month + 20/40/60/80 for the 2000s/2100s/2200s/1800s) are read
+    with python-stdnum (stdnum.pl.pesel), as the PESEL register encodes them.
+    """
     value = field.data or ""
-    if not re.fullmatch(r"\d{11}", value):
+    if not re.fullmatch(r"[0-9]{11}", value):
         raise ValidationError("PESEL musi składać się z 11 cyfr.")
     try:
-        stdnum_pesel.get_birth_date(value)
+        born = stdnum_pesel.get_birth_date(value)
     except Exception:
         raise ValidationError("Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia.")
     if not stdnum_pesel.is_valid(value):
         raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
+    if born > dt.date.today():
+        raise ValidationError(f"Nieprawidłowy numer PESEL: wynika z niego data urodzenia {polish_date(born)}, "
+                              "która jeszcze nie nadeszła. Sprawdź cyfry.")
+
+
+def _years(n: int) -> str:
+    if n == 0:
+        return "mniej niż rok"
+    if n == 1:
+        return "1 rok"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} lata"
+    return f"{n} lat"
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Full years of age on `day` of a person born on `born` (a 29 February birthday counts on 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def adult_check(form, field) -> None:
+    """The person of this PESEL acts for themselves: 18 or older on the day of issue (today).
+
+    Full legal capacity comes with majority (Kodeks cywilny art. 10–11); for a minor the legal
+    representative (a parent or legal guardian) consents or authorises, and signs, instead.
+    Runs after pesel_check, so the PESEL is known to be valid.
+    """
+    if field.errors or not field.data:
+        return
+    age = age_on(stdnum_pesel.get_birth_date(field.data), dt.date.today())
+    if age < 18:
+        raise ValidationError(
+            f"Według numeru PESEL ta osoba ma {_years(age)}, a tu podpisuje osoba pełnoletnia. "
+            "Za osobę niepełnoletnią podpisuje jej przedstawiciel ustawowy (rodzic lub opiekun prawny) "
+            "– wpisz tutaj jego dane.")
 
 
 def nip_check(form, field) -> None:
@@ -114,15 +154,26 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def case_number_check(form, field) -> None:
+    """A court case number (sygnatura akt) as courts write it: "III Nsm 123/26", "I C 45/2026"."""
+    if not _CASE_NUMBER.fullmatch(field.data or ""):
+        raise ValidationError("Sygnatura akt jak na piśmie sądu, np. III Nsm 123/26 "
+                              "(litery bez polskich znaków, cyfry, ukośnik).")
+
+
+_CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .-]*[0-9]/[0-9]+[A-Za-z0-9 ./-]*")
+
+
 def make_field(spec: FieldSpec, *, enforce_required: bool = True):
     """The WTForms field for one declared field."""
-    validators: list = [Required()] if (spec.required and enforce_required and not spec.required_if) \
-        else [Optional()]
+    # After Required/Optional: an empty optional date (which WTForms cannot parse) is no error.
+    validators: list = [Required() if (spec.required and enforce_required and not spec.required_if)
+                        else OptionalValue(), stop_if_refused]
     kw: dict[str, Any] = {"description": spec.help}
     limit = Length(max=spec.length_limit, message=f"Najwyżej {spec.length_limit} znaków.")
     kind = spec.kind
     if kind == "textarea":
-        return TextAreaField(spec.label, validators + [limit], filters=[clean_block], **kw)
+        return TextAreaField(spec.label, validators + [limit], filters=text_filters("block"), **kw)
     if kind == "date":
         extra = [not_future] if spec.not_future else []
         return PolishDateField(spec.label, validators + extra, **kw)
@@ -133,16 +184,18 @@ def make_field(spec: FieldSpec, *, enforce_required: bool = True):
         return CheckboxesField(spec.label, validators, choices=choices(spec.choices), **kw)
     if kind == "boolean":
         return BooleanField(spec.label, validators, **kw)
-    filters = [clean_line]
+    filters = text_filters("email" if kind == "email" else "identifier" if kind in IDENTIFIER_KINDS else "line")
     checks: list = [limit]
     if kind == "pesel":
         filters.append(_compact)
-        checks = [pesel_check]
+        checks = [pesel_check] + ([adult_check] if spec.adult else [])
     elif kind == "nip":
         filters.append(_compact)
         checks = [nip_check]
     elif kind == "postal_code":
-        checks = [Regexp(r"^\d{2}-\d{3}$", message="Kod pocztowy w formacie 00-000, np. 32-600.")]
+        checks = [Regexp(r"^[0-9]{2}-[0-9]{3}$", message="Kod pocztowy w formacie 00-000, np. 32-600.")]
+    elif kind == "case_number":
+        checks = [limit, case_number_check]
     elif kind == "phone":
         checks = [limit, Regexp(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$",
                                 message="Podaj numer telefonu: same cyfry, np. 33 842 11 00.")]
@@ -153,10 +206,10 @@ def make_field(spec: FieldSpec, *, enforce_required: bool = True):
 
 def _row_form(group: GroupSpec) -> type[Form]:
     attrs = {f.name: make_field(f, enforce_required=False) for f in group.fields}
-    return type(f"{group.name.title()}Row", (Form,), attrs)
+    return type(f"{group.name.title()}Row", (TextForm,), attrs)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(FlaskTextForm):
     """The base of every document form; validate() adds the declaration's cross-field rules."""
 
     doctype: DocumentType

@@ -5,23 +5,23 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from ..extensions import db
+from ..forms_base import FlaskTextForm
 from ..security import ANY_STAFF, allow, log_access, public
 from .models import User
 
 bp = Blueprint("accounts", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskTextForm):
     login = StringField("Login", [InputRequired("Podaj login.")])
     password = PasswordField("Hasło", [InputRequired("Podaj hasło.")])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(FlaskTextForm):
     current = PasswordField("Obecne hasło", [InputRequired("Podaj obecne hasło.")])
     new = PasswordField("Nowe hasło", [InputRequired("Podaj nowe hasło."),
                                        Length(min=12, message="Hasło musi mieć co najmniej 12 znaków.")])

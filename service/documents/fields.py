@@ -13,9 +13,12 @@ def full_name(name: str = "full_name", label: str = "Imię i nazwisko", sample: 
 
 
 def pesel(name: str = "pesel", label: str = "PESEL", sample: Any = "88031504580",
-          required: bool = True) -> FieldSpec:
-    """A PESEL number, checked with python-stdnum (checksum and date of birth)."""
-    return FieldSpec(name, label, "pesel", required=required, sample=sample, max_length=11,
+          required: bool = True, adult: bool = False) -> FieldSpec:
+    """A PESEL number, checked with python-stdnum (checksum, date of birth not in the future).
+
+    adult=True: the person acts for themselves in this document, so must be 18 or older.
+    """
+    return FieldSpec(name, label, "pesel", required=required, sample=sample, max_length=11, adult=adult,
                      help="11 cyfr" if required else "11 cyfr; można pominąć")
 
 

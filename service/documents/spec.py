@@ -8,6 +8,7 @@ from typing import Any
 
 FIELD_KINDS = frozenset({
     "text", "textarea", "date", "pesel", "nip", "postal_code", "phone", "email",
+    "case_number",  # a court's case number (sygnatura akt), e.g. "III Nsm 123/26"
     "choice", "multichoice", "boolean",
 })
 
@@ -30,10 +31,15 @@ class FieldSpec:
     required_if: tuple[str, Any] | None = None
     # Dates: refuse a date after today (a consent cannot be given tomorrow).
     not_future: bool = False
+    # PESEL fields: the person acts for themselves here (consents, grants an authorisation), so
+    # they must be of age (18) on the day of issue; for a minor, the legal guardian signs instead.
+    adult: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
             raise ValueError(f"{self.name}: unknown field kind {self.kind!r}")
+        if self.adult and self.kind != "pesel":
+            raise ValueError(f"{self.name}: only a PESEL field can require an adult")
         if self.kind in ("choice", "multichoice") and not self.choices:
             raise ValueError(f"{self.name}: a {self.kind} field needs choices")
 

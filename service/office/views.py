@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, StringField
+from wtforms import FieldList, FormField, HiddenField, StringField
 from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
 
 from ..archive.cases import format_case_sign, pattern_problems
 from ..extensions import db
-from ..forms_builder import clean_line, nip_check
+from ..forms_base import FlaskTextForm, TextForm, text_filters
+from ..forms_builder import nip_check
 from ..security import allow, log_access
 from .models import JrwaClass, get_profile
 
@@ -16,9 +16,10 @@ bp = Blueprint("office", __name__)
 _req = InputRequired("To pole jest wymagane.")
 
 
-def _text(label: str, max_length: int = 200, *extra):
+def _text(label: str, max_length: int = 200, *extra, kind: str = "line"):
+    # One-line text by default; identifiers (phone) and e-mail addresses are read after NFKC.
     return StringField(label, [_req, Length(max=max_length, message=f"Najwyżej {max_length} znaków."), *extra],
-                       filters=[clean_line])
+                       filters=text_filters(kind))
 
 
 def _regon(form, field) -> None:
@@ -33,29 +34,32 @@ def _pattern(form, field) -> None:
         raise ValidationError(" ".join(problems))
 
 
-class JrwaRow(Form):
+class JrwaRow(TextForm):
     key = HiddenField()
     symbol = StringField("Symbol", [_req, Regexp(r"^[0-9A-Za-z-]{1,20}$", message="Symbol: cyfry i litery, np. 4011.")],
-                         filters=[clean_line])
-    title = StringField("Hasło klasyfikacyjne", [_req, Length(max=200)], filters=[clean_line])
+                         filters=text_filters("identifier"))
+    title = StringField("Hasło klasyfikacyjne", [_req, Length(max=200)])
     category = StringField("Kategoria archiwalna", [_req, Regexp(r"^(A|B\d*|BE\d+|Bc)$",
-                           message="Kategoria: A, B…, BE…, Bc (np. BE10).")], filters=[clean_line])
+                           message="Kategoria: A, B…, BE…, Bc (np. BE10).")], filters=text_filters("identifier"))
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(FlaskTextForm):
     name = _text("Pełna nazwa ośrodka")
     street = _text("Ulica i numer", 120)
-    postal_code = StringField("Kod pocztowy", [_req, Regexp(r"^\d{2}-\d{3}$", message="Kod pocztowy w formacie 00-000.")],
-                              filters=[clean_line])
+    postal_code = StringField("Kod pocztowy", [_req, Regexp(r"^[0-9]{2}-[0-9]{3}$",
+                                                            message="Kod pocztowy w formacie 00-000.")],
+                              filters=text_filters("identifier"))
     town = _text("Miejscowość", 80)
-    phone = _text("Telefon", 40)
-    email = _text("E-mail", 120, Email("Podaj poprawny adres e-mail."))
-    nip = StringField("NIP", [_req, nip_check], filters=[clean_line, lambda v: v.replace("-", "") if v else v])
-    regon = StringField("REGON", [_req, _regon], filters=[clean_line])
+    phone = _text("Telefon", 40, kind="identifier")
+    email = _text("E-mail", 120, Email("Podaj poprawny adres e-mail."), kind="email")
+    nip = StringField("NIP", [_req, nip_check],
+                      filters=[*text_filters("identifier"), lambda v: v.replace("-", "").replace(" ", "") if v else v])
+    regon = StringField("REGON", [_req, _regon], filters=text_filters("identifier"))
     head_name = _text("Imię i nazwisko kierownika", 120)
     head_title = _text("Funkcja kierownika (jak w podpisie)")
     date_town = _text("Miejscowość w dacie pism", 80)
-    iod_email = _text("E-mail inspektora ochrony danych", 120, Email("Podaj poprawny adres e-mail."))
+    iod_email = _text("E-mail inspektora ochrony danych", 120, Email("Podaj poprawny adres e-mail."),
+                      kind="email")
     department_code = _text("Oznaczenie komórki w znaku sprawy", 40)
     case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern)
     classes = FieldList(FormField(JrwaRow), "Klasy JRWA")

@@ -1,15 +1,16 @@
 """The forms of signing: one step on the signing page, leaving the locked device, attaching a scan."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from ..forms_base import FlaskTextForm, text_filters
+
 READ_LABEL = "Zapoznałam/em się z treścią dokumentu"
 
 
-class SignStepForm(FlaskForm):
+class SignStepForm(FlaskTextForm):
     """One signer's step: confirm reading, draw the signature, press «Podpisz»."""
 
     position = IntegerField(validators=[InputRequired()])
@@ -28,21 +29,22 @@ class StaffStepForm(SignStepForm):
     password = PasswordField("Hasło", validators=[DataRequired("Podaj swoje hasło.")])
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(FlaskTextForm):
     """The staff member takes the device back: their password unlocks it."""
 
     password = PasswordField("Hasło pracownika", validators=[DataRequired("Podaj swoje hasło.")])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(FlaskTextForm):
     """Typing the short code of a link on the tablet."""
 
     code = StringField("Kod z ekranu pracownika", validators=[
         DataRequired("Wpisz kod, np. ABCD-2345."),
-        Regexp(r"^\s*[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}\s*$", message="Kod ma 8 znaków, np. ABCD-2345.")])
+        Regexp(r"^\s*[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}\s*$", message="Kod ma 8 znaków, np. ABCD-2345.")],
+        filters=text_filters("identifier"))
 
 
-class ScanForm(FlaskForm):
+class ScanForm(FlaskTextForm):
     """The scan of a document signed on paper; the document is found from its QR code or chosen by hand."""
 
     file = FileField("Skan podpisanego dokumentu (PDF, JPEG, PNG lub TIFF)",
@@ -51,4 +53,5 @@ class ScanForm(FlaskForm):
                                  "wtedy kod QR z wydruku wskaże dokument sam.")
     document_id = StringField("Identyfikator dokumentu (gdy skan nie ma czytelnego kodu QR)",
                               validators=[Optional(), Regexp(r"^\s*[0-9a-fA-F]{32}\s*$",
-                                          message="Identyfikator ma 32 znaki (cyfry i litery a–f).")])
+                                          message="Identyfikator ma 32 znaki (cyfry i litery a–f).")],
+                              filters=text_filters("identifier"))

@@ -18,6 +18,8 @@ HOSTILE = {
     "emoji": "Zofia 😀 Żółć 👍",
     "rtl": "שלום עולם مرحبا",
     "control": "A\x00B\x07C\x1bD\x0bE\u202eF",
+    # Pasted from Word and web pages: Shift+Enter, paragraph and line separators, invisible characters.
+    "pasted": "Anna\x0bKowalska\u2029ul.\u00a0Długa\u200b 5\u00ad\ufeff\u2028Nowak\u2060\u3000Żak",
 }
 TEXT_KINDS = {"text", "textarea"}
 

@@ -29,7 +29,7 @@ ASSIGNMENT_LETTER = DocumentType(
         FieldSpec("court_name", "Sąd", required=False, required_if=("basis", "court"),
                   sample="Sąd Rejonowy w Oświęcimiu, III Wydział Rodzinny i Nieletnich",
                   max_length=160, help="pełna nazwa sądu i wydziału"),
-        FieldSpec("court_case_number", "Sygnatura akt", required=False, required_if=("basis", "court"),
+        FieldSpec("court_case_number", "Sygnatura akt", "case_number", required=False, required_if=("basis", "court"),
                   sample="III Nsm 123/26", max_length=40),
         date("court_decision_date", "Data postanowienia sądu", "2026-11-10", required=False,
              required_if=("basis", "court"), not_future=True),

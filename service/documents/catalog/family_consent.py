@@ -17,7 +17,8 @@ FAMILY_CONSENT = DocumentType(
             help="Każda pełnoletnia osoba, która wyraża zgodę i podpisze dokument.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),
-                pesel(sample=["88031504580", "85072212339"], required=False),
+                # Each person consents for themselves (a minor's parent or guardian consents instead).
+                pesel(sample=["88031504580", "85072212339"], required=False, adult=True),
                 FieldSpec("role", "Rola w rodzinie", sample=["matka", "ojciec"], max_length=60,
                           help="np. matka, ojciec, opiekun prawny"),
             ),

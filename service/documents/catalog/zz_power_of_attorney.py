@@ -24,7 +24,8 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     issued_by=frozenset({"assistant", "head"}),
     fields=(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
-        pesel("principal_pesel", "PESEL osoby upoważniającej", "90110302640"),
+        # The principal grants the authorisation personally: of age (for a minor, the guardian grants it).
+        pesel("principal_pesel", "PESEL osoby upoważniającej", "90110302640", adult=True),
         *address("ul. Zwycięstwa 5", "32-600", "Oświęcim"),
         phone("principal_phone", "Telefon osoby upoważniającej", "501 234 567", required=False),
         full_name("assistant_name", "Upoważniony asystent rodziny", "Katarzyna Zielińska"),

@@ -1,0 +1,106 @@
+"""The WTForms bases of every form of the service: all text typed or pasted passes one normalisation.
+
+`TextForm` (plain forms, rows of a FieldList) and `FlaskTextForm` (pages, with CSRF) add, when a
+text field is bound, the filters of service.documents.text to every StringField and TextAreaField
+that does not bring its own (passwords, hidden fields and file fields are left alone: they are
+secrets or machine data, never printed). A refused value becomes an error at its field; the
+validators of a field whose value was refused do not run, so the person sees one clear message.
+The same idea as GOV.UK Notify's StripWhitespaceForm, with the rule of service/documents/text.py.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import StopValidation
+
+from .documents.text import foreign_digits, normalize_block, normalize_identifier, normalize_line, refusal
+
+__all__ = ["TextForm", "FlaskTextForm", "LINE", "BLOCK", "IDENTIFIER", "text_filters", "stop_if_refused"]
+
+
+def _filter(normalize: Callable[[str], str]) -> Callable[[Any], Any]:
+    def apply(value: Any) -> Any:
+        return normalize(value) if isinstance(value, str) else value
+    apply.normalises_text = True  # type: ignore[attr-defined]
+    apply.__doc__ = f"Filter: {normalize.__name__} on a str, anything else unchanged."
+    return apply
+
+
+LINE = _filter(normalize_line)
+BLOCK = _filter(normalize_block)
+IDENTIFIER = _filter(normalize_identifier)
+
+
+def refuse_unprintable(value: Any) -> Any:
+    """Filter: raises ValueError (the Polish message) for a value that cannot be printed as seen."""
+    if isinstance(value, str):
+        message = refusal(value)
+        if message:
+            raise ValueError(message)
+    return value
+
+
+def refuse_foreign_digits(value: Any) -> Any:
+    """Filter: raises ValueError (the Polish message) for a digit of another script in an identifier."""
+    if isinstance(value, str):
+        message = foreign_digits(value)
+        if message:
+            raise ValueError(message)
+    return value
+
+
+def text_filters(kind: str = "line") -> list[Callable[[Any], Any]]:
+    """The filters of one text field: kind "line", "block" (textarea), "identifier" or "email".
+
+    The normalisation comes first, so the form shows (and the API stores) the normalised value;
+    the refusals come after it and raise ValueError, which WTForms keeps as the field's error.
+    Identifiers accept ASCII digits only; an e-mail address is read like an identifier (NFKC),
+    but its local part may be in any script (RFC 6531), so its digits are not restricted.
+    """
+    if kind == "identifier":
+        return [IDENTIFIER, refuse_foreign_digits, refuse_unprintable]
+    if kind == "email":
+        return [IDENTIFIER, refuse_unprintable]
+    return [BLOCK if kind == "block" else LINE, refuse_unprintable]
+
+
+def stop_if_refused(form, field) -> None:
+    """Validator: when a filter refused the value, its message is the field's only error."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+class _NormalisingMeta:
+    def bind_field(self, form, unbound_field, options):
+        cls = unbound_field.field_class
+        if issubclass(cls, StringField) and not issubclass(cls, (PasswordField, HiddenField)):
+            # A copy: the class's unbound field is shared by every instance of the form.
+            args, kwargs = list(unbound_field.args), dict(unbound_field.kwargs)
+            filters = list(kwargs.get("filters") or ())
+            if not any(getattr(f, "normalises_text", False) for f in filters):
+                kind = "block" if issubclass(cls, TextAreaField) else "line"
+                kwargs["filters"] = text_filters(kind) + filters
+            if len(args) > 1:
+                if stop_if_refused not in (args[1] or ()):
+                    args[1] = [stop_if_refused, *(args[1] or ())]
+            elif stop_if_refused not in (kwargs.get("validators") or ()):
+                kwargs["validators"] = [stop_if_refused, *(kwargs.get("validators") or ())]
+            unbound_field = UnboundField(cls, *args, name=unbound_field.name, **kwargs)
+        return super().bind_field(form, unbound_field, options)
+
+
+class TextForm(Form):
+    """A plain form (e.g. a FieldList row) whose text fields are normalised and checked."""
+
+    class Meta(_NormalisingMeta):
+        pass
+
+
+class FlaskTextForm(FlaskForm):
+    """A page's form (CSRF from Flask-WTF) whose text fields are normalised and checked."""
+
+    class Meta(_NormalisingMeta):
+        pass
