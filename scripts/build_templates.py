@@ -1,7 +1,12 @@
-"""Generates the docxtpl templates forms_templates/<slug>/v1.docx (official Polish letters) with python-docx.
+"""Generates the docxtpl templates forms_templates/<slug>/<version>.docx (official Polish letters) with python-docx.
 
-Run: .venv/bin/python scripts/build_templates.py [output_root]
-The generated files are committed as immutable template versions: change a template by adding v2.
+Run: .venv/bin/python scripts/build_templates.py [output_root]   (builds every version of every template)
+The generated files are committed as immutable template versions (archived documents name the
+version and its SHA-256), so a rebuild must give byte-identical files; change a template by adding
+a version, never by changing how an existing one is built. The versions:
+- v1: the first templates;
+- v2: the same layout and wording, with the wording typeset for Polish (scripts/template_text.py:
+  no line break after a one-letter word, inside „art. 13”, between a postal code and its town...).
 """
 from __future__ import annotations
 
@@ -16,15 +21,29 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from template_kit import (add_field, add_row, add_run, keep_row, para, rule_above,  # noqa: E402
+# the repository first: template_text imports service.documents.typesetting of this checkout
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+import template_kit as kit  # noqa: E402
+from template_kit import (add_field, add_row, add_run, keep_row, rule_above,  # noqa: E402
                           set_base_styles, setup_page, shade, table, tag_row, v_align)
+from template_text import typeset_runs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "forms_templates"
 TEXT_WIDTH = 16.5  # cm: A4 (21 cm) minus the 2.5 cm left and 2 cm right margins
 BODY = {"align": "justify", "after": 6}
 SMALL = 9
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+VERSIONS = {"v1": False, "v2": True}  # version -> whether the template's own wording is typeset
+_typeset_wording = False  # set by build() for the version being built
+
+
+def para(container, segments="", **options):
+    """template_kit.para, with the runs' text typeset for Polish when the version being built asks for it."""
+    if _typeset_wording and segments:
+        segments = [segments] if isinstance(segments, str) else list(segments)
+        texts = typeset_runs([seg if isinstance(seg, str) else seg[0] for seg in segments])
+        segments = [text if isinstance(seg, str) else (text, seg[1]) for seg, text in zip(segments, texts)]
+    return kit.para(container, segments, **options)
 
 
 # ---------------------------------------------------------------------------- shared skeleton
@@ -57,10 +76,13 @@ def official_letter(doc_title: str):
     footer.style = doc.styles["Normal"]  # the stock Footer style has US Letter tab stops
     footer.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
     rule_above(footer)
-    add_run(footer, "{{ doc_ref }}", size=8)
-    add_run(footer, "\tStrona ", size=8)
+    # the fields' placeholders ("1") take part so that the rules see "Strona 1 z 1" as it prints
+    runs = ["{{ doc_ref }}", "\tStrona ", "1", " z ", "1"]
+    ref, page, _, of, _ = typeset_runs(runs) if _typeset_wording else runs
+    add_run(footer, ref, size=8)
+    add_run(footer, page, size=8)
     add_field(footer, "PAGE", "1", size=8)
-    add_run(footer, " z ", size=8)
+    add_run(footer, of, size=8)
     add_field(footer, "NUMPAGES", "1", size=8)
     return doc
 
@@ -331,13 +353,24 @@ def save_reproducibly(doc, out: Path) -> None:
                          compress_type=zipfile.ZIP_DEFLATED)
 
 
-def main(root: Path = ROOT) -> None:
-    """Builds every template into root/<slug>/v1.docx."""
-    for slug, build in BUILDERS.items():
-        out = root / slug / "v1.docx"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        save_reproducibly(build(), out)
-        print(out)
+def build(slug: str, version: str):
+    """The python-docx Document of one template version (raises KeyError for an unknown slug or version)."""
+    global _typeset_wording
+    _typeset_wording = VERSIONS[version]
+    try:
+        return BUILDERS[slug]()
+    finally:
+        _typeset_wording = False
+
+
+def main(root: Path = ROOT, versions=tuple(VERSIONS)) -> None:
+    """Builds every template in each of `versions` into root/<slug>/<version>.docx."""
+    for version in versions:
+        for slug in BUILDERS:
+            out = root / slug / f"{version}.docx"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            save_reproducibly(build(slug, version), out)
+            print(out)
 
 
 if __name__ == "__main__":

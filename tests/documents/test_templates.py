@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import importlib.util
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +13,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
+from service.documents.registry import DOCUMENT_TYPES
 from service.documents.render import RenderError, make_environment, render_docx
+from tests.helpers import normalise_typesetting
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "forms_templates"
 SLUGS = ("family_consent", "assignment_letter", "zz_power_of_attorney")
@@ -134,23 +138,59 @@ def hostile(ctx: dict) -> dict:
 
 
 def template(slug: str) -> Path:
-    """The committed v1 template of a slug."""
-    return TEMPLATES / slug / "v1.docx"
+    """The template version documents of this slug are issued with now."""
+    return DOCUMENT_TYPES[slug].template_path
 
 
 def all_text(data: bytes) -> str:
-    """Every w:t text of the document body, headers and footers, concatenated with newlines."""
+    """Every w:t text of the document body, headers and footers, concatenated with newlines,
+    with U+00A0 and U+2011 (the templates' and values' typesetting) read as a space and "-"."""
     doc = Document(io.BytesIO(data))
     parts = [doc.element.body] + [s.footer._element for s in doc.sections]
-    return "\n".join(t.text or "" for part in parts for t in part.iter(qn("w:t")))
+    return normalise_typesetting("\n".join(t.text or "" for part in parts for t in part.iter(qn("w:t"))))
 
 
 CASES = [(slug, i) for slug, ctxs in SAMPLES.items() for i in range(len(ctxs))]
 
 
+# Archived documents name their template version and its SHA-256: a version never changes once committed.
+SHA256 = {
+    ("family_consent", "v1"): "bba84dc78df3a24c91ab39a833ac29ee8914ba4e41d27108e7d9d4befafe6df2",
+    ("assignment_letter", "v1"): "66ea9dabbe06d6cc2cbc3094abd7fb857cebbd2b7829aa80cfe627c65eee7a32",
+    ("zz_power_of_attorney", "v1"): "c2a2e131c09c3cbcc885c6dba68ec06a0d55bccbc81f0c08872abbbcbb9c122d",
+    ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
+    ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",
+    ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
+}
+
+
+def build_script():
+    """scripts/build_templates.py as a module (scripts/ is not a package)."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_templates.py"
+    spec = importlib.util.spec_from_file_location("build_templates", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_template_version_is_kept_unchanged():
+    committed = {(p.parent.name, p.stem): hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in TEMPLATES.glob("*/v*.docx")}
+    assert committed == SHA256
+    assert all((slug, DOCUMENT_TYPES[slug].template_version) in SHA256 for slug in SLUGS)
+
+
+def test_build_script_reproduces_every_version_byte_for_byte(tmp_path):
+    build_script().main(tmp_path)
+    built = {(p.parent.name, p.stem): hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.glob("*/v*.docx")}
+    assert built == SHA256
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
 @pytest.mark.parametrize("slug", SLUGS)
-def test_template_reads_exactly_the_documented_names(slug):
-    names = DocxTemplate(str(template(slug))).get_undeclared_template_variables(make_environment())
+def test_template_reads_exactly_the_documented_names(slug, version):
+    names = DocxTemplate(str(TEMPLATES / slug / f"{version}.docx")).get_undeclared_template_variables(
+        make_environment())
     assert names == USES[slug]
 
 

@@ -15,6 +15,7 @@ ASSIGNMENT_LETTER = DocumentType(
     legal_basis="wr_assignment",
     jrwa_key="family_support",
     issued_by=frozenset({"social_worker", "head"}),
+    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
     fields=(
         FieldSpec("addressee_name", "Adresat (rodzina)", sample="Pani Anna Kowalska i Pan Jan Kowalski",
                   max_length=160, help="jak w nagłówku pisma, np. Pani Anna Kowalska"),

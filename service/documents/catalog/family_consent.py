@@ -10,6 +10,7 @@ FAMILY_CONSENT = DocumentType(
     legal_basis="wr_consent",
     jrwa_key="family_support",
     issued_by=frozenset({"assistant", "social_worker", "head"}),
+    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
     fields=(
         GroupSpec(
             "persons", "Osoby wyrażające zgodę", row_label="Osoba",

@@ -22,6 +22,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     legal_basis="zz_authorisation",
     jrwa_key="za_zyciem",
     issued_by=frozenset({"assistant", "head"}),
+    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
     fields=(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
         # The principal grants the authorisation personally: of age (for a minor, the guardian grants it).
