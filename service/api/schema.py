@@ -8,9 +8,9 @@ from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
 _FORMATS = {"date": {"type": "string", "format": "date"},
             "email": {"type": "string", "format": "email"},
-            "pesel": {"type": "string", "pattern": r"^\d{11}$"},
-            "nip": {"type": "string", "pattern": r"^\d{10}$"},
-            "postal_code": {"type": "string", "pattern": r"^\d{2}-\d{3}$"}}
+            "pesel": {"type": "string", "pattern": r"^[0-9]{11}$"},
+            "nip": {"type": "string", "pattern": r"^[0-9]{10}$"},
+            "postal_code": {"type": "string", "pattern": r"^[0-9]{2}-[0-9]{3}$"}}
 
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:

@@ -8,6 +8,7 @@ on it), as far as they concern the data people type:
 
 - no break inside a number written with hyphens: a postal code (32-600), a NIP (549-10-34-225),
   an ISO date; the hyphen becomes U+2011 (not inside e-mail addresses or links);
+- no break between a postal code and the town after it (32-600 Oświęcim);
 - no break inside a number written in groups (a phone number 501 234 567, an amount 10 000);
 - no break between a number and the unit or abbreviation after it (2026 r., 12 km, 100 zł, 5 %,
   see UNITS), nor between a day and its month (24 listopada);
@@ -69,6 +70,7 @@ def _alternatives(words) -> str:
 
 _HYPHEN_IN_NUMBER = re.compile(r"(?<=\d)-(?=\d)")
 _URL_OR_EMAIL = re.compile(r"\S*(?:@|://|www\.)\S*")
+_POSTAL_TOWN = re.compile(rf"(?<!\d)(\d{{2}}[-\u2011]\d{{3}}){_SPACES}(?=[^\W\d_])")
 _DIGIT_GROUPS = re.compile(rf"(?<=\d){_SPACES}(?=\d)")
 _BEFORE_DASH = re.compile(rf"(?<=\S){_SPACES}(?=[–—])")
 _BEFORE_NUMBER = re.compile(rf"{_WORD_START}({_alternatives(NUMBER_PREFIXES)}){_SPACES}(?=\d)")
@@ -114,6 +116,7 @@ def typeset(text: str) -> str:
     if not isinstance(text, str) or not text:
         return text
     text = _hyphens(text)
+    text = _POSTAL_TOWN.sub(_glue, text)
     text = _DIGIT_GROUPS.sub(_glue, text)
     text = _BEFORE_DASH.sub(_glue, text)
     text = _BEFORE_NUMBER.sub(_glue, text)

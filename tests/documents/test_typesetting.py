@@ -17,7 +17,9 @@ S, H = NBSP, NB_HYPHEN
 
 @pytest.mark.parametrize("text, expected", [
     # postal codes and other numbers written with hyphens
-    ("32-600 Oświęcim", f"32{H}600 Oświęcim"),
+    ("32-600 Oświęcim", f"32{H}600{S}Oświęcim"),
+    ("ul. Polna 5, 32-600 Oświęcim", f"ul.{S}Polna 5, 32{H}600{S}Oświęcim"),
+    ("kod 32-600.", f"kod 32{H}600."),
     ("NIP 549-10-34-225", f"NIP 549{H}10{H}34{H}225"),
     ("Kowalska-Nowak", "Kowalska-Nowak"),
     ("jan-12-3@mops-1-2.pl, 12-3", f"jan-12-3@mops-1-2.pl, 12{H}3"),
@@ -94,7 +96,7 @@ def test_context_typesets_every_text_and_keeps_raw():
     assert ctx["office"]["name"] == f"Miejski Ośrodek Pomocy Społecznej w{S}Oświęcimiu"
     assert ctx["office"]["postal_code"] == f"32{H}600" and ctx["office"]["phone"] == f"33{S}842{S}24{S}76"
     assert ctx["postal_code"] == f"32{H}600"
-    assert ctx["institutions"][0]["address"] == f"ul.{S}Zaborska 2, 32{H}600 Oświęcim"
+    assert ctx["institutions"][0]["address"] == f"ul.{S}Zaborska 2, 32{H}600{S}Oświęcim"
     assert ctx["legal_basis"].startswith(f"art.{S}8")
     assert ctx["place_date"] == f"Oświęcim, dnia 24{S}listopada 2026{S}r."
     assert ctx["valid_from"] == f"24{S}listopada 2026{S}r."
