@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..documents.text import normalize_line, refusal
 from ..extensions import db
 from .models import ROLES, User
 
@@ -22,6 +23,11 @@ def create(login: str, role: str, password: str, full_name: str) -> None:
         raise click.ClickException(f"Konto {login!r} już istnieje.")
     if len(password) < 8:
         raise click.ClickException("Hasło musi mieć co najmniej 8 znaków.")
+    # The name is printed on documents and stamps: the same rule as every form field.
+    full_name = normalize_line(full_name)
+    problem = refusal(full_name)
+    if problem:
+        raise click.ClickException(f"Imię i nazwisko: {problem}")
     user = User(login=login, role=role, full_name=full_name or login)
     user.set_password(password)
     db.session.add(user)

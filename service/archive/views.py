@@ -10,6 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 
 from .. import office_seal, pipeline
 from ..documents.registry import DOCUMENT_TYPES
+from ..documents.text import normalize_identifier
 from ..extensions import db
 from ..issuing import MIMETYPES, visible_document, visible_documents
 from ..security import ANY_STAFF, READERS, allow, log_access
@@ -41,7 +42,7 @@ def index():
     """The archive list, filtered by type, case sign, author and date."""
     query = visible_documents(current_user)
     slug = request.args.get("type", "")
-    sign = request.args.get("case", "").strip()
+    sign = normalize_identifier(request.args.get("case", ""))
     since, until = _date_arg("from"), _date_arg("to")
     if slug:
         query = query.where(DocumentRecord.slug == slug)

@@ -50,3 +50,17 @@ def test_login_redirect_stays_local(client, create_user):
     user = create_user("assistant")
     response = client.post("/login?next=https://evil.example/x", data={"login": user.login, "password": "haslo-" + user.login})
     assert response.location == "/"
+
+
+def test_users_create_normalises_the_name_printed_on_documents(app, runner):
+    # Word's Shift+Enter and an invisible space, as pasted into a terminal; then a private-use
+    # character, which no font draws: refused with the field's message, no account created.
+    result = runner.invoke(args=["users", "create", "anowak", "--role", "head", "--password", "x" * 10,
+                                 "--name", "Anna\u000bNo\u200bwak"])
+    assert result.exit_code == 0, result.output
+    refused = runner.invoke(args=["users", "create", "bnowak", "--role", "head", "--password", "x" * 10,
+                                  "--name", "Beata \ue000 Nowak"])
+    assert refused.exit_code != 0 and "Imię i nazwisko" in refused.output and "U+E000" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(User.full_name).where(User.login == "anowak")) == "Anna Nowak"
+        assert db.session.scalar(select(User).where(User.login == "bnowak")) is None
