@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from signatures.assemble import find_slots, unsealed_revision
 
@@ -82,10 +82,12 @@ def plan_for(doc: DocumentRecord) -> list[PlannedSigner]:
     return signer_plan(doctype, doc.data) if doctype else []
 
 
-def record(session: SigningSession, action: str, client: Client, detail: str = "") -> None:
-    """Adds one event to the session's trail (committed with the operation it belongs to)."""
-    db.session.add(SigningEvent(session_id=session.id, action=action, user_id=client.user_id,
-                                ip=client.ip[:64], user_agent=client.user_agent[:500], detail=detail))
+def record(session: SigningSession, action: str, client: Client, detail: str = "") -> SigningEvent:
+    """Adds one event to the session's trail (committed with the operation it belongs to); returns it."""
+    event = SigningEvent(session_id=session.id, action=action, user_id=client.user_id,
+                         ip=client.ip[:64], user_agent=client.user_agent[:500], detail=detail)
+    db.session.add(event)
+    return event
 
 
 def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[SigningSession]:
@@ -154,12 +156,17 @@ def ensure_open(session: SigningSession) -> None:
 def claim(session: SigningSession, client: Client) -> str:
     """Binds a link's session to the device that opened it first; returns the device secret."""
     ensure_open(session)
-    if session.claimed_at is not None:
+    secret = secrets.token_urlsafe(32)
+    table = SigningSession.__table__
+    # Conditional, so of two devices opening the link at the same moment exactly one gets it.
+    claimed = session.claimed_at is None and db.session.execute(
+        update(table).where(table.c.id == session.id, table.c.claimed_at.is_(None))
+        .values(device_sha256=sha256_text(secret), claimed_at=utcnow())).rowcount == 1
+    if not claimed:
+        db.session.rollback()
         record(session, "link_reused", client)
         db.session.commit()
         raise SessionClosed("used")
-    secret = secrets.token_urlsafe(32)
-    session.device_sha256, session.claimed_at = sha256_text(secret), utcnow()
     record(session, "link_opened", client)
     db.session.commit()
     return secret
