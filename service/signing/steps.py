@@ -85,7 +85,7 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
     if len(session.signatures) == len(plan):
         try:
             result = _finish(session, pipe, office_name, location, client, timings,
-                             fresh={signature.image_sha256: captured.png} if captured else {})
+                             fresh={captured.sha256: captured.png} if captured else {})
         except SessionClosed:
             raise
         except BaseException:

@@ -134,12 +134,15 @@ def test_converter_killed_in_a_burst_leaves_no_gap(solo_app):
         threading.Thread(target=kill_later, daemon=True).start()
         answers = burst([api_once] * 6 + [partial(web_issue, web, base) for web in webs])
         statuses = [a.status for a in answers]
-        assert 500 not in statuses, statuses
-        failed = [a for a in answers[:6] if a.status != 201]
+        assert set(statuses[:6]) <= {201, 503} and set(statuses[6:]) <= {302, 503}, statuses
+        failed = [a for a in answers if a.status == 503]
         assert failed, f"no conversion failed: the test proved nothing ({statuses})"
-        for a in failed:
-            assert a.status == 503 and "Nie udało się" in a.json()["error"], a.body[:300]
-        assert statuses[6:] == [302, 302], [a.body[:300] for a in answers[6:]]
+        # Each failure is told in Polish (the web form also keeps what was typed); at least one is
+        # the killed conversion (others may be "busy" answers of a full pool).
+        told = [a.json()["error"] if i < 6 else a.body.decode()
+                for i, a in enumerate(answers) if a.status == 503]
+        assert any("Nie udało się" in t for t in told), told
+        assert all('value="Anna Kowalska"' in t for t in told if t.startswith("<!doctype")), told
         # No row, no file, no number held by the failures: each number is in the register or released.
         state = register(app)
         key = (symbol(app), YEAR)
