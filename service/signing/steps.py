@@ -19,7 +19,7 @@ from ..archive.store import Staged, archiving
 from ..extensions import db
 from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner
-from .sessions import Client, ensure_open, record
+from .sessions import Client, SessionClosed, ensure_open, record
 
 log = logging.getLogger(__name__)
 STAFF_STAMP = "Podpisano elektronicznie – potwierdzenie hasłem"
