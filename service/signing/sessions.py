@@ -114,9 +114,6 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
         raise SigningError(f"Szablon dokumentu nie ma miejsca na podpis ({', '.join(missing)}). "
                            "Zgłoś to administratorowi; do tego czasu podpisz dokument na papierze.")
     now = utcnow()
-    for old in open_sessions(doc, now):  # one open session per document: the new one replaces it
-        old.cancelled_at, old.cancelled_by_id = now, user.id
-        record(old, "replaced", client, "zastąpione nowym podpisywaniem")
     session = SigningSession(id=uuid.uuid4().hex, document_id=doc.id, mode=mode,
                              shown_pdf_sha256=doc.pdf_sha256, created_by_id=user.id, created_at=now,
                              slots={p.slot: slots[p.slot].to_json() for p in plan},
@@ -127,9 +124,23 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
     else:
         secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         session.code_sha256 = sha256_text(secret)
+    # One open session per document: the new one replaces any other, also one started at the same
+    # moment. PostgreSQL: the document's row lock makes two starts of it take turns. SQLite: the
+    # INSERT takes the database's write lock, so the UPDATE below sees every start before it.
+    db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == doc.id).with_for_update())
     db.session.add(session)
     db.session.flush()
     record(session, "created", client, session.mode_label)
+    table = SigningSession.__table__
+    replaced = db.session.execute(
+        update(table).where(table.c.document_id == session.document_id, table.c.id != session.id,
+                            table.c.completed_at.is_(None), table.c.cancelled_at.is_(None),
+                            table.c.expires_at > now)
+        .values(cancelled_at=now, cancelled_by_id=user.id).returning(table.c.id)).scalars().all()
+    for old_id in replaced:
+        db.session.add(SigningEvent(session_id=old_id, action="replaced", user_id=client.user_id,
+                                    ip=client.ip[:64], user_agent=client.user_agent[:500],
+                                    detail="zastąpione nowym podpisywaniem"))
     db.session.commit()
     return session, secret
 

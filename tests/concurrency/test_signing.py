@@ -121,3 +121,20 @@ def test_cancelled_while_sealing_stores_no_signed_version(app, staff, tablet, mo
     assert response.status_code == 410 and "anulowa" in response.get_data(as_text=True)
     assert counts(app, session_id) == ([0, 1], 0)
     assert not pipe.store.path(hashlib.sha256(sealed[0]).hexdigest(), "pdf").exists()
+
+
+def test_two_starts_of_one_document_leave_one_open_session(app, server, create_user, api_token):
+    """Two staff start signing the same document at the same moment: both are answered, and the one
+    started last replaces the other, exactly as when they come one after the other."""
+    headers = api_token(create_user("assistant"))
+    doc = requests.post(f"{server}/api/documents/{DOCTYPE.slug}", json=DOCTYPE.sample_data,
+                        headers=headers, timeout=180)
+    assert doc.status_code == 201, doc.text[:500]
+    url = f"{server}/api/documents/{doc.json()['id']}/signing"
+    answers = burst([partial(send, partial(requests.post, headers=headers), url) for _ in range(4)])
+    assert [a.status for a in answers] == [201] * 4, [a.body[:300] for a in answers]
+    with app.app_context():
+        still_open = db.session.execute(select(func.count()).select_from(SigningSession).where(
+            SigningSession.document_id == doc.json()["id"], SigningSession.cancelled_at.is_(None))).scalar_one()
+        db.session.remove()
+    assert still_open == 1
