@@ -37,7 +37,11 @@ def visible_document(user: User, doc_id: str) -> DocumentRecord | None:
 
 
 def visible_cases(user: User, jrwa_key: str | None = None):
-    """A select() of the cases this user may file documents under."""
+    """A select() of the cases this user may file documents under.
+
+    Only cases in the register: a number reserved for a case whose first document is still being
+    made lives in case_numbers, not in cases, so it is never listed or choosable here.
+    """
     query = select(Case).order_by(Case.created_at.desc())
     if jrwa_key:
         query = query.where(Case.jrwa_key == jrwa_key)
@@ -54,7 +58,12 @@ def find_case(user: User, jrwa_key: str, *, case_id: int | None = None, sign: st
 
 
 def issue(user: User, doctype: DocumentType, data: dict[str, Any], case: Case | None = None) -> Issued:
-    """Issues, seals and archives one document, and logs it."""
+    """Issues, seals and archives one document, and logs it; returns the Issued record and timings.
+
+    The transaction phases are those of documents.issue.Pipeline.issue (a short one for the case,
+    none while rendering, converting and sealing, a short one to store); the access-log row is
+    committed after them, on its own. Raises LookupError (no JRWA class), ConversionError, OSError.
+    """
     profile = get_profile()
     jrwa = db.session.get(JrwaClass, doctype.jrwa_key)
     if jrwa is None:

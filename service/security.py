@@ -76,7 +76,13 @@ def enforce_roles():
 
 def log_access(action: str, object_type: str = "", object_id: str = "", detail: str = "",
                commit: bool = True) -> None:
-    """Records who did what to which object, from which address."""
+    """Records who did what to which object, from which address.
+
+    With commit=True (the default) the row is committed at once, with whatever the request has
+    pending: call it after the operation it records has committed, so that the log's write is a
+    short transaction of its own and never keeps a long one open. commit=False joins the caller's
+    transaction (which the caller commits promptly).
+    """
     user_id = current_user.id if current_user and current_user.is_authenticated else None
     db.session.add(AccessLog(user_id=user_id, action=action, object_type=object_type,
                              object_id=str(object_id), ip=request.remote_addr or "",

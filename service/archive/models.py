@@ -1,4 +1,5 @@
-"""Registry rows of the archive: cases, issued documents and the access log. Rows are never updated."""
+"""Registry rows of the archive: cases, issued documents and the access log. Rows are never updated
+(only the counter and the case numbers in flight, which are not part of the register)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,23 @@ class CaseCounter(db.Model):
     symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CaseNumber(db.Model):
+    """A case number taken from its counter but not (yet) in the register of cases.
+
+    While the first document of a new case is being made, its number is reserved here (`token` set,
+    `reserved_at` when). When it is issued, the row is deleted and the case enters `cases`; when
+    issuing fails, the number is released (`token` empty) and given to the next new case of the same
+    class and year, so the register keeps no gap (see archive/cases.py).
+    """
+
+    __tablename__ = "case_numbers"
+    symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token: Mapped[str | None] = mapped_column(String(32))
+    reserved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Case(db.Model):

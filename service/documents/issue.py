@@ -1,4 +1,9 @@
-"""Issuing a document: render -> convert to PDF/A -> seal -> archive, as one transaction."""
+"""Issuing a document: case number -> render -> convert to PDF/A -> seal -> archive, all or nothing.
+
+No database transaction is open while LibreOffice converts or pyHanko seals (a second or more, and
+many staff issue at once): the case is looked up or its number reserved in a short transaction, the
+document is made with none open, and its files and rows are stored in a second short one.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ..archive.cases import open_case
+from ..archive.cases import case_sign, open_case, release_number, reserve_number
 from ..archive.models import Case, DocumentRecord
 from ..archive.store import ArchiveStore, archiving
 from .context import build_context
@@ -69,27 +74,48 @@ class Pipeline:
     def issue(self, session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
               author_id: int, office: Mapping[str, str], jrwa: Any, case: Case | None = None,
               now: dt.datetime | None = None) -> Issued:
-        """Issues one document from validated data; on any failure nothing is archived or numbered."""
+        """Issues one document from validated data into `case`, or into a new case of `jrwa`'s class.
+
+        Commits the caller's transaction first (the caller must have no pending changes it may
+        want rolled back), then:
+          1. a new case's number is reserved (archive.cases.reserve_number, own short transaction);
+          2. render, convert, seal with no transaction open;
+          3. the files are written, then the case (for a new one) and the document row are inserted
+             in one short transaction.
+        On any failure the files written are removed, that transaction is rolled back and a
+        reserved number is released for the next new case: nothing is archived, no number is lost.
+        Raises what the stages raise (ConversionError for LibreOffice, OSError for the store...).
+        Returns the record with timings in seconds: case, render, convert, seal, archive, total.
+        """
         start = time.perf_counter()
         timings: dict[str, float] = {}
         now = now or dt.datetime.now(dt.timezone.utc)
         today = now.astimezone(WARSAW).date()
-        with archiving(self.store, session) as staged:
-            if case is None:
-                case = open_case(
-                    session, pattern=office["case_sign_pattern"], dept=office["department_code"],
-                    symbol=jrwa.symbol, year=today.year, jrwa_key=jrwa.key, category=jrwa.category,
-                    title=doctype.case_title(data) or doctype.title, assignee_id=author_id)
+        # Plain values read before any commit: committing expires ORM objects, and reading them
+        # again would open a transaction during the long stages.
+        if case is not None:
+            case_id, sign = case.id, case.sign
+        symbol, jrwa_key, category = jrwa.symbol, jrwa.key, jrwa.category
+        session.commit()
+
+        t = time.perf_counter()
+        reservation = None
+        if case is None:
+            case_id = None
+            reservation = reserve_number(session, symbol=symbol, year=today.year, now=now)
+            sign = case_sign(office["case_sign_pattern"], office["department_code"], reservation)
+        timings["case"] = time.perf_counter() - t
+        try:
             doc_id = uuid.uuid4().hex
             record = DocumentRecord(id=doc_id, slug=doctype.slug, title=doctype.title,
                                     template_version=doctype.template_version, data=dict(data),
-                                    case_id=case.id, author_id=author_id, created_at=now)
+                                    case_id=case_id, author_id=author_id, created_at=now)
             template, template_sha = self.templates.get(doctype.template_path)
-            context = build_context(doctype, data, office=office, case_sign=case.sign,
+            context = build_context(doctype, data, office=office, case_sign=sign,
                                     doc_ref=record.doc_ref, issued_on=today)
             t = time.perf_counter()
             docx = render_docx(template, context, properties={
-                "title": doctype.title, "author": office["name"], "subject": case.sign,
+                "title": doctype.title, "author": office["name"], "subject": sign,
                 "identifier": doc_id, "language": "pl-PL"})
             timings["render"] = time.perf_counter() - t
 
@@ -102,14 +128,26 @@ class Pipeline:
             timings["seal"] = time.perf_counter() - t
 
             t = time.perf_counter()
-            staged.put(docx, "docx")
-            staged.put(sealed, "pdf")
-            record.template_sha256 = template_sha
-            record.docx_sha256, record.docx_size = hashlib.sha256(docx).hexdigest(), len(docx)
-            record.pdf_sha256, record.pdf_size = hashlib.sha256(sealed).hexdigest(), len(sealed)
-            record.seal_certificate_sha256 = self.sealer.fingerprint
-            session.add(record)
-            session.commit()
+            with archiving(self.store, session) as staged:
+                # Files first, outside the transaction; archiving() removes them if it fails.
+                staged.put(docx, "docx")
+                staged.put(sealed, "pdf")
+                if reservation is not None:
+                    record.case_id = open_case(
+                        session, reservation, pattern=office["case_sign_pattern"],
+                        dept=office["department_code"], jrwa_key=jrwa_key, category=category,
+                        title=doctype.case_title(data) or doctype.title, assignee_id=author_id,
+                        created_at=now).id
+                record.template_sha256 = template_sha
+                record.docx_sha256, record.docx_size = hashlib.sha256(docx).hexdigest(), len(docx)
+                record.pdf_sha256, record.pdf_size = hashlib.sha256(sealed).hexdigest(), len(sealed)
+                record.seal_certificate_sha256 = self.sealer.fingerprint
+                session.add(record)
+                session.commit()
             timings["archive"] = time.perf_counter() - t
+        except BaseException:
+            if reservation is not None:
+                release_number(session, reservation)
+            raise
         timings["total"] = time.perf_counter() - start
         return Issued(record=record, timings=timings)

@@ -127,6 +127,12 @@ def page(session_id: str):
     if state in ("expired", "cancelled"):
         return closed(SessionClosed(state), session)
     step = sessions.next_step(session, plan)
+    if step is None:  # every signature is given and the signed document is being sealed right now
+        return render_template(
+            "signing/closed.html", title="Podpisany dokument jest właśnie zapisywany",
+            message="Wszystkie podpisy zostały złożone. Trwa opieczętowanie podpisanego dokumentu – "
+                    "odśwież stronę za chwilę.", session=session, kiosk=web_session.get(KIOSK) == session.id,
+            leave_form=LeaveForm()), (409 if request.method == "POST" else 200)
     form = (StaffStepForm if step.is_staff else SignStepForm)(position=step.position)
     restore = ""
     if request.method == "POST" and form.validate_on_submit():

@@ -50,7 +50,11 @@ def read_scan(data: bytes) -> Scan:
 
 def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_name: str,
                 location: str | None, client: Client) -> SignedDocument:
-    """Archives the scan as the document's signed version: scan pages, evidence page, seal. All or nothing."""
+    """Archives the scan as the document's signed version: scan pages, evidence page, seal. All or nothing.
+
+    The PDF is made and sealed with no transaction open; the files and rows are then stored in one
+    short transaction, which also closes the document's open tablet sessions.
+    """
     store, now = pipe.store, utcnow()
     scan_sha256 = hashlib.sha256(scan.data).hexdigest()
     shown = store.read(doc.pdf_sha256, "pdf")
@@ -60,6 +64,7 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     evidence = Evidence(title=doc.title, document_id=doc.id, case_sign=doc.case.sign,
                         office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,
                         created_at=now, scan_sha256=scan_sha256)
+    db.session.commit()  # ends the request's reads: nothing is held while the PDF is built and sealed
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),
                               reason="Pieczęć elektroniczna urzędu – skan dokumentu podpisanego na papierze",
                               location=location)

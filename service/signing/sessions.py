@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from signatures.assemble import find_slots, unsealed_revision
 
@@ -82,10 +82,12 @@ def plan_for(doc: DocumentRecord) -> list[PlannedSigner]:
     return signer_plan(doctype, doc.data) if doctype else []
 
 
-def record(session: SigningSession, action: str, client: Client, detail: str = "") -> None:
-    """Adds one event to the session's trail (committed with the operation it belongs to)."""
-    db.session.add(SigningEvent(session_id=session.id, action=action, user_id=client.user_id,
-                                ip=client.ip[:64], user_agent=client.user_agent[:500], detail=detail))
+def record(session: SigningSession, action: str, client: Client, detail: str = "") -> SigningEvent:
+    """Adds one event to the session's trail (committed with the operation it belongs to); returns it."""
+    event = SigningEvent(session_id=session.id, action=action, user_id=client.user_id,
+                         ip=client.ip[:64], user_agent=client.user_agent[:500], detail=detail)
+    db.session.add(event)
+    return event
 
 
 def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[SigningSession]:
@@ -112,9 +114,6 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
         raise SigningError(f"Szablon dokumentu nie ma miejsca na podpis ({', '.join(missing)}). "
                            "Zgłoś to administratorowi; do tego czasu podpisz dokument na papierze.")
     now = utcnow()
-    for old in open_sessions(doc, now):  # one open session per document: the new one replaces it
-        old.cancelled_at, old.cancelled_by_id = now, user.id
-        record(old, "replaced", client, "zastąpione nowym podpisywaniem")
     session = SigningSession(id=uuid.uuid4().hex, document_id=doc.id, mode=mode,
                              shown_pdf_sha256=doc.pdf_sha256, created_by_id=user.id, created_at=now,
                              slots={p.slot: slots[p.slot].to_json() for p in plan},
@@ -125,9 +124,23 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
     else:
         secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         session.code_sha256 = sha256_text(secret)
+    # One open session per document: the new one replaces any other, also one started at the same
+    # moment. PostgreSQL: the document's row lock makes two starts of it take turns. SQLite: the
+    # INSERT takes the database's write lock, so the UPDATE below sees every start before it.
+    db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == doc.id).with_for_update())
     db.session.add(session)
     db.session.flush()
     record(session, "created", client, session.mode_label)
+    table = SigningSession.__table__
+    replaced = db.session.execute(
+        update(table).where(table.c.document_id == session.document_id, table.c.id != session.id,
+                            table.c.completed_at.is_(None), table.c.cancelled_at.is_(None),
+                            table.c.expires_at > now)
+        .values(cancelled_at=now, cancelled_by_id=user.id).returning(table.c.id)).scalars().all()
+    for old_id in replaced:
+        db.session.add(SigningEvent(session_id=old_id, action="replaced", user_id=client.user_id,
+                                    ip=client.ip[:64], user_agent=client.user_agent[:500],
+                                    detail="zastąpione nowym podpisywaniem"))
     db.session.commit()
     return session, secret
 
@@ -154,12 +167,17 @@ def ensure_open(session: SigningSession) -> None:
 def claim(session: SigningSession, client: Client) -> str:
     """Binds a link's session to the device that opened it first; returns the device secret."""
     ensure_open(session)
-    if session.claimed_at is not None:
+    secret = secrets.token_urlsafe(32)
+    table = SigningSession.__table__
+    # Conditional, so of two devices opening the link at the same moment exactly one gets it.
+    claimed = session.claimed_at is None and db.session.execute(
+        update(table).where(table.c.id == session.id, table.c.claimed_at.is_(None))
+        .values(device_sha256=sha256_text(secret), claimed_at=utcnow())).rowcount == 1
+    if not claimed:
+        db.session.rollback()
         record(session, "link_reused", client)
         db.session.commit()
         raise SessionClosed("used")
-    secret = secrets.token_urlsafe(32)
-    session.device_sha256, session.claimed_at = sha256_text(secret), utcnow()
     record(session, "link_opened", client)
     db.session.commit()
     return secret

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
 
 from babel.dates import format_datetime
+from sqlalchemy import delete, update
 
 from signatures.assemble import Mark, SlotBox, build_signed_pdf
 from signatures.capture import CapturedSignature
@@ -15,10 +17,11 @@ from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
 from ..accounts.models import User, utcnow
 from ..archive.store import Staged, archiving
 from ..extensions import db
-from .models import Signature, SignedDocument, SigningSession, as_utc
+from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner
-from .sessions import Client, ensure_open, record
+from .sessions import Client, SessionClosed, ensure_open, record
 
+log = logging.getLogger(__name__)
 STAFF_STAMP = "Podpisano elektronicznie – potwierdzenie hasłem"
 
 
@@ -41,42 +44,77 @@ def method_of(session: SigningSession, staff: User | None) -> str:
 def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner], *, pipe,
          office_name: str, location: str | None, client: Client,
          captured: CapturedSignature | None = None, staff: User | None = None) -> Signed:
-    """Records one signature; after the last signer builds, seals and archives the signed PDF. All or nothing."""
+    """Records one signature; after the last signer builds, seals and archives the signed PDF.
+
+    Three short transactions, none open while the PDF is assembled and sealed:
+      1. the signature row and its event are inserted and committed: the unique (session,
+         position) makes a second submit of the same step fail here with IntegrityError, at once;
+      2. (last signer only, no transaction) the images are placed, the evidence page is appended,
+         the seal is applied;
+      3. the sealed file is written and the signed version stored, and the session completed only
+         if it is still open (a cancel or a paper scan may have closed it meanwhile:
+         SessionClosed("cancelled"), the signature kept as history like any cancel keeps it).
+    If stage 2 or 3 fails otherwise, the signature of stage 1 is withdrawn and its files removed,
+    so the last signer simply signs again: all or nothing, as before.
+    Raises SessionClosed, IntegrityError (the step was already signed) or what the stages raise.
+    """
     ensure_open(session)
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    session_id = session.id
     with archiving(pipe.store, db.session) as staged:
         if captured is not None:
             staged.put(captured.png, "png")
             staged.put(captured.strokes, "json")
         signature = Signature(
-            session_id=session.id, position=step.position, slot=step.slot,
+            session_id=session_id, position=step.position, slot=step.slot,
             signer_name=staff.full_name if staff else step.name, signer_role=step.role,
             method=method_of(session, staff), signed_at=utcnow(), ip=client.ip[:64],
             user_agent=client.user_agent[:500],
             image_sha256=captured.sha256 if captured else None,
             strokes_sha256=captured.strokes_sha256 if captured else None,
             staff_user_id=staff.id if staff else None)
-        session.signatures.append(signature)
+        db.session.add(signature)
         db.session.flush()  # a second submit of the same step fails here, on the unique step
-        record(session, "signed", client, f"{step.position + 1}. {signature.signer_name} – {step.role}")
-        timings["record"] = time.perf_counter() - start
-        result = None
-        if len(session.signatures) == len(plan):
-            result = _finish(session, pipe, office_name, location, client, staged, timings,
-                             fresh={signature.image_sha256: captured.png} if captured else {})
+        event = record(session, "signed", client, f"{step.position + 1}. {signature.signer_name} – {step.role}")
+        db.session.flush()
+        given = (signature.id, event.id)
         db.session.commit()
+    timings["record"] = time.perf_counter() - start
+    result = None
+    if len(session.signatures) == len(plan):
+        try:
+            result = _finish(session, pipe, office_name, location, client, timings,
+                             fresh={captured.sha256: captured.png} if captured else {})
+        except SessionClosed:
+            raise
+        except BaseException:
+            _withdraw(pipe.store, staged, *given)
+            raise
     timings["total"] = time.perf_counter() - start
     return Signed(signature=signature, result=result, timings=timings)
 
 
+def _withdraw(store, staged: Staged, signature_id: int, event_id: int) -> None:
+    """Takes back a last signature whose signed document could not be made (short transaction)."""
+    try:
+        db.session.rollback()
+        db.session.execute(delete(Signature.__table__).where(Signature.__table__.c.id == signature_id))
+        db.session.execute(delete(SigningEvent.__table__).where(SigningEvent.__table__.c.id == event_id))
+        db.session.commit()
+    except Exception:  # the failure being raised matters more; the signature stays, files with it
+        log.exception("signature %s not withdrawn after a failed finish", signature_id)
+        db.session.rollback()
+        return
+    for digest, ext in staged.created:
+        store.discard(digest, ext)
+
+
 def _finish(session: SigningSession, pipe, office_name: str, location: str | None, client: Client,
-            staged: Staged, timings: dict[str, float],
-            fresh: dict[str | None, bytes]) -> SignedDocument:
+            timings: dict[str, float], fresh: dict[str | None, bytes]) -> SignedDocument:
     """Signature images into their slots, the evidence page after the document, the seal last."""
     store, doc, now = pipe.store, session.document, utcnow()
     t = time.perf_counter()
-    shown = store.read(session.shown_pdf_sha256, "pdf")
     marks = []
     for sig in session.signatures:
         png = None
@@ -92,12 +130,16 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
             name=s.signer_name, role=s.signer_role, method=s.method, signed_at=as_utc(s.signed_at),
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
             strokes_sha256=s.strokes_sha256) for s in session.signatures))
+    slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
+    session_id, doc_id, shown_sha256 = session.id, doc.id, session.shown_pdf_sha256
+    created_by_id = session.created_by_id
+    db.session.rollback()  # only reads so far: no transaction stays open while the PDF is made
+    shown = store.read(shown_sha256, "pdf")
     timings["load"] = time.perf_counter() - t
     t = time.perf_counter()
     evidence_bytes = evidence_pdf(evidence)
     timings["evidence"] = time.perf_counter() - t
     t = time.perf_counter()
-    slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
     unsealed = build_signed_pdf(shown, marks, evidence_bytes, slots=slots)
     timings["place"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -105,15 +147,24 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
                               location=location)
     timings["seal"] = time.perf_counter() - t
     t = time.perf_counter()
-    digest = staged.put(sealed, "pdf")
-    result = SignedDocument(
-        id=uuid.uuid4().hex, document_id=doc.id, session_id=session.id, kind="tablet", created_at=now,
-        created_by_id=session.created_by_id, shown_pdf_sha256=session.shown_pdf_sha256,
-        pdf_sha256=digest, pdf_size=len(sealed), seal_certificate_sha256=pipe.sealer.fingerprint,
-        signers=[signer_summary(s) for s in evidence.signers])
-    db.session.add(result)
-    session.completed_at = now
-    record(session, "completed", client, f"podpisany dokument {result.id}")
+    with archiving(store, db.session) as staged:
+        digest = staged.put(sealed, "pdf")
+        sessions_table = SigningSession.__table__
+        completed = db.session.execute(update(sessions_table).where(
+            sessions_table.c.id == session_id, sessions_table.c.completed_at.is_(None),
+            sessions_table.c.cancelled_at.is_(None)).values(completed_at=now)).rowcount
+        if completed != 1:  # cancelled, or signed on paper, while the seal was being applied
+            raise SessionClosed("cancelled")
+        result = SignedDocument(
+            id=uuid.uuid4().hex, document_id=doc_id, session_id=session_id, kind="tablet", created_at=now,
+            created_by_id=created_by_id, shown_pdf_sha256=shown_sha256,
+            pdf_sha256=digest, pdf_size=len(sealed), seal_certificate_sha256=pipe.sealer.fingerprint,
+            signers=[signer_summary(s) for s in evidence.signers])
+        db.session.add(result)
+        db.session.add(SigningEvent(session_id=session_id, action="completed", user_id=client.user_id,
+                                    ip=client.ip[:64], user_agent=client.user_agent[:500],
+                                    detail=f"podpisany dokument {result.id}"))
+        db.session.commit()
     timings["archive"] = time.perf_counter() - t
     return result
 

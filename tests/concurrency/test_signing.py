@@ -1,0 +1,140 @@
+"""Signing at the same moment over real HTTP: two documents' steps at once, and the same step twice."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from functools import partial
+
+import requests
+from sqlalchemy import func, select
+
+from service import pipeline
+from service.documents.registry import DOCUMENT_TYPES
+from service.extensions import db
+from service.signing.models import Signature, SignedDocument, SigningSession
+from tests.concurrency.conftest import archived_files, burst, send
+from tests.signing.conftest import assistant, issue_document, staff, start_remote, tablet  # noqa: F401
+from tests.signing.drawing import signature_post
+
+DOCTYPE = DOCUMENT_TYPES["family_consent"]
+
+
+def step(tablet: requests.Session, base: str, session_id: str, position: int):
+    data = {"position": position, "read_confirmed": "y", **signature_post()}
+    return send(partial(tablet.post, data=data), f"{base}/podpis/{session_id}")
+
+
+def counts(app, session_id: str) -> tuple[list[int], int]:
+    with app.app_context():
+        positions = sorted(db.session.execute(select(Signature.position).where(
+            Signature.session_id == session_id)).scalars())
+        signed = db.session.execute(select(func.count()).select_from(SignedDocument).where(
+            SignedDocument.session_id == session_id)).scalar_one()
+        db.session.remove()
+    return positions, signed
+
+
+def test_two_documents_signed_at_once_and_a_step_sent_twice(app, server, create_user, api_token):
+    headers = api_token(create_user("assistant"))
+    sessions, tablets = [], []
+    for _ in range(2):
+        doc = requests.post(f"{server}/api/documents/{DOCTYPE.slug}", json=DOCTYPE.sample_data,
+                            headers=headers, timeout=180)
+        assert doc.status_code == 201, doc.text[:500]
+        started = requests.post(f"{server}/api/documents/{doc.json()['id']}/signing", headers=headers, timeout=60)
+        assert started.status_code == 201, started.text[:500]
+        tablet = requests.Session()
+        opened = tablet.get(started.json()["link"], allow_redirects=False, timeout=60)
+        assert opened.status_code == 302
+        sessions.append(started.json()["id"])
+        tablets.append(tablet)
+    a, b = sessions
+    for position in (0, 1):  # the second round is the last signer's: assembly and seal
+        answers = burst([partial(step, tablets[0], server, a, position),
+                         partial(step, tablets[0], server, a, position),  # «Podpisz» pressed twice
+                         partial(step, tablets[1], server, b, position)])
+        statuses = [x.status for x in answers]
+        assert all(s in (200, 302, 409) for s in statuses), [x.body[:300] for x in answers]
+        assert statuses[2] == 302  # the other document's signer is not disturbed
+        for x in answers:
+            if x.status == 409:
+                assert "właśnie zapisywany" in x.body.decode()
+    for tablet, session_id in zip(tablets, sessions):
+        assert counts(app, session_id) == ([0, 1], 1)  # one row per step, one signed version
+        done = tablet.get(f"{server}/podpis/{session_id}", timeout=60)
+        assert done.status_code == 200 and "Dokument został podpisany" in done.text
+
+
+def test_a_failed_seal_takes_the_last_signature_back(app, staff, tablet, monkeypatch):
+    """The last signature is committed before the seal (so no transaction waits on it): when the seal
+    fails, that signature and its files are withdrawn and the signer can simply sign again."""
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the error page a user would see
+    doc_id = issue_document(staff)
+    link, session_id = start_remote(staff, doc_id)
+    tablet.get(link)
+    first = {"position": 0, "read_confirmed": "y", **signature_post()}
+    assert tablet.post(f"/podpis/{session_id}", data=first).status_code == 302
+    files_before = archived_files(app)
+    with app.app_context():
+        pipe = pipeline(app)
+    monkeypatch.setattr(pipe.sealer.__class__, "seal", lambda *a, **k: (_ for _ in ()).throw(OSError("HSM offline")))
+    last = {"position": 1, "read_confirmed": "y",
+            **signature_post([(100.0 + 5 * i, 120.0 + (i % 7) * 6) for i in range(80)])}
+    failed = tablet.post(f"/podpis/{session_id}", data=last)
+    assert failed.status_code == 500 and "Nic nie zostało zapisane" in failed.get_data(as_text=True)
+    assert counts(app, session_id) == ([0], 0)
+    assert archived_files(app) == files_before  # the last signer's image and strokes are gone again
+    monkeypatch.undo()
+    page = tablet.get(f"/podpis/{session_id}").get_data(as_text=True)
+    assert "Podpis 2 z 2" in page
+    assert tablet.post(f"/podpis/{session_id}", data=last).status_code == 302
+    assert counts(app, session_id) == ([0, 1], 1)
+
+
+def test_cancelled_while_sealing_stores_no_signed_version(app, staff, tablet, monkeypatch):
+    """Staff cancel the session while the last signer's document is being sealed: the cancel wins
+    (it does not wait), the signature stays as history like any cancelled session's, and no signed
+    version or sealed file is stored."""
+
+    doc_id = issue_document(staff)
+    link, session_id = start_remote(staff, doc_id)
+    tablet.get(link)
+    assert tablet.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
+                                                      **signature_post()}).status_code == 302
+    with app.app_context():
+        pipe = pipeline(app)
+    real_seal = pipe.sealer.__class__.seal
+    sealed = []
+
+    def seal_while_cancelled(self, pdf, **kwargs):
+        table = SigningSession.__table__
+        with db.engine.begin() as other:  # another staff member's request, on its own connection
+            other.execute(table.update().where(table.c.id == session_id)
+                          .values(cancelled_at=dt.datetime.now(dt.timezone.utc)))
+        sealed.append(real_seal(self, pdf, **kwargs))
+        return sealed[-1]
+
+    monkeypatch.setattr(pipe.sealer.__class__, "seal", seal_while_cancelled)
+    response = tablet.post(f"/podpis/{session_id}", data={"position": 1, "read_confirmed": "y",
+                                                          **signature_post()})
+    assert response.status_code == 410 and "anulowa" in response.get_data(as_text=True)
+    assert counts(app, session_id) == ([0, 1], 0)
+    assert not pipe.store.path(hashlib.sha256(sealed[0]).hexdigest(), "pdf").exists()
+
+
+def test_two_starts_of_one_document_leave_one_open_session(app, server, create_user, api_token):
+    """Two staff start signing the same document at the same moment: both are answered, and the one
+    started last replaces the other, exactly as when they come one after the other."""
+    headers = api_token(create_user("assistant"))
+    doc = requests.post(f"{server}/api/documents/{DOCTYPE.slug}", json=DOCTYPE.sample_data,
+                        headers=headers, timeout=180)
+    assert doc.status_code == 201, doc.text[:500]
+    url = f"{server}/api/documents/{doc.json()['id']}/signing"
+    answers = burst([partial(send, partial(requests.post, headers=headers), url) for _ in range(4)])
+    assert [a.status for a in answers] == [201] * 4, [a.body[:300] for a in answers]
+    with app.app_context():
+        still_open = db.session.execute(select(func.count()).select_from(SigningSession).where(
+            SigningSession.document_id == doc.json()["id"], SigningSession.cancelled_at.is_(None))).scalar_one()
+        db.session.remove()
+    assert still_open == 1
