@@ -79,7 +79,7 @@ class Instance:
     def __init__(self, tmp_path: Path) -> None:
         self.dir = tmp_path / "instance"
         self.tmp = tmp_path / "tmp"  # TMPDIR of every child: a private converter folder shows here
-        self.tmp.mkdir()
+        self.tmp.mkdir(parents=True)
         self.profiles = self.dir / "libreoffice"
         self.log = tmp_path / "service.log"
         self.env = {k: v for k, v in os.environ.items()
@@ -276,3 +276,30 @@ def is_zombie(pid: int) -> bool:
     except OSError:
         return True
     return stat[stat.rindex(")") + 2] in "ZX"
+
+
+def test_a_second_server_on_the_same_instance_leaves_the_first_ones_converters_alone(instance, tmp_path):
+    instance.start("gunicorn")
+    [soffice] = instance.soffice()
+    first = set(profile_processes(instance.profiles / "0"))
+
+    second = Instance(tmp_path / "second")  # its own port and TMPDIR, the same instance folder
+    second.dir, second.profiles = instance.dir, instance.profiles
+    second.env.update(ASYSTA_INSTANCE_DIR=str(instance.dir))
+    second.proc = subprocess.Popen([str(BIN / "flask"), "--app", "service", "run", "--port", str(second.port),
+                                    "--no-reload"], cwd=ROOT, env=second.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    try:
+        wait_for(second.answers, 90, "the second server answers")
+        # It could not take the profiles, so it warms its converter in a temporary folder.
+        [root] = wait_for(lambda: list(second.tmp.glob("asysta-lo-*")), 90, "a temporary profile folder")
+        wait_for(lambda: any(is_soffice(pid) for pid in profile_processes(root / "0")), 90,
+                 "the second server's own LibreOffice")
+        assert set(profile_processes(instance.profiles / "0")) == first
+        second.proc.send_signal(signal.SIGTERM)
+        second.proc.wait(60)
+        wait_for(lambda: not processes_under(root), 60, "the second server's LibreOffice ends")
+        assert not root.exists()
+    finally:
+        second.stop()
+    assert instance.soffice() == [soffice]
