@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sys
 import threading
 from pathlib import Path
 
+import click
 from flask import Flask, current_app, request
+from flask.helpers import get_debug_flag
+from werkzeug.serving import is_running_from_reloader
 
 from .config import ROOT, defaults
 from .extensions import babel, csrf, db, login, migrate
@@ -28,16 +32,45 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_pages(app)
     if app.config["AUTO_MIGRATE"]:
         bootstrap(app)
-    if app.config["CONVERTER_AUTOSTART"] and _serving():
-        # Start LibreOffice now, in the background: it needs ~5 s before its first conversion.
-        threading.Thread(target=lambda: converter_pool(app), daemon=True).start()
+    if _flask_run():
+        serve(app)  # gunicorn workers are made serving by service/gunicorn_conf.py
     return app
 
 
-def _serving() -> bool:
-    # Not for one-off CLI commands such as `flask users create`.
-    argv = " ".join(sys.argv)
-    return "gunicorn" in argv or os.environ.get("FLASK_RUN_FROM_CLI") == "true" or "flask run" in argv
+def _flask_run() -> bool:
+    # The process that `flask run` serves from: the `run` command is loading us, and this is not
+    # the reloader's watching parent (which only restarts the serving child). Any other command
+    # (`flask users token`, `flask shell`, …) sets FLASK_RUN_FROM_CLI too, so that says nothing.
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.info_name != "run" or ctx.parent is None:
+        return False
+    reload = ctx.params.get("reload")
+    reload = get_debug_flag() if reload is None else reload
+    return not reload or is_running_from_reloader()
+
+
+def serve(app: Flask) -> None:
+    """Makes this process the one serving `app` (called by `flask run` and each gunicorn worker).
+
+    Only a serving process runs converters on the configured CONVERTER_PROFILE_DIR (any other
+    process that converts — a CLI command, a script — gets a temporary folder of its own); they
+    start now, in the background, as LibreOffice needs ~5 s before its first conversion. SIGTERM
+    and SIGHUP, which would otherwise end the process without its exit handlers, end it through
+    SystemExit, so the exit handlers stop LibreOffice; the converters also end on their own if
+    this process is killed (see converter.py). Raises nothing.
+    """
+    app.extensions["asysta.serving"] = True
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) == signal.SIG_DFL:  # gunicorn's own handlers stay
+                signal.signal(signum, _exit_on_signal)
+    if app.config["CONVERTER_AUTOSTART"]:
+        threading.Thread(target=lambda: converter_pool(app), daemon=True, name="lo-autostart").start()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once
+    sys.exit(0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -178,11 +211,18 @@ _lock = threading.Lock()
 
 
 def converter_pool(app: Flask):
-    """The LibreOffice pool of this process (one per profile directory), started on first use."""
+    """The LibreOffice pool of this process (one per profile directory), started on first use.
+
+    On the configured profile folders only in the serving process (see serve()) or a test app,
+    whose configuration points at the test's own folders; elsewhere on a temporary folder that
+    is removed when the process ends.
+    """
     from .documents.convert import shared_pool
 
+    owner = app.extensions.get("asysta.serving", False) or app.testing
     return shared_pool(app.config["CONVERTERS"], Path(app.config["CONVERTER_PROFILE_DIR"]),
-                       timeout=app.config["CONVERSION_TIMEOUT"])
+                       private=not owner, timeout=app.config["CONVERSION_TIMEOUT"],
+                       max_queue=app.config["CONVERTER_QUEUE"], max_wait=app.config["CONVERTER_WAIT"])
 
 
 def office_seal(app: Flask):

@@ -29,6 +29,10 @@ def defaults(instance_path: Path) -> dict:
         "CONVERTER_PROFILE_DIR": Path(_env("CONVERTER_PROFILE_DIR") or instance_path / "libreoffice"),
         "CONVERSION_TIMEOUT": float(_env("CONVERSION_TIMEOUT", 30)),
         "CONVERTER_AUTOSTART": _env("CONVERTER_AUTOSTART", "1") == "1",
+        # Overload: documents that may wait per converter, and seconds one may wait, before the
+        # client gets 503 with Retry-After (under gunicorn's threads these bound only a backlog).
+        "CONVERTER_QUEUE": int(_env("CONVERTER_QUEUE", 8)),
+        "CONVERTER_WAIT": float(_env("CONVERTER_WAIT", 30)),
         # Signing: a link for another device is valid this long (minutes); a session on this
         # device (the tablet handed over in the office or at home) a little longer.
         "SIGNING_LINK_MINUTES": float(_env("SIGNING_LINK_MINUTES", 30)),

@@ -155,8 +155,8 @@ def create_document(slug: str):
         return jsonify(errors=errors), 422
     try:
         issued = issue(current_user, doctype, form.cleaned_data(), case=case)
-    except ConversionError as exc:
-        return jsonify(error=str(exc)), 503
+    except ConversionError as exc:  # LibreOffice failed, or too many documents wait for it
+        return jsonify(error=str(exc)), 503, {"Retry-After": str(exc.retry_after)}
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 

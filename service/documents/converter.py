@@ -17,6 +17,20 @@ PDF_A_2B = ["SelectPdfVersion=2"]  # LibreOffice's PDF export filter option: 2 =
 _LOG_LIMIT = 1_000_000  # bytes; the log is rotated once at start so a crash loop cannot fill the disk
 _RPC_ERRORS = (OSError, xmlrpc.client.Error, http.client.HTTPException)
 
+# Runs unoserver so that its process group (unoserver, oosplash, soffice.bin) ends with the process
+# that started it, however that one ends (SIGKILL included): a thread watches the parent pid and
+# kills the group once we are re-parented. Polling getppid() follows the parent process, where
+# PR_SET_PDEATHSIG would fire when the forking *thread* ends, and would reach unoserver alone.
+# argv: the parent's pid, then unoserver's arguments.
+_LAUNCH = (
+    "import os,runpy,signal,sys,threading,time\n"
+    "parent=int(sys.argv.pop(1))\n"
+    "def watch():\n"
+    "    while os.getppid()==parent: time.sleep(0.5)\n"
+    "    os.killpg(0,signal.SIGKILL)\n"
+    "threading.Thread(target=watch,daemon=True,name='parent-watch').start()\n"
+    "runpy.run_module('unoserver.server',run_name='__main__',alter_sys=True)\n")
+
 
 class _TimeoutTransport(xmlrpc.client.Transport):
     """XML-RPC over HTTP with a socket timeout (the stock transport, used by UnoClient, has none)."""
@@ -112,8 +126,9 @@ class Converter:
         return self.proc.pid if self.proc else None
 
     def command(self, port: int, uno_port: int) -> list[str]:
-        """The unoserver command line (no --logfile: it re-spawns itself out of our reach)."""
-        cmd = [self.python, "-m", "unoserver.server", "--interface", self.host, "--port", str(port),
+        """The unoserver command line (no --logfile: it re-spawns itself out of our reach), run
+        through _LAUNCH so that it ends when this process ends."""
+        cmd = [self.python, "-c", _LAUNCH, str(os.getpid()), "--interface", self.host, "--port", str(port),
                "--uno-port", str(uno_port), "--user-installation", str(self.profile_dir)]
         # Resolved here so that a service started with a thin PATH still finds LibreOffice.
         soffice = shutil.which("soffice") or "/usr/lib/libreoffice/program/soffice"

@@ -50,7 +50,7 @@ def new_document(slug: str):
         form = form_cls()
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
         (str(c.id), f"{c.sign} – {c.title}") for c in cases])
-    status = 200
+    status, retry_after = 200, None
     if form.validate_on_submit():
         case = None
         if form.case_id.data:
@@ -60,9 +60,10 @@ def new_document(slug: str):
         if not form.case_id.errors:
             try:
                 issued = issue(current_user, doctype, form.cleaned_data(), case=case)
-            except ConversionError as exc:
+            except ConversionError as exc:  # the form below is shown again with what was typed
                 flash(str(exc), "error")
                 status = 503
+                retry_after = exc.retry_after
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
                 return redirect(url_for("archive.document", doc_id=issued.record.id))
@@ -71,4 +72,5 @@ def new_document(slug: str):
         status = 422
     if form.case_id.errors:
         status = 422
-    return render_template("document_form.html", doctype=doctype, form=form), status
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template("document_form.html", doctype=doctype, form=form), status, headers

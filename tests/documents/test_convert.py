@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from service.documents.convert import ConversionError, ConverterPool, shared_pool
+from service.documents.convert import ConversionError, ConverterBusy, ConverterPool, shared_pool
 
 SENTENCE = "Zażółć gęślą jaźń"
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
@@ -230,3 +230,73 @@ def test_stop_leaves_no_libreoffice_running(tmp_path):
     time.sleep(0.5)  # nothing restarts behind our back
     assert soffice_pids(warm.profile_root) == []
     assert all(row["state"] == "dead" for row in warm.status())
+
+
+def test_a_profile_root_belongs_to_one_pool_at_a_time(tmp_path):
+    root = (tmp_path / "lo").resolve()
+    first = ConverterPool(1, root)
+    second = ConverterPool(1, root)  # the lock is per open file: a second pool here is refused too
+    try:
+        assert first.profile_root == root
+        assert second.profile_root != root and second.profile_root.name.startswith("asysta-lo-")
+    finally:
+        second.stop()
+        first.stop()
+    assert not second.profile_root.exists()  # a private root goes with its pool
+    third = ConverterPool(1, root)  # stop() released the profiles
+    third.stop()
+    assert third.profile_root == root and root.exists()
+
+
+@pytest.fixture
+def frozen(lo_crash_pool):
+    """The one-converter pool with its LibreOffice stopped (SIGSTOP) and busy with one document;
+    yields (pool, future of that conversion) and lets LibreOffice go on afterwards."""
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    [soffice] = soffice_pids(pool.profile_root)
+    limits = pool.max_queue, pool.max_wait
+    os.kill(soffice, signal.SIGSTOP)
+    executor = ThreadPoolExecutor(4)
+    try:
+        occupying = executor.submit(pool.convert, make_docx(1, "zajmuje konwerter"))
+        wait_for(lambda: pool.status()[0]["state"] == "busy")
+        yield pool, executor, occupying
+    finally:
+        os.kill(soffice, signal.SIGCONT)
+        executor.shutdown(wait=True)
+        pool.max_queue, pool.max_wait = limits
+
+
+def test_beyond_the_queue_a_document_is_refused_at_once_with_a_retry_estimate(frozen):
+    pool, executor, occupying = frozen
+    pool.max_queue = 1
+    waiting = executor.submit(pool.convert, make_docx(1, "czeka w kolejce"))
+    wait_for(lambda: pool.waiting == 1)
+
+    with pytest.raises(ConverterBusy) as refused:
+        pool.convert(make_docx(1, "odrzucony"))
+
+    assert isinstance(refused.value, ConversionError)  # every caller of convert() handles it
+    assert refused.value.retry_after >= 1
+    assert str(refused.value).startswith("Serwer przygotowuje teraz zbyt wiele dokumentów naraz")
+    assert f"za około {refused.value.retry_after} s" in str(refused.value)
+    assert not waiting.done() and not occupying.done()  # refusing one disturbs no one
+    [soffice] = soffice_pids(pool.profile_root)
+    os.kill(soffice, signal.SIGCONT)
+    for future, marker in ((occupying, "zajmuje konwerter"), (waiting, "czeka w kolejce")):
+        text = " ".join(PdfReader(io.BytesIO(future.result(timeout=60))).pages[0].extract_text().split())
+        assert marker in text
+    assert pool.waiting == 0
+
+
+def test_a_document_that_waits_too_long_is_refused(frozen):
+    pool, executor, occupying = frozen
+    pool.max_queue, pool.max_wait = 5, 1.0
+    with pytest.raises(ConverterBusy) as refused:
+        pool.convert(make_docx(1))
+    assert "within 1 s" in refused.value.detail
+    assert pool.waiting == 0
+    [soffice] = soffice_pids(pool.profile_root)
+    os.kill(soffice, signal.SIGCONT)
+    assert occupying.result(timeout=60).startswith(b"%PDF")
