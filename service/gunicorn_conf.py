@@ -13,6 +13,9 @@ threads = int(os.environ.get("ASYSTA_THREADS", "8"))
 timeout = 120
 graceful_timeout = 30
 accesslog = "-"
+# gunicorn 27's control socket lives at one path per user (~/.gunicorn/gunicorn.ctl): a second
+# service, a benchmark or a test server on the same machine would take it over. Nothing uses it.
+control_socket_disable = True
 
 
 def post_worker_init(worker):
