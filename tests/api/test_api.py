@@ -71,6 +71,10 @@ def test_existing_case_by_sign(client, create_user, api_token):
     second = client.post("/api/documents/family_consent", json={**sample, "case_sign": first["case_sign"]},
                          headers=headers)
     assert second.status_code == 201 and second.get_json()["case_sign"] == first["case_sign"]
+    # pasted with full-width digits and a zero-width space: read like every identifier
+    pasted = first["case_sign"].translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}) + "\u200b"
+    third = client.post("/api/documents/family_consent", json={**sample, "case_sign": pasted}, headers=headers)
+    assert third.status_code == 201 and third.get_json()["case_sign"] == first["case_sign"]
     wrong = client.post("/api/documents/family_consent", json={**sample, "case_sign": "X.1.2026"}, headers=headers)
     assert wrong.status_code == 422 and "case_sign" in wrong.get_json()["errors"]
 
