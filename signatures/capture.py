@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-__all__ = ["CapturedSignature", "SignatureRejected", "check_signature", "decode_data_url"]
+__all__ = ["BLANK_IMAGE", "CapturedSignature", "SignatureRejected", "check_signature", "decode_data_url"]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -40,6 +40,10 @@ INVALID_STROKES = "Dane podpisu są niepoprawne. Podpisz się jeszcze raz."
 TOO_SMALL = ("Podpis jest zbyt mały – wygląda na kropkę lub przypadkowe dotknięcie. "
              "Podpisz się jeszcze raz, tak jak na papierze.")
 EMPTY = "Pole podpisu jest puste. Podpisz się palcem, rysikiem lub myszą."
+# The strokes say a signature was drawn, the image holds no ink at all: the canvas was cleared (or
+# never painted) before sending. Not the signer's fault, so not the message for a dot.
+BLANK_IMAGE = ("Obraz podpisu dotarł pusty, choć podpis został złożony – pole podpisu mogło zostać "
+               "wyczyszczone przed wysłaniem. Podpisz się jeszcze raz i wyślij podpis bez czyszczenia pola.")
 
 # signature_pad's own key order, so the canonical JSON is its toData() made compact
 _POINT_KEYS = ("time", "x", "y", "pressure")
@@ -95,6 +99,8 @@ def check_signature(png: bytes, strokes: str | bytes, *, pixel_ratio: float = 1.
     if not _strokes_large_enough(groups, points, width / pixel_ratio, height / pixel_ratio):
         raise SignatureRejected(TOO_SMALL)
     gray = _flatten(png)
+    if _blank(gray):
+        raise SignatureRejected(BLANK_IMAGE)
     if not _ink_large_enough(gray):
         raise SignatureRejected(TOO_SMALL)
     out = io.BytesIO()
@@ -206,6 +212,11 @@ def _strokes_large_enough(groups: list[dict], points: int, css_width: float, css
     ys = [p["y"] for group in groups for p in group["points"]]
     return (max(xs) - min(xs) >= MIN_STROKES_WIDTH * css_width
             or max(ys) - min(ys) >= MIN_STROKES_HEIGHT * css_height)
+
+
+def _blank(gray: Image.Image) -> bool:
+    """Not one pixel of ink in the flattened image (the pad's own blank canvas)."""
+    return gray.point(_INK_LUT).getbbox() is None
 
 
 def _ink_large_enough(gray: Image.Image) -> bool:
