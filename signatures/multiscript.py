@@ -1,0 +1,419 @@
+"""Text in any script on the pages we draw with reportlab: font fallback, bidi, shaping, extractable.
+
+reportlab 5.1 draws a character its font lacks with the .notdef glyph (forbidden by ISO 19005-2,
+6.2.11.8), orders right-to-left text only through the `rlbidi` package (not installed) and, when
+it shapes through uharfbuzz, gives glyphs without a character of their own a private-use code
+whose ToUnicode entry is that private code. So the text of users is laid out here instead:
+
+1. characters the installed fonts cannot draw become U+FFFD (validation refuses them at the form,
+   but older data and browser headers arrive unvalidated);
+2. embedding levels of the Unicode Bidirectional Algorithm (UAX #9, python-bidi) and a font for
+   each character (signatures.fonts: the first preferred family that has it, else any installed
+   font) split the text into runs; combining marks and format characters stay in their base's run;
+3. HarfBuzz shapes each run (Arabic joining forms, ligatures, marks, kerning);
+4. runs are placed and written in visual order (UAX #9, rule L2), as PDF readers expect: their
+   text extraction turns right-to-left runs back into logical order; HarfBuzz's positions that
+   differ from the glyphs' own widths (kerning, marks) become TJ offsets and text rise;
+5. each glyph is shown through a code whose ToUnicode entry is exactly the text of its cluster
+   (a glyph outside the font's cmap, like an Arabic medial form, gets a private code in the
+   subset, mapped to the letter it stands for).
+
+Fonts are reportlab TrueType subsets (embedded, as for the rest of the page). Nothing here draws
+.notdef: a glyph id 0 from HarfBuzz is replaced by the same cluster in the next font that has it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uharfbuzz as hb
+from bidi import algorithm as bidi
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable
+
+from .fonts import FontFile, font_covering, printable
+
+__all__ = ["ScriptFont", "ScriptText", "ShapedLine", "draw_line", "line_width", "register_font", "shape_line", "wrap_lines"]
+
+REPLACEMENT = "\ufffd"
+_lock = threading.RLock()
+_fonts: dict[str, ScriptFont] = {}  # by font file path
+_PRIVATE_FIRST, _PRIVATE_LAST = 0xE000, 0xF8FF  # the BMP's private use area
+
+
+class ScriptFont(TTFont):
+    """A reportlab TrueType font that can show any of its glyphs and says which text each shows.
+
+    `char_for(gid, text)` gives the character to pass to reportlab for glyph `gid` showing `text`:
+    the character itself when the cmap maps it to that glyph, else a private-use code point added
+    to this font's character map (shared by all documents, guarded by a lock; it only grows, by
+    at most one entry per glyph and text). The ToUnicode CMap maps each code to its text, in
+    UTF-16BE with surrogate pairs (reportlab's own would print 5 hex digits for an emoji).
+    """
+
+    def __init__(self, name: str, path: str | Path):
+        super().__init__(name, str(path), shapable=True)
+        self.path = str(path)
+        self.hb_font = hb.Font(hb.Face(hb.Blob(self.face._ttf_data)))  # scale: font units
+        self.units = self.hb_font.face.upem
+        self.texts: dict[int, str] = {}  # private code point -> the text its glyph shows
+        self._private: dict[tuple[int, str], int] = {}
+        self._next = _PRIVATE_FIRST
+
+    def char_for(self, gid: int, text: str) -> str:
+        """The character that shows glyph `gid` standing for `text` (one cluster, logical order)."""
+        if len(text) == 1 and self.face.charToGlyph.get(ord(text)) == gid:
+            return text
+        key = (gid, text)
+        code = self._private.get(key)
+        if code is None:
+            with _lock:
+                code = self._private.get(key)
+                if code is None:
+                    code = self._next
+                    while code in self.face.charToGlyph:
+                        code += 1
+                    if code > _PRIVATE_LAST:  # some 6400 distinct glyph/text pairs: not in real use
+                        raise ValueError(f"no private code point left in {self.fontName}")
+                    self._next = code + 1
+                    self.face.charToGlyph[code] = gid
+                    self.face.charWidths[code] = self.face._pdfScale(self.hb_font.get_glyph_h_advance(gid))
+                    self.texts[code] = text
+                    self._private[key] = code
+        return chr(code)
+
+    def width(self, gid: int) -> float:
+        """The advance of glyph `gid` in thousandths of an em (what the PDF's Widths array says)."""
+        return self.face._pdfScale(self.hb_font.get_glyph_h_advance(gid))
+
+    def _to_unicode(self, base_name: str, subset: list[int]) -> str:
+        """A ToUnicode CMap for one 256-code subset: code -> the text of the glyph it shows."""
+        entries = []
+        for code, char in enumerate(subset):
+            if char == 0:  # the .notdef slot reportlab keeps at code 0: never shown, maps to nothing
+                continue
+            text = self.texts.get(char, chr(char))
+            entries.append(f"<{code:02X}> <{text.encode('utf-16-be').hex().upper()}>")
+        chunks = [entries[i:i + 100] for i in range(0, len(entries), 100)]  # at most 100 per block
+        body = [f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar" for chunk in chunks]
+        return "\n".join([
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            f"/CIDSystemInfo << /Registry ({base_name}) /Ordering ({base_name}) /Supplement 0 >> def",
+            f"/CMapName /{base_name} def", "/CMapType 2 def",
+            "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+            *body, "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+    def addObjects(self, doc) -> None:
+        """reportlab's TTFont.addObjects (5.1.0) with this font's ToUnicode CMap."""
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = (b"".join((_subset_tag(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
+            cmap = pdfdoc.PDFStream()
+            cmap.content = self._to_unicode(base_name, subset)
+            if doc.compression:
+                cmap.filters = [pdfdoc.PDFZCompress]
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
+
+def _subset_tag(n: int) -> bytes:
+    from reportlab.pdfbase.ttfonts import SUBSETN
+
+    return SUBSETN(n)
+
+
+def register_font(name: str, path: str | Path) -> ScriptFont:
+    """Registers the font file at `path` with reportlab under `name` (once per path); returns it."""
+    with _lock:
+        font = _fonts.get(str(path))
+        if font is None:
+            font = ScriptFont(name, path)
+            pdfmetrics.registerFont(font)
+            _fonts[str(path)] = font
+        return font
+
+
+def _font_for(file: FontFile) -> ScriptFont:
+    font = _fonts.get(str(file.path))
+    return font if font is not None else register_font(f"AsystaFallback-{file.path.stem}", file.path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shaping
+
+
+@dataclass
+class _Run:
+    start: int  # logical character offsets in the line's text
+    end: int
+    font: ScriptFont
+    level: int  # bidi embedding level: odd is right to left
+    glyphs: list[tuple[int, str, float, float, float]] = field(default_factory=list)  # gid, text, advance, dx, dy (em/1000)
+    width: float = 0.0  # thousandths of an em
+
+
+@dataclass
+class ShapedLine:
+    """One line of text, shaped: its runs in logical order and its width (thousandths of an em)."""
+
+    text: str
+    runs: list[_Run]
+    visual: list[int]  # indices of runs from left to right
+    width: float
+    rtl: bool  # base direction of the paragraph
+
+
+def _attaches(ch: str) -> bool:
+    """Whether a character is drawn with the one before it (marks, joiners, selectors, modifiers)."""
+    cat = unicodedata.category(ch)
+    return cat in ("Mn", "Me", "Mc", "Cf") or 0x1F3FB <= ord(ch) <= 0x1F3FF or ch.isspace()
+
+
+_RIGHT_TO_LEFT = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI", "FSI"))
+
+
+def _levels(text: str, rtl: bool | None) -> tuple[list[int], bool]:
+    """UAX #9 embedding levels of each character (P2–P3 or the given base, then X1–I2)."""
+    if not rtl and not any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in text):
+        return [0] * len(text), False  # left to right throughout: the common case, without the algorithm
+    storage = bidi.get_empty_storage()
+    base = bidi.get_base_level(text) if rtl is None else int(rtl)
+    storage["base_level"], storage["base_dir"] = base, ("L", "R")[base]
+    bidi.get_embedding_levels(text, storage, False, False)
+    for index, char in enumerate(storage["chars"]):
+        char["index"] = index
+    bidi.explicit_embed_and_overrides(storage, False)
+    bidi.resolve_weak_types(storage, False)
+    bidi.resolve_neutral_types(storage, False)
+    bidi.resolve_implicit_levels(storage, False)
+    levels = [base] * len(text)
+    last = base
+    found = {char["index"]: char["level"] for char in storage["chars"]}
+    for index in range(len(text)):  # characters X9 removed (embedding controls) take their neighbour's
+        last = found.get(index, last)
+        levels[index] = last
+    return levels, bool(base)
+
+
+def _printable_text(text: str) -> str:
+    return "".join(ch if printable(ch) or ch in "\t\n\r" else REPLACEMENT for ch in text)
+
+
+def _fonts_of(text: str, preferred: tuple[str, ...], first: ScriptFont) -> list[ScriptFont]:
+    fonts: list[ScriptFont] = []
+    for index, ch in enumerate(text):
+        if index and _attaches(ch) and (fonts[-1].face.charToGlyph.get(ord(ch)) is not None
+                                        or unicodedata.category(ch) == "Cf"):
+            fonts.append(fonts[-1])
+        elif first.face.charToGlyph.get(ord(ch)) is not None:
+            fonts.append(first)
+        else:
+            file = font_covering(ch, preferred)
+            fonts.append(_font_for(file) if file is not None else first)
+    return fonts
+
+
+def shape_line(text: str, font: ScriptFont, preferred: tuple[str, ...], *, rtl: bool | None = None) -> ShapedLine:
+    """Lays out one line of `text` (logical order) in `font`, with fallback to `preferred` families, then any.
+
+    `rtl` forces the paragraph direction (None: from the first strong character, UAX #9 P2–P3).
+    """
+    text = _printable_text(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if not text:
+        return ShapedLine(text, [], [], 0.0, bool(rtl))
+    levels, base_rtl = _levels(text, rtl)
+    fonts = _fonts_of(text, preferred, font)
+    runs: list[_Run] = []
+    for index in range(len(text)):
+        if runs and runs[-1].font is fonts[index] and runs[-1].level == levels[index]:
+            runs[-1].end = index + 1
+        else:
+            runs.append(_Run(index, index + 1, fonts[index], levels[index]))
+    for run in runs:
+        _shape(run, text)
+    return ShapedLine(text, runs, _visual_order([run.level for run in runs]), sum(r.width for r in runs), base_rtl)
+
+
+def _shape(run: _Run, text: str) -> None:
+    """Fills run.glyphs (visual order, as HarfBuzz gives them) and run.width."""
+    part = text[run.start:run.end]
+    buf = hb.Buffer()
+    buf.add_str(part)
+    buf.guess_segment_properties()
+    buf.direction = "rtl" if run.level % 2 else "ltr"
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    hb.shape(run.font.hb_font, buf, {"kern": True, "liga": True})
+    infos, positions = buf.glyph_infos, buf.glyph_positions
+    starts = sorted({info.cluster for info in infos})
+    scale = 1000 / run.font.units
+    for info, pos in zip(infos, positions):
+        following = bisect.bisect_right(starts, info.cluster)
+        cluster = part[info.cluster:starts[following] if following < len(starts) else len(part)]
+        gid = info.codepoint
+        if gid == 0:  # the font lacks it after all (a sequence fontconfig could not see): show U+FFFD
+            gid = run.font.face.charToGlyph.get(0xFFFD) or run.font.face.charToGlyph.get(0x3F, 0)
+            advance = run.font.width(gid)
+        else:
+            advance = pos.x_advance * scale
+        run.glyphs.append((gid, cluster, advance, pos.x_offset * scale, pos.y_offset * scale))
+        run.width += advance
+    # a cluster of several glyphs: its text goes with the first of them in logical order
+    seen: set[int] = set()
+    order = range(len(run.glyphs) - 1, -1, -1) if run.level % 2 else range(len(run.glyphs))
+    for i in order:
+        cluster = infos[i].cluster
+        if cluster in seen:
+            gid, _, advance, dx, dy = run.glyphs[i]
+            run.glyphs[i] = (gid, "", advance, dx, dy)
+        seen.add(cluster)
+
+
+def _visual_order(levels: list[int]) -> list[int]:
+    """Indices of runs left to right (UAX #9, L2: reverse every sequence at or above each odd level)."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    lowest_odd = min(level for level in levels) | 1
+    for level in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    return order
+
+
+def line_width(line: ShapedLine, size: float) -> float:
+    """The width of a shaped line at `size` points, in points."""
+    return line.width * size / 1000
+
+
+def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None:
+    """Draws `line` with its left end at (x, y) on a reportlab canvas, at `size` points."""
+    if not line.runs:
+        return
+    doc = canvas._doc
+    left = {}
+    pen_x = x
+    for index in line.visual:
+        left[index] = pen_x
+        pen_x += line.runs[index].width * size / 1000
+    ops = ["q BT", f"1 0 0 1 {x:.3f} {y:.3f} Tm"]
+    pen, rise, current, items = x, 0.0, None, []
+
+    def flush() -> None:
+        if items:
+            ops.append("[" + " ".join(items) + "] TJ")
+            items.clear()
+
+    for index in line.visual:  # left to right, as readers expect (they reverse right-to-left runs)
+        run = line.runs[index]
+        gx = left[index]
+        for gid, text, advance, dx, dy in run.glyphs:
+            char = run.font.char_for(gid, text or _glyph_char(run.font, gid))
+            (subset, code), = run.font.splitString(char, doc)
+            font_name = run.font.getSubsetInternalName(subset, doc)
+            if font_name != current:
+                flush()
+                ops.append(f"{font_name} {size:g} Tf")
+                current = font_name
+            if dy * size / 1000 != rise:
+                flush()
+                rise = dy * size / 1000
+                ops.append(f"{rise:.3f} Ts")
+            offset = (gx + dx * size / 1000 - pen) * 1000 / size
+            if abs(offset) > 0.01:
+                items.append(f"{-offset:.2f}")
+            items.append(f"<{code.hex()}>")
+            pen = gx + dx * size / 1000 + run.font.face.getCharWidth(ord(char)) * size / 1000
+            gx += advance * size / 1000
+    flush()
+    ops.append("ET Q")
+    canvas._code.append("\n".join(ops))
+
+
+def _glyph_char(font: ScriptFont, gid: int) -> str:
+    """The text a glyph stands for outside a cluster of its own (the later glyphs of a cluster)."""
+    chars = font.face.glyphToChar.get(gid)
+    return chr(chars[0]) if chars else "\u200b"
+
+
+def wrap_lines(text: str, font: ScriptFont, preferred: tuple[str, ...], size: float, width: float) -> list[ShapedLine]:
+    """`text` broken into lines no wider than `width` points (at spaces; a longer word between characters)."""
+    out: list[ShapedLine] = []
+    for paragraph in text.split("\n"):
+        rtl = bidi.get_base_level(paragraph) == 1 if paragraph.strip() else False
+
+        def shaped(part: str) -> ShapedLine:
+            return shape_line(part, font, preferred, rtl=rtl)
+
+        whole = shaped(paragraph)
+        if line_width(whole, size) <= width:  # nearly always: a name, a role, an address
+            out.append(whole)
+            continue
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if not line or line_width(shaped(candidate), size) <= width:
+                line = candidate
+            else:
+                out.append(shaped(line))
+                line = word
+            while len(line) > 1 and line_width(shaped(line), size) > width:  # a word longer than a line
+                cut = len(line) - 1
+                while cut > 1 and (_attaches(line[cut]) or line_width(shaped(line[:cut]), size) > width):
+                    cut -= 1
+                out.append(shaped(line[:cut]))
+                line = line[cut:]
+        out.append(shaped(line))
+    return out
+
+
+class ScriptText(Flowable):
+    """A platypus flowable of user text in any script: wrapped, right-aligned when right to left."""
+
+    def __init__(self, text: str, font: ScriptFont, preferred: tuple[str, ...], size: float, leading: float):
+        super().__init__()
+        self.text, self.font, self.preferred, self.size, self.leading = text, font, preferred, size, leading
+        self.lines: list[ShapedLine] = []
+        self.width = 0.0
+
+    def wrap(self, avail_width, avail_height):
+        if not self.lines or avail_width != self.width:  # tables ask again and again with one width
+            self.lines = wrap_lines(self.text, self.font, self.preferred, self.size, avail_width)
+        self.width = avail_width
+        self.height = self.leading * len(self.lines)
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        # the first baseline as reportlab's Paragraph puts it: the font size below the top
+        y = self.height - self.size
+        for line in self.lines:
+            x = self.width - line_width(line, self.size) if line.rtl else 0.0
+            draw_line(self.canv, line, x, y, self.size)
+            y -= self.leading
