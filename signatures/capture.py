@@ -99,9 +99,10 @@ def check_signature(png: bytes, strokes: str | bytes, *, pixel_ratio: float = 1.
     if not _strokes_large_enough(groups, points, width / pixel_ratio, height / pixel_ratio):
         raise SignatureRejected(TOO_SMALL)
     gray = _flatten(png)
-    if _blank(gray):
+    ink_box = gray.point(_INK_LUT).getbbox()  # None: not one pixel of ink
+    if ink_box is None:
         raise SignatureRejected(BLANK_IMAGE)
-    if not _ink_large_enough(gray):
+    if not _ink_large_enough(gray, ink_box):
         raise SignatureRejected(TOO_SMALL)
     out = io.BytesIO()
     gray.save(out, format="PNG", optimize=False)
@@ -214,19 +215,11 @@ def _strokes_large_enough(groups: list[dict], points: int, css_width: float, css
             or max(ys) - min(ys) >= MIN_STROKES_HEIGHT * css_height)
 
 
-def _blank(gray: Image.Image) -> bool:
-    """Not one pixel of ink in the flattened image (the pad's own blank canvas)."""
-    return gray.point(_INK_LUT).getbbox() is None
-
-
-def _ink_large_enough(gray: Image.Image) -> bool:
-    """Enough dark pixels, spread wide or high enough, in the flattened image."""
+def _ink_large_enough(gray: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """Enough dark pixels, spread wide or high enough (`box`: their bounding box), in the flattened image."""
     width, height = gray.size
     dark = sum(gray.histogram()[:DARK_LEVEL])
     if dark < MIN_DARK_SHARE * width * height:
-        return False
-    box = gray.point(_INK_LUT).getbbox()
-    if box is None:
         return False
     left, top, right, bottom = box
     return right - left >= MIN_INK_WIDTH * width or bottom - top >= MIN_INK_HEIGHT * height
