@@ -330,8 +330,14 @@ def _fragments(page) -> list[tuple[str, str]]:
     return pieces
 
 
+# what a PDF's text may hold but no report should print: C0 and C1 controls (NUL from a .notdef
+# mapped to U+0000, terminal escapes from a crafted file)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of white space as one space, control characters as U+FFFD."""
+    return " ".join(_UNPRINTABLE.sub("\ufffd", text).split())
 
 
 def _fields(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:

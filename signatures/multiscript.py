@@ -334,6 +334,9 @@ def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None
     for index in line.visual:  # left to right, as readers expect (they reverse right-to-left runs)
         run = line.runs[index]
         gx = left[index]
+        # Tf again at each run, even in the same font: readers (pypdf) end their right-to-left
+        # run there, so a neutral after it (a hyphen, a comma) is not pulled into it
+        current = None
         for gid, text, advance, dx, dy in run.glyphs:
             char = run.font.char_for(gid, text or _glyph_char(run.font, gid))
             (subset, code), = run.font.splitString(char, doc)
