@@ -149,6 +149,9 @@ def register_font(name: str, path: str | Path) -> ScriptFont:
         if font is None:
             font = ScriptFont(name, path)
             pdfmetrics.registerFont(font)
+            # reportlab hands out the first font registered for a face name (e.g. a plain TTFont
+            # of the same file registered elsewhere): this name must be this font
+            pdfmetrics._fonts[name] = font
             _fonts[str(path)] = font
         return font
 

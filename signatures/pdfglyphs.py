@@ -246,9 +246,8 @@ def glyph_problems(reader) -> list[str]:
         if font is None or font.program is None or not isinstance(data, (bytes, str)):
             return
         # pypdf decodes string operands as text where it can: the codes are the original bytes
-        if hasattr(data, "get_original_bytes"):
-            raw = data.get_original_bytes()
-        else:
+        raw = getattr(data, "_original_bytes", None)  # get_original_bytes() would add a BOM pypdf guessed
+        if raw is None:
             raw = data.encode("latin-1", errors="ignore") if isinstance(data, str) else bytes(data)
         glyph_count = font.program["maxp"].numGlyphs
         for code in font.codes(raw):
