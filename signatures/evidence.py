@@ -84,6 +84,13 @@ _PAPER = ("Dokument podpisano odręcznie na papierze; oryginał papierowy przech
 
 # control characters draw nothing: a space in their place keeps the words around them apart
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# lone surrogates (JSON can carry them) cannot be written as UTF-8 or UTF-16: shown as U+FFFD
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """User text as the page draws it: control characters as spaces, lone surrogates as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", str(value)))
 
 
 def register_fonts() -> str:
@@ -206,7 +213,7 @@ def _hash_text(digest: str | None) -> str:
 
 def user_text(text: str, size: float = 10, leading: float = 12.5, space_after: float = 0) -> ScriptText:
     """Text from users, in any script (fallback fonts, bidi, shaping), wrapping at spaces only."""
-    flowable = ScriptText(_CONTROL.sub(" ", str(text)), pdfmetrics.getFont(FONT), FALLBACK, size, leading)
+    flowable = ScriptText(_text(text), pdfmetrics.getFont(FONT), FALLBACK, size, leading)
     flowable.spaceAfter = space_after
     return flowable
 
@@ -295,7 +302,7 @@ def evidence_pdf(evidence: Evidence) -> bytes:
               Paragraph(escape(statement(evidence)), styles.statement)]
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=TITLE, author=evidence.office_name, lang="pl-PL",
+                            bottomMargin=2 * cm, title=TITLE, author=_text(evidence.office_name), lang="pl-PL",
                             initialFontName=FONT, initialFontSize=10)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -150,3 +152,16 @@ def test_a_character_no_font_has_is_drawn_as_a_replacement_not_notdef():
                                                         user_agent=f"Browser {missing}\x00"),)))
     assert problems_of(pdf) == []
     assert read_evidence(pdf).signers[0].name == "Anna \ufffd"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(st.characters(codec=None), max_size=60))
+def test_any_text_makes_an_evidence_page_without_notdef(text):
+    """Every plane, separators, format and control characters, surrogates: a page, never .notdef."""
+    now = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone.utc)
+    pdf = evidence_pdf(Evidence(title=text, document_id="7f3a9c21" * 4, case_sign=text, office_name=text,
+                                shown_pdf_sha256="ab" * 32, created_at=now,
+                                signers=(EvidenceSigner(name=text, role=text, method="tablet_here",
+                                                        signed_at=now, user_agent=text),)))
+    assert problems_of(pdf) == []
+    assert read_evidence(pdf) is not None
