@@ -20,7 +20,8 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .multiscript import ScriptFont, ScriptText, register_font
+from .multiscript import ScriptText
+from .scriptfont import ScriptFont, register_font
 
 __all__ = ["METHODS", "Evidence", "EvidenceSigner", "ReadEvidence", "ReadSigner", "evidence_pdf",
            "read_evidence", "register_fonts"]
