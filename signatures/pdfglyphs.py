@@ -27,7 +27,9 @@ import unicodedata
 
 from fontTools.agl import toUnicode
 from fontTools.ttLib import TTFont
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+from .contentscan import operations
 
 __all__ = ["glyph_problems"]
 
@@ -69,6 +71,27 @@ class _FontInfo:
         self.to_unicode = _to_unicode(font)
         self._notdef = False  # the outline of glyph 0, once read
         self._copies: dict[int, bool] = {}
+        self._faults: dict[int, str | None] = {}
+
+    def fault(self, code: int) -> str | None:
+        """What is wrong with the glyph `code` shows (Polish, with the clause), or None; once per code."""
+        if code not in self._faults:
+            self._faults[code] = self._find_fault(code)
+        return self._faults[code]
+
+    def _find_fault(self, code: int) -> str | None:
+        gid = self.glyph(code)
+        if gid is None or self.program is None:
+            return None
+        if gid == 0:
+            return "glif .notdef (ISO 19005-2, 6.2.11.8)"
+        if gid >= self.program["maxp"].numGlyphs:
+            return "glifu brak w osadzonej czcionce (ISO 19005-2, 6.2.11.4.1)"
+        if self.is_notdef_copy(gid):
+            return "kopia glifu .notdef – żadna czcionka nie ma tego znaku (ISO 19005-2, 6.2.11.8)"
+        if not _blank_allowed(self.to_unicode.get(code)) and _empty(self.program, gid):
+            return "glif w osadzonej czcionce jest pusty"
+        return None
 
     def is_notdef_copy(self, gid: int) -> bool:
         """Whether glyph `gid` is the .notdef box under another id (LibreOffice's subsets do this
@@ -242,28 +265,15 @@ def glyph_problems(reader) -> list[str]:
             counts[key] = 0
         counts[key] += 1
 
-    def show(page: int, font: _FontInfo | None, data) -> None:
-        if font is None or font.program is None or not isinstance(data, (bytes, str)):
+    def show(page: int, font: _FontInfo | None, raw) -> None:
+        if font is None or font.program is None or not isinstance(raw, bytes):
             return
-        # pypdf decodes string operands as text where it can: the codes are the original bytes
-        raw = getattr(data, "_original_bytes", None)  # get_original_bytes() would add a BOM pypdf guessed
-        if raw is None:
-            raw = data.encode("latin-1", errors="ignore") if isinstance(data, str) else bytes(data)
-        glyph_count = font.program["maxp"].numGlyphs
         for code in font.codes(raw):
-            gid = font.glyph(code)
-            if gid is None:
-                continue
-            if gid == 0:
-                report(page, font, code, "glif .notdef (ISO 19005-2, 6.2.11.8)")
-            elif gid >= glyph_count:
-                report(page, font, code, "glifu brak w osadzonej czcionce (ISO 19005-2, 6.2.11.4.1)")
-            elif font.is_notdef_copy(gid):
-                report(page, font, code, "kopia glifu .notdef – żadna czcionka nie ma tego znaku (ISO 19005-2, 6.2.11.8)")
-            elif not _blank_allowed(font.to_unicode.get(code)) and _empty(font.program, gid):
-                report(page, font, code, "glif w osadzonej czcionce jest pusty")
+            fault = font.fault(code)
+            if fault is not None:
+                report(page, font, code, fault)
 
-    def run(page: int, stream, resources, font, depth: int) -> None:
+    def run(page: int, data: bytes, resources, font, depth: int) -> None:
         resources = resources.get_object() if resources is not None else None
         if not isinstance(resources, DictionaryObject) or depth > _MAX_DEPTH:
             return
@@ -272,7 +282,7 @@ def glyph_problems(reader) -> list[str]:
         xobjects = resources.get("/XObject")
         xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
         stack = []
-        for operands, operator in ContentStream(stream, reader).operations:
+        for operands, operator in operations(data):
             if operator == b"q":
                 stack.append(font)
             elif operator == b"Q" and stack:
@@ -281,7 +291,7 @@ def glyph_problems(reader) -> list[str]:
                 font = info(font_dict.get(operands[0]))
             elif operator in _SHOW and operands:
                 if operator == b"TJ":
-                    for item in operands[0]:
+                    for item in operands[0] if isinstance(operands[0], list) else ():
                         show(page, font, item)
                 else:
                     show(page, font, operands[-1])
@@ -289,12 +299,15 @@ def glyph_problems(reader) -> list[str]:
                 child = xobjects.get(operands[0])
                 child = child.get_object() if child is not None else None
                 if isinstance(child, StreamObject) and child.get("/Subtype") == "/Form":
-                    run(page, child, child.get("/Resources", resources), font, depth + 1)
+                    run(page, child.get_data(), child.get("/Resources", resources), font, depth + 1)
 
     for number, page in enumerate(reader.pages, 1):
-        contents = page.get_contents()
-        if contents is not None:
-            run(number, contents, page.get("/Resources"), None, 0)
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        streams = contents if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+        # the streams of a page are one content stream split anywhere (ISO 32000-1, 7.8.2)
+        data = b"\n".join(stream.get_object().get_data() for stream in streams)
+        run(number, data, page.get("/Resources"), None, 0)
         for annot in page.get("/Annots", ArrayObject()).get_object() or ():
             annot = annot.get_object()
             appearance = annot.get("/AP") if isinstance(annot, DictionaryObject) else None
@@ -302,7 +315,7 @@ def glyph_problems(reader) -> list[str]:
             normal = appearance.get("/N") if isinstance(appearance, DictionaryObject) else None
             normal = normal.get_object() if normal is not None else None
             if isinstance(normal, StreamObject):
-                run(number, normal, normal.get("/Resources"), None, 0)
+                run(number, normal.get_data(), normal.get("/Resources"), None, 0)
     for key, message in list(found.items())[:_MAX_REPORTED]:
         problems.append(f"{message} ({counts[key]}×).")
     if len(found) > _MAX_REPORTED:

@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf, read_evidence
+from signatures.contentscan import operations
 from signatures.fonts import printable
 from signatures.pdfa import pdfa_report
 from signatures.pdfglyphs import glyph_problems
@@ -165,3 +167,49 @@ def test_any_text_makes_an_evidence_page_without_notdef(text):
                                                         signed_at=now, user_agent=text),)))
     assert problems_of(pdf) == []
     assert read_evidence(pdf) is not None
+
+
+def _shown_by_pypdf(pdf: bytes) -> list[tuple[bytes, list]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    out = []
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator in (b"Tj", b"TJ", b"Tf"):
+                out.append((operator, [bytes(getattr(o, "_original_bytes", None) or o) if isinstance(o, (str, bytes))
+                                       and not str(o).startswith("/") else o for o in
+                                       (operands[0] if operator == b"TJ" else operands[:1])]))
+    return out
+
+
+def _shown_by_scan(pdf: bytes) -> list[tuple[bytes, list]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    out = []
+    for page in reader.pages:
+        for operands, operator in operations(page.get_contents().get_data()):
+            if operator in (b"Tj", b"TJ", b"Tf"):
+                out.append((operator, operands[0] if operator == b"TJ" else operands[:1]))
+    return out
+
+
+def test_content_scan_reads_what_pypdf_reads(pdfa_bytes):
+    now = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone.utc)
+    evidence = evidence_pdf(Evidence(title="Zgoda (a) \\ b", document_id="7f3a9c21" * 4, case_sign="MOPS.1.2026",
+                                     office_name="MOPS", shown_pdf_sha256="ab" * 32, created_at=now,
+                                     signers=(EvidenceSigner(name=NAMES[1], role="ojciec", method="tablet_here",
+                                                             signed_at=now),)))
+    for pdf in (pdfa_bytes, evidence):
+        scanned, parsed = _shown_by_scan(pdf), _shown_by_pypdf(pdf)
+        assert len(scanned) == len(parsed) > 0
+        for (op_a, a), (op_b, b) in zip(scanned, parsed):
+            assert op_a == op_b and [x for x in a if isinstance(x, bytes)] == [x for x in b if isinstance(x, bytes)]
+
+
+def test_content_scan_escapes_nesting_and_inline_images():
+    data = (b"q BT /F1 12 Tf (a\\(b\\)c (nested) \\101\\0\\\\ \\\r\nend) Tj [<00 4 1 1> -20 (x)] TJ ET Q "
+            b"BI /W 2 /H 1 /BPC 8 /CS /G ID \x00(\xff) Tj EI /P <</MCID 3>> BDC (y) ' EMC")
+    ops = list(operations(data))
+    assert [op for _, op in ops] == [b"q", b"BT", b"Tf", b"Tj", b"TJ", b"ET", b"Q", b"BDC", b"'", b"EMC"]
+    assert ops[2][0] == ["/F1", 12.0]
+    assert ops[3][0] == [b"a(b)c (nested) A\x00\\ end"]
+    assert ops[4][0] == [[b"\x00\x41\x10", -20.0, b"x"]]
+    assert ops[8][0] == [b"y"]
