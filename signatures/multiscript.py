@@ -103,16 +103,17 @@ def _levels(text: str, rtl: bool | None) -> tuple[list[int], bool]:
 
 
 def _printable_text(text: str) -> str:
+    """`text` with every character no installed font draws replaced by U+FFFD."""
     return "".join(ch if printable(ch) or ch in "\t\n\r" else REPLACEMENT for ch in text)
 
 
 def _fonts_of(text: str, preferred: tuple[str, ...], first: ScriptFont) -> list[ScriptFont]:
+    """The font for each character: `first`, else the first of `preferred` families, else any that has it."""
     fonts: list[ScriptFont] = []
     for index, ch in enumerate(text):
-        if index and _attaches(ch) and (fonts[-1].face.charToGlyph.get(ord(ch)) is not None
-                                        or unicodedata.category(ch) == "Cf"):
+        if index and _attaches(ch) and (fonts[-1].has(ch) or unicodedata.category(ch) == "Cf"):
             fonts.append(fonts[-1])
-        elif first.face.charToGlyph.get(ord(ch)) is not None:
+        elif first.has(ch):
             fonts.append(first)
         else:
             file = font_covering(ch, preferred)

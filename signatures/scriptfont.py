@@ -44,7 +44,7 @@ class ScriptFont(TTFont):
 
     def char_for(self, gid: int, text: str) -> str:
         """The character that shows glyph `gid` standing for `text` (one cluster, logical order)."""
-        if len(text) == 1 and self.face.charToGlyph.get(ord(text)) == gid:
+        if len(text) == 1 and self.has(text) and self.face.charToGlyph[ord(text)] == gid:
             return text
         key = (gid, text)
         code = self._private.get(key)
@@ -63,6 +63,11 @@ class ScriptFont(TTFont):
                     self.texts[code] = text
                     self._private[key] = code
         return chr(code)
+
+    def has(self, ch: str) -> bool:
+        """Whether the font's own cmap maps `ch` (the private codes added by char_for do not count)."""
+        code = ord(ch)
+        return code in self.face.charToGlyph and code not in self.texts
 
     def width(self, gid: int) -> float:
         """The advance of glyph `gid` in thousandths of an em (what the PDF's Widths array says)."""
