@@ -212,9 +212,16 @@ def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None
         left[index] = pen_x
         pen_x += line.runs[index].width * size / 1000
     ops = ["q BT", f"1 0 0 1 {x:.3f} {y:.3f} Tm"]
-    pen, rise, current, items = x, 0.0, None, []
+    pen, rise, current, items, codes = x, 0.0, None, [], bytearray()
+    scale = size / 1000
+
+    def flush_codes() -> None:
+        if codes:
+            items.append(f"<{codes.hex()}>")
+            codes.clear()
 
     def flush() -> None:
+        flush_codes()
         if items:
             ops.append("[" + " ".join(items) + "] TJ")
             items.clear()
@@ -225,24 +232,27 @@ def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None
         # Tf again at each run, even in the same font: readers (pypdf) end their right-to-left
         # run there, so a neutral after it (a hyphen, a comma) is not pulled into it
         current = None
-        for gid, text, advance, dx, dy in run.glyphs:
-            char = run.font.char_for(gid, text or _glyph_char(run.font, gid))
-            (subset, code), = run.font.splitString(char, doc)
-            font_name = run.font.getSubsetInternalName(subset, doc)
+        chars = [run.font.char_for(gid, text or _glyph_char(run.font, gid)) for gid, text, *_ in run.glyphs]
+        # one byte per character, in reportlab's 256-code subsets of the font
+        shown = [(subset, byte) for subset, chunk in run.font.splitString("".join(chars), doc) for byte in chunk]
+        names: dict[int, str] = {}
+        for (gid, text, advance, dx, dy), char, (subset, byte) in zip(run.glyphs, chars, shown):
+            font_name = names.get(subset) or names.setdefault(subset, run.font.getSubsetInternalName(subset, doc))
             if font_name != current:
                 flush()
                 ops.append(f"{font_name} {size:g} Tf")
                 current = font_name
-            if dy * size / 1000 != rise:
+            if dy * scale != rise:
                 flush()
-                rise = dy * size / 1000
+                rise = dy * scale
                 ops.append(f"{rise:.3f} Ts")
-            offset = (gx + dx * size / 1000 - pen) * 1000 / size
+            offset = (gx + dx * scale - pen) / scale
             if abs(offset) > 0.01:
+                flush_codes()
                 items.append(f"{-offset:.2f}")
-            items.append(f"<{code.hex()}>")
-            pen = gx + dx * size / 1000 + run.font.face.getCharWidth(ord(char)) * size / 1000
-            gx += advance * size / 1000
+            codes.append(byte)
+            pen = gx + dx * scale + run.font.face.getCharWidth(ord(char)) * scale
+            gx += advance * scale
     flush()
     ops.append("ET Q")
     canvas._code.append("\n".join(ops))
@@ -267,20 +277,26 @@ def wrap_lines(text: str, font: ScriptFont, preferred: tuple[str, ...], size: fl
         if line_width(whole, size) <= width:  # nearly always: a name, a role, an address
             out.append(whole)
             continue
-        line = ""
+        # words measured once, a line's width as their sum: a break never falls inside a word, so
+        # what shaping does across one (kerning, joining) cannot change where lines end
+        space = line_width(shaped(" "), size)
+        line, line_width_now = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if not line or line_width(shaped(candidate), size) <= width:
-                line = candidate
-            else:
+            word_width = line_width(shaped(word), size) if word else 0.0
+            if line and line_width_now + space + word_width > width:
                 out.append(shaped(line))
-                line = word
-            while len(line) > 1 and line_width(shaped(line), size) > width:  # a word longer than a line
+                line, line_width_now = "", 0.0
+            if line:
+                line, line_width_now = f"{line} {word}", line_width_now + space + word_width
+            else:
+                line, line_width_now = word, word_width
+            while len(line) > 1 and line_width_now > width:  # a word longer than a line
                 cut = len(line) - 1
                 while cut > 1 and (_attaches(line[cut]) or line_width(shaped(line[:cut]), size) > width):
                     cut -= 1
                 out.append(shaped(line[:cut]))
                 line = line[cut:]
+                line_width_now = line_width(shaped(line), size)
         out.append(shaped(line))
     return out
 
