@@ -114,6 +114,7 @@ class _FontInfo:
         return self.lookup(code) if self.lookup is not None else None
 
     def codes(self, data: bytes) -> list[int]:
+        """The character codes of a string operand: 2 bytes each for Identity-H/V, else 1."""
         if self.two_byte:
             return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
         return list(data)
@@ -273,7 +274,8 @@ def glyph_problems(reader) -> list[str]:
             if fault is not None:
                 report(page, font, code, fault)
 
-    def run(page: int, data: bytes, resources, font, depth: int) -> None:
+    def run(page: int, data: bytes, resources, font, depth: int, path: frozenset = frozenset()) -> None:
+        """Checks one content stream; `path`: the forms being drawn around it (a form drawing itself stops)."""
         resources = resources.get_object() if resources is not None else None
         if not isinstance(resources, DictionaryObject) or depth > _MAX_DEPTH:
             return
@@ -299,7 +301,11 @@ def glyph_problems(reader) -> list[str]:
                 child = xobjects.get(operands[0])
                 child = child.get_object() if child is not None else None
                 if isinstance(child, StreamObject) and child.get("/Subtype") == "/Form":
-                    run(page, child.get_data(), child.get("/Resources", resources), font, depth + 1)
+                    ref = xobjects.raw_get(operands[0]) if operands[0] in xobjects else None
+                    key = getattr(ref, "idnum", id(child))
+                    if key not in path:
+                        run(page, child.get_data(), child.get("/Resources", resources), font, depth + 1,
+                            path | {key})
 
     for number, page in enumerate(reader.pages, 1):
         contents = page.get("/Contents")

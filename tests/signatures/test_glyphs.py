@@ -213,3 +213,25 @@ def test_content_scan_escapes_nesting_and_inline_images():
     assert ops[3][0] == [b"a(b)c (nested) A\x00\\ end"]
     assert ops[4][0] == [[b"\x00\x41\x10", -20.0, b"x"]]
     assert ops[8][0] == [b"y"]
+
+
+def test_a_form_drawing_itself_ends():
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    form = DecodedStreamObject()
+    form.set_data(b"/X0 Do /X0 Do")
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): ArrayObject([NumberObject(0)] * 4)})
+    ref = writer._add_object(form)
+    names = DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/X0"): ref})})
+    form[NameObject("/Resources")] = names
+    content = DecodedStreamObject()
+    content.set_data(b"/X0 Do")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page[NameObject("/Resources")] = names
+    out = io.BytesIO()
+    writer.write(out)
+    assert problems_of(out.getvalue()) == []
