@@ -24,10 +24,11 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
 )
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .evidence import register_fonts
+from .evidence import FALLBACK, register_fonts
+from .multiscript import draw_line, line_width, shape_line
 from .seal import align_info_with_xmp
 
 __all__ = ["AssembleError", "Mark", "SlotBox", "build_print_copy", "build_scan_pdf", "build_signed_pdf",
@@ -520,20 +521,24 @@ class _Update:
 
 
 def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, float, float, str]]]]):
-    """One form XObject per page with its lines of text (centre x, baseline y, size, text) in Liberation Serif."""
+    """One form XObject per page with its lines of text (centre x, baseline y, size, text).
+
+    Liberation Serif, and for what it lacks the fallback fonts, right-to-left and shaped scripts
+    laid out (signatures.multiscript): a name in any script prints, never as .notdef.
+    """
     if not pages:
         return []
-    font = register_fonts()
+    font = getFont(register_fonts())
     buffer = io.BytesIO()
     # initialFontName: otherwise reportlab sets its default Helvetica (not embedded) on every page
-    canvas = Canvas(buffer, pagesize=pages[0][0].box[2:], initialFontName=font, initialFontSize=LINE_SIZE,
+    canvas = Canvas(buffer, pagesize=pages[0][0].box[2:], initialFontName=font.fontName, initialFontSize=LINE_SIZE,
                     invariant=True)
     for page, lines in pages:
         canvas.setPageSize((page.box[2], page.box[3]))
         canvas.setFillGray(0)
         for x, y, size, text in lines:
-            canvas.setFont(font, size)
-            canvas.drawCentredString(x, y, text)
+            line = shape_line(text, font, FALLBACK)
+            draw_line(canvas, line, x - line_width(line, size) / 2, y, size)
         canvas.showPage()
     canvas.save()
     forms = update.forms_from(buffer.getvalue())
@@ -542,13 +547,17 @@ def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, floa
     return forms
 
 
+def _text_width(text: str, size: float) -> float:
+    """The width of one line of text in points, as _text_forms draws it."""
+    return line_width(shape_line(text, getFont(register_fonts()), FALLBACK), size)
+
+
 def _fit_lines(lines: Sequence[str], width: float) -> list[tuple[str, float]]:
     """Each caption line with its font size: LINE_SIZE, or smaller (down to MIN_LINE_SIZE) to fit width."""
-    font = register_fonts()
     out = []
     for line in lines:
         size = LINE_SIZE
-        natural = stringWidth(line, font, size)
+        natural = _text_width(line, size)
         if natural > width:  # a long name or role: smaller, never over the column's edge
             size = max(MIN_LINE_SIZE, size * width / natural)
         out.append((line, size))
@@ -637,8 +646,8 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str) -> bytes:
     """The document for printing: each page of the unsealed revision with a small QR code (about 1.8 cm) and `label` under it in the bottom-right margin corner (not over the footer text)."""
     update = _Update(unsealed_revision(shown_pdf))
     qr = update.add(_stencil(qr_png))  # one image, drawn on every page
-    font = register_fonts()
     drawings = {}
+    natural = _text_width(label, QR_LABEL_SIZE)
     for index, page in enumerate(update.pages):
         x0, y0, x1, _ = page.box
         left, right = x1 - QR_LEFT, x1 - QR_RIGHT
@@ -647,9 +656,9 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str) -> bytes:
         # the label may be wider than the code: it grows leftwards, under the footer, never off the page
         room = right - (x0 + RIGHT_MARGIN)
         label_size = QR_LABEL_SIZE
-        if stringWidth(label, font, label_size) > room:
-            label_size = max(3.0, label_size * room / stringWidth(label, font, label_size))
-        centre = right - stringWidth(label, font, label_size) / 2
+        if natural > room:
+            label_size = max(3.0, label_size * room / natural)
+        centre = right - natural * label_size / QR_LABEL_SIZE / 2
         drawings[index] = (ops, {"/AsystaQr": qr},
                            [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])
     _finish_drawings(update, drawings)

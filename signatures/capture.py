@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-__all__ = ["CapturedSignature", "SignatureRejected", "check_signature", "decode_data_url"]
+__all__ = ["BLANK_IMAGE", "CapturedSignature", "SignatureRejected", "check_signature", "decode_data_url"]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -40,6 +40,10 @@ INVALID_STROKES = "Dane podpisu są niepoprawne. Podpisz się jeszcze raz."
 TOO_SMALL = ("Podpis jest zbyt mały – wygląda na kropkę lub przypadkowe dotknięcie. "
              "Podpisz się jeszcze raz, tak jak na papierze.")
 EMPTY = "Pole podpisu jest puste. Podpisz się palcem, rysikiem lub myszą."
+# The strokes say a signature was drawn, the image holds no ink at all: the canvas was cleared (or
+# never painted) before sending. Not the signer's fault, so not the message for a dot.
+BLANK_IMAGE = ("Obraz podpisu dotarł pusty, choć podpis został złożony – pole podpisu mogło zostać "
+               "wyczyszczone przed wysłaniem. Podpisz się jeszcze raz i wyślij podpis bez czyszczenia pola.")
 
 # signature_pad's own key order, so the canonical JSON is its toData() made compact
 _POINT_KEYS = ("time", "x", "y", "pressure")
@@ -95,7 +99,10 @@ def check_signature(png: bytes, strokes: str | bytes, *, pixel_ratio: float = 1.
     if not _strokes_large_enough(groups, points, width / pixel_ratio, height / pixel_ratio):
         raise SignatureRejected(TOO_SMALL)
     gray = _flatten(png)
-    if not _ink_large_enough(gray):
+    ink_box = gray.point(_INK_LUT).getbbox()  # None: not one pixel of ink
+    if ink_box is None:
+        raise SignatureRejected(BLANK_IMAGE)
+    if not _ink_large_enough(gray, ink_box):
         raise SignatureRejected(TOO_SMALL)
     out = io.BytesIO()
     gray.save(out, format="PNG", optimize=False)
@@ -208,14 +215,11 @@ def _strokes_large_enough(groups: list[dict], points: int, css_width: float, css
             or max(ys) - min(ys) >= MIN_STROKES_HEIGHT * css_height)
 
 
-def _ink_large_enough(gray: Image.Image) -> bool:
-    """Enough dark pixels, spread wide or high enough, in the flattened image."""
+def _ink_large_enough(gray: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """Enough dark pixels, spread wide or high enough (`box`: their bounding box), in the flattened image."""
     width, height = gray.size
     dark = sum(gray.histogram()[:DARK_LEVEL])
     if dark < MIN_DARK_SHARE * width * height:
-        return False
-    box = gray.point(_INK_LUT).getbbox()
-    if box is None:
         return False
     left, top, right, bottom = box
     return right - left >= MIN_INK_WIDTH * width or bottom - top >= MIN_INK_HEIGHT * height

@@ -18,8 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .multiscript import ScriptText
+from .scriptfont import ScriptFont, register_font
 
 __all__ = ["METHODS", "Evidence", "EvidenceSigner", "ReadEvidence", "ReadSigner", "evidence_pdf",
            "read_evidence", "register_fonts"]
@@ -33,6 +35,9 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 TITLE = "Karta dowodowa podpisów"
 NOT_APPLICABLE = "nie dotyczy"
 FONT = "AsystaSerif"  # our own names: nobody else's registration of "LiberationSerif" can clash
+# users' text in any script: what Liberation Serif lacks comes from these families, then from any
+# installed font that has it (signatures.multiscript)
+FALLBACK = ("Liberation Serif", "DejaVu Serif", "DejaVu Sans")
 _FONT_FILES = {
     FONT: ("LiberationSerif-Regular.ttf", "DejaVuSerif.ttf"),
     f"{FONT}-Bold": ("LiberationSerif-Bold.ttf", "DejaVuSerif-Bold.ttf"),
@@ -78,8 +83,15 @@ _PAPER = ("Dokument podpisano odręcznie na papierze; oryginał papierowy przech
           "po jej złożeniu jest wykrywalna.")
 
 
-# XML 1.0 cannot carry these, and reportlab's paragraph parser refuses them
+# control characters draw nothing: a space in their place keeps the words around them apart
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# lone surrogates (JSON can carry them) cannot be written as UTF-8 or UTF-16: shown as U+FFFD
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str) -> str:
+    """User text as the page draws it: control characters as spaces, lone surrogates as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", str(value)))
 
 
 def register_fonts() -> str:
@@ -90,7 +102,10 @@ def register_fonts() -> str:
     with _font_lock:
         if not _fonts_ready:
             for name, candidates in _FONT_FILES.items():
-                pdfmetrics.registerFont(TTFont(name, str(_font_path(candidates))))
+                if name == FONT:  # by path too: the fallback reuses it rather than embedding it twice
+                    register_font(name, _font_path(candidates))
+                else:
+                    pdfmetrics.registerFont(ScriptFont(name, _font_path(candidates)))
             pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic",
                                           boldItalic=f"{FONT}-BoldItalic")
             # reportlab wraps every stream in ASCII85 by default: a quarter bigger and slower to
@@ -197,9 +212,11 @@ def _hash_text(digest: str | None) -> str:
     return "\n".join(" ".join(groups[i:i + 2]) for i in range(0, len(groups), 2))
 
 
-def _clean(text: str) -> str:
-    """User text made safe for a reportlab paragraph: no control characters, markup escaped."""
-    return escape(_CONTROL.sub(" ", str(text)))
+def user_text(text: str, size: float = 10, leading: float = 12.5, space_after: float = 0) -> ScriptText:
+    """Text from users, in any script (fallback fonts, bidi, shaping), wrapping at spaces only."""
+    flowable = ScriptText(_text(text), pdfmetrics.getFont(FONT), FALLBACK, size, leading)
+    flowable.spaceAfter = space_after
+    return flowable
 
 
 class _Styles:
@@ -209,11 +226,8 @@ class _Styles:
         base = dict(fontName=FONT, fontSize=10, leading=12.5)
         self.title = ParagraphStyle("title", **{**base, "fontName": f"{FONT}-Bold", "fontSize": 16,
                                                 "leading": 20, "spaceAfter": 4})
-        self.office = ParagraphStyle("office", **{**base, "fontSize": 11, "leading": 14, "spaceAfter": 10})
         self.heading = ParagraphStyle("heading", **{**base, "fontName": f"{FONT}-Bold", "fontSize": 12,
                                                     "leading": 15, "spaceBefore": 10, "spaceAfter": 4})
-        # no hyphen splitting: a wrapped name must read back exactly, joined at the space it broke on
-        self.value = ParagraphStyle("value", **base, embeddedHyphenation=0, splitLongWords=1)
         self.statement = ParagraphStyle("statement", **{**base, "alignment": TA_JUSTIFY, "spaceBefore": 2})
         cells = [
             ("FONT", (0, 0), (-1, -1), FONT, 10, 12.5),  # every cell: no fall-back to Helvetica
@@ -235,7 +249,7 @@ class _Styles:
 _styles: _Styles | None = None
 
 
-def _table(rows: list[tuple[str, str | Paragraph]], styles: _Styles, heading: str | None = None) -> Table:
+def _table(rows: list[tuple[str, str | ScriptText]], styles: _Styles, heading: str | None = None) -> Table:
     """Labels left, values right. Fixed texts are plain cell strings (no markup parsing, no wrapping to
     compute: the page takes half the time); whatever may be long or comes from users is a Paragraph."""
     width = A4[0] - 2 * MARGIN
@@ -268,15 +282,15 @@ def evidence_pdf(evidence: Evidence) -> bytes:
         if signer.method not in METHODS:
             raise ValueError(f"unknown signing method {signer.method!r}")
 
-    def para(text: str) -> Paragraph:  # user text: escaped, and it may wrap
-        return Paragraph(_clean(text), styles.value)
+    def para(text: str) -> ScriptText:  # user text: any script, and it may wrap
+        return user_text(text)
 
     document = [(L_DOCUMENT, para(evidence.title)), (L_DOCUMENT_ID, para(evidence.document_id)),
                 (L_CASE, para(evidence.case_sign)), (L_SHOWN, _hash_text(evidence.shown_pdf_sha256))]
     if evidence.scan_sha256:
         document.append((L_SCAN, _hash_text(evidence.scan_sha256)))
     document.append((L_CREATED, format_moment(evidence.created_at)))
-    story = [Paragraph(TITLE, styles.title), Paragraph(_clean(evidence.office_name), styles.office),
+    story = [Paragraph(TITLE, styles.title), user_text(evidence.office_name, 11, 14, 10),
              _table(document, styles), Paragraph("Podpisujący", styles.heading)]
     for number, signer in enumerate(evidence.signers, 1):
         rows = [(L_NAME, para(signer.name)), (L_ROLE, para(signer.role)),
@@ -289,7 +303,7 @@ def evidence_pdf(evidence: Evidence) -> bytes:
               Paragraph(escape(statement(evidence)), styles.statement)]
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=TITLE, author=evidence.office_name, lang="pl-PL",
+                            bottomMargin=2 * cm, title=TITLE, author=_text(evidence.office_name), lang="pl-PL",
                             initialFontName=FONT, initialFontSize=10)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
@@ -324,8 +338,14 @@ def _fragments(page) -> list[tuple[str, str]]:
     return pieces
 
 
+# what a PDF's text may hold but no report should print: C0 and C1 controls (NUL from a .notdef
+# mapped to U+0000, terminal escapes from a crafted file)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of white space as one space, control characters as U+FFFD."""
+    return " ".join(_UNPRINTABLE.sub("\ufffd", text).split())
 
 
 def _fields(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -340,7 +360,7 @@ def _fields(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for kind, text in fragments:
         if kind == "italic":
             continue
-        if kind != "bold":
+        if kind != "bold" or not text.strip():  # a line break reported in the label's font is no label
             value.append(text)
             continue
         text = _squash(text)

@@ -1,4 +1,4 @@
-"""The PDF/A-2b checks that can be made without veraPDF: identification, output intent, fonts, metadata."""
+"""The PDF/A-2b checks that can be made without veraPDF: identification, output intent, fonts, glyphs, metadata."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+from .pdfglyphs import glyph_problems
 
 __all__ = ["PdfaReport", "pdfa_report"]
 
@@ -39,6 +41,8 @@ class PdfaReport:
     metadata_mismatches: list[str] = field(default_factory=list)
     # unreadable, encrypted, wrong version: things that make the rest meaningless or invalid
     structural_problems: list[str] = field(default_factory=list)
+    # .notdef or glyphs missing from the embedded fonts (ISO 19005-2, 6.2.11.4.1 and 6.2.11.8)
+    glyph_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -50,6 +54,7 @@ class PdfaReport:
             and self.producer_consistent
             and not self.metadata_mismatches
             and not self.structural_problems
+            and not self.glyph_problems
         )
 
     @property
@@ -67,7 +72,7 @@ class PdfaReport:
         if not self.producer_consistent:
             out.append("Info /Producer różni się od pdf:Producer w XMP.")
         out += [f"Info {key} różni się od XMP." for key in self.metadata_mismatches]
-        return out
+        return out + self.glyph_problems
 
 
 def pdfa_report(pdf: bytes) -> PdfaReport:
@@ -87,6 +92,7 @@ def pdfa_report(pdf: bytes) -> PdfaReport:
             report.part, report.conformance = _pdfa_id(xmp)
         report.has_output_intent = _has_output_intent(catalog)
         report.unembedded_fonts = _unembedded_fonts(reader)
+        report.glyph_problems = glyph_problems(reader)
         info = reader.trailer.get("/Info")
         info = info.get_object() if info is not None else None
         if isinstance(info, DictionaryObject) and xmp is not None:

@@ -107,3 +107,25 @@ def api_token(app, runner):
 
     return make
 
+
+
+# --- issue 7 (multi-script): every PDF the service archives is checked (PDF/A-2b, no .notdef) ---
+@pytest.fixture(autouse=True)
+def _archived_pdfs_are_pdfa(monkeypatch):
+    """Wraps ArchiveStore.put: a PDF the service produced and archives must pass pdfa_report
+    (tests/pdf_checks.py says which are checked); the test fails at teardown otherwise."""
+    from service.archive.store import ArchiveStore
+    from tests.pdf_checks import check_archived_pdf, produced_by_the_service
+
+    original = ArchiveStore.put
+    failures: list[str] = []
+
+    def put(self, data, ext):
+        if ext == "pdf" and produced_by_the_service(data):
+            failures.extend(check_archived_pdf(bytes(data)))
+        return original(self, data, ext)
+
+    monkeypatch.setattr(ArchiveStore, "put", put)
+    yield
+    assert not failures, "Archived PDF is not PDF/A-2b: " + " ".join(failures)
+# --- end of issue 7 (multi-script) block ---

@@ -15,7 +15,7 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw
 
-from signatures.capture import (EMPTY, INVALID_STROKES, MAX_POINTS, TOO_SMALL, UNREADABLE, CapturedSignature,
+from signatures.capture import (BLANK_IMAGE, EMPTY, INVALID_STROKES, MAX_POINTS, TOO_SMALL, UNREADABLE, CapturedSignature,
                                 SignatureRejected, check_signature, decode_data_url)
 
 INK = (20, 40, 120, 255)  # the page's dark blue pen
@@ -140,11 +140,19 @@ def test_many_points_in_a_tiny_area_are_refused():
     rejected(TOO_SMALL, drawn_png([scribble]), strokes_json(group(scribble)))
 
 
-def test_strokes_without_ink_in_the_image_are_refused(signature):
+def test_strokes_without_ink_in_the_image_are_refused_with_their_own_message(signature):
+    """Issue 7, item 9: a cleared canvas sent with a full signature's strokes is not 'a dot'."""
     _, strokes = signature
-    out = io.BytesIO()
-    Image.new("RGBA", (1200, 400), (0, 0, 0, 0)).save(out, format="PNG")
-    rejected(TOO_SMALL, out.getvalue(), strokes)
+    for blank in (Image.new("RGBA", (1200, 400), (0, 0, 0, 0)), Image.new("RGB", (1200, 400), "white")):
+        out = io.BytesIO()
+        blank.save(out, format="PNG")
+        rejected(BLANK_IMAGE, out.getvalue(), strokes)
+    assert "kropk" not in BLANK_IMAGE and "pusty" in BLANK_IMAGE
+
+
+def test_a_speck_of_ink_with_full_strokes_is_still_too_small(signature):
+    _, strokes = signature
+    rejected(TOO_SMALL, drawn_png([[(400, 200)]], radius=2), strokes)
 
 
 def test_empty_strokes_are_refused(signature):
