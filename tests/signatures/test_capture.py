@@ -9,7 +9,6 @@ import json
 import math
 import os
 import struct
-import time
 import zlib
 
 import pytest
@@ -94,17 +93,6 @@ def test_realistic_signature_is_accepted_flattened_and_hashed(signature):
     assert captured.strokes == json.dumps(json.loads(strokes), separators=(",", ":"),
                                           ensure_ascii=False).encode()
     assert captured.strokes_sha256 == hashlib.sha256(captured.strokes).hexdigest()
-
-
-def test_is_fast_enough(signature):
-    png, strokes = signature
-    check_signature(png, strokes)
-    timings = []
-    for _ in range(20):
-        started = time.perf_counter()
-        check_signature(png, strokes)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.015  # the best run: a busy machine must not fail the test
 
 
 def test_black_pen_on_transparent_canvas_and_bytes_strokes():
