@@ -34,22 +34,19 @@ BLOCK = _filter(normalize_block)
 IDENTIFIER = _filter(normalize_identifier)
 
 
-def refuse_unprintable(value: Any) -> Any:
-    """Filter: raises ValueError (the Polish message) for a value that cannot be printed as seen."""
-    if isinstance(value, str):
-        message = refusal(value)
-        if message:
-            raise ValueError(message)
-    return value
+def _refusing(check: Callable[[str], str | None], what: str) -> Callable[[Any], Any]:
+    def apply(value: Any) -> Any:
+        if isinstance(value, str):
+            message = check(value)
+            if message:
+                raise ValueError(message)
+        return value
+    apply.__doc__ = f"Filter: raises ValueError (the Polish message) for {what}."
+    return apply
 
 
-def refuse_foreign_digits(value: Any) -> Any:
-    """Filter: raises ValueError (the Polish message) for a digit of another script in an identifier."""
-    if isinstance(value, str):
-        message = foreign_digits(value)
-        if message:
-            raise ValueError(message)
-    return value
+refuse_unprintable = _refusing(refusal, "a value that cannot be printed as seen")
+refuse_foreign_digits = _refusing(foreign_digits, "a digit of another script in an identifier")
 
 
 def text_filters(kind: str = "line") -> list[Callable[[Any], Any]]:
