@@ -124,11 +124,12 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .archive.views import bp as archive_bp
     from .office.views import bp as office_bp
-    from .security import enforce_roles
+    from .security import enforce_roles, refuse_control_characters
     from .signing.device_views import bp as device_bp
     from .signing.staff_views import bp as signing_bp
     from .web.views import bp as web_bp
 
+    app.before_request(refuse_control_characters)
     app.before_request(enforce_roles)
     for bp in (accounts_bp, web_bp, archive_bp, office_bp, signing_bp, device_bp, api_bp):
         app.register_blueprint(bp)

@@ -48,6 +48,18 @@ def signing_device(view: Callable) -> Callable:
     return view
 
 
+def refuse_control_characters():
+    """before_request hook: a URL whose path or query holds a control character (e.g. %00) names nothing.
+
+    No identifier, slug or search of this service contains one, and PostgreSQL refuses NUL in
+    text parameters (a DataError, which would be a 500): 404 for the path, 400 for the query.
+    """
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in request.path):
+        abort(404)
+    if any(any(ord(ch) < 32 or ord(ch) == 127 for ch in value) for value in request.args.values()):
+        abort(400)
+
+
 def enforce_roles():
     """before_request hook: log in first, then the role must be among the view's declared roles."""
     endpoint = request.endpoint

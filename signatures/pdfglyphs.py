@@ -22,6 +22,7 @@ Fonts of other kinds (Type1, CFF, Type3) are not examined.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 
@@ -32,6 +33,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 from .contentscan import operations
 
 __all__ = ["glyph_problems"]
+
+# LibreOffice writes a zero 'modified' date into its font subsets: fontTools warns about it on
+# every font read, which says nothing about the glyphs.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 _SHOW = {b"Tj", b"'", b'"', b"TJ"}
 _MAX_REPORTED = 10
