@@ -14,9 +14,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .documents.context import polish_date
+from .documents.context import office_today, polish_date
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
-from .documents.text import normalize_block, normalize_line
+from .documents.text import normalize_block, normalize_identifier, normalize_line
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
 
 REQUIRED = "To pole jest wymagane."
@@ -75,9 +75,13 @@ def pesel_check(form, field) -> None:
         raise ValidationError("Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia.")
     if not stdnum_pesel.is_valid(value):
         raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
-    if born > dt.date.today():
+    if born > office_today():
         raise ValidationError(f"Nieprawidłowy numer PESEL: wynika z niego data urodzenia {polish_date(born)}, "
                               "która jeszcze nie nadeszła. Sprawdź cyfry.")
+    if born < EARLIEST_DATE:
+        # The 1800s encoding (month + 80) is valid in the register, but never for a living signer.
+        raise ValidationError(f"Nieprawidłowy numer PESEL: wynika z niego data urodzenia {polish_date(born)}. "
+                              "Sprawdź cyfry miesiąca.")
 
 
 def _years(n: int) -> str:
@@ -104,7 +108,7 @@ def adult_check(form, field) -> None:
     """
     if field.errors or not field.data:
         return
-    age = age_on(stdnum_pesel.get_birth_date(field.data), dt.date.today())
+    age = age_on(stdnum_pesel.get_birth_date(field.data), office_today())
     if age < 18:
         raise ValidationError(
             f"Według numeru PESEL ta osoba ma {_years(age)}, a tu podpisuje osoba pełnoletnia. "
@@ -119,9 +123,19 @@ def nip_check(form, field) -> None:
 
 
 def not_future(form, field) -> None:
-    """A date that is not after today."""
-    if isinstance(field.data, dt.date) and field.data > dt.date.today():
+    """A date that is not after today (in Warsaw, the documents' day)."""
+    if isinstance(field.data, dt.date) and field.data > office_today():
         raise ValidationError("Data nie może być późniejsza niż dzisiejsza.")
+
+
+# No date of the family assistant's work (a consent, a decision, a birth) lies before this.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def plausible_date(form, field) -> None:
+    """A date not before 1 January 1900: „1 stycznia 1 r.” is a typing slip, not a date of a case."""
+    if isinstance(field.data, dt.date) and field.data < EARLIEST_DATE:
+        raise ValidationError(f"Podaj datę nie wcześniejszą niż {polish_date(EARLIEST_DATE)}")  # ends in „r.”
 
 
 class PolishDateField(DateField):
@@ -131,6 +145,8 @@ class PolishDateField(DateField):
         super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
 
     def process_formdata(self, valuelist) -> None:
+        # Read like an identifier: pasted spaces, full-width digits and other dashes are no error.
+        valuelist = [normalize_identifier(v) if isinstance(v, str) else v for v in valuelist]
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -175,7 +191,7 @@ def make_field(spec: FieldSpec, *, enforce_required: bool = True):
     if kind == "textarea":
         return TextAreaField(spec.label, validators + [limit], filters=text_filters("block"), **kw)
     if kind == "date":
-        extra = [not_future] if spec.not_future else []
+        extra = [plausible_date] + ([not_future] if spec.not_future else [])
         return PolishDateField(spec.label, validators + extra, **kw)
     if kind == "choice":
         return RadioField(spec.label, validators, choices=choices(spec.choices),

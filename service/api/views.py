@@ -57,12 +57,6 @@ def document_type(slug: str):
     return jsonify(describe_type(doctype))
 
 
-def _scalar(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return None
-    return str(value)
-
-
 def json_to_formdata(doctype: DocumentType, payload: dict[str, Any]) -> tuple[MultiDict, dict[str, list[str]]]:
     """Flattens a JSON body into the form's field names; type errors are reported per field."""
     data: MultiDict = MultiDict()
@@ -77,15 +71,17 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any]) -> tuple[Mu
             elif value:
                 data.add(name, "y")
         elif spec.kind == "multichoice":
-            if not isinstance(value, list) or any(_scalar(v) is None for v in value):
+            if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
                 errors[name] = ["Oczekiwano listy wartości."]
             else:
                 for v in value:
-                    data.add(name, str(v))
-        elif _scalar(value) is None:
-            errors[name] = ["Oczekiwano tekstu."]
+                    data.add(name, v)
+        elif not isinstance(value, str):
+            # The schema says string: a JSON number would be printed as Python writes it
+            # (1e400 as "inf"), so it is refused like any other wrong type.
+            errors[name] = ["Oczekiwano tekstu (wartość w cudzysłowie)."]
         else:
-            data.add(name, _scalar(value))
+            data.add(name, value)
 
     for key, value in payload.items():
         if key == "case_sign":

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from zoneinfo import ZoneInfo
+
 from babel.dates import format_date
 
 from .legal import legal_basis
@@ -18,6 +20,16 @@ from .spec import DocumentType, FieldSpec, GroupSpec
 from .typesetting import typeset
 
 LOCALE = "pl_PL"
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def office_today() -> dt.date:
+    """Today in Europe/Warsaw: the day every document is dated and every form's date is judged by.
+
+    The server's own clock zone may differ (Debian's default is UTC, an hour or two behind at
+    midnight): a consent given „today” must not be refused as future during that hour.
+    """
+    return dt.datetime.now(WARSAW).date()
 
 
 def polish_date(value: dt.date | str) -> str:

@@ -14,18 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from ..archive.cases import case_sign, open_case, release_number, reserve_number
 from ..archive.models import Case, DocumentRecord
 from ..archive.store import ArchiveStore, archiving
-from .context import build_context
+from .context import WARSAW, build_context
 from .render import render_docx
 from .spec import DocumentType
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 class Converter(Protocol):

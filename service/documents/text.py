@@ -66,6 +66,12 @@ _JOINING_SCRIPTS = frozenset({"ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "MANDAIC",
 _DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1400\u1806\u2e17\u2e1a"
                      "\u2e3a\u2e3b\u2e40\u301c\u3030\u30a0\ufe31\ufe32\U00010ead]")
 _SPACES = re.compile(" {2,}")
+# More than one empty line in a row prints only blank paper (1,990 pasted line breaks made a
+# 37-page document): a paragraph break is enough.
+_BLANK_LINES = re.compile("\n{3,}")
+# Full-width ASCII (U+FF01–U+FF5E, and the ideographic space) as typed by East Asian keyboards:
+# no text font here draws it, and it is read as the ASCII it stands for (UAX #11 width folding).
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def _in(ranges: tuple[tuple[int, int], ...], ch: str) -> bool:
@@ -106,7 +112,7 @@ def _visible(ch: str | None) -> bool:
 
 
 def _normalize(value: str, line_break: str, *, keep_joiners: bool) -> str:
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").translate(_FULL_WIDTH))
     out: list[str] = []
     for i, ch in enumerate(value):
         cat = unicodedata.category(ch)
@@ -148,7 +154,8 @@ def normalize_block(value: str) -> str:
     removed. Never raises.
     """
     text = _normalize(value, "\n", keep_joiners=True)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return _BLANK_LINES.sub("\n\n", text)
 
 
 def normalize_identifier(value: str) -> str:
@@ -179,6 +186,10 @@ def refusal(value: str) -> str | None:
     """
     if not value:
         return None
+    if unicodedata.category(value[0]).startswith("M"):
+        # A mark has nothing to sit on: alone it prints as a floating accent, a name that is blank.
+        return (f"Wartość zaczyna się od znaku łączącego {char_label(value[0])} (np. samego akcentu), "
+                "który nie ma litery, nad którą mógłby się znaleźć – usuń go.")
     for ch in value:
         cat = unicodedata.category(ch)
         if cat == "Cn":

@@ -280,3 +280,58 @@ def test_normalisation_is_stable(value):
         assert "\u200b" not in once and "\u00ad" not in once
     assert "\n" not in normalize_line(value) and "\n" not in normalize_identifier(value)
     assert "\uff19" not in normalize_identifier(value)
+
+
+# --- further inputs of the same kinds (found by trying the service as a new office would) ---
+
+def test_api_implausible_dates_and_pesel_of_the_1800s_are_refused(api):
+    response = api("zz_power_of_attorney", {"principal_pesel": make_pesel(dt.date(1890, 9, 3))})
+    assert response.status_code == 422
+    assert "3 września 1890" in response.get_json()["errors"]["principal_pesel"][0]
+    response = api("family_consent", {"consent_date": "0001-01-01"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["consent_date"] == [
+        "Podaj datę nie wcześniejszą niż 1 stycznia 1900\u00a0r."]
+
+
+def test_api_dates_are_read_like_identifiers(api):
+    today = dt.date.today()
+    typed = f" {today:%d.%m.%Y}\n".translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    response = api("family_consent", {"consent_date": typed})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["consent_date"] == today.isoformat()
+
+
+def test_validation_judges_today_in_warsaw(monkeypatch, api):
+    import service.forms_builder as forms_builder
+    from service.documents.context import WARSAW, office_today
+
+    assert office_today() == dt.datetime.now(WARSAW).date()
+    # The server's clock zone is behind Warsaw at midnight: the forms must ask Warsaw, not the host.
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(forms_builder, "office_today", lambda: tomorrow)
+    response = api("family_consent", {"consent_date": tomorrow.isoformat()})
+    assert response.status_code == 201, response.get_json()
+
+
+def test_api_a_number_where_text_is_expected_is_refused(api):
+    for value in (12345, 1e300, True, {"a": 1}):
+        response = api("family_consent", {"assistant_name": value})
+        assert response.status_code == 422
+        assert response.get_json()["errors"]["assistant_name"][0].startswith("Oczekiwano")
+
+
+def test_api_a_name_of_combining_marks_only_is_refused(api):
+    response = api("family_consent", rows=[{"full_name": "\u0328\u0301", "role": "matka"}])
+    assert response.status_code == 422
+    assert "znaku łączącego" in response.get_json()["errors"]["persons[0].full_name"][0]
+
+
+def test_full_width_letters_are_read_as_ascii_and_blank_lines_collapse(client, api):
+    response = api("zz_power_of_attorney", {"principal_name": "Ａｎｎａ　Ｋｏｗａｌｓｋａ",
+                                            "matter": "Sprawa A" + "\n" * 1990 + "Sprawa B"})
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    assert data["principal_name"] == "Anna Kowalska"
+    assert data["matter"] == "Sprawa A\n\nSprawa B"
+    assert normalize_block("a\n\n\n\nb") == "a\n\nb"
