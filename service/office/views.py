@@ -60,8 +60,13 @@ class OfficeForm(FlaskTextForm):
     date_town = _text("Miejscowość w dacie pism", 80)
     iod_email = _text("E-mail inspektora ochrony danych", 120, Email("Podaj poprawny adres e-mail."),
                       kind="email")
-    department_code = _text("Oznaczenie komórki w znaku sprawy", 40)
-    case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern)
+    # Both become part of every case sign, which is looked up as an identifier (NFKC, one kind of
+    # dash): they are read the same way, or a sign could hold characters its own lookup never matches.
+    department_code = _text("Oznaczenie komórki w znaku sprawy", 40,
+                            Regexp(r"^[0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż./-]+$",
+                                   message="Oznaczenie komórki: litery, cyfry, kropki i łączniki, np. MOPS.SPS."),
+                            kind="identifier")
+    case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern, kind="identifier")
     classes = FieldList(FormField(JrwaRow), "Klasy JRWA")
 
 

@@ -249,6 +249,12 @@ def test_office_form_reads_identifiers_after_nfkc(app, client, create_user, logi
     with app.app_context():
         profile = get_profile()
         assert (profile.postal_code, profile.town) == ("26-631", "Jastrzębia")
+    # a part of every case sign: read like the identifier the sign is looked up as
+    assert client.post("/office", data=office_form(department_code="MOPS–SPS")).status_code == 302
+    with app.app_context():
+        assert get_profile().department_code == "MOPS-SPS"
+    html = client.post("/office", data=office_form(department_code="مكتب")).get_data(as_text=True)
+    assert "Oznaczenie komórki: litery, cyfry" in html
 
 
 def test_a_value_of_only_invisible_characters_is_no_value(app):
