@@ -12,7 +12,7 @@ from ..archive.models import DocumentRecord
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
-from ..documents.text import normalize_identifier
+from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
 from ..issuing import ISSUERS, MIMETYPES, find_case, issue, visible_document
 from ..security import ANY_STAFF, READERS, allow, log_access
@@ -147,7 +147,9 @@ def create_document(slug: str):
     if payload.get("case_sign") not in (None, ""):
         sign = normalize_identifier(str(payload["case_sign"]))  # the rule of every identifier field
         case = find_case(current_user, doctype.jrwa_key, sign=sign)
-        if case is None:
+        if foreign_digits(sign):
+            errors["case_sign"] = [foreign_digits(sign)]
+        elif case is None:
             errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
     if errors or not valid:
         return jsonify(errors=errors), 422

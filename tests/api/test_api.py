@@ -75,6 +75,10 @@ def test_existing_case_by_sign(client, create_user, api_token):
     pasted = first["case_sign"].translate({ord(d): 0xFF10 + int(d) for d in "0123456789"}) + "\u200b"
     third = client.post("/api/documents/family_consent", json={**sample, "case_sign": pasted}, headers=headers)
     assert third.status_code == 201 and third.get_json()["case_sign"] == first["case_sign"]
+    arabic = client.post("/api/documents/family_consent", json={**sample, "case_sign": "X.\u0661.2026"},
+                         headers=headers)
+    assert arabic.get_json()["errors"]["case_sign"] == [
+        "Znak „\u0661” (U+0661) to cyfra innego pisma – wpisz numer cyframi 0–9."]
     wrong = client.post("/api/documents/family_consent", json={**sample, "case_sign": "X.1.2026"}, headers=headers)
     assert wrong.status_code == 422 and "case_sign" in wrong.get_json()["errors"]
 
