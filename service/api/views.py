@@ -146,9 +146,10 @@ def create_document(slug: str):
     case = None
     if payload.get("case_sign") not in (None, ""):
         sign = normalize_identifier(str(payload["case_sign"]))  # the rule of every identifier field
-        case = find_case(current_user, doctype.jrwa_key, sign=sign)
-        if foreign_digits(sign):
-            errors["case_sign"] = [foreign_digits(sign)]
+        digit_problem = foreign_digits(sign)
+        case = None if digit_problem else find_case(current_user, doctype.jrwa_key, sign=sign)
+        if digit_problem:
+            errors["case_sign"] = [digit_problem]
         elif case is None:
             errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
     if errors or not valid:
