@@ -25,7 +25,7 @@ from service.config import database_url
 from service.documents.convert import shared_pool
 from service.documents.converter import profile_processes
 from service.extensions import db
-from tests.concurrency.conftest import Answer, archived_files, burst, register, send
+from tests.concurrency.conftest import Answer, archived_files, burst, register
 from tests.concurrency.test_issuing import DOCTYPE, SAMPLE, YEAR, api_issue, symbol
 from tests.conftest import DATABASES, _reset_postgresql
 from tests.documents.test_convert import make_docx, wait_for
