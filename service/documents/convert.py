@@ -3,13 +3,15 @@
 A pool given a profile root owns it exclusively (an flock on <root>/owner.lock); a second pool,
 in this or any other process, gets a private temporary root instead, so two processes never run
 LibreOffice on the same profile or kill each other's converters. Waiting work is bounded: beyond
-`max_queue` waiting documents per converter, or after `max_wait` seconds, convert() raises
-ConverterBusy with an estimate of when to try again.
+`max_queue` waiting documents per converter, or after `max_wait` seconds, slot() and convert()
+raise ConverterBusy with an estimate of when to try again. slot() holds a converter for a block of
+work around a conversion, so a caller is refused before it does anything it would have to undo.
 """
 from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import fcntl
 import functools
 import io
@@ -22,6 +24,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,8 +148,8 @@ class ConverterPool:
         self.max_queue = max_queue
         self.max_wait = max_wait
         self._waiting: collections.deque[object] = collections.deque()  # FIFO of waiting callers
-        # Running estimates (seconds) for Retry-After: one conversion, and one converter's start.
-        self._convert_estimate = 1.0
+        # Running estimates (seconds) for Retry-After: one hold of a converter, and one start.
+        self._hold_estimate = 1.0
         self._start_estimate = 10.0
         self._slots = [_Slot(i, Converter(self.profile_root / str(i),
                                           self.profile_root / f"converter-{i}.log", python, host))
@@ -195,30 +198,67 @@ class ConverterPool:
                 raise ConversionError(_FAILED.format("konwerter nie uruchomił się"), details)
 
     def convert(self, docx: bytes) -> bytes:
-        """PDF/A-2b bytes of a DOCX from the first idle converter, in order of arrival.
+        """PDF/A-2b bytes of a DOCX from the first idle converter, in order of arrival (slot() for
+        one document). Raises what slot() and its conversion raise."""
+        with self.slot() as convert:
+            return convert(docx)
 
-        Raises ConverterBusy when max_queue documents per converter already wait or no converter
-        frees up within max_wait seconds, ConversionError when LibreOffice fails or times out.
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[Callable[[bytes], bytes]]:
+        """Holds the first idle converter, in order of arrival, for the block; yields
+        convert(docx: bytes) -> PDF/A-2b bytes on it.
+
+        So that a caller can be refused before it does anything it would have to undo (issuing
+        reserves a case number only once it holds a converter), waiting happens on entry: raises
+        ConverterBusy there when max_queue documents per converter already wait or none frees up
+        within max_wait seconds, ConversionError when none runs. convert() raises ConversionError
+        when LibreOffice fails or exceeds `timeout` seconds; the converter is then restarted and
+        further calls in the block raise ConversionError too. Leaving the block, however it is
+        left, gives the converter back (recycled after recycle_after conversions).
         """
         if os.getpid() != self._owner_pid:
             raise RuntimeError("a ConverterPool cannot be used after fork: create it in the worker")
         if not self._started:
             self.start(wait=False)
         slot = self._acquire()
-        started = time.monotonic()
+        taken = time.monotonic()
+        lost = False  # the converter failed and is restarting: no longer ours to give back
+        converted = 0
+
+        def convert(docx: bytes) -> bytes:
+            nonlocal lost, converted
+            if lost:
+                raise ConversionError(_FAILED.format("konwerter jest niedostępny"), "converter lost in this slot")
+            try:
+                pdf = slot.converter.convert(docx, self.timeout)
+            except BaseException as exc:  # interrupted too: LibreOffice may still be at it
+                lost = True
+                pid = slot.converter.pid
+                self._restart(slot, ("busy",), grace=0.0, why=f"conversion failed: {exc!r}")
+                if not isinstance(exc, Exception):
+                    raise
+                reason = (f"przekroczono czas {self.timeout:g} s" if isinstance(exc, TimeoutError)
+                          else "błąd programu LibreOffice")
+                detail = f"converter {slot.index} (pid {pid}): {type(exc).__name__}: {exc}"
+                raise ConversionError(_FAILED.format(reason), detail, math.ceil(self._start_estimate)) from exc
+            converted += 1
+            return pdf
+
         try:
-            pdf = slot.converter.convert(docx, self.timeout)
-        except Exception as exc:
-            pid = slot.converter.pid
-            self._restart(slot, ("busy",), grace=0.0, why=f"conversion failed: {exc!r}")
-            reason = (f"przekroczono czas {self.timeout:g} s" if isinstance(exc, TimeoutError)
-                      else "błąd programu LibreOffice")
-            detail = f"converter {slot.index} (pid {pid}): {type(exc).__name__}: {exc}"
-            raise ConversionError(_FAILED.format(reason), detail, math.ceil(self._start_estimate)) from exc
+            yield convert
+        finally:
+            if not lost:
+                self._give_back(slot, converted, time.monotonic() - taken)
+
+    def _give_back(self, slot: _Slot, converted: int, held: float) -> None:
         with self._cond:
-            self._convert_estimate += 0.2 * (time.monotonic() - started - self._convert_estimate)
-            slot.conversions += 1
-            slot.since_start += 1
+            if slot.state != "busy" or self._stopped:
+                return
+            if converted:
+                # What those waiting wait for is a whole hold (the caller's work around the conversion).
+                self._hold_estimate += 0.2 * (held - self._hold_estimate)
+            slot.conversions += converted
+            slot.since_start += converted
             slot.last_used = time.monotonic()
             recycle = slot.since_start >= self.recycle_after
             if not recycle:
@@ -227,7 +267,6 @@ class ConverterPool:
         if recycle:
             # LibreOffice grows to ~230 MB over hundreds of documents: start afresh, gracefully.
             self._restart(slot, ("busy",), grace=_STOP_GRACE, why="recycling", count=False)
-        return pdf
 
     def _acquire(self) -> _Slot:
         # First come, first served: a caller takes a converter only when those ahead of it have one.
@@ -278,7 +317,7 @@ class ConverterPool:
         live = sum(s.state in ("ready", "busy") for s in self._slots)
         if live == 0:
             return max(1, math.ceil(self._start_estimate))
-        return max(1, math.ceil((len(self._waiting) + 1) * self._convert_estimate / live))
+        return max(1, math.ceil((len(self._waiting) + 1) * self._hold_estimate / live))
 
     def _restart(self, slot: _Slot, from_states: tuple[str, ...], grace: float, why: str,
                  count: bool = True) -> None:

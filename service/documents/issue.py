@@ -1,8 +1,14 @@
-"""Issuing a document: case number -> render -> convert to PDF/A -> seal -> archive, all or nothing.
+"""Issuing a document: converter -> case number -> render -> convert to PDF/A -> seal -> archive,
+all or nothing.
 
 No database transaction is open while LibreOffice converts or pyHanko seals (a second or more, and
 many staff issue at once): the case is looked up or its number reserved in a short transaction, the
 document is made with none open, and its files and rows are stored in a second short one.
+
+A converter is obtained before a new case's number is reserved: a request refused because too many
+documents wait (503 "busy", the usual answer to a burst) has taken no number, so the register gets
+neither a gap nor, when the gap is later filled, a case out of time order. Only a LibreOffice
+failure or timeout in the middle of the conversion releases a number (given to the next new case).
 """
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ import datetime as dt
 import hashlib
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,8 +33,11 @@ from .spec import DocumentType
 
 
 
-class Converter(Protocol):
-    def convert(self, docx: bytes) -> bytes: ...
+class Converters(Protocol):
+    """A converter pool (convert.ConverterPool): slot() waits for a converter and holds it for the
+    block, or refuses at once (ConverterBusy); it yields convert(docx) -> PDF/A-2b bytes."""
+
+    def slot(self) -> AbstractContextManager[Callable[[bytes], bytes]]: ...
 
 
 class Sealer(Protocol):
@@ -64,7 +74,7 @@ class _Templates:
 class Pipeline:
     """The long-lived parts of issuing: the converter pool, the office seal and the archive store."""
 
-    converter: Converter
+    converter: Converters
     sealer: Sealer
     store: ArchiveStore
     templates: _Templates = field(default_factory=_Templates)
@@ -76,19 +86,20 @@ class Pipeline:
 
         Commits the caller's transaction first (the caller must have no pending changes it may
         want rolled back), then:
-          1. a new case's number is reserved (archive.cases.reserve_number, own short transaction);
-          2. render, convert, seal with no transaction open;
-          3. the files are written, then the case (for a new one) and the document row are inserted
+          1. waits for a converter of the pool and holds it (ConverterBusy if too many wait);
+          2. a new case's number is reserved (archive.cases.reserve_number, own short transaction);
+          3. render and convert, give the converter back, seal, all with no transaction open;
+          4. the files are written, then the case (for a new one) and the document row are inserted
              in one short transaction.
         On any failure the files written are removed, that transaction is rolled back and a
         reserved number is released for the next new case: nothing is archived, no number is lost.
+        `now` (default: when a converter was obtained) dates the case, the document and its text.
         Raises what the stages raise (ConversionError for LibreOffice, OSError for the store...).
-        Returns the record with timings in seconds: case, render, convert, seal, archive, total.
+        Returns the record with timings in seconds: wait (for a converter), case, render, convert,
+        seal, archive, total.
         """
         start = time.perf_counter()
         timings: dict[str, float] = {}
-        now = now or dt.datetime.now(dt.timezone.utc)
-        today = now.astimezone(WARSAW).date()
         # Plain values read before any commit: committing expires ORM objects, and reading them
         # again would open a transaction during the long stages.
         if case is not None:
@@ -96,30 +107,36 @@ class Pipeline:
         symbol, jrwa_key, category = jrwa.symbol, jrwa.key, jrwa.category
         session.commit()
 
-        t = time.perf_counter()
         reservation = None
-        if case is None:
-            case_id = None
-            reservation = reserve_number(session, symbol=symbol, year=today.year, now=now)
-            sign = case_sign(office["case_sign_pattern"], office["department_code"], reservation)
-        timings["case"] = time.perf_counter() - t
         try:
-            doc_id = uuid.uuid4().hex
-            record = DocumentRecord(id=doc_id, slug=doctype.slug, title=doctype.title,
-                                    template_version=doctype.template_version, data=dict(data),
-                                    case_id=case_id, author_id=author_id, created_at=now)
-            template, template_sha = self.templates.get(doctype.template_path)
-            context = build_context(doctype, data, office=office, case_sign=sign,
-                                    doc_ref=record.doc_ref, issued_on=today)
-            t = time.perf_counter()
-            docx = render_docx(template, context, properties={
-                "title": doctype.title, "author": office["name"], "subject": sign,
-                "identifier": doc_id, "language": "pl-PL"})
-            timings["render"] = time.perf_counter() - t
+            with self.converter.slot() as convert:
+                timings["wait"] = time.perf_counter() - start
+                # Dated once it may go on, so the register's numbers follow the cases' dates.
+                now = now or dt.datetime.now(dt.timezone.utc)
+                today = now.astimezone(WARSAW).date()
+                t = time.perf_counter()
+                if case is None:
+                    case_id = None
+                    reservation = reserve_number(session, symbol=symbol, year=today.year, now=now)
+                    sign = case_sign(office["case_sign_pattern"], office["department_code"], reservation)
+                timings["case"] = time.perf_counter() - t
 
-            t = time.perf_counter()
-            pdf = self.converter.convert(docx)
-            timings["convert"] = time.perf_counter() - t
+                doc_id = uuid.uuid4().hex
+                record = DocumentRecord(id=doc_id, slug=doctype.slug, title=doctype.title,
+                                        template_version=doctype.template_version, data=dict(data),
+                                        case_id=case_id, author_id=author_id, created_at=now)
+                template, template_sha = self.templates.get(doctype.template_path)
+                context = build_context(doctype, data, office=office, case_sign=sign,
+                                        doc_ref=record.doc_ref, issued_on=today)
+                t = time.perf_counter()
+                docx = render_docx(template, context, properties={
+                    "title": doctype.title, "author": office["name"], "subject": sign,
+                    "identifier": doc_id, "language": "pl-PL"})
+                timings["render"] = time.perf_counter() - t
+
+                t = time.perf_counter()
+                pdf = convert(docx)
+                timings["convert"] = time.perf_counter() - t
 
             t = time.perf_counter()
             sealed = self.sealer.seal(pdf, location=office.get("town"))

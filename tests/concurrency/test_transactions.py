@@ -2,6 +2,7 @@
 issuing into a new or an existing case, not for the last signer, not for a scan (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import contextlib
 import io
 import sqlite3
 
@@ -50,9 +51,13 @@ class Watched:
     def _note(self, stage: str) -> None:
         self.seen.append((stage, db.session().in_transaction(), open_elsewhere(self.app)))
 
-    def convert(self, docx: bytes) -> bytes:
-        self._note("convert")
-        return self.converter.convert(docx)
+    @contextlib.contextmanager
+    def slot(self):
+        with self.converter.slot() as convert:
+            def watched(docx: bytes) -> bytes:
+                self._note("convert")
+                return convert(docx)
+            yield watched
 
     def seal(self, pdf: bytes, **kwargs) -> bytes:
         self._note("seal")

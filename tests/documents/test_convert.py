@@ -300,3 +300,64 @@ def test_a_document_that_waits_too_long_is_refused(frozen):
     [soffice] = soffice_pids(pool.profile_root)
     os.kill(soffice, signal.SIGCONT)
     assert occupying.result(timeout=60).startswith(b"%PDF")
+
+
+def test_a_slot_refuses_before_its_block_runs(frozen):
+    pool, executor, occupying = frozen
+    pool.max_queue = 0
+    ran = []
+    with pytest.raises(ConverterBusy):
+        with pool.slot():
+            ran.append("work that would have to be undone")  # e.g. reserving a case number
+    assert ran == [] and pool.waiting == 0
+    [soffice] = soffice_pids(pool.profile_root)
+    os.kill(soffice, signal.SIGCONT)
+    assert occupying.result(timeout=60).startswith(b"%PDF")
+
+
+def test_a_slot_holds_its_converter_until_the_block_ends(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    before = pool.status()[0]
+    with pytest.raises(ValueError):
+        with pool.slot():
+            assert pool.status()[0]["state"] == "busy"  # held before any conversion
+            raise ValueError("rendering failed")
+    assert pool.status()[0]["state"] == "ready"  # given back unharmed
+    with pool.slot() as convert:
+        texts = [" ".join(PdfReader(io.BytesIO(convert(make_docx(1, m)))).pages[0].extract_text().split())
+                 for m in ("pierwszy", "drugi")]
+        assert pool.status()[0]["state"] == "busy"
+        with pytest.raises(ConverterBusy):  # the only converter is held: no one else gets it
+            limits = pool.max_queue
+            pool.max_queue = 0
+            try:
+                pool.convert(make_docx(1))
+            finally:
+                pool.max_queue = limits
+    assert "pierwszy" in texts[0] and "drugi" in texts[1]
+    after = pool.status()[0]
+    assert after["state"] == "ready" and after["conversions"] == before["conversions"] + 2
+    assert after["pid"] == before["pid"] and after["restarts"] == before["restarts"]
+
+
+def test_a_slot_whose_libreoffice_dies_converts_no_more_and_the_converter_comes_back(lo_crash_pool):
+    pool = lo_crash_pool
+    pool.convert(make_docx(1))
+    [soffice] = soffice_pids(pool.profile_root)
+    restarts = pool.status()[0]["restarts"]
+    pool.timeout = 10
+    try:
+        with pool.slot() as convert:
+            os.kill(soffice, signal.SIGKILL)
+            time.sleep(3)  # longer than the health check's interval: it must leave a held converter alone
+            assert pool.status()[0]["restarts"] == restarts
+            with pytest.raises(ConversionError, match="Nie udało się"):
+                convert(make_docx(1))
+            with pytest.raises(ConversionError, match="niedostępny"):
+                convert(make_docx(1))  # not on whatever the pool now starts for someone else
+    finally:
+        pool.timeout = 30.0
+    assert pool.convert(make_docx(1)).startswith(b"%PDF")  # waits for the restart
+    assert pool.status()[0]["restarts"] == restarts + 1
+    assert soffice not in soffice_pids(pool.profile_root)
