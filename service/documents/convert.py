@@ -13,8 +13,6 @@ import atexit
 import collections
 import contextlib
 import fcntl
-import functools
-import io
 import logging
 import math
 import os
@@ -23,12 +21,11 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .converter import Converter
+from .converter import Converter, warmup_docx
 
 log = logging.getLogger(__name__)
 
@@ -89,34 +86,6 @@ class _Slot:
     retry_at: float = 0.0
     last_used: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)  # serialises spawn and kill
-
-
-@functools.cache
-def _warmup_docx() -> bytes:
-    """A one-paragraph DOCX with Polish text, so the warm-up loads the filters and the fonts."""
-    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    parts = {
-        "[Content_Types].xml":
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
-            'main+xml"/></Types>',
-        "_rels/.rels":
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
-            'formats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"'
-            '/></Relationships>',
-        "word/document.xml":
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body><w:p><w:r><w:rPr>'
-            '<w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif"/></w:rPr>'
-            '<w:t>Zażółć gęślą jaźń</w:t></w:r></w:p></w:body></w:document>',
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in parts.items():
-            z.writestr(name, text)
-    return buf.getvalue()
 
 
 class ConverterPool:
@@ -344,7 +313,7 @@ class ConverterPool:
             deadline = time.monotonic() + self.start_timeout
             conv.wait_ready(deadline)
             # The first conversion in a fresh LibreOffice loads filters and fonts (slow): pay it here.
-            conv.convert(_warmup_docx(), max(1.0, deadline - time.monotonic()))
+            conv.convert(warmup_docx(), max(1.0, deadline - time.monotonic()))
         except Exception as exc:
             with slot.lock:
                 conv.kill()

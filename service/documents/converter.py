@@ -1,7 +1,9 @@
 """One unoserver process with its own LibreOffice, profile and ports: start, probe, convert, kill."""
 from __future__ import annotations
 
+import functools
 import http.client
+import io
 import os
 import shutil
 import signal
@@ -9,6 +11,7 @@ import socket
 import subprocess
 import time
 import xmlrpc.client
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -237,3 +240,31 @@ class Converter:
                 return f.read().decode(errors="replace").strip()
         except OSError:
             return ""
+
+
+@functools.cache
+def warmup_docx() -> bytes:
+    """A one-paragraph DOCX with Polish text, so the warm-up loads the filters and the fonts."""
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    parts = {
+        "[Content_Types].xml":
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+            'main+xml"/></Types>',
+        "_rels/.rels":
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+            'formats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"'
+            '/></Relationships>',
+        "word/document.xml":
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body><w:p><w:r><w:rPr>'
+            '<w:rFonts w:ascii="Liberation Serif" w:hAnsi="Liberation Serif"/></w:rPr>'
+            '<w:t>Zażółć gęślą jaźń</w:t></w:r></w:p></w:body></w:document>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()
