@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from signatures.evidence import (
@@ -132,11 +133,21 @@ def test_control_characters_do_not_break_the_page():
 def test_long_user_agent_wraps_inside_the_page():
     agent = ("Mozilla/5.0 (Linux; Android 14) " * 13)[:400]
     pdf = evidence_pdf(make([signer(1, user_agent=agent), signer(2, user_agent="x" * 400)]))
-    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
-    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
-    assert right_edges and max(right_edges) < 595.3 - 2 * 72 / 2.54  # pdftotext's boxes run a little wide
-    assert len(re.findall(r">x{40,}</word>", html)) >= 6  # the 400 x's broke into lines
+    # where the glyphs are: the rendered page (pdftotext would report each value as one word, its ActualText)
+    png = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-png", "-"], input=pdf, capture_output=True,
+                         check=True).stdout
+    page = Image.open(io.BytesIO(png)).convert("L")
+    # the tables' right border: the margin, less the frame's 6 pt padding; and a pixel of rounding
+    right = round(595.3 - 2.2 * 72 / 2.54 + 6) + 2
+    assert page.crop((right, 0, page.width, page.height)).getextrema()[0] > 200  # nothing drawn beyond it
+    assert page.crop((right - 60, 0, right, page.height)).getextrema()[0] < 100  # (where text would be)
+    lines: set[float] = set()
+
+    def visit(text, cm, tm, font, size):
+        if re.fullmatch(r"x{40,}", text.strip()):
+            lines.add(round(tm[5] * cm[3] + cm[5], 1))
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert len(lines) >= 6  # the 400 x's broke into lines
     assert "Mozilla/5.0" in text_of(pdf) and read_evidence(pdf).signers[1].name == "Osoba Testowa 2"
 
 
