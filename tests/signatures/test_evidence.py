@@ -187,3 +187,43 @@ def test_no_evidence_reads_as_none(pdfa_bytes, sealed_bytes):
     assert read_evidence(sealed_bytes) is None
     assert read_evidence(b"not a pdf") is None
     assert read_evidence(b"") is None
+
+
+# Right-to-left names meeting digits and Latin, and a name too long for a line: drawn in visual
+# order, they read back in logical order and whole (each value carries its ActualText).
+MIXED = ["Mohammed محمد 3 بن 12 Ali", "Ахмед Dawid עמית 2", "ד״ר יוסי 2 כהן-Ali 3", "ŻółćĘą" * 20, "محمد" * 30]
+
+
+def test_right_to_left_and_wrapped_values_read_back_as_written():
+    signers = [signer(n, name=name, role=MIXED[-n]) for n, name in enumerate(MIXED, 1)]
+    pdf = evidence_pdf(make(signers, case_sign="MOPS.2026 عمر 7"))
+    read = read_evidence(pdf)
+    assert [(s.name, s.role) for s in read.signers] == [(s.name, s.role) for s in signers]
+    assert read.case_sign == "MOPS.2026 عمر 7"
+    assert not pdfa_report(pdf).glyph_problems  # (PDF/A as a whole: the signed document, tests/signing)
+    # what glyph-based extraction makes of the same page: the order the tester saw
+    assert "Mohammed 12 بن 3 محمد Ali" in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def _without_marks(pdf: bytes) -> bytes:
+    """The page as evidence pages were written before the marks: the same glyphs, no marked content."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        data = page.get_contents().get_data()
+        data = re.sub(rb"/Span <</ActualText <[0-9A-F]*>>> BDC\n|\nEMC(?=\n)", b"", data)
+        stream = StreamObject()
+        stream.set_data(data)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pages_without_marks_read_as_before():
+    signers = [signer(1, name="Łucja Żółkiewska-Ćwik"), signer(2, name="Jan Kowalski", role="ojciec")]
+    old = _without_marks(evidence_pdf(make(signers)))
+    assert b"ActualText" not in b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(old)).pages)
+    assert read_evidence(old).signers == tuple(expected(s) for s in signers)
