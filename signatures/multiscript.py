@@ -172,7 +172,9 @@ def _fonts_of(text: str, preferred: tuple[str, ...], first: ScriptFont) -> list[
     """The font for each character: `first`, else the first of `preferred` families, else any that has it."""
     fonts: list[ScriptFont] = []
     for index, ch in enumerate(text):
-        if index and _attaches(ch) and (fonts[-1].has(ch) or unicodedata.category(ch) == "Cf"):
+        if ch in _CONTROLS:  # isolate controls are never drawn: no fallback font to look for
+            fonts.append(first)
+        elif index and _attaches(ch) and (fonts[-1].has(ch) or unicodedata.category(ch) == "Cf"):
             fonts.append(fonts[-1])
         elif first.has(ch):
             fonts.append(first)
