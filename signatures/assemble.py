@@ -537,7 +537,9 @@ def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, floa
         canvas.setPageSize((page.box[2], page.box[3]))
         canvas.setFillGray(0)
         for x, y, size, text in lines:
-            line = shape_line(text, font, FALLBACK)
+            # left to right, as the Polish template text around the values (which come isolated,
+            # multiscript.isolate): a right-to-left name never turns the line around
+            line = shape_line(text, font, FALLBACK, rtl=False)
             draw_line(canvas, line, x - line_width(line, size) / 2, y, size)
         canvas.showPage()
     canvas.save()
@@ -549,7 +551,7 @@ def _text_forms(update: _Update, pages: list[tuple[_Page, list[tuple[float, floa
 
 def _text_width(text: str, size: float) -> float:
     """The width of one line of text in points, as _text_forms draws it."""
-    return line_width(shape_line(text, getFont(register_fonts()), FALLBACK), size)
+    return line_width(shape_line(text, getFont(register_fonts()), FALLBACK, rtl=False), size)
 
 
 def _fit_lines(lines: Sequence[str], width: float) -> list[tuple[str, float]]:

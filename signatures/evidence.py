@@ -324,17 +324,48 @@ def _font_kind(font) -> str:
     return "bold" if "Bold" in name else "regular"
 
 
+def _actual_text(operands) -> str | None:
+    """The ActualText of a BDC operator's property list, if it has one (ISO 32000-1, 14.9.4)."""
+    from pypdf.generic import create_string_object
+
+    try:
+        properties = operands[1].get_object() if len(operands) > 1 else None
+        value = properties.get("/ActualText") if hasattr(properties, "get") else None
+        if isinstance(value, bytes):  # a hexadecimal string: pypdf leaves it undecoded
+            value = create_string_object(bytes(value))  # UTF-16BE after its byte order mark, else PDFDocEncoding
+    except Exception:  # a named property list we cannot resolve, an undecodable string: no ActualText
+        return None
+    return str(value) if isinstance(value, str) else None
+
+
 def _fragments(page) -> list[tuple[str, str]]:
-    """The text of a page in drawing order, as (bold/regular/italic, text) pieces; the footer left out."""
+    """The text of a page in drawing order, as (bold/regular/italic, text) pieces; the footer left out.
+
+    Values drawn inside marked content with an ActualText (signatures.multiscript, since issue 7)
+    come as that text, whole: logical order however the glyphs were placed, one piece however the
+    value wrapped. Pages written before have no such marks and read from their glyphs, as they did.
+    """
     pieces: list[tuple[str, str]] = []
+    marks: list[str | None] = []  # open marked-content sequences: the ActualText of each, if any
 
     def visit(text, cm_matrix, tm_matrix, font, size) -> None:
-        if not text:
+        if not text or any(mark is not None for mark in marks):  # glyphs of a value read as its ActualText
             return
         baseline = tm_matrix[4] * cm_matrix[1] + tm_matrix[5] * cm_matrix[3] + cm_matrix[5]
         if baseline >= FOOTER_ZONE:
             pieces.append((_font_kind(font), text))
-    page.extract_text(visitor_text=visit)
+
+    def operator(op, operands, cm_matrix, tm_matrix) -> None:
+        # pypdf hands over the text of a value at its ET, before the EMC that closes its mark
+        if op in (b"BDC", b"BMC"):
+            outer = any(mark is not None for mark in marks)
+            actual = _actual_text(operands) if op == b"BDC" and not outer else None
+            marks.append(actual)
+            if actual is not None:
+                pieces.append(("regular", f" {actual} "))
+        elif op == b"EMC" and marks:
+            marks.pop()
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)
     return pieces
 
 

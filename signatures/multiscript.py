@@ -14,9 +14,16 @@ whose ToUnicode entry is that private code. So the text of users is laid out her
 4. runs are placed and written in visual order (UAX #9, rule L2), as PDF readers expect: their
    text extraction turns right-to-left runs back into logical order; HarfBuzz's positions that
    differ from the glyphs' own widths (kerning, marks) become TJ offsets and text rise;
+   a value wrapped in isolates (`isolate`: FSI … PDI, UAX #9 BD8, X5a–X6a) is laid out as a
+   paragraph of its own, so a right-to-left name never pulls the template text around it;
 5. each glyph is shown through a code whose ToUnicode entry is exactly the text of its cluster
    (signatures.scriptfont: a glyph outside the font's cmap, like an Arabic medial form, gets a
    private code in the subset, mapped to the letter it stands for).
+
+Heuristic extraction cannot restore logical order when right-to-left text meets digits or
+Latin, nor join a wrapped value, so every drawn value is also marked content carrying its logical
+text (/Span <</ActualText …>> BDC … EMC, ISO 32000-1 14.9.4; allowed in PDF/A-2b): readers that
+honour it (poppler, Acrobat, signatures.evidence.read_evidence) read the text exactly as given.
 
 Fonts are reportlab TrueType subsets (embedded, as for the rest of the page). Nothing here draws
 .notdef: a glyph id 0 from HarfBuzz is replaced by the same cluster in the next font that has it.
@@ -35,9 +42,20 @@ from reportlab.platypus import Flowable
 from .fonts import FontFile, font_covering, printable
 from .scriptfont import ScriptFont, font_by_path, register_font
 
-__all__ = ["ScriptText", "ShapedLine", "draw_line", "line_width", "shape_line", "wrap_lines"]
+__all__ = ["ScriptText", "ShapedLine", "actual_text", "draw_line", "isolate", "line_width", "marked", "shape_line",
+           "wrap_lines"]
 
 REPLACEMENT = "\ufffd"
+FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
+_ISOLATES = (FSI, LRI, RLI)
+_CONTROLS = frozenset((FSI, LRI, RLI, PDI))
+
+
+def isolate(value: str) -> str:
+    """`value` between FSI and PDI (UAX #9, X5c): laid out on its own, in the direction of its first
+    strong letter, whatever the text around it; isolate controls already in it are dropped (an
+    unmatched one would swallow the rest of the line)."""
+    return FSI + "".join(ch for ch in value if ch not in _CONTROLS) + PDI
 
 
 def _font_for(file: FontFile) -> ScriptFont:
@@ -79,8 +97,44 @@ def _attaches(ch: str) -> bool:
 _RIGHT_TO_LEFT = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI", "FSI"))
 
 
+def _isolates(text: str) -> list[tuple[int, int]]:
+    """(initiator, matching PDI or end) of each outermost isolate in `text` (UAX #9, BD9)."""
+    found, depth, start = [], 0, 0
+    for index, ch in enumerate(text):
+        if ch in _ISOLATES:
+            if depth == 0:
+                start = index
+            depth += 1
+        elif ch == PDI and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, index))
+    if depth:
+        found.append((start, len(text)))
+    return found
+
+
 def _levels(text: str, rtl: bool | None) -> tuple[list[int], bool]:
-    """UAX #9 embedding levels of each character (P2–P3 or the given base, then X1–I2)."""
+    """UAX #9 embedding levels of each character (P2–P3 or the given base, then X1–I2).
+
+    python-bidi's algorithm predates isolates (Unicode 6.3), so they are done here: outside, an
+    isolate counts as neutrals (X6a, BD13); inside, it is a paragraph of its own (its base from its
+    first strong letter for FSI, X5c), raised to the next odd (right to left) or even level (X5a–b).
+    """
+    spans = _isolates(text) if any(ch in _CONTROLS for ch in text) else []
+    if spans:
+        outer = list(text)
+        for start, end in spans:
+            outer[start:end + 1] = "\ufffc" * len(outer[start:end + 1])  # object replacement: neutral
+        levels, base_rtl = _levels("".join(outer)[:len(text)], rtl)
+        for start, end in spans:
+            opener, inner = text[start], text[start + 1:end]
+            direction = None if opener == FSI else opener == RLI
+            inner_levels, inner_rtl = _levels(inner, direction) if inner else ([], bool(direction))
+            around = levels[start]
+            raised = (around + 1) | 1 if inner_rtl else (around + 2) & ~1
+            levels[start + 1:end] = [raised + level - int(inner_rtl) for level in inner_levels]
+        return levels, base_rtl
     if not rtl and not any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in text):
         return [0] * len(text), False  # left to right throughout: the common case, without the algorithm
     storage = bidi.get_empty_storage()
@@ -107,11 +161,20 @@ def _printable_text(text: str) -> str:
     return "".join(ch if printable(ch) or ch in "\t\n\r" else REPLACEMENT for ch in text)
 
 
+def actual_text(text: str) -> str:
+    """The logical text a drawn `text` stands for (its ActualText): as shape_line prints it,
+    without the isolate controls."""
+    text = _printable_text(text).replace("\t", " ").replace("\r", " ")
+    return "".join(ch for ch in text if ch not in _CONTROLS)
+
+
 def _fonts_of(text: str, preferred: tuple[str, ...], first: ScriptFont) -> list[ScriptFont]:
     """The font for each character: `first`, else the first of `preferred` families, else any that has it."""
     fonts: list[ScriptFont] = []
     for index, ch in enumerate(text):
-        if index and _attaches(ch) and (fonts[-1].has(ch) or unicodedata.category(ch) == "Cf"):
+        if ch in _CONTROLS:  # isolate controls are never drawn: no fallback font to look for
+            fonts.append(first)
+        elif index and _attaches(ch) and (fonts[-1].has(ch) or unicodedata.category(ch) == "Cf"):
             fonts.append(fonts[-1])
         elif first.has(ch):
             fonts.append(first)
@@ -133,12 +196,16 @@ def shape_line(text: str, font: ScriptFont, preferred: tuple[str, ...], *, rtl: 
     fonts = _fonts_of(text, preferred, font)
     runs: list[_Run] = []
     for index in range(len(text)):
-        if runs and runs[-1].font is fonts[index] and runs[-1].level == levels[index]:
+        # an isolate control is a run of its own, never drawn: two isolates side by side stay apart (L2)
+        control = text[index] in _CONTROLS
+        if runs and not control and runs[-1].font is fonts[index] and runs[-1].level == levels[index] \
+                and text[runs[-1].start] not in _CONTROLS:
             runs[-1].end = index + 1
         else:
             runs.append(_Run(index, index + 1, fonts[index], levels[index]))
     for run in runs:
-        _shape(run, text)
+        if text[run.start] not in _CONTROLS:
+            _shape(run, text)
     return ShapedLine(text, runs, _visual_order([run.level for run in runs]), sum(r.width for r in runs), base_rtl)
 
 
@@ -201,8 +268,19 @@ def line_width(line: ShapedLine, size: float) -> float:
     return line.width * size / 1000
 
 
-def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None:
-    """Draws `line` with its left end at (x, y) on a reportlab canvas, at `size` points."""
+def marked(text: str) -> str:
+    """The operator opening marked content whose ActualText is `text` (ISO 32000-1, 14.9.4): a
+    UTF-16BE text string with its byte order mark, in hexadecimal (no escaping to get wrong)."""
+    return f"/Span <</ActualText <FEFF{text.encode('utf-16-be', 'surrogatepass').hex().upper()}>>> BDC"
+
+
+def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float, *, mark: bool = False) -> None:
+    """Draws `line` with its left end at (x, y) on a reportlab canvas, at `size` points.
+
+    `mark`: inside marked content carrying the line's logical text (its ActualText). Off for the
+    stamps: poppler reports a marked span as one word at its start, which would hide where each
+    word of a stamp stands; ScriptText marks a whole wrapped value itself.
+    """
     if not line.runs:
         return
     doc = canvas._doc
@@ -255,6 +333,9 @@ def draw_line(canvas, line: ShapedLine, x: float, y: float, size: float) -> None
             gx += advance * scale
     flush()
     ops.append("ET Q")
+    if mark:
+        ops.insert(0, marked(actual_text(line.text)))
+        ops.append("EMC")
     canvas._code.append("\n".join(ops))
 
 
@@ -320,7 +401,10 @@ class ScriptText(Flowable):
     def draw(self) -> None:
         # the first baseline as reportlab's Paragraph puts it: the font size below the top
         y = self.height - self.size
+        # the value as one piece of marked content: read back whole and in logical order, however wrapped
+        self.canv._code.append(marked(actual_text(self.text)))
         for line in self.lines:
             x = self.width - line_width(line, self.size) if line.rtl else 0.0
-            draw_line(self.canv, line, x, y, self.size)
+            draw_line(self.canv, line, x, y, self.size, mark=False)
             y -= self.leading
+        self.canv._code.append("EMC")

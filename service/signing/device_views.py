@@ -38,11 +38,21 @@ def cookie_name(session_id: str) -> str:
     return f"asysta_device_{session_id[:12]}"
 
 
+def header_text(value: str) -> str:
+    """A request header's text: WSGI hands header bytes over decoded as Latin-1 (PEP 3333), while
+    browsers send UTF-8 (a device model in Chinese, an emoji); bytes that are valid UTF-8 are
+    read as UTF-8, anything else stays Latin-1 as received. Takes and returns str; never raises."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:  # not Latin-1 code points (already decoded) or not UTF-8 bytes: as it came
+        return value
+
+
 def client() -> sessions.Client:
     """The requesting browser, for the event trail and the evidence page."""
     user_id = current_user.id if current_user.is_authenticated else None
-    return sessions.Client(ip=request.remote_addr or "", user_agent=request.headers.get("User-Agent", "")[:500],
-                           user_id=user_id)
+    agent = header_text(request.headers.get("User-Agent", ""))
+    return sessions.Client(ip=request.remote_addr or "", user_agent=agent[:500], user_id=user_id)
 
 
 def closed(exc: SessionClosed, session: SigningSession | None = None):

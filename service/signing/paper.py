@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from signatures.assemble import build_print_copy, build_scan_pdf
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
+from signatures.multiscript import isolate
 from signatures.qr import find_document_ids, qr_png, scan_pages
 
 from ..accounts.models import User, utcnow
@@ -38,7 +39,8 @@ def qr_payload(doc: DocumentRecord) -> str:
 
 def print_copy(doc: DocumentRecord, shown_pdf: bytes) -> bytes:
     """The document to print and sign on paper, with a QR code on every page identifying it."""
-    return build_print_copy(shown_pdf, qr_png(qr_payload(doc), scale=6), f"{doc.doc_ref} · {doc.case.sign}")
+    label = f"{isolate(doc.doc_ref)} · {isolate(doc.case.sign)}"  # each value isolated (UAX #9, FSI … PDI)
+    return build_print_copy(shown_pdf, qr_png(qr_payload(doc), scale=6), label)
 
 
 def read_scan(data: bytes) -> Scan:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 from signatures.assemble import Mark, SlotBox, build_signed_pdf
 from signatures.capture import CapturedSignature
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
+from signatures.multiscript import isolate
 
 from ..accounts.models import User, utcnow
 from ..archive.store import Staged, archiving
@@ -120,8 +121,9 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         png = None
         if sig.image_sha256:
             png = fresh.get(sig.image_sha256) or store.read(sig.image_sha256, "png")
-        lines = (STAFF_STAMP, f"{sig.signer_name}, {sig.signer_role}", _stamp_time(sig.signed_at)) \
-            if sig.staff_user_id else ()
+        # each value isolated (UAX #9, FSI … PDI): a right-to-left name keeps the role out of it
+        lines = (STAFF_STAMP, f"{isolate(sig.signer_name)}, {isolate(sig.signer_role)}",
+                 isolate(_stamp_time(sig.signed_at))) if sig.staff_user_id else ()
         marks.append(Mark(slot=sig.slot, png=png, lines=lines))
     evidence = Evidence(
         title=doc.title, document_id=doc.id, case_sign=doc.case.sign, office_name=office_name,

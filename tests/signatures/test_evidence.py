@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from signatures.evidence import (
@@ -132,11 +133,21 @@ def test_control_characters_do_not_break_the_page():
 def test_long_user_agent_wraps_inside_the_page():
     agent = ("Mozilla/5.0 (Linux; Android 14) " * 13)[:400]
     pdf = evidence_pdf(make([signer(1, user_agent=agent), signer(2, user_agent="x" * 400)]))
-    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
-    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', html)]
-    assert right_edges and max(right_edges) < 595.3 - 2 * 72 / 2.54  # pdftotext's boxes run a little wide
-    assert len(re.findall(r">x{40,}</word>", html)) >= 6  # the 400 x's broke into lines
+    # where the glyphs are: the rendered page (pdftotext would report each value as one word, its ActualText)
+    png = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-png", "-"], input=pdf, capture_output=True,
+                         check=True).stdout
+    page = Image.open(io.BytesIO(png)).convert("L")
+    # the tables' right border: the margin, less the frame's 6 pt padding; and a pixel of rounding
+    right = round(595.3 - 2.2 * 72 / 2.54 + 6) + 2
+    assert page.crop((right, 0, page.width, page.height)).getextrema()[0] > 200  # nothing drawn beyond it
+    assert page.crop((right - 60, 0, right, page.height)).getextrema()[0] < 100  # (where text would be)
+    lines: set[float] = set()
+
+    def visit(text, cm, tm, font, size):
+        if re.fullmatch(r"x{40,}", text.strip()):
+            lines.add(round(tm[5] * cm[3] + cm[5], 1))
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert len(lines) >= 6  # the 400 x's broke into lines
     assert "Mozilla/5.0" in text_of(pdf) and read_evidence(pdf).signers[1].name == "Osoba Testowa 2"
 
 
@@ -176,3 +187,43 @@ def test_no_evidence_reads_as_none(pdfa_bytes, sealed_bytes):
     assert read_evidence(sealed_bytes) is None
     assert read_evidence(b"not a pdf") is None
     assert read_evidence(b"") is None
+
+
+# Right-to-left names meeting digits and Latin, and a name too long for a line: drawn in visual
+# order, they read back in logical order and whole (each value carries its ActualText).
+MIXED = ["Mohammed محمد 3 بن 12 Ali", "Ахмед Dawid עמית 2", "ד״ר יוסי 2 כהן-Ali 3", "ŻółćĘą" * 20, "محمد" * 30]
+
+
+def test_right_to_left_and_wrapped_values_read_back_as_written():
+    signers = [signer(n, name=name, role=MIXED[-n]) for n, name in enumerate(MIXED, 1)]
+    pdf = evidence_pdf(make(signers, case_sign="MOPS.2026 عمر 7"))
+    read = read_evidence(pdf)
+    assert [(s.name, s.role) for s in read.signers] == [(s.name, s.role) for s in signers]
+    assert read.case_sign == "MOPS.2026 عمر 7"
+    assert not pdfa_report(pdf).glyph_problems  # (PDF/A as a whole: the signed document, tests/signing)
+    # what glyph-based extraction makes of the same page: the order the tester saw
+    assert "Mohammed 12 بن 3 محمد Ali" in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def _without_marks(pdf: bytes) -> bytes:
+    """The page as evidence pages were written before the marks: the same glyphs, no marked content."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        data = page.get_contents().get_data()
+        data = re.sub(rb"/Span <</ActualText <[0-9A-F]*>>> BDC\n|\nEMC(?=\n)", b"", data)
+        stream = StreamObject()
+        stream.set_data(data)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pages_without_marks_read_as_before():
+    signers = [signer(1, name="Łucja Żółkiewska-Ćwik"), signer(2, name="Jan Kowalski", role="ojciec")]
+    old = _without_marks(evidence_pdf(make(signers)))
+    assert b"ActualText" not in b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(old)).pages)
+    assert read_evidence(old).signers == tuple(expected(s) for s in signers)
