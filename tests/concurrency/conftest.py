@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from service import create_app
+from service.accounts.models import User
 from service.archive.models import Case, CaseCounter, CaseNumber, DocumentRecord
 from service.config import database_url
 from service.documents.convert import shared_pool
@@ -36,29 +37,56 @@ def server(app):
     thread.join(10)
 
 
-@pytest.fixture
-def solo_app(request, tmp_path, shared_dirs, monkeypatch):
-    """Like `app` (same databases), with a pool of two converters of its own that a test may kill."""
+def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, converters: int, **config):
+    """Like `app` (same databases), with a pool of its own on `converters` LibreOffice processes,
+    which a test may kill, freeze or narrow (config: CONVERTER_QUEUE, CONVERTER_WAIT, ...)."""
     monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
-    url = f"sqlite:///{tmp_path / 'solo.sqlite'}"
+    url = f"sqlite:///{tmp_path / 'own.sqlite'}"
     if request.param == "postgresql":
         url = database_url(os.environ["TEST_DATABASE_URL"])
         _reset_postgresql(url)
-    profile = tmp_path / "lo-solo"
+    profile = tmp_path / "lo-own"
+    timeout = config.pop("CONVERSION_TIMEOUT", 20)
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_PASSWORD": "admin-haslo-testowe",
-                      "SQLALCHEMY_DATABASE_URI": url, "ARCHIVE_DIR": tmp_path / "archive", "CONVERTERS": 2,
-                      "CONVERSION_TIMEOUT": 20, "CONVERTER_PROFILE_DIR": profile,
-                      "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"]})
+                      "SQLALCHEMY_DATABASE_URI": url, "ARCHIVE_DIR": tmp_path / "archive",
+                      "CONVERTERS": converters, "CONVERSION_TIMEOUT": timeout, "CONVERTER_PROFILE_DIR": profile,
+                      "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"], **config})
     yield app
-    shared_pool(2, profile, timeout=20).stop()
+    shared_pool(converters, profile, timeout=timeout).stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
+@pytest.fixture
+def solo_app(request, tmp_path, shared_dirs, monkeypatch):
+    """The app with two converters of its own that a test may kill."""
+    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, 2)
+
+
+@pytest.fixture
+def narrow_app(request, tmp_path, shared_dirs, monkeypatch):
+    """The app with one converter of its own that admits one waiting document (QUEUE=1)."""
+    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, 1, CONVERTER_QUEUE=1,
+                            CONVERTER_WAIT=120, CONVERSION_TIMEOUT=60)
+
+
 def pytest_generate_tests(metafunc):
-    if "solo_app" in metafunc.fixturenames:
-        metafunc.parametrize("solo_app", DATABASES, indirect=True)
+    for name in ("solo_app", "narrow_app"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, DATABASES, indirect=True)
+
+
+def staff_token(app, login: str) -> dict[str, str]:
+    """A new assistant `login` (through the models, like the CLI) and the headers of its API token."""
+    with app.app_context():
+        user = User(login=login, full_name="Katarzyna Zielińska", role="assistant")
+        user.set_password("haslo-" + login)
+        db.session.add(user)
+        db.session.commit()
+        db.session.remove()
+    token = app.test_cli_runner().invoke(args=["users", "token", login]).output.strip()
+    return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass

@@ -18,12 +18,11 @@ import requests
 from werkzeug.serving import make_server
 
 from service import pipeline
-from service.accounts.models import User
 from service.archive.models import Case
 from service.extensions import db
 from service.documents.converter import profile_processes
 from service.documents.registry import DOCUMENT_TYPES
-from tests.concurrency.conftest import Answer, archived_files, browser, burst, register, send
+from tests.concurrency.conftest import Answer, archived_files, browser, burst, register, send, staff_token
 from tests.helpers import form_data
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
@@ -102,16 +101,9 @@ def test_converter_killed_in_a_burst_leaves_no_gap(solo_app):
     """A LibreOffice process killed while a burst of new cases converts: the requests it held get a
     Polish 503, their numbers go to the next new cases, and the register ends 1..n with no gap."""
     app = solo_app
-    with app.app_context():
-        user = User(login="burst", full_name="Katarzyna Zielińska", role="assistant")
-        user.set_password("haslo-burst")
-        db.session.add(user)
-        db.session.commit()
-        db.session.remove()
-        pool = pipeline(app).converter
+    headers = staff_token(app, "burst")
+    pool = pipeline(app).converter
     pool.start(wait=True)
-    token = app.test_cli_runner().invoke(args=["users", "token", "burst"]).output.strip()
-    headers = {"Authorization": f"Bearer {token}"}
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_port}"

@@ -13,45 +13,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-import pytest
 import requests
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from service import create_app, pipeline
-from service.accounts.models import User
+from service import pipeline
 from service.archive.models import Case
-from service.config import database_url
-from service.documents.convert import shared_pool
 from service.documents.converter import profile_processes
 from service.extensions import db
-from tests.concurrency.conftest import Answer, archived_files, burst, register
+from tests.concurrency.conftest import Answer, archived_files, burst, register, staff_token
 from tests.concurrency.test_issuing import DOCTYPE, SAMPLE, YEAR, api_issue, symbol
-from tests.conftest import DATABASES, _reset_postgresql
 from tests.documents.test_convert import make_docx, wait_for
 
 BUSY = "Serwer przygotowuje teraz zbyt wiele dokumentów naraz"
 BURST = 8
-
-
-@pytest.fixture(params=DATABASES)
-def narrow_app(request, tmp_path, shared_dirs, monkeypatch):
-    """The app with one converter of its own that admits one waiting document (QUEUE=1)."""
-    monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
-    url = f"sqlite:///{tmp_path / 'narrow.sqlite'}"
-    if request.param == "postgresql":
-        url = database_url(os.environ["TEST_DATABASE_URL"])
-        _reset_postgresql(url)
-    profile = tmp_path / "lo-narrow"
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_PASSWORD": "admin-haslo-testowe",
-                      "SQLALCHEMY_DATABASE_URI": url, "ARCHIVE_DIR": tmp_path / "archive", "CONVERTERS": 1,
-                      "CONVERTER_QUEUE": 1, "CONVERTER_WAIT": 120, "CONVERSION_TIMEOUT": 60,
-                      "CONVERTER_PROFILE_DIR": profile, "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"]})
-    yield app
-    shared_pool(1, profile, timeout=60).stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def cases_in_time_order(app) -> list[int]:
@@ -64,16 +39,9 @@ def cases_in_time_order(app) -> list[int]:
 
 def test_refused_requests_take_no_number(narrow_app):
     app = narrow_app
-    with app.app_context():
-        user = User(login="burst", full_name="Katarzyna Zielińska", role="assistant")
-        user.set_password("haslo-burst")
-        db.session.add(user)
-        db.session.commit()
-        db.session.remove()
-        pool = pipeline(app).converter
+    headers = staff_token(app, "burst")
+    pool = pipeline(app).converter
     pool.start(wait=True)
-    token = app.test_cli_runner().invoke(args=["users", "token", "burst"]).output.strip()
-    headers = {"Authorization": f"Bearer {token}"}
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_port}"
