@@ -115,7 +115,12 @@ def test_converter_killed_in_a_burst_leaves_no_gap(solo_app):
             os.kill(pid, signal.SIGSTOP)  # frozen: what is sent to it surely waits inside LibreOffice
 
         def kill_later():
-            time.sleep(3)
+            # Not after a fixed time: on a busy machine the burst may reach the pool later than
+            # that. Kill once a document is held by the frozen converter (and surely sent to it).
+            deadline = time.monotonic() + 120
+            while pool.status()[0]["state"] != "busy" and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(1)
             for pid in victim:
                 os.kill(pid, signal.SIGKILL)
 
