@@ -29,12 +29,16 @@ MAX_TRIES = 30
 @pytest.fixture
 def server(app):
     """The app behind werkzeug's threaded server on a free port of 127.0.0.1; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd, base = serve(app)
+    yield base
     httpd.shutdown()
-    thread.join(10)
+
+
+def serve(app):
+    """Starts werkzeug's threaded server for `app` on a free port of 127.0.0.1; (server, base URL)."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_port}"
 
 
 def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, converters: int, **config):

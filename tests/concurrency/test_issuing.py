@@ -15,14 +15,13 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import requests
-from werkzeug.serving import make_server
 
 from service import pipeline
 from service.archive.models import Case
 from service.extensions import db
 from service.documents.converter import profile_processes
 from service.documents.registry import DOCUMENT_TYPES
-from tests.concurrency.conftest import Answer, archived_files, browser, burst, register, send, staff_token
+from tests.concurrency.conftest import Answer, archived_files, browser, burst, register, send, serve, staff_token
 from tests.helpers import form_data
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
@@ -104,9 +103,7 @@ def test_converter_killed_in_a_burst_leaves_no_gap(solo_app):
     headers = staff_token(app, "burst")
     pool = pipeline(app).converter
     pool.start(wait=True)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_port}"
+    httpd, base = serve(app)
     try:
         webs = [browser(base, SimpleNamespace(login="burst")) for _ in range(2)]
         victim = profile_processes(app.config["CONVERTER_PROFILE_DIR"] / "0")

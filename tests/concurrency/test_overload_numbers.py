@@ -15,13 +15,12 @@ from functools import partial
 
 import requests
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from service import pipeline
 from service.archive.models import Case
 from service.documents.converter import profile_processes
 from service.extensions import db
-from tests.concurrency.conftest import Answer, archived_files, burst, register, staff_token
+from tests.concurrency.conftest import Answer, archived_files, burst, register, serve, staff_token
 from tests.concurrency.test_issuing import DOCTYPE, SAMPLE, YEAR, api_issue, symbol
 from tests.documents.test_convert import make_docx, wait_for
 
@@ -42,9 +41,7 @@ def test_refused_requests_take_no_number(narrow_app):
     headers = staff_token(app, "burst")
     pool = pipeline(app).converter
     pool.start(wait=True)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_port}"
+    httpd, base = serve(app)
     frozen = profile_processes(app.config["CONVERTER_PROFILE_DIR"] / "0")
     assert frozen, "no soffice.bin found for converter 0"
     executor = ThreadPoolExecutor(1)

@@ -78,8 +78,8 @@ def test_georgian_arabic_and_ukrainian_signers(app, staff, tablet, runner, tmp_p
     assert "\x00" not in cli.output and "\ufffd" not in cli.output
 
 
-def test_staff_stamp_in_armenian_hebrew_greek_and_emoji(app, client, create_user, login):
-    head = create_user("head", full_name=HEAD)
+def signed_by_head(client, login, head) -> str:
+    """An assignment letter issued and signed by `head` with the password on this device; its id."""
     login(head)
     doc_id = issue_document(client, "assignment_letter")
     response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
@@ -87,6 +87,12 @@ def test_staff_stamp_in_armenian_hebrew_greek_and_emoji(app, client, create_user
     done = client.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
                                                       "login": head.login, "password": "haslo-" + head.login})
     assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    return doc_id
+
+
+def test_staff_stamp_in_armenian_hebrew_greek_and_emoji(app, client, create_user, login):
+    head = create_user("head", full_name=HEAD)
+    doc_id = signed_by_head(client, login, head)
     with app.app_context():
         version_id = db.session.execute(select(SignedDocument.id)).scalar_one()
     _, signed = download(client, f"/archive/{doc_id}/signed/{version_id}.pdf")
@@ -116,13 +122,7 @@ def _stamp_line(signed: bytes, needle: str) -> list[tuple[float, float, str]]:
 
 def test_right_to_left_staff_name_keeps_the_role_after_it(app, client, create_user, login, runner, tmp_path):
     head = create_user("head", full_name=HEBREW_HEAD)
-    login(head)
-    doc_id = issue_document(client, "assignment_letter")
-    response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
-    session_id = response.location.rsplit("/", 1)[1]
-    done = client.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
-                                                      "login": head.login, "password": "haslo-" + head.login})
-    assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    doc_id = signed_by_head(client, login, head)
     with app.app_context():
         version_id = db.session.execute(select(SignedDocument.id)).scalar_one()
         role = db.session.execute(select(Signature.signer_role)).scalar_one()
