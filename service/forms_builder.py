@@ -16,21 +16,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .documents.context import office_today, polish_date
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
-from .documents.text import normalize_block, normalize_identifier, normalize_line
+from .documents.text import normalize_identifier
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
 
 REQUIRED = "To pole jest wymagane."
 IDENTIFIER_KINDS = frozenset({"pesel", "nip", "postal_code", "phone", "email", "case_number"})
-
-
-def clean_line(value: Any) -> Any:
-    """One-line text as stored: service.documents.text.normalize_line (non-str unchanged)."""
-    return normalize_line(value) if isinstance(value, str) else value
-
-
-def clean_block(value: Any) -> Any:
-    """Multi-line text as stored: service.documents.text.normalize_block (non-str unchanged)."""
-    return normalize_block(value) if isinstance(value, str) else value
 
 
 def _compact(value: Any) -> Any:

@@ -8,7 +8,7 @@ from docx import Document
 
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.spec import GroupSpec
-from service.forms_builder import clean_block, clean_line
+from service.forms_base import BLOCK as clean_block, LINE as clean_line
 from tests.helpers import download, issuer_role, pdf_text, poppler_text, squash
 
 HOSTILE = {
