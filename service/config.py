@@ -39,6 +39,9 @@ def defaults(instance_path: Path) -> dict:
         "SIGNING_HERE_MINUTES": float(_env("SIGNING_HERE_MINUTES", 120)),
         # Page images shown on the signing page, rendered once per PDF (a cache, safe to delete).
         "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
+        # Scans waiting for staff's confirmation (service/signing/staged_scans.py): private, short-lived.
+        "SCAN_STAGING_DIR": Path(_env("SCAN_STAGING_DIR") or instance_path / "staged_scans"),
+        "SCAN_STAGING_MINUTES": float(_env("SCAN_STAGING_MINUTES", 30)),
         "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
         "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -39,7 +39,7 @@ INK_DPI = 100
 INK_LEVEL = 0.62  # darker than this share of the paper's own white is ink (blue and black pens, pencil)
 MARK_LEVEL = 0.5  # the marks are black toner: half the paper's white separates them from grey
 PRINT_LEVEL = 200  # of 255: what the rendered print copy shows darker than this was printed
-SHIFT = 5  # pixels (1.3 mm at 100 dpi): the local search that lays the print exactly over the scan
+SHIFT = 3  # pixels (0.8 mm at 100 dpi): the local search that lays the print exactly over the scan
 GROW = 4  # pixels (1 mm) around what was printed, where the scan's dark pixels are not counted as ink
 MIN_SPECK = 10  # pixels: smaller dark specks are dust and scanner noise
 MIN_INK = 100  # pixels (6.5 mm² at 100 dpi): less than this is no signature
@@ -96,7 +96,8 @@ def marks_ops(box: Sequence[float], page_number: int, tag: int) -> bytes:
 class Frame:
     """Where a printed page lies on a scanned image: PDF point (x, y) → pixel (u, v), its number and tag.
 
-    u = a·x + b·y + c and v = d·x + e·y + f, in the scanned image's own pixels.
+    u = a·x + b·y + c and v = d·x + e·y + f, in the scanned image's own pixels, continuous
+    (pixel k spans k to k + 1), as Pillow's Image.transform reads them.
     """
 
     affine: tuple[float, float, float, float, float, float]
@@ -251,7 +252,8 @@ def locate(dark: Image.Image, box: Sequence[float]) -> Frame | None:
     if best is None:
         return None
     _, a, b, c = best
-    (u1, v1), (u2, v2), (u3, v3) = ((x * scale, y * scale) for x, y in (a.centre, b.centre, c.centre))
+    # centres in continuous coordinates (pixel k spans [k, k + 1)), as Image.transform reads them
+    (u1, v1), (u2, v2), (u3, v3) = (((x + 0.5) * scale, (y + 0.5) * scale) for x, y in (a.centre, b.centre, c.centre))
     # TL and TR differ only in x, TL and BL only in y: each coefficient comes from one pair
     ka, kd = (u2 - u1) / across, (v2 - v1) / across
     kb, ke = (u3 - u1) / (bly - tly), (v3 - v1) / (bly - tly)
@@ -260,7 +262,7 @@ def locate(dark: Image.Image, box: Sequence[float]) -> Frame | None:
     cells = []
     for x, y in code_cells(box):
         u, v = frame.to_image(x, y)
-        u, v = u / scale, v / scale
+        u, v = u / scale - 0.5, v / scale - 0.5
         reach = max(1, int(0.25 * CODE_CELL * math.hypot(ka, kd) / scale))
         crop = work.crop((int(u) - reach, int(v) - reach, int(u) + reach + 1, int(v) + reach + 1))
         cells.append(ImageStat.Stat(crop).mean[0] < level)
@@ -410,18 +412,18 @@ def _ink(dark: Image.Image, frame: Frame, place: Place, print_pdf: bytes,
     level = _percentile(warped, 0.75) * INK_LEVEL
     scanned = warped.point([255 if v < level else 0 for v in range(256)])
     printed_bits = printed.point([255 if v < PRINT_LEVEL else 0 for v in range(256)])
-    # lay the print over the scan where they agree best: a scanner's small distortions are corrected
-    best, shift = -1.0, (0, 0)
+    mask = printed_bits.filter(ImageFilter.MaxFilter(2 * GROW + 1))
+    # the print laid over the scan where it explains most of what is dark: a scanner's small
+    # distortions are corrected, and a shift can never hide a signature (it lies off the print)
+    best = None
     for dy in range(-SHIFT, SHIFT + 1):
         for dx in range(-SHIFT, SHIFT + 1):
             crop = scanned.crop((SHIFT + dx, SHIFT + dy, SHIFT + dx + width, SHIFT + dy + height))
-            score = ImageStat.Stat(ImageChops.multiply(crop, printed_bits)).sum[0]
-            if score > best or (score == best and abs(dx) + abs(dy) < abs(shift[0]) + abs(shift[1])):
-                best, shift = score, (dx, dy)
-    dx, dy = shift
-    crop = scanned.crop((SHIFT + dx, SHIFT + dy, SHIFT + dx + width, SHIFT + dy + height))
-    mask = printed_bits.filter(ImageFilter.MaxFilter(2 * GROW + 1))
-    ink = ImageChops.subtract(crop, mask)
+            rest = ImageChops.subtract(crop, mask)
+            key = (ImageStat.Stat(rest).sum[0], abs(dx) + abs(dy))
+            if best is None or key < best[0]:
+                best = (key, rest)
+    ink = best[1]
     binary = ink.point([1 if v else 0 for v in range(256)]).tobytes()
     kept = [blob for blob in _blobs(binary, width, height) if blob.count >= MIN_SPECK]
     if not kept:
