@@ -226,6 +226,7 @@ def _confirmation(doc: DocumentRecord, staged: staged_scans.StagedScan, form: Co
     in_force = current_version(doc)
     if not form.is_submitted():
         form.replaces.data = in_force.id if in_force else ""
+    form.reason.flags.required = in_force is not None  # a replacement needs its reason (marked with *)
     response = make_response(render_template(
         "signing/scan_confirm.html", doc=doc, staged=staged, form=form, in_force=in_force,
         expires_at=dt.datetime.fromtimestamp(staged.created_at, dt.timezone.utc)
