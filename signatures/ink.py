@@ -206,15 +206,17 @@ def darkness(page: Image.Image) -> Image.Image:
     return ImageChops.darker(ImageChops.darker(r, g), b)
 
 
-def locate(dark: Image.Image, box: Sequence[float]) -> Frame | None:
-    """Where a print page with media box `box` lies on a scanned page (an L image from darkness()), or None.
+def locate(page: Image.Image, box: Sequence[float]) -> Frame | None:
+    """Where a print page with media box `box` lies on a scanned page (a Pillow image), or None.
 
     Looks for three marks forming the page's right angle with its sides' proportion; the coded
-    row between the top marks must read with its start cell and parity right.
+    row between the top marks must read with its start cell and parity right. Works on a copy
+    about WORK_SIDE pixels long: a large scan costs no more memory than a small one.
     """
-    scale = max(1.0, max(dark.size) / WORK_SIDE)
-    work = dark if scale == 1.0 else dark.resize((round(dark.width / scale), round(dark.height / scale)),
+    scale = max(1.0, max(page.size) / WORK_SIDE)
+    work = page if scale == 1.0 else page.resize((round(page.width / scale), round(page.height / scale)),
                                                  Image.Resampling.BOX)
+    work = darkness(work)
     white = _percentile(work, 0.9)
     level = white * MARK_LEVEL
     binary = work.point([1 if v < level else 0 for v in range(256)]).tobytes()
@@ -344,16 +346,13 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
     (x0, y0, x1, y1) in points. Never raises for a bad scan: what is wrong is in `problems`.
     """
     frames: list[Frame | None] = []
-    darks = []
     found: dict[int, int] = {}  # printed page number -> scanned page index
     problems: list[str] = []
     sizes = {tuple(round(v, 1) for v in box) for box in page_boxes}
     for index, page in enumerate(pages):
-        dark = darkness(page)
-        darks.append(dark)
         frame = None
         for box in sizes:
-            frame = locate(dark, box)
+            frame = locate(page, box)
             if frame is not None:
                 break
         if frame is not None and frame.tag != tag:
@@ -366,7 +365,9 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
             problems.append(f"Strona {frame.page_number} dokumentu jest na skanie więcej niż raz "
                             f"(strony skanu {found[frame.page_number] + 1} i {index + 1}).")
         elif frame is None:
-            problems.append(f"Na stronie {index + 1} skanu nie rozpoznano znaczników wydruku do podpisu.")
+            problems.append(f"Na stronie {index + 1} skanu nie rozpoznano znaczników wydruku do podpisu "
+                            "(czarnych kwadratów w rogach strony). Zeskanuj całą stronę; dokument wydrukowany "
+                            "bez tych znaczników trzeba wydrukować ponownie i podpisać.")
         if frame is not None:
             found.setdefault(frame.page_number, index)
         frames.append(frame)
@@ -377,7 +378,7 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
             results.append(PlaceResult(place, "missing"))
             continue
         frame = frames[index]
-        ink, extent = _ink(darks[index], frame, place, print_pdf, page_boxes[place.page])
+        ink, extent = _ink(pages[index], frame, place, print_pdf, page_boxes[place.page])
         x, y, w, h = place.box
         polygon = [frame.to_image(px, py) for px, py in ((x, y + h), (x + w, y + h), (x + w, y), (x, y))]
         state = "signed" if ink >= MIN_INK and extent >= MIN_EXTENT else "empty"
@@ -393,7 +394,7 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
     return ScanCheck(results, frames, empty + unseen + problems)
 
 
-def _ink(dark: Image.Image, frame: Frame, place: Place, print_pdf: bytes,
+def _ink(page: Image.Image, frame: Frame, place: Place, print_pdf: bytes,
          box: Sequence[float]) -> tuple[int, int]:
     """Pixels of ink (at INK_DPI) at a place, and how wide they spread; what was printed there is not counted."""
     k = INK_DPI / 72
@@ -405,9 +406,11 @@ def _ink(dark: Image.Image, frame: Frame, place: Place, print_pdf: bytes,
     a, b, c, d, e, f = frame.affine
     # output pixel (i, j) of the warped area is PDF point (x0 + (i - SHIFT) / k, y1 - (j - SHIFT) / k)
     ox, oy = x0 - SHIFT / k, y1 + SHIFT / k
-    warped = dark.transform((width + 2 * SHIFT, height + 2 * SHIFT), Image.Transform.AFFINE,
-                            (a / k, -b / k, a * ox + b * oy + c, d / k, -e / k, d * ox + e * oy + f),
-                            resample=Image.Resampling.BILINEAR, fillcolor=255)
+    # only the place's surroundings are mapped back onto the page, then reduced to their darkness
+    warped = darkness(page.transform((width + 2 * SHIFT, height + 2 * SHIFT), Image.Transform.AFFINE,
+                                     (a / k, -b / k, a * ox + b * oy + c, d / k, -e / k, d * ox + e * oy + f),
+                                     resample=Image.Resampling.BILINEAR,
+                                     fillcolor=255 if page.mode == "L" else (255,) * len(page.getbands())))
     # the paper's white here (a scanner's grey border or a shadow elsewhere must not set the level)
     level = _percentile(warped, 0.75) * INK_LEVEL
     scanned = warped.point([255 if v < level else 0 for v in range(256)])
