@@ -251,7 +251,13 @@ def _staged_or_redirect(token: str):
 @allow(READERS)
 def confirm_scan(token: str):
     """The checked scan for confirmation; «Zatwierdź i opatrz pieczęcią» (or, for a signed document,
-    «Zastąp podpisaną wersję» with a reason) archives and seals it."""
+    «Zastąp podpisaną wersję» with a reason) archives and seals it.
+
+    The steps cannot be skipped or reordered (OWASP ASVS 4.0.3, 11.1.1): only a scan this staff
+    member uploaded and the service checked can be confirmed, and it is checked again on the same
+    bytes before sealing; the version in force is compared under the document's lock when storing
+    (11.1.6, no time-of-check to time-of-use gap).
+    """
     staged, doc, gone = _staged_or_redirect(token)
     if gone is not None:
         return gone

@@ -3,8 +3,9 @@
 Each upload that could be checked is kept in a folder of its own under SCAN_STAGING_DIR, named by a
 random token (192 bits) and bound to the staff member who uploaded it: the file as uploaded, the
 page images of the confirmation page and what the check found. Folders and files are readable by
-the service's user only. An entry lives SCAN_STAGING_MINUTES (30 by default) and is removed when
-it is confirmed or dropped; expired ones are removed whenever another scan is staged.
+the service's user only, outside anything the web server serves (OWASP ASVS 4.0.3, 12.4.1). An
+entry lives SCAN_STAGING_MINUTES (30 by default) and is removed when it is confirmed or dropped;
+expired ones are removed whenever another scan is staged.
 """
 from __future__ import annotations
 

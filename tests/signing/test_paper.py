@@ -183,7 +183,7 @@ def test_second_scan_of_a_signed_document_needs_the_replacement_and_its_reason(a
         assert read_evidence(pipeline(app).store.read(old.pdf_sha256, "pdf")).replaces is None
         new_id = new.id
     page = staff.get(f"/archive/{doc_id}").get_data(as_text=True)
-    assert "wersja zastąpiona" in page and f"Powód: {reason}" in page and f"<code>{new_id}</code>" in page
+    assert "wersja zastąpiona" in page and f"Powód: „{reason}”" in page and f"<code>{new_id}</code>" in page
     api = staff.get(f"/api/documents/{doc_id}", headers=api_token(assistant)).get_json()
     versions = api["signing"]["signed_versions"]
     assert [v["id"] for v in versions] == [first, new_id]
