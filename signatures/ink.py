@@ -326,6 +326,7 @@ class ScanCheck:
 
     @property
     def ok(self) -> bool:
+        """True when the scan may be archived: every page found once and a signature at every place."""
         return not self.problems
 
     def summary(self) -> str:
