@@ -37,8 +37,9 @@ UNTRUSTED_HOST = ("Nieznany adres serwera. Otwórz usługę pod jej właściwym 
 
 
 def install(app: Flask) -> None:
-    """Wraps app.wsgi_app in the layers above; reads the configuration at each request, so a test
-    may change it after create_app. Raises ValueError for an unreadable ASYSTA_TRUSTED_PROXIES."""
+    """Wraps app.wsgi_app in the layers above. The proxies are read now; the host names and HTTPS
+    from app.config at each request (a test may change them after create_app). Raises ValueError
+    for an unreadable ASYSTA_TRUSTED_PROXIES."""
     proxies = parse_trusted_proxies(app.config["TRUSTED_PROXIES"])
     inner = Transport(app.wsgi_app, app)
     app.wsgi_app = TrustedProxies(inner, proxies) if proxies is not None else inner

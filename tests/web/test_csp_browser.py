@@ -2,7 +2,10 @@
 the signing page breaks it (the QR code, the signature pad, «Podpisz»). Once, on SQLite."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from service.documents.registry import DOCUMENT_TYPES
 from tests.helpers import form_data
@@ -32,6 +35,14 @@ def visit(page, url: str) -> None:
     policy = response.headers.get("content-security-policy", "")
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy, (url, policy)
     page.wait_for_load_state("networkidle")
+
+
+def rendered(png: bytes) -> bool:
+    """Whether a screenshot shows Chromium's PDF viewer with a page: paper-white on its dark
+    background (a blocked or empty viewer is one colour)."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    histogram, area = image.histogram(), image.width * image.height
+    return sum(histogram[250:]) > 0.15 * area and sum(histogram[:80]) > 0.15 * area
 
 
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
@@ -76,6 +87,21 @@ def test_no_page_breaks_the_content_security_policy(app, live, browser, create_u
     # the staff page follows the signing (handoff.js polls and updates the list)
     staff.locator("#signers .state.done").first.wait_for(timeout=15000)
     assert errors == []
+    assert seen == [], seen
+
+    # the PDF shown to the signers opens in Chromium's own viewer under the same headers (an
+    # object-src 'none' on the PDF blocked that viewer in older Chromium, crbug.com/271452)
+    pdf = pad.url.rstrip("/") + "/dokument.pdf"
+    sent = tablet.request.get(pdf)
+    assert sent.ok and "object-src 'none'" in sent.headers["content-security-policy"]
+    assert sent.headers["cache-control"] == "no-store"
+    viewer = tablet.new_page()
+    assert viewer.goto(pdf).ok
+    for _ in range(40):
+        if rendered(viewer.screenshot()):
+            break
+        viewer.wait_for_timeout(500)
+    assert rendered(viewer.screenshot()), "the PDF viewer shows no page"
     assert seen == [], seen
 
     # the watch itself works: an inline style is refused and reported

@@ -127,6 +127,8 @@ def test_the_public_url_makes_every_external_link(configured, create_user, api_t
     assert created["document"].startswith(f"{PUBLIC}/api/documents/")
     qr, data = download(client, created["qr"].removeprefix(PUBLIC), headers=token, **base)
     assert decode(Image.open(io.BytesIO(data)))[0].data.decode() == created["link"]
+    described = client.get("/api/openapi.json", headers=token, **base).get_json()
+    assert described["servers"] == [{"url": PUBLIC}]
     # the public name is trusted, another is not
     assert client.get("/login", base_url=PUBLIC).status_code == 200
     assert client.get("/login", base_url="https://evil.example").status_code == 400
@@ -212,10 +214,13 @@ def test_proxies_named_by_address(configured, create_user):
         assert last_login_ip(proxied) == "203.0.113.7"
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "zwei", "10.0.0.0/33"])
-def test_an_unreadable_proxy_setting_stops_the_start(configured, value):
-    with pytest.raises(ValueError, match="ASYSTA_TRUSTED_PROXIES"):
-        configured(TRUSTED_PROXIES=value)
+@pytest.mark.parametrize("setting", [("TRUSTED_PROXIES", "0"), ("TRUSTED_PROXIES", "-1"), ("TRUSTED_PROXIES", "zwei"),
+                                     ("TRUSTED_PROXIES", "10.0.0.0/33"), ("PUBLIC_URL", "asysta.example.pl"),
+                                     ("PUBLIC_URL", "https://asysta.example.pl/asysta"), ("PUBLIC_URL", "ftp://a.pl")])
+def test_an_unreadable_setting_stops_the_start(configured, setting):
+    name, value = setting
+    with pytest.raises(ValueError, match=f"ASYSTA_{name}"):
+        configured(**{name: value})
 
 
 # --- HTTPS --------------------------------------------------------------------------------------
