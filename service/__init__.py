@@ -13,18 +13,23 @@ from flask import Flask, current_app, request
 from flask.helpers import get_debug_flag
 from werkzeug.serving import is_running_from_reloader
 
+from . import headers, transport
 from .config import ROOT, defaults
 from .extensions import babel, csrf, db, login, migrate
+from .private_files import make_private, private_umask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application: configuration, extensions, blueprints, CLI commands."""
+    private_umask()  # before anything is written: the instance's files are the service user's alone
     instance = Path(os.environ.get("ASYSTA_INSTANCE_DIR") or ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance.resolve()), static_folder=str(ROOT / "static"))
     app.config.from_mapping(defaults(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private(Path(app.instance_path), app.config)
+    transport.install(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -108,14 +113,7 @@ def register_extensions(app: Flask) -> None:
         from .security import READERS
         return {"development_seal": _is_development_seal(app), "archive_readers": READERS}
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.blueprint != "api":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    headers.init_app(app)  # CSP, no-store, HSTS… on every response
 
 
 def register_blueprints(app: Flask) -> None:

@@ -44,10 +44,56 @@ def defaults(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        **transport_defaults(),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "pl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
     }
+
+
+def transport_defaults() -> dict:
+    """How the service is reached: its public origin, the host names and proxies it trusts, HTTPS.
+
+    ASYSTA_PUBLIC_URL (e.g. ``https://asysta.mops.example.pl``) is the origin every external link
+    (signing links, QR codes, API links) is built from, whatever Host a request carried (Flask's
+    SERVER_NAME); an https:// origin turns HTTPS on. ASYSTA_HTTPS=1 turns it on without a public
+    origin. HTTPS means: plain HTTP is redirected, HSTS is sent, and cookies are Secure (cookies
+    are also Secure on any request that arrived over HTTPS). ASYSTA_TRUSTED_HOSTS (comma-separated,
+    ``.example.pl`` for every subdomain) and ASYSTA_TRUSTED_PROXIES (a number of proxy hops, or the
+    proxies' addresses) are read by service/transport.py. Raises ValueError for a public URL that
+    is not a bare http(s) origin.
+    """
+    public_url = (_env("PUBLIC_URL") or "").strip()
+    scheme, netloc = parse_public_url(public_url) if public_url else ("", "")
+    https = _env("HTTPS", "0") == "1" or scheme == "https"
+    return {
+        "PUBLIC_URL": f"{scheme}://{netloc}" if public_url else None,
+        "SERVER_NAME": netloc or None,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        # RFC 6265bis __Host- prefix (ASVS 3.4.4): the browser keeps such a cookie only if it is
+        # Secure, for this host alone, path /. Over plain HTTP it would be dropped, hence only here.
+        "SESSION_COOKIE_NAME": "__Host-asysta" if https else "session",
+        "TRUSTED_HOST_NAMES": _split(_env("TRUSTED_HOSTS")),
+        "TRUSTED_PROXIES": (_env("TRUSTED_PROXIES") or "").strip(),
+    }
+
+
+def parse_public_url(url: str) -> tuple[str, str]:
+    """``https://Host:port/`` -> ("https", "host:port"); raises ValueError unless a bare http(s) origin."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"ASYSTA_PUBLIC_URL must be an origin like https://asysta.example.pl, not {url!r}")
+    return parts.scheme, parts.netloc.lower()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
 def database_url(url: str) -> str:
