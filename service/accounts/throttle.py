@@ -130,13 +130,10 @@ def begin(login: str, address: str) -> Attempt:
     window = dt.timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     keys = sorted({login_key(login), address_key(address)})  # one order: no deadlock between two
     table = LoginFailures.__table__
-    # Counters past their window, not blocked, are forgotten (keeps the table small). Being a
-    # write, this also takes SQLite's write lock first, so the reads below see the latest rows.
-    db.session.execute(delete(table).where(
-        table.c.last_failure_at < moment - window,
-        or_(table.c.blocked_until.is_(None), table.c.blocked_until <= moment)))
     rows = {}
     for key in keys:
+        # The INSERT comes first: a write, it takes SQLite's write lock, so the read after it sees
+        # the latest row; on PostgreSQL the row lock (FOR UPDATE) serialises the attempts.
         for _ in range(3):  # another request may have just forgotten the row: make it again
             db.session.execute(_insert_if_absent(key=key, failures=0, last_failure_at=moment))
             row = db.session.execute(select(table).where(table.c.key == key).with_for_update()).first()
@@ -147,6 +144,7 @@ def begin(login: str, address: str) -> Attempt:
                if row.blocked_until is not None and as_utc(row.blocked_until) > moment]
     if blocked:
         db.session.commit()
+        _forget_stale(moment, window)
         raise Throttled(max(blocked))
     attempt = Attempt(login_key=login_key(login), address_key=address_key(address))
     for key, row in rows.items():
@@ -157,7 +155,23 @@ def begin(login: str, address: str) -> Attempt:
         db.session.execute(update(table).where(table.c.key == key).values(
             failures=failures, last_failure_at=moment, blocked_until=until))
     db.session.commit()
+    _forget_stale(moment, window)
     return attempt
+
+
+def _forget_stale(moment: dt.datetime, window: dt.timedelta) -> None:
+    """Removes the counters past their window and not blocked (keeps the table small); commits.
+
+    In a transaction of its own that never waits: a row another attempt holds is skipped (SKIP
+    LOCKED on PostgreSQL; SQLite has one writer at a time), so pruning cannot deadlock with it.
+    """
+    table = LoginFailures.__table__
+    stale = (select(table.c.key)
+             .where(table.c.last_failure_at < moment - window,
+                    or_(table.c.blocked_until.is_(None), table.c.blocked_until <= moment))
+             .with_for_update(skip_locked=True))
+    db.session.execute(delete(table).where(table.c.key.in_(stale)))
+    db.session.commit()
 
 
 def succeeded(attempt: Attempt) -> None:
