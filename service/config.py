@@ -46,7 +46,7 @@ def defaults(instance_path: Path) -> dict:
         "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
         "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
         # Logging in (service/accounts/throttle.py, OWASP ASVS 4.0.3 V2.2.1): failures counted per
-        # login typed and per client address, forgotten after LOGIN_WINDOW_MINUTES without one.
+        # login typed and per client address, in windows of LOGIN_WINDOW_MINUTES from a first failure.
         # From DELAY_AFTER on, each failure makes the next attempt wait (LOGIN_DELAY_MINUTES,
         # doubling); from LOCK_AFTER on, each locks for LOGIN_LOCK_MINUTES. An address (an
         # office behind one NAT address) gets higher thresholds than one account.

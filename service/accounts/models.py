@@ -127,12 +127,13 @@ class LoginFailures(db.Model):
     """Failed password checks of one login typed, or of one client address (OWASP ASVS V2.2.1).
 
     `key` is "login:<login as typed>" or "address:<IP address, an IPv6 one as its /64>";
-    `failures` counts those since the counter was last forgotten; while `blocked_until` is in the
-    future, no password is checked for this key (see accounts/throttle.py).
+    `failures` counts those since `window_started_at` (the first failure of the current window of
+    LOGIN_WINDOW_MINUTES); while `blocked_until` is in the future, no password is checked for this
+    key (see accounts/throttle.py).
     """
 
     __tablename__ = "login_failures"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -16,7 +16,9 @@ and the address) with n failures counted:
 - DELAY_AFTER <= n < LOCK_AFTER: the next attempt waits LOGIN_DELAY_MINUTES * 2^(n - DELAY_AFTER),
   at most LOGIN_LOCK_MINUTES;
 - n >= LOCK_AFTER: the next attempt waits LOGIN_LOCK_MINUTES.
-A counter is forgotten LOGIN_WINDOW_MINUTES after its last failure. An address has its own
+Failures are counted in fixed windows: a counter starts again LOGIN_WINDOW_MINUTES after the
+failure that began it (a sliding window would let an office's occasional typos, with successes in
+between, add up over a whole day). An address has its own
 (higher) thresholds: an office behind one NAT address shares it. A wait ends on a whole minute, so
 the message „Spróbuj ponownie po 14:32” (Europe/Warsaw) is exact.
 """
@@ -135,7 +137,7 @@ def begin(login: str, address: str) -> Attempt:
         # The INSERT comes first: a write, it takes SQLite's write lock, so the read after it sees
         # the latest row; on PostgreSQL the row lock (FOR UPDATE) serialises the attempts.
         for _ in range(3):  # another request may have just forgotten the row: make it again
-            db.session.execute(_insert_if_absent(key=key, failures=0, last_failure_at=moment))
+            db.session.execute(_insert_if_absent(key=key, failures=0, window_started_at=moment))
             row = db.session.execute(select(table).where(table.c.key == key).with_for_update()).first()
             if row is not None:
                 break
@@ -148,12 +150,14 @@ def begin(login: str, address: str) -> Attempt:
         raise Throttled(max(blocked))
     attempt = Attempt(login_key=login_key(login), address_key=address_key(address))
     for key, row in rows.items():
-        failures = 1 if as_utc(row.last_failure_at) < moment - window else row.failures + 1
+        fresh = as_utc(row.window_started_at) <= moment - window or row.failures == 0
+        failures = 1 if fresh else row.failures + 1
         wait = wait_after(key, failures)
         until = _whole_minute_after(moment + wait) if wait else None
         attempt.blocked_set[key] = until
         db.session.execute(update(table).where(table.c.key == key).values(
-            failures=failures, last_failure_at=moment, blocked_until=until))
+            failures=failures, window_started_at=moment if fresh else row.window_started_at,
+            blocked_until=until))
     db.session.commit()
     _forget_stale(moment, window)
     return attempt
@@ -167,7 +171,7 @@ def _forget_stale(moment: dt.datetime, window: dt.timedelta) -> None:
     """
     table = LoginFailures.__table__
     stale = (select(table.c.key)
-             .where(table.c.last_failure_at < moment - window,
+             .where(table.c.window_started_at <= moment - window,
                     or_(table.c.blocked_until.is_(None), table.c.blocked_until <= moment))
              .with_for_update(skip_locked=True))
     db.session.execute(delete(table).where(table.c.key.in_(stale)))

@@ -77,6 +77,16 @@ def test_failures_slow_down_then_lock_the_login_saying_until_when(app, client, c
         assert row is None or row.failures == 0
 
 
+def test_failures_are_counted_within_an_hour_from_the_first(client, create_user, clock):
+    user = create_user("assistant")
+    for _ in range(4):
+        assert attempt(client, user.login, "zle-haslo").status_code == 200
+    clock.advance(minutes=60)  # a new window: the four are forgotten
+    for _ in range(5):
+        assert attempt(client, user.login, "zle-haslo").status_code == 200
+    assert attempt(client, user.login, "haslo-" + user.login).status_code == 429
+
+
 def test_an_unknown_login_is_throttled_like_a_known_one(client, create_user, clock):
     create_user("assistant", login="istnieje")
     answers = {}
@@ -93,11 +103,11 @@ def test_an_address_is_locked_after_many_failures_on_any_logins(app, create_user
     elsewhere = {"environ_base": {"REMOTE_ADDR": "192.0.2.7"}}
     # An address has thresholds of its own, higher than a login's (20 and 50 by default; 6 and 8
     # here, to keep the test short): each failure on another login, so no login's own counter
-    # grows; the clock moves past every wait (the counters last 60 minutes after a failure).
+    # grows; the clock moves past each wait, within the 60 minutes in which failures are counted.
     assert (app.config["LOGIN_ADDRESS_DELAY_AFTER"], app.config["LOGIN_ADDRESS_LOCK_AFTER"]) == (20, 50)
     app.config.update(LOGIN_ADDRESS_DELAY_AFTER=6, LOGIN_ADDRESS_LOCK_AFTER=8)
     for n in range(8):
-        clock.advance(minutes=16 if n else 0)
+        clock.advance(minutes=3 if n >= 6 else 0)
         response = attempt(here, f"ktos{n}", "zle-haslo")
         assert response.status_code == 200, n
     blocked = attempt(here, user.login, "haslo-" + user.login)

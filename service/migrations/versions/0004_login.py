@@ -33,17 +33,17 @@ def upgrade():
     op.create_table('login_failures',
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('last_failure_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('window_started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_failures'))
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_failures_last_failure_at'), ['last_failure_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_window_started_at'), ['window_started_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_login_failures_last_failure_at'))
+        batch_op.drop_index(batch_op.f('ix_login_failures_window_started_at'))
     op.drop_table('login_failures')
     with op.batch_alter_table('staff_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_sessions_user_id'))
