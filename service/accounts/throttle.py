@@ -125,7 +125,8 @@ def begin(login: str, address: str) -> Attempt:
     """Counts one password check of `login` from `address` before it is made; commits.
 
     Call with nothing pending in db.session. Raises Throttled (with the latest end of the waits)
-    when either counter is blocked; then nothing is counted and no password may be checked.
+    when either counter is blocked; then nothing is counted and no password may be checked;
+    RuntimeError only if the counter's row keeps vanishing under it (pruned by others, 3 times).
     Returns the Attempt to pass to succeeded() if the password proves right.
     """
     moment = now()
@@ -141,6 +142,8 @@ def begin(login: str, address: str) -> Attempt:
             row = db.session.execute(select(table).where(table.c.key == key).with_for_update()).first()
             if row is not None:
                 break
+        else:
+            raise RuntimeError(f"could not count a login attempt of {key}")
         rows[key] = row
     blocked = [as_utc(row.blocked_until) for row in rows.values()
                if row.blocked_until is not None and as_utc(row.blocked_until) > moment]
