@@ -89,3 +89,11 @@ def test_the_unlock_form_is_throttled(app, staff, assistant, clock):
     right = staff.post(f"/podpis/{session_id}/zakoncz", data={"password": "haslo-" + assistant.login})
     assert right.location.endswith(f"/archive/{doc_id}")
     assert staff.get("/archive").status_code == 200
+
+
+def test_the_staff_sessions_know_the_locked_devices_key():
+    # accounts/sessions.py spares a browser locked to a signing session the idle timeout by this key.
+    from service.accounts.sessions import KIOSK_KEY
+    from service.signing.device_views import KIOSK
+
+    assert KIOSK_KEY == KIOSK
