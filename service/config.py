@@ -7,6 +7,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the service refuses to start with; the message says which and what to do."""
+
+
 def _env(name: str, default=None):
     return os.environ.get(f"ASYSTA_{name}", default)
 
@@ -41,6 +45,24 @@ def defaults(instance_path: Path) -> dict:
         "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
         "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
         "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
+        # Logging in (service/accounts/throttle.py, OWASP ASVS 4.0.3 V2.2.1): failures counted per
+        # login typed and per client address, in windows of LOGIN_WINDOW_MINUTES from a first failure.
+        # From DELAY_AFTER on, each failure makes the next attempt wait (LOGIN_DELAY_MINUTES,
+        # doubling); from LOCK_AFTER on, each locks for LOGIN_LOCK_MINUTES. An address (an
+        # office behind one NAT address) gets higher thresholds than one account.
+        "LOGIN_DELAY_AFTER": int(_env("LOGIN_DELAY_AFTER", 5)),
+        "LOGIN_LOCK_AFTER": int(_env("LOGIN_LOCK_AFTER", 10)),
+        "LOGIN_ADDRESS_DELAY_AFTER": int(_env("LOGIN_ADDRESS_DELAY_AFTER", 20)),
+        "LOGIN_ADDRESS_LOCK_AFTER": int(_env("LOGIN_ADDRESS_LOCK_AFTER", 50)),
+        "LOGIN_DELAY_MINUTES": float(_env("LOGIN_DELAY_MINUTES", 1)),
+        "LOGIN_LOCK_MINUTES": float(_env("LOGIN_LOCK_MINUTES", 15)),
+        "LOGIN_WINDOW_MINUTES": float(_env("LOGIN_WINDOW_MINUTES", 60)),
+        # Staff sessions (service/accounts/sessions.py, ASVS V3.3): end after this long without
+        # a request, and this long after the login whatever happens.
+        "IDLE_MINUTES": float(_env("IDLE_MINUTES", 30)),
+        "SESSION_HOURS": float(_env("SESSION_HOURS", 12)),
+        # The signed session cookie is refused past this age too (Flask's default is 31 days).
+        "PERMANENT_SESSION_LIFETIME": int(float(_env("SESSION_HOURS", 12)) * 3600),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -18,13 +18,13 @@ import json
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    send_file, session as web_session, url_for)
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from signatures.capture import SignatureRejected, check_signature, decode_data_url
 
 from .. import pipeline
 from ..config import ROOT
+from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..extensions import db
 from ..issuing import MIMETYPES
@@ -41,6 +41,8 @@ bp = Blueprint("device", __name__)
 KIOSK = "kiosk"  # the web session key of a device locked to one signing session
 COOKIE_PREFIX = "asysta_device_"
 OPEN_STATES = ("waiting", "partly_signed")
+# One answer for an unknown login, a wrong password and a wrong role at a staff member's step.
+STAFF_REFUSED = "Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: {role})."
 
 
 def cookie_name(session_id: str) -> str:
@@ -269,15 +271,17 @@ def _submit(session: SigningSession, step, plan, form):
 
 
 def _staff_signer(form: StaffStepForm, step) -> User | None:
-    """The staff member whose login and password were given, if they may sign this step."""
-    user = db.session.execute(select(User).where(User.login == form.login.data.strip())).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(form.password.data):
-        form.password.errors = ["Nieprawidłowy login lub hasło."]
+    """The staff member whose login and password were given, if they may sign this step.
+
+    Throttled like the login page, with one message for an unknown login, a wrong password and a
+    wrong role (accounts/authenticate.py, ASVS 2.2.1)."""
+    role = ROLES.get(step.staff_role, step.staff_role)
+    try:
+        return authenticate(form.login.data, form.password.data, where="podpis pracownika",
+                            roles={step.staff_role}, refusal=STAFF_REFUSED.format(role=role))
+    except Refused as exc:
+        form.password.errors = [exc.message]
         return None
-    if user.role != step.staff_role:
-        form.login.errors = [f"Ten podpis składa osoba w roli: {ROLES.get(step.staff_role, step.staff_role)}."]
-        return None
-    return user
 
 
 def _ratio(value: str | None) -> float:
@@ -326,14 +330,21 @@ def leave(session_id: str):
         abort(403)
     session = sessions.find_session(session_id) or abort(404)
     form = LeaveForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
-        web_session.pop(KIOSK)
-        sessions.record(session, "device_unlocked", client())
-        log_access("signing_unlock", "signing_session", session.id)
-        return redirect(url_for("archive.document", doc_id=session.document_id))
+    message = "Nieprawidłowe hasło – urządzenie pozostaje zablokowane na podpisywaniu."
+    if form.validate_on_submit():
+        try:  # throttled like the login page: the family member holding the tablet may not guess
+            authenticate(current_user.login, form.password.data, where="odblokowanie urządzenia",
+                         refusal=message)
+        except Refused as exc:
+            message = exc.message
+        else:
+            web_session.pop(KIOSK)
+            sessions.record(session, "device_unlocked", client())
+            log_access("signing_unlock", "signing_session", session.id)
+            return redirect(url_for("archive.document", doc_id=session.document_id))
     sessions.record(session, "unlock_refused", client())
     db.session.commit()
-    flash("Nieprawidłowe hasło – urządzenie pozostaje zablokowane na podpisywaniu.", "error")
+    flash(message, "error")
     return redirect(url_for("device.page", session_id=session.id))
 
 
