@@ -241,6 +241,18 @@ def test_the_csrf_token_is_renewed_at_login(app, client, create_user):
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
 
 
+
+def test_an_api_token_opens_the_api_only_never_the_pages(app, create_user, api_token):
+    # A token is a static secret for the JSON API (ASVS 4.0.3 3.5.2): on the pages it would be a
+    # session with no idle timeout, lifetime, logout or required password change.
+    user = create_user("assistant")
+    token = api_token(user)
+    browser = app.test_client()
+    for page in ("/", "/archive", "/password", "/scans", "/verify"):
+        response = browser.get(page, headers=token)
+        assert response.status_code == 302 and "/login" in response.location, page
+    assert browser.get("/api/document-types", headers=token).status_code == 200
+
 # --- the password policy ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("weak, message", [
