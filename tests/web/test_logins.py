@@ -306,6 +306,25 @@ def test_cli_accounts_change_the_password_at_first_login_unless_told_otherwise(a
     assert second.get("/").status_code == 200
 
 
+
+def test_cli_logins_are_read_like_the_login_pages_field(app, runner):
+    # The login page normalises what is typed (NFC, spaces around it and invisible characters
+    # gone): an account created with them could never log in; over 64 characters it did not fit.
+    decomposed = "zo\u0301sia"  # "zósia" as some keyboards and terminals send it
+    for typed in (" anowak ", decomposed):
+        result = runner.invoke(args=["users", "create", typed, "--role", "assistant", "--no-require-change",
+                                     "--password", "zielone-jablko-w-lesie"])
+        assert result.exit_code == 0, result.output
+    assert attempt(app.test_client(), "anowak", "zielone-jablko-w-lesie").status_code == 302
+    assert attempt(app.test_client(), "z\u00f3sia", "zielone-jablko-w-lesie").status_code == 302
+    for typed in ("x" * 65, " ", "\u200b"):
+        result = runner.invoke(args=["users", "create", typed, "--role", "assistant",
+                                     "--password", "zielone-jablko-w-lesie"])
+        assert result.exit_code == 1 and "Login" in result.output, (typed, result.output)
+    assert runner.invoke(args=["users", "token", " anowak"]).exit_code == 0
+    with app.app_context():
+        assert sorted(db.session.scalars(select(User.login))) == ["admin", "anowak", "z\u00f3sia"]
+
 def test_cli_password_reset_ends_the_accounts_sessions(app, runner, client, create_user, login):
     user = create_user("assistant")
     login(user)
