@@ -137,7 +137,15 @@ def _host_name(host: str) -> str | None:
     match = _HOST.fullmatch(host.strip())
     if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
         return None
-    return match["name"].lower().strip("[]").rstrip(".")
+    name = match["name"].lower()
+    if name.startswith("["):
+        return name.strip("[]")
+    # One trailing dot (the DNS root) is allowed; an empty label ("localhost..") or one over 63
+    # characters (RFC 1035 2.3.4) is no host name, and Flask's URL map cannot even encode it.
+    name = name.removesuffix(".")
+    if any(not 0 < len(label) <= 63 for label in name.split(".")):
+        return None
+    return name
 
 
 class Transport:

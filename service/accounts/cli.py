@@ -16,6 +16,20 @@ REQUIRE_CHANGE_HELP = ("Czy przy pierwszym logowaniu trzeba zmienić hasło (dom
                        "przez administratora zna więcej niż jedna osoba).")
 
 
+def _login(typed: str, new: bool = False) -> str:
+    """A login given on the command line, read as the login page reads its field (NFC, spaces
+    around it and invisible characters removed: service/documents/text.py), so an account created
+    here can be logged in to. With `new`, ClickException for an empty one, one of over 64
+    characters (users.login) or one holding a character the service refuses."""
+    login = normalize_line(typed)
+    if new:
+        problem = refusal(login) or ("jest pusty" if not login else "") or (
+            "może mieć najwyżej 64 znaki" if len(login) > 64 else "")
+        if problem:
+            raise click.ClickException(f"Login {problem}.")
+    return login
+
+
 def _checked_password(password: str, *inputs: str) -> str:
     """The password if it passes the policy of accounts.passwords; ClickException with the reason otherwise."""
     problems = password_problems(password, inputs)
@@ -33,6 +47,7 @@ def _checked_password(password: str, *inputs: str) -> str:
 @with_appcontext
 def create(login: str, role: str, password: str, full_name: str, require_change: bool) -> None:
     """Create a staff account (the password must be changed at first login unless --no-require-change)."""
+    login = _login(login, new=True)
     if db.session.execute(db.select(User).where(User.login == login)).first():
         raise click.ClickException(f"Konto {login!r} już istnieje.")
     # The name is printed on documents and stamps: the same rule as every form field.
@@ -56,6 +71,7 @@ def create(login: str, role: str, password: str, full_name: str, require_change:
 @with_appcontext
 def set_password(login: str, password: str, require_change: bool) -> None:
     """Set a new password for an account (e.g. a forgotten one); every session of the account ends."""
+    login = _login(login)
     user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"Nie ma konta {login!r}.")
@@ -72,6 +88,7 @@ def set_password(login: str, password: str, require_change: bool) -> None:
 @with_appcontext
 def token(login: str) -> None:
     """Print a new API token for an account (the previous one stops working)."""
+    login = _login(login)
     user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"Nie ma konta {login!r}.")

@@ -241,6 +241,18 @@ def test_the_csrf_token_is_renewed_at_login(app, client, create_user):
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
 
 
+
+def test_an_api_token_opens_the_api_only_never_the_pages(app, create_user, api_token):
+    # A token is a static secret for the JSON API (ASVS 4.0.3 3.5.2): on the pages it would be a
+    # session with no idle timeout, lifetime, logout or required password change.
+    user = create_user("assistant")
+    token = api_token(user)
+    browser = app.test_client()
+    for page in ("/", "/archive", "/password", "/scans", "/verify"):
+        response = browser.get(page, headers=token)
+        assert response.status_code == 302 and "/login" in response.location, page
+    assert browser.get("/api/document-types", headers=token).status_code == 200
+
 # --- the password policy ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("weak, message", [
@@ -293,6 +305,25 @@ def test_cli_accounts_change_the_password_at_first_login_unless_told_otherwise(a
     assert attempt(second, "bnowak", "zielone-jablko-w-lesie").status_code == 302
     assert second.get("/").status_code == 200
 
+
+
+def test_cli_logins_are_read_like_the_login_pages_field(app, runner):
+    # The login page normalises what is typed (NFC, spaces around it and invisible characters
+    # gone): an account created with them could never log in; over 64 characters it did not fit.
+    decomposed = "zo\u0301sia"  # "zósia" as some keyboards and terminals send it
+    for typed in (" anowak ", decomposed):
+        result = runner.invoke(args=["users", "create", typed, "--role", "assistant", "--no-require-change",
+                                     "--password", "zielone-jablko-w-lesie"])
+        assert result.exit_code == 0, result.output
+    assert attempt(app.test_client(), "anowak", "zielone-jablko-w-lesie").status_code == 302
+    assert attempt(app.test_client(), "z\u00f3sia", "zielone-jablko-w-lesie").status_code == 302
+    for typed in ("x" * 65, " ", "\u200b"):
+        result = runner.invoke(args=["users", "create", typed, "--role", "assistant",
+                                     "--password", "zielone-jablko-w-lesie"])
+        assert result.exit_code == 1 and "Login" in result.output, (typed, result.output)
+    assert runner.invoke(args=["users", "token", " anowak"]).exit_code == 0
+    with app.app_context():
+        assert sorted(db.session.scalars(select(User.login))) == ["admin", "anowak", "z\u00f3sia"]
 
 def test_cli_password_reset_ends_the_accounts_sessions(app, runner, client, create_user, login):
     user = create_user("assistant")

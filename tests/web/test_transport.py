@@ -153,6 +153,19 @@ def test_trusted_host_names_can_be_added(configured):
         assert client.get("/login", headers={"Host": host}).status_code == 400, host
 
 
+def test_malformed_host_names_are_refused_not_a_server_error(configured):
+    # Names with an empty or over-long label stripped down to a trusted name once reached Flask,
+    # whose URL map could not encode them (IDNA): a 500 for a header anyone can send.
+    client = configured(TRUSTED_HOSTS=".mops.example.pl").test_client()
+    for host in ("localhost..", "localhost..:8000", "localhost...", "a..mops.example.pl",
+                 "x" * 64 + ".mops.example.pl"):
+        response = client.get("/login", headers={"Host": host})
+        assert response.status_code == 400, host
+        assert response.get_data(as_text=True).strip() == UNTRUSTED_HOST
+    for host in ("localhost.", "localhost.:8000", "a.mops.example.pl.", "x" * 63 + ".mops.example.pl"):
+        assert client.get("/login", headers={"Host": host}).status_code == 200, host
+
+
 # --- proxies ------------------------------------------------------------------------------------
 
 FORWARDED = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7", "X-Forwarded-Proto": "https",
