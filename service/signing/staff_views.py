@@ -16,6 +16,7 @@ from ..archive.models import DocumentRecord
 from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
+from ..uploads import UploadsBusy
 from . import sessions
 from .device_views import client, start_here
 from .forms import ScanForm
@@ -164,11 +165,17 @@ def print_pdf(doc_id: str):
 def upload_scan():
     """Attaches the scan of a paper-signed document: found from its QR code, or chosen by hand."""
     form = ScanForm(document_id=request.args.get("document", ""))
+    status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
-        result = _attach(form)
-        if result is not None:
-            return result
-    return render_template("signing/scan.html", form=form), (422 if request.method == "POST" else 200)
+        try:
+            result = _attach(form)
+        except UploadsBusy as exc:  # every slot for reading uploads is taken: the form stays as typed
+            form.file.errors = [str(exc)]
+            status, headers = 503, {"Retry-After": str(exc.retry_after)}
+        else:
+            if result is not None:
+                return result
+    return render_template("signing/scan.html", form=form), status, headers
 
 
 def _attach(form: ScanForm):
