@@ -29,8 +29,8 @@ BUSY = ("Serwer odczytuje teraz inne wgrane pliki. Spróbuj ponownie za {} s –
 
 @dataclass(frozen=True)
 class Messages:
-    """What to tell the user, in Polish, when parsing a file of this kind ran out of time
-    (`{}` takes the seconds), of memory, or failed otherwise."""
+    """What to tell the user, in Polish, when parsing a file of this kind ran out of time (wall
+    clock or CPU), of memory, or failed otherwise."""
 
     too_slow: str
     too_heavy: str
@@ -131,7 +131,7 @@ def parse(job: Callable[..., Iterable], *args, messages: Messages) -> list:
         try:
             return run(job, *args, limits=bounds)
         except TimeLimit:
-            raise UploadRefused(messages.too_slow.format(math.ceil(bounds.wall_seconds))) from None
+            raise UploadRefused(messages.too_slow) from None
         except MemoryLimit:
             raise UploadRefused(messages.too_heavy) from None
         except Crashed:

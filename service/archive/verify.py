@@ -34,8 +34,8 @@ class Verification:
 
 
 # What /verify and `flask documents verify` say when a file cannot be checked within the limits
-TOO_SLOW = ("Sprawdzanie pliku przerwano po {} s – plik jest zbyt złożony, by go zweryfikować. "
-            "Dokumenty wydane przez urząd sprawdza się w kilka sekund.")
+TOO_SLOW = ("Sprawdzanie pliku trwało zbyt długo i zostało przerwane – plik jest zbyt złożony, by go "
+            "zweryfikować. Dokumenty wydane przez urząd sprawdza się w kilka sekund.")
 TOO_HEAVY = ("Sprawdzanie pliku przerwano, bo wymagało zbyt dużo pamięci – plik jest zbyt złożony, "
              "by go zweryfikować.")
 BROKEN = "Nie udało się odczytać pliku – jest uszkodzony albo zbyt złożony, by go zweryfikować."

@@ -97,8 +97,9 @@ def test_text_heavy_pdfs_on_verify_are_cut_off_within_seconds_while_login_answer
     answers = sorted([first, second], key=lambda answer: answer[0].status_code)
     (cut, cut_start, cut_end), (busy, _, busy_end) = answers
     assert cut.status_code == 422, cut.text[:2000]
-    assert ALERT.findall(cut.text) == ["Sprawdzanie pliku przerwano po 8 s – plik jest zbyt złożony, by go "
-                                       "zweryfikować. Dokumenty wydane przez urząd sprawdza się w kilka sekund."]
+    assert ALERT.findall(cut.text) == ["Sprawdzanie pliku trwało zbyt długo i zostało przerwane – plik jest "
+                                       "zbyt złożony, by go zweryfikować. Dokumenty wydane przez urząd "
+                                       "sprawdza się w kilka sekund."]
     assert cut_end - cut_start < GENEROUS
     # the one parsing slot was taken: the second is told at once to come back
     assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 1, busy.text[:2000]
