@@ -21,6 +21,8 @@ from flask import Flask, current_app
 
 from signatures.sandbox import Crashed, Limits, MemoryLimit, TimeLimit, run
 
+from .extensions import db
+
 __all__ = ["Messages", "UploadRefused", "UploadsBusy", "parse"]
 
 BUSY = ("Serwer odczytuje teraz inne wgrane pliki. Spróbuj ponownie za {} s – plik trzeba będzie "
@@ -122,11 +124,15 @@ def parse(job: Callable[..., Iterable], *args, messages: Messages) -> list:
     """Runs the generator function `job(*args)` in a limited child process (signatures.sandbox.run)
     once a slot of the current app's gate is free; the list of its items.
 
-    Raises UploadsBusy when no slot frees up, UploadRefused with the matching message when the
-    child runs out of time or memory or dies, and whatever `job` itself raises (e.g. ScanError).
+    Reading takes up to UPLOAD_TIMEOUT seconds, so the database session's transaction is ended
+    first (committed: the request's reads; callers have nothing pending) and no transaction or
+    connection is held meanwhile. Raises UploadsBusy when no slot frees up, UploadRefused with the
+    matching message when the child runs out of time or memory or dies, and whatever `job` itself
+    raises (e.g. ScanError).
     """
     app = current_app._get_current_object()
     bounds = limits(app)
+    db.session.commit()
     with gate(app).slot():
         try:
             return run(job, *args, limits=bounds)

@@ -70,3 +70,25 @@ def test_a_scan_needing_more_memory_than_allowed_gets_a_message_at_its_field(app
     page = speckled_tiff(1, (5800, 5999), specks=10, mode="RGB")
     response = post_scan(staff, page, "skan.tif", doc_id)
     assert response.status_code == 422 and TOO_HEAVY in field_error(response)
+
+
+def test_no_transaction_is_open_while_an_upload_is_read(app, staff, monkeypatch):
+    from service import uploads
+    from tests.concurrency.test_transactions import open_elsewhere
+    from tests.signing.test_paper import scanned
+
+    seen = []
+    real_run = uploads.run
+
+    def watched(job, *args, **kwargs):
+        seen.append((job.__name__, db.session().in_transaction(), open_elsewhere(app)))
+        return real_run(job, *args, **kwargs)
+
+    monkeypatch.setattr(uploads, "run", watched)
+    doc_id = issue_document(staff)
+    _, printed = download(staff, f"/archive/{doc_id}/print")
+    assert post_scan(staff, scanned(printed), "skan.jpg").status_code == 302
+    _, pdf = download(staff, f"/archive/{doc_id}/pdf")
+    assert staff.post("/verify", data={"file": (io.BytesIO(pdf), "pismo.pdf")},
+                      content_type="multipart/form-data").status_code == 200
+    assert seen == [("read_pages", False, False), ("check_pdf", False, False)]
