@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
-                   session as web_session, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, send_file, url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -28,7 +28,6 @@ from .sessions import SigningError
 bp = Blueprint("signing", __name__)
 # Who starts signing: the staff who prepare documents with families (the archivist files them).
 SIGNING_STAFF = frozenset({"assistant", "social_worker", "head"})
-CODES = "signing_codes"  # web session: the link codes this staff member was shown, by session id
 
 
 def visible(doc_id: str) -> DocumentRecord:
@@ -66,25 +65,29 @@ def start(doc_id: str):
     log_access("signing_start", "document", doc.id, detail=mode)
     if mode == "here":
         return start_here(session, secret)
-    codes = {k: v for k, v in web_session.get(CODES, {}).items() if k != session.id}
-    codes[session.id] = secret
-    web_session[CODES] = dict(list(codes.items())[-5:])  # the cookie holds only the last few
+    # The code stays in the session row (encrypted) for this staff member's handoff page, never in
+    # their session cookie (sessions.link_code).
     return redirect(url_for("signing.handoff", doc_id=doc.id, session_id=session.id))
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>")
 @allow(SIGNING_STAFF)
 def handoff(doc_id: str, session_id: str):
-    """The QR code and the short link for another device, and the progress of signing."""
+    """The QR code and the short link for another device, and the progress of signing.
+
+    The link and its code are shown only to the staff member who started the session, while no
+    device has claimed it (sessions.link_code); the page is never stored by the browser."""
     doc = visible(doc_id)
     session = session_of(doc, session_id)
-    code = web_session.get(CODES, {}).get(session.id)
-    link = link_for(code) if code and session.claimed_at is None else None
+    code = sessions.link_code(session, current_user)
+    link = link_for(code) if code else None
     log_access("signing_watch", "signing_session", session.id)
-    return render_template("signing/handoff.html", doc=doc, session=session, link=link,
-                           code=sessions.format_code(code) if code else None,
-                           qr=qr_svg(link) if link else None, plan=sessions.plan_for(doc),
-                           cancel_form=FlaskForm())
+    response = make_response(render_template(
+        "signing/handoff.html", doc=doc, session=session, link=link,
+        code=sessions.format_code(code) if code else None, qr=qr_svg(link) if link else None,
+        plan=sessions.plan_for(doc), cancel_form=FlaskForm(), started_here=session.created_by_id == current_user.id))
+    response.headers["Cache-Control"] = "no-store"  # the one-time code is on it
+    return response
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>/status")
