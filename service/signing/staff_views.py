@@ -245,7 +245,7 @@ def scan_file(doc_id: str, signed_id: str):
                          mimetype="application/octet-stream", as_attachment=True,
                          download_name=f"skan_{doc.id[:8]}_oryginal.{version.scan_ext}")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Content-Security-Policy"] = "sandbox"  # service/headers.py adds it to the policy
     return response
 
 
