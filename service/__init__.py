@@ -200,6 +200,16 @@ def register_pages(app: Flask) -> None:
     for code in ERRORS:
         app.register_error_handler(code, handler(code))
 
+    from .uploads import UploadsBusy
+
+    @app.errorhandler(UploadsBusy)
+    def uploads_busy(exc: UploadsBusy):
+        # The pages that take uploads answer this at the file's field; this is the fallback
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.blueprint == "api" or request.path.startswith("/api/"):
+            return jsonify(error=str(exc)), 503, headers
+        return render_template("error.html", title="Serwer jest zajęty", message=str(exc)), 503, headers
+
 
 def register_cli(app: Flask) -> None:
     """flask users …, flask documents …"""

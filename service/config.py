@@ -43,6 +43,21 @@ def defaults(instance_path: Path) -> dict:
         "SIGNING_HERE_MINUTES": float(_env("SIGNING_HERE_MINUTES", 120)),
         # Page images shown on the signing page, rendered once per PDF (a cache, safe to delete).
         "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
+        # Uploads (scans, PDFs to verify) are parsed in a child process with these limits
+        # (service/uploads.py): memory (MB of address space), CPU seconds, wall-clock seconds; at
+        # most UPLOAD_WORKERS at once (one core stays free); UPLOAD_QUEUE more may wait UPLOAD_WAIT
+        # seconds; one more gets 503 with Retry-After at once (so uploads hold few server threads).
+        "UPLOAD_WORKERS": int(_env("UPLOAD_WORKERS", max(1, min(4, (os.cpu_count() or 2) - 1)))),
+        "UPLOAD_QUEUE": int(_env("UPLOAD_QUEUE", 2)),
+        "UPLOAD_WAIT": float(_env("UPLOAD_WAIT", 10)),
+        "UPLOAD_TIMEOUT": float(_env("UPLOAD_TIMEOUT", 30)),
+        "UPLOAD_CPU_SECONDS": int(_env("UPLOAD_CPU_SECONDS", 20)),
+        "UPLOAD_MEMORY_MB": int(_env("UPLOAD_MEMORY_MB", 1024)),
+        # A scan: at most this many pages, each at most A4 at this resolution (checked before decoding).
+        "SCAN_MAX_PAGES": int(_env("SCAN_MAX_PAGES", 20)),
+        "SCAN_MAX_DPI": int(_env("SCAN_MAX_DPI", 600)),
+        # A PDF to verify: at most this many pages.
+        "VERIFY_MAX_PAGES": int(_env("VERIFY_MAX_PAGES", 200)),
         "AUTO_MIGRATE": _env("AUTO_MIGRATE", "1") == "1",
         "ADMIN_PASSWORD": _env("ADMIN_PASSWORD"),
         # Logging in (service/accounts/throttle.py, OWASP ASVS 4.0.3 V2.2.1): failures counted per

@@ -53,8 +53,12 @@ def set_headers(response):
 def protect_headers(headers: Headers, cacheable: bool = False) -> None:
     """Sets the security headers on `headers` (in place), replacing what a view or send_file set:
     send_file's max_age, ETag-based `no-cache` or Expires must not let a browser keep a file."""
+    # A view sending an untrusted file (the original of an uploaded scan) adds `sandbox`: kept
+    sandboxed = "sandbox" in headers.get("Content-Security-Policy", "")
     for name, value in HEADERS.items():
         headers[name] = value
+    if sandboxed:
+        headers["Content-Security-Policy"] = f"{CONTENT_SECURITY_POLICY}; sandbox"
     if not cacheable:
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"  # HTTP/1.0 caches

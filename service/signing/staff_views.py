@@ -16,6 +16,7 @@ from ..archive.models import DocumentRecord
 from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
+from ..uploads import UploadsBusy
 from . import sessions
 from .device_views import client, start_here
 from .forms import ScanForm
@@ -167,11 +168,17 @@ def print_pdf(doc_id: str):
 def upload_scan():
     """Attaches the scan of a paper-signed document: found from its QR code, or chosen by hand."""
     form = ScanForm(document_id=request.args.get("document", ""))
+    status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
-        result = _attach(form)
-        if result is not None:
-            return result
-    return render_template("signing/scan.html", form=form), (422 if request.method == "POST" else 200)
+        try:
+            result = _attach(form)
+        except UploadsBusy as exc:  # every slot for reading uploads is taken: the form stays as typed
+            form.file.errors = [str(exc)]
+            status, headers = 503, {"Retry-After": str(exc.retry_after)}
+        else:
+            if result is not None:
+                return result
+    return render_template("signing/scan.html", form=form), status, headers
 
 
 def _attach(form: ScanForm):
@@ -222,14 +229,24 @@ def signed_pdf(doc_id: str, signed_id: str):
 @bp.route("/archive/<doc_id>/signed/<signed_id>/scan")
 @allow(READERS)
 def scan_file(doc_id: str, signed_id: str):
-    """The scan file as uploaded (kept beside its sealed PDF)."""
+    """The scan file as uploaded (kept beside its sealed PDF), only ever as a download.
+
+    The upload is untrusted (a PDF may carry JavaScript or actions): it is sent as opaque bytes
+    that the browser saves and never shows or runs — application/octet-stream, nosniff, an
+    attachment, and a sandbox CSP should a browser render it anyway (OWASP ASVS 4.0.3 V12.5.2,
+    V14.4.2). What is shown for the version is its sealed PDF, rebuilt from the scan's page images.
+    """
     doc = visible(doc_id)
     version = signed_version(doc, signed_id)
     if not version.scan_sha256:
         abort(404)
     log_access("download", "signed_document", version.id, detail="scan")
-    return send_file(pipeline(current_app).store.path(version.scan_sha256, version.scan_ext),
-                     as_attachment=True, download_name=f"skan_{doc.id[:8]}.{version.scan_ext}")
+    response = send_file(pipeline(current_app).store.path(version.scan_sha256, version.scan_ext),
+                         mimetype="application/octet-stream", as_attachment=True,
+                         download_name=f"skan_{doc.id[:8]}_oryginal.{version.scan_ext}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"  # service/headers.py adds it to the policy
+    return response
 
 
 @bp.route("/archive/<doc_id>/signed/<signed_id>/strona/<int:number>.png")
