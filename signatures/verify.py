@@ -166,7 +166,8 @@ def check_pdf(pdf: bytes, certificates_der: list[bytes], max_pages: int) -> Iter
     """The job that checks an uploaded PDF in a limited child process (signatures.sandbox.run).
 
     Yields one (SealReport, signatures.evidence.ReadEvidence or None) pair: the last seal checked
-    against the office certificates (DER bytes) and the signers of its evidence page. A file that
+    against the office certificates (DER bytes) and the signers of its evidence page (None unless
+    the seal is this office's, intact and over the whole file). A file that
     starts like a PDF is first counted: more than `max_pages` pages raises TooManyPages. Anything
     else raises nothing (the report says what was wrong) but MemoryError, for the process's limit.
     """
@@ -185,4 +186,7 @@ def check_pdf(pdf: bytes, certificates_der: list[bytes], max_pages: int) -> Iter
             raise TooManyPages(too_many_pages(max_pages))
     certificates = [x509.Certificate.load(der) for der in certificates_der]
     report = verify_seal(pdf, certificates)
-    yield report, (read_evidence(pdf) if report.is_pdf else None)
+    # The evidence page is read only under an intact seal of this office over the whole file: an
+    # evidence page anyone could have drawn must not be shown as the signers, and text extraction
+    # (seconds a page for a hostile content stream) is then spent only on the office's own PDFs.
+    yield report, (read_evidence(pdf) if report.ok else None)
