@@ -13,18 +13,24 @@ from flask import Flask, current_app, request
 from flask.helpers import get_debug_flag
 from werkzeug.serving import is_running_from_reloader
 
+from . import headers, transport
 from .config import ROOT, defaults
 from .extensions import babel, csrf, db, login, migrate
+from .private_files import make_private, private_umask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application: configuration, extensions, blueprints, CLI commands."""
+    private_umask()  # before anything is written: the instance's files are the service user's alone
     instance = Path(os.environ.get("ASYSTA_INSTANCE_DIR") or ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance.resolve()), static_folder=str(ROOT / "static"))
     app.config.from_mapping(defaults(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private(Path(app.instance_path), app.config)
+    transport.install(app)
+    refuse_weak_admin_password(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -35,6 +41,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     if _flask_run():
         serve(app)  # gunicorn workers are made serving by service/gunicorn_conf.py
     return app
+
+
+def refuse_weak_admin_password(app: Flask) -> None:
+    """ASYSTA_ADMIN_PASSWORD, when set, must pass the password policy (accounts/passwords.py), or
+    the service does not start: raises ConfigurationError naming the variable and the reason.
+
+    Checked at every start, not only the first (when it is used): a weak value left in the
+    environment would otherwise become the administrator's password after a fresh database.
+    """
+    from .accounts.passwords import password_problems
+    from .config import ConfigurationError
+
+    password = app.config["ADMIN_PASSWORD"]
+    if password:
+        problems = password_problems(password, ["admin", "Administrator"])
+        if problems:
+            raise ConfigurationError(
+                f"ASYSTA_ADMIN_PASSWORD jest za słabe: {' '.join(problems)} Usługa nie wystartuje – "
+                "ustaw mocniejsze hasło albo usuń tę zmienną (wtedy przy pierwszym uruchomieniu powstanie "
+                "hasło jednorazowe).")
 
 
 def _flask_run() -> bool:
@@ -84,6 +110,7 @@ def register_extensions(app: Flask) -> None:
     login.login_message = "Zaloguj się, aby kontynuować."
 
     from .accounts.models import User, token_digest
+    from .accounts.sessions import user_for_request
 
     @login.user_loader
     def load_user(user_id: str):
@@ -91,10 +118,14 @@ def register_extensions(app: Flask) -> None:
         # another site could otherwise make a logged-in browser issue documents. Token only.
         if request.path.startswith("/api/"):
             return None
-        return db.session.get(User, int(user_id))
+        return user_for_request(user_id)  # only while its server-side staff session lives
 
     @login.request_loader
     def load_user_from_token(req):
+        # And the pages never accept a token: a static secret would be a session there with no
+        # idle timeout, lifetime, logout or required password change (ASVS 4.0.3 3.5.2).
+        if not req.path.startswith("/api/"):
+            return None
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return None
@@ -108,14 +139,7 @@ def register_extensions(app: Flask) -> None:
         from .security import READERS
         return {"development_seal": _is_development_seal(app), "archive_readers": READERS}
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.blueprint != "api":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    headers.init_app(app)  # CSP, no-store, HSTS… on every response
 
 
 def register_blueprints(app: Flask) -> None:
@@ -175,6 +199,16 @@ def register_pages(app: Flask) -> None:
 
     for code in ERRORS:
         app.register_error_handler(code, handler(code))
+
+    from .uploads import UploadsBusy
+
+    @app.errorhandler(UploadsBusy)
+    def uploads_busy(exc: UploadsBusy):
+        # The pages that take uploads answer this at the file's field; this is the fallback
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.blueprint == "api" or request.path.startswith("/api/"):
+            return jsonify(error=str(exc)), 503, headers
+        return render_template("error.html", title="Serwer jest zajęty", message=str(exc)), 503, headers
 
 
 def register_cli(app: Flask) -> None:

@@ -3,9 +3,34 @@
 The hooks make each worker the serving process (it owns the converter profiles and starts them
 warm) and stop its converters when it exits; converters also end if a worker is killed.
 """
+import ipaddress
 import os
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+
+
+def bind_address(environ=os.environ) -> str:
+    """gunicorn's bind: ASYSTA_BIND (default 127.0.0.1, the loopback: only this machine, i.e. a
+    reverse proxy beside it, can connect) and PORT (default 8000). ASYSTA_BIND may name another
+    address (``0.0.0.0``, ``::``) or a socket (``unix:/run/asysta/asysta.sock``, PORT unused)."""
+    address = environ.get("ASYSTA_BIND", "").strip() or "127.0.0.1"
+    if address.startswith("unix:"):
+        return address
+    try:
+        if ipaddress.ip_address(address).version == 6:
+            address = f"[{address}]"
+    except ValueError:
+        if ":" in address:  # already host:port or [v6]:port
+            return address
+    return f"{address}:{environ.get('PORT', '8000')}"
+
+
+bind = bind_address()
+# The service, not gunicorn, decides whom to believe about the client's scheme and address: only
+# werkzeug's ProxyFix, and only when ASYSTA_TRUSTED_PROXIES is set (service/transport.py).
+# gunicorn would otherwise take X-Forwarded-Proto from any local process (its default trusts
+# 127.0.0.1 and every client of a unix socket).
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
 # One process owns the converter pool (one LibreOffice per core); requests wait on LibreOffice
 # over XML-RPC, so threads, not processes, give the concurrency.
 workers = 1

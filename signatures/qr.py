@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 from PIL import Image, ImageOps
 from pyzbar.pyzbar import ZBarSymbol, decode
 
-__all__ = ["DOCUMENT_ID", "ScanError", "find_document_ids", "qr_png", "qr_svg", "scan_pages"]
+__all__ = ["DOCUMENT_ID", "ScanError", "ScanLimits", "a4_pixels", "find_document_ids", "qr_png", "qr_svg",
+           "read_pages", "scan_kind", "scan_pages"]
 
 DOCUMENT_ID = re.compile(r"[0-9a-f]{32}")  # document identifiers are uuid4 hex
 # In a payload, an identifier must not be part of a longer run of hex digits (a hash, say)
@@ -22,28 +26,53 @@ _ID_IN_PAYLOAD = re.compile(rf"(?<![0-9A-Fa-f]){DOCUMENT_ID.pattern}(?![0-9A-Fa-
 
 QR_ERROR = "m"
 QR_BORDER = 4  # the quiet zone the standard asks for, in modules
-MAX_PAGES = 30
-SCAN_DPI = 200
-MAX_PAGE_PIXELS = 60_000_000  # per page or image frame
-# All pages are held in memory at once (3 bytes a pixel): 30 A4 pages at 300 dpi, about 0.8 GB
-MAX_TOTAL_PIXELS = 270_000_000
-PDF_TIMEOUT = 60  # seconds, for each poppler call
+SCAN_DPI = 200  # PDF pages are rendered at this resolution, and every page is handed over at most this fine
+_A4_INCHES = (210 / 25.4, 297 / 25.4)
+
+
+def a4_pixels(dpi: float) -> int:
+    """How many pixels an A4 page has when scanned at `dpi` (dots per inch)."""
+    return round(_A4_INCHES[0] * dpi) * round(_A4_INCHES[1] * dpi)
+
+
+# The limits a scan is checked against before any pixel is decoded (OWASP ASVS 4.0.3 V12.1.1,
+# V12.1.2): a page may be as large as A4 at 600 dpi (about 35 million pixels), the whole scan as
+# large as its pages at 300 dpi; a page is decoded, read and reduced one at a time
+MAX_PAGES = 20
+MAX_DPI = 600
+MAX_PAGE_PIXELS = a4_pixels(MAX_DPI)
+MAX_TOTAL_PIXELS = MAX_PAGES * a4_pixels(300)
+# Pages handed over (to the sealed PDF, to the ink check) are reduced to at most A4 at 200 dpi,
+# as PDF pages are rendered: 20 pages then hold at most about 230 MB in RGB
+VIEW_PIXELS = a4_pixels(SCAN_DPI)
+# QR codes are looked for on pages reduced to at most A4 at 300 dpi (the printed code needs 150):
+# four times fewer pixels than at 600 dpi for zbar's three passes over each page
+READ_PIXELS = a4_pixels(300)
+PDF_TIMEOUT = 60  # seconds, for each poppler call (the process calling it has a limit of its own)
 DECODE_LONG_SIDE = 1600  # of the downscaled copy zbar is also given
 THRESHOLD = 128
 
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
 
+
+def too_many_pages(limit: int) -> str:
+    """The Polish message for a scan of more than `limit` pages (no numeral agreement to get wrong)."""
+    return f"Skan ma za dużo stron – podziel go na kilka plików (najwyższa dopuszczalna liczba stron: {limit})."
+
+
 NOT_A_SCAN = "Ten plik nie jest skanem w obsługiwanym formacie. Wgraj plik PDF, JPEG, PNG lub TIFF."
 EMPTY_FILE = "Wgrany plik jest pusty."
 UNREADABLE = "Nie udało się odczytać skanu. Sprawdź plik i zeskanuj dokument jeszcze raz."
-TOO_MANY_PAGES = f"Skan ma za dużo stron – można wgrać najwyżej {MAX_PAGES} stron."
+TOO_MANY_PAGES = too_many_pages(MAX_PAGES)
 TOO_LARGE = ("Strona skanu jest zbyt duża. Zeskanuj dokument w rozdzielczości 200–300 dpi "
              "w formacie A4.")
 TOO_LARGE_IN_TOTAL = ("Skan jest zbyt duży. Zeskanuj dokument w rozdzielczości 200–300 dpi "
                       "albo podziel go na kilka plików.")
 PASSWORD = "Plik PDF jest zabezpieczony hasłem. Wgraj skan bez hasła."
 TOO_SLOW = "Odczytanie skanu trwało zbyt długo. Zeskanuj dokument jeszcze raz, z mniejszą rozdzielczością."
+TOO_HEAVY = ("Odczytanie skanu wymagało zbyt dużo pamięci. Zeskanuj dokument w rozdzielczości 200–300 dpi "
+             "albo podziel go na kilka plików.")
 
 _PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
 _PAGES = re.compile(r"^Pages:\s+(\d+)\s*$", re.MULTILINE)
@@ -77,16 +106,84 @@ def qr_png(payload: str, *, scale: int = 8) -> bytes:
     return out.getvalue()
 
 
-def scan_pages(data: bytes) -> list[Image.Image]:
-    """The pages of an uploaded scan as RGB Pillow images: a PDF (every page, rendered by pdftoppm at 200 dpi), or a JPEG/PNG/TIFF image (every frame of a multi-page TIFF); raises ScanError (Polish message) for anything else, an empty or unreadable file, or more than 30 pages."""
+@dataclass(frozen=True)
+class ScanLimits:
+    """The most a scan may have: pages, pixels of one page, pixels of all pages together."""
+
+    max_pages: int = MAX_PAGES
+    max_page_pixels: int = MAX_PAGE_PIXELS
+    max_total_pixels: int = MAX_TOTAL_PIXELS
+
+    @classmethod
+    def for_dpi(cls, max_pages: int, max_dpi: int) -> ScanLimits:
+        """Pages up to A4 at `max_dpi` each, all of them together up to `max_pages` A4 pages at 300 dpi
+        (or at max_dpi, if lower)."""
+        return cls(max_pages=max_pages, max_page_pixels=a4_pixels(max_dpi),
+                   max_total_pixels=max_pages * a4_pixels(min(max_dpi, 300)))
+
+
+def scan_kind(data: bytes) -> str:
+    """The kind of scan, "PDF", "JPEG", "PNG" or "TIFF", from its first bytes; raises ScanError for
+    an empty file or any other kind (a cheap check, made before a process is started to read it)."""
     if not data:
         raise ScanError(EMPTY_FILE)
     if data.startswith(PDF_MAGIC):
-        return _pdf_pages(data)
+        return "PDF"
     kind = next((kind for magic, kind in IMAGE_MAGIC.items() if data.startswith(magic)), None)
     if kind is None:
         raise ScanError(NOT_A_SCAN)
-    return _image_pages(data, kind)
+    return kind
+
+
+def scan_pages(data: bytes, limits: ScanLimits = ScanLimits()) -> list[Image.Image]:
+    """The pages of an uploaded scan as RGB Pillow images, each at most A4 at 200 dpi in pixels.
+
+    A PDF (every page, rendered by pdftoppm at 200 dpi), or a JPEG/PNG/TIFF image (every frame of a
+    multi-page TIFF, finer pages reduced). Raises ScanError (Polish message) for anything else, an
+    empty or unreadable file, or one beyond `limits`, checked before decoding. Runs in this process,
+    unbounded: for uploads, run read_pages in a limited child (signatures.sandbox) instead.
+    """
+    return [_fit(page).convert("RGB") for page in _decoded_pages(data, limits)]
+
+
+def read_pages(data: bytes, limits: ScanLimits) -> Iterator[tuple[str, object]]:
+    """The job that reads an upload in a limited child process (signatures.sandbox.run).
+
+    Yields ("page", RGB image at most A4 at 200 dpi) for each page, in order, then ("ids", the
+    document identifiers of its QR codes, as find_document_ids gives them). Codes are read on each
+    page at up to A4 at 300 dpi, before it is reduced further; one page is decoded at a time.
+    Raises ScanError like scan_pages, and MemoryError when the process's memory limit is reached.
+    """
+    # Pillow's own decompression-bomb check at this process's page limit, as an error (both are
+    # global: set only in the child): a frame over the limit is refused on opening
+    Image.MAX_IMAGE_PIXELS = limits.max_page_pixels
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+    found: dict[str, None] = {}
+    for page in _decoded_pages(data, limits):
+        page = _fit(page, READ_PIXELS)
+        for identifier in find_document_ids([page]):
+            found.setdefault(identifier)
+        yield "page", _fit(page).convert("RGB")
+        del page
+    yield "ids", list(found)
+
+
+def _decoded_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
+    """Every page of the scan at its own resolution, grey or RGB, one at a time; sizes are checked first."""
+    kind = scan_kind(data)
+    if kind == "PDF":
+        return _pdf_pages(data, limits)
+    return _image_pages(data, kind, limits)
+
+
+def _fit(page: Image.Image, most: int = VIEW_PIXELS) -> Image.Image:
+    """The page, reduced to at most `most` pixels (A4 at 200 dpi) if it is larger; proportions kept."""
+    pixels = page.width * page.height
+    if pixels <= most:
+        return page
+    scale = math.sqrt(most / pixels)
+    size = (max(1, int(page.width * scale)), max(1, int(page.height * scale)))
+    return page.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _run(argv: list[str]) -> subprocess.CompletedProcess:
@@ -100,79 +197,91 @@ def _run(argv: list[str]) -> subprocess.CompletedProcess:
     return done
 
 
-def _pdf_pages(data: bytes) -> list[Image.Image]:
-    """Every page of a PDF, rendered at 200 dpi; pages are counted and measured before rendering."""
+def _pdf_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
+    """Every page of a PDF, rendered at 200 dpi; pages are counted and measured before rendering.
+
+    Only pixels leave: poppler draws the pages, so no object of the uploaded PDF (JavaScript,
+    actions, embedded files, fonts) reaches what is built from them.
+    """
     with tempfile.TemporaryDirectory(prefix="asysta-scan-") as tmp:
         pdf = Path(tmp) / "scan.pdf"
         pdf.write_bytes(data)
         # One call gives the page count and the size of each of the first pages, in points
-        info = _run(["pdfinfo", "-f", "1", "-l", str(MAX_PAGES), str(pdf)]).stdout
+        info = _run(["pdfinfo", "-f", "1", "-l", str(limits.max_pages), str(pdf)]).stdout
         info = info.decode("utf-8", errors="replace")
         # max(): a crafted Title could print a line of its own; it can only add, never hide the real one
         count = max((int(found) for found in _PAGES.findall(info)), default=0)
         if count == 0:
             raise ScanError(UNREADABLE)
-        if count > MAX_PAGES:
-            raise ScanError(TOO_MANY_PAGES)
+        if count > limits.max_pages:
+            raise ScanError(too_many_pages(limits.max_pages))
         # A page's size decides its bitmap: a huge MediaBox must not become gigabytes
         total = 0.0
         for width, height in _PAGE_SIZE.findall(info):
             pixels = float(width) * float(height) * (SCAN_DPI / 72) ** 2
             total += pixels
-            if pixels > MAX_PAGE_PIXELS:
+            if pixels > limits.max_page_pixels:
                 raise ScanError(TOO_LARGE)
-        if total > MAX_TOTAL_PIXELS:
+        if total > limits.max_total_pixels:
             raise ScanError(TOO_LARGE_IN_TOTAL)
         # PPM: no compression to write and read back, the files live only in this directory
-        _run(["pdftoppm", "-r", str(SCAN_DPI), "-l", str(MAX_PAGES), str(pdf), str(Path(tmp) / "page")])
+        _run(["pdftoppm", "-r", str(SCAN_DPI), "-l", str(limits.max_pages), str(pdf), str(Path(tmp) / "page")])
         files = sorted(Path(tmp).glob("page-*.ppm"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
         if not files:
             raise ScanError(UNREADABLE)
-        pages = []
         for path in files:
             with Image.open(path, formats=["PPM"]) as image:
-                pages.append(image.convert("RGB"))
-        return pages
+                page = image.convert("RGB")
+            path.unlink()
+            yield page
 
 
-def _image_pages(data: bytes, kind: str) -> list[Image.Image]:
-    """Every frame of a JPEG, PNG or TIFF, upright and in RGB; sizes are checked before decoding."""
+def _image_pages(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Image]:
+    """Every frame of a JPEG, PNG or TIFF, upright, grey or RGB; sizes are checked before decoding."""
     try:
         with Image.open(io.BytesIO(data), formats=[kind]) as image:
             frames = getattr(image, "n_frames", 1)
-            if frames > MAX_PAGES:
-                raise ScanError(TOO_MANY_PAGES)
+            if frames > limits.max_pages:
+                raise ScanError(too_many_pages(limits.max_pages))
             # Seeking reads a frame's header only: every size is known before any pixel is decoded
             sizes = []
             for index in range(frames):
                 image.seek(index)
                 sizes.append(image.width * image.height)
-            if max(sizes) > MAX_PAGE_PIXELS:
+            if max(sizes) > limits.max_page_pixels:
                 raise ScanError(TOO_LARGE)
-            if sum(sizes) > MAX_TOTAL_PIXELS:
+            if sum(sizes) > limits.max_total_pixels:
                 raise ScanError(TOO_LARGE_IN_TOTAL)
-            pages = []
             for index in range(frames):
                 image.seek(index)
-                pages.append(_rgb(ImageOps.exif_transpose(image)))
-            return pages
-    except ScanError:
+                if kind == "JPEG" and sizes[index] > READ_PIXELS:
+                    # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly: the finer pixels would
+                    # only be thrown away, after costing memory and time
+                    scale = math.sqrt(READ_PIXELS / sizes[index])
+                    image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+                page = _flat(ImageOps.exif_transpose(image))
+                yield page
+                del page
+    except (ScanError, MemoryError):  # ours, and the memory limit of the reading process
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        # Pillow's own limit is above ours; it fires on opening, before our size check can
+        # Pillow's own limit: it fires on opening, before our size check can
         raise ScanError(TOO_LARGE) from None
     except Exception:  # Pillow signals a broken file with many unrelated exception types
         raise ScanError(UNREADABLE) from None
 
 
-def _rgb(image: Image.Image) -> Image.Image:
-    """RGB, with any transparency laid over white paper rather than turned black."""
+def _flat(image: Image.Image) -> Image.Image:
+    """Grey ("L") or RGB, with any transparency laid over white paper rather than turned black.
+
+    A grey or black-and-white scan stays grey until the end: reducing it costs a third of RGB.
+    """
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         paper.alpha_composite(rgba)
         return paper.convert("RGB")
-    return image.convert("RGB")
+    return image.convert("L" if image.mode in ("1", "L") else "RGB")
 
 
 def find_document_ids(pages: list[Image.Image]) -> list[str]:

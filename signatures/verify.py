@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from .seal import describe_subject
 
-__all__ = ["SealReport", "verify_seal"]
+__all__ = ["SealReport", "TooManyPages", "check_pdf", "verify_seal"]
 
 log = logging.getLogger(__name__)
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -98,12 +99,15 @@ def _covers_whole_file(status) -> bool:
 
 
 def verify_seal(pdf: bytes, office_certificates: list) -> SealReport:
-    """Check the last seal of pdf against the office's certificates; never raises."""
+    """Check the last seal of pdf against the office's certificates; raises nothing but MemoryError
+    (the memory limit of the process checking an upload, signatures.sandbox)."""
     report = SealReport()
     try:
         # private copies: asn1crypto objects parse lazily and the caller's may be shared by threads
         certs = [x509.Certificate.load(c.dump()) for c in office_certificates or ()]
         _verify(pdf, certs, report)
+    except MemoryError:
+        raise
     except Exception as exc:  # untrusted input: any failure becomes part of the report
         log.info("seal verification failed: %s", exc, exc_info=True)
         report.error = report.error or f"{type(exc).__name__}: {exc}"
@@ -146,3 +150,43 @@ def _verify(pdf: bytes, office_certs: list, report: SealReport) -> None:
         report.signed_at = status.signer_reported_dt.astimezone(WARSAW)
     if not report.valid and status.trust_problem_indic is not None:
         report.error = f"trust problem: {status.trust_problem_indic.name}"
+
+
+class TooManyPages(ValueError):
+    """A PDF with more pages than may be verified; str() is the Polish message."""
+
+
+def too_many_pages(limit: int) -> str:
+    """The Polish message for a PDF of more than `limit` pages (no numeral agreement to get wrong)."""
+    return ("Plik ma za dużo stron, by go sprawdzić (najwyższa dopuszczalna liczba stron: "
+            f"{limit}). Dokumenty wydane przez urząd są znacznie krótsze.")
+
+
+def check_pdf(pdf: bytes, certificates_der: list[bytes], max_pages: int) -> Iterator[tuple]:
+    """The job that checks an uploaded PDF in a limited child process (signatures.sandbox.run).
+
+    Yields one (SealReport, signatures.evidence.ReadEvidence or None) pair: the last seal checked
+    against the office certificates (DER bytes) and the signers of its evidence page (None unless
+    the seal is this office's, intact and over the whole file). A file that
+    starts like a PDF is first counted: more than `max_pages` pages raises TooManyPages. Anything
+    else raises nothing (the report says what was wrong) but MemoryError, for the process's limit.
+    """
+    from pypdf import PdfReader
+
+    from .evidence import read_evidence
+
+    if b"%PDF-" in bytes(pdf[:1024]):
+        try:
+            pages = len(PdfReader(io.BytesIO(pdf), strict=False).pages)
+        except MemoryError:
+            raise
+        except Exception:  # unreadable: verify_seal says so in its report
+            pages = 0
+        if pages > max_pages:
+            raise TooManyPages(too_many_pages(max_pages))
+    certificates = [x509.Certificate.load(der) for der in certificates_der]
+    report = verify_seal(pdf, certificates)
+    # The evidence page is read only under an intact seal of this office over the whole file: an
+    # evidence page anyone could have drawn must not be shown as the signers, and text extraction
+    # (seconds a page for a hostile content stream) is then spent only on the office's own PDFs.
+    yield report, (read_evidence(pdf) if report.ok else None)

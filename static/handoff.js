@@ -18,6 +18,13 @@
           badge.textContent = signer.signed ? "podpisano" : "czeka";
           badge.className = signer.signed ? "state done" : "state";
         });
+        var qr = box.querySelector(".qr");
+        if (qr && s.link_opened) {  // claimed: the code is spent, so it leaves the screen too
+          var note = document.createElement("p");
+          note.className = "flash info";
+          note.textContent = "Link został otwarty na urządzeniu do podpisu.";
+          qr.replaceWith(note);
+        }
         if (s.state === "complete") { document.getElementById("result").hidden = false; }
         if (open[s.state]) { setTimeout(poll, 3000); }
       })

@@ -97,6 +97,23 @@ def login(client):
 
 
 @pytest.fixture
+def clock(app):
+    """The app's clock for logins and sessions (config CLOCK), set by the test: clock.now is an aware
+    UTC datetime (starts at 2026-03-02 13:17:05 UTC, 14:17:05 in Warsaw); clock.advance(**timedelta)."""
+    import datetime as dt
+
+    class Clock:
+        now = dt.datetime(2026, 3, 2, 13, 17, 5, tzinfo=dt.timezone.utc)
+
+        def advance(self, **delta) -> None:
+            self.now += dt.timedelta(**delta)
+
+    clock = Clock()
+    app.config["CLOCK"] = lambda: clock.now
+    return clock
+
+
+@pytest.fixture
 def api_token(app, runner):
     """api_token(user) -> a Bearer header for that user, issued by `flask users token`."""
 

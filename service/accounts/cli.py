@@ -1,4 +1,4 @@
-"""flask users create / token: staff accounts from the command line."""
+"""flask users create / password / token: staff accounts from the command line."""
 from __future__ import annotations
 
 import click
@@ -6,9 +6,36 @@ from flask.cli import with_appcontext
 
 from ..documents.text import normalize_line, refusal
 from ..extensions import db
+from . import sessions
 from .models import ROLES, User
+from .passwords import password_problems
 
 users_cli = click.Group("users", help="Konta pracowników.")
+
+REQUIRE_CHANGE_HELP = ("Czy przy pierwszym logowaniu trzeba zmienić hasło (domyślnie tak: hasło nadane "
+                       "przez administratora zna więcej niż jedna osoba).")
+
+
+def _login(typed: str, new: bool = False) -> str:
+    """A login given on the command line, read as the login page reads its field (NFC, spaces
+    around it and invisible characters removed: service/documents/text.py), so an account created
+    here can be logged in to. With `new`, ClickException for an empty one, one of over 64
+    characters (users.login) or one holding a character the service refuses."""
+    login = normalize_line(typed)
+    if new:
+        problem = refusal(login) or ("jest pusty" if not login else "") or (
+            "może mieć najwyżej 64 znaki" if len(login) > 64 else "")
+        if problem:
+            raise click.ClickException(f"Login {problem}.")
+    return login
+
+
+def _checked_password(password: str, *inputs: str) -> str:
+    """The password if it passes the policy of accounts.passwords; ClickException with the reason otherwise."""
+    problems = password_problems(password, inputs)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    return password
 
 
 @users_cli.command("create")
@@ -16,23 +43,44 @@ users_cli = click.Group("users", help="Konta pracowników.")
 @click.option("--role", type=click.Choice(sorted(ROLES)), required=True, help="Rola pracownika.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Hasło.")
 @click.option("--name", "full_name", default="", help="Imię i nazwisko.")
+@click.option("--require-change/--no-require-change", default=True, help=REQUIRE_CHANGE_HELP)
 @with_appcontext
-def create(login: str, role: str, password: str, full_name: str) -> None:
-    """Create a staff account."""
+def create(login: str, role: str, password: str, full_name: str, require_change: bool) -> None:
+    """Create a staff account (the password must be changed at first login unless --no-require-change)."""
+    login = _login(login, new=True)
     if db.session.execute(db.select(User).where(User.login == login)).first():
         raise click.ClickException(f"Konto {login!r} już istnieje.")
-    if len(password) < 8:
-        raise click.ClickException("Hasło musi mieć co najmniej 8 znaków.")
     # The name is printed on documents and stamps: the same rule as every form field.
     full_name = normalize_line(full_name)
     problem = refusal(full_name)
     if problem:
         raise click.ClickException(f"Imię i nazwisko: {problem}")
-    user = User(login=login, role=role, full_name=full_name or login)
+    _checked_password(password, login, full_name)
+    user = User(login=login, role=role, full_name=full_name or login, must_change_password=require_change)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Utworzono konto {login} ({ROLES[role]}).")
+    then = " Przy pierwszym logowaniu trzeba zmienić hasło." if require_change else ""
+    click.echo(f"Utworzono konto {login} ({ROLES[role]}).{then}")
+
+
+@users_cli.command("password")
+@click.argument("login")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Nowe hasło.")
+@click.option("--require-change/--no-require-change", default=True, help=REQUIRE_CHANGE_HELP)
+@with_appcontext
+def set_password(login: str, password: str, require_change: bool) -> None:
+    """Set a new password for an account (e.g. a forgotten one); every session of the account ends."""
+    login = _login(login)
+    user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"Nie ma konta {login!r}.")
+    _checked_password(password, login, user.full_name)
+    user.set_password(password)
+    user.must_change_password = require_change
+    ended = sessions.end_all(user, "password")
+    db.session.commit()
+    click.echo(f"Zmieniono hasło konta {login}; zakończone sesje: {ended}.")
 
 
 @users_cli.command("token")
@@ -40,6 +88,7 @@ def create(login: str, role: str, password: str, full_name: str) -> None:
 @with_appcontext
 def token(login: str) -> None:
     """Print a new API token for an account (the previous one stops working)."""
+    login = _login(login)
     user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"Nie ma konta {login!r}.")

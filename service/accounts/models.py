@@ -7,8 +7,9 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,6 +30,21 @@ _hasher = PasswordHasher()
 def utcnow() -> dt.datetime:
     """The current time, timezone-aware UTC."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def now() -> dt.datetime:
+    """The current time (aware UTC) as the rules of logins and sessions see it.
+
+    The app's config CLOCK, when set (a callable returning an aware UTC datetime), replaces the
+    system clock: tests move time with it instead of sleeping. Not settable from the environment.
+    """
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock else utcnow()
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones; all are UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def token_digest(token: str) -> str:
@@ -69,7 +85,11 @@ class User(UserMixin, db.Model):
         self.password_hash = _hasher.hash(password)
 
     def check_password(self, password: str) -> bool:
-        """Whether the password matches; rehashes when argon2 parameters have changed."""
+        """Whether the password matches; rehashes when argon2 parameters have changed.
+
+        Callers that take a login typed by someone use accounts.passwords.verify_login instead,
+        which also spends the same time on an unknown login (ASVS 2.2.1, 3.x timing).
+        """
         try:
             _hasher.verify(self.password_hash, password)
         except (VerifyMismatchError, InvalidHashError):
@@ -83,3 +103,37 @@ class User(UserMixin, db.Model):
         token = secrets.token_urlsafe(32)
         self.api_token_digest = token_digest(token)
         return token
+
+
+class StaffSession(db.Model):
+    """One login of a staff member in one browser, checked on every request (OWASP ASVS V3.3).
+
+    The browser's (signed) session cookie holds a random token; only its SHA-256 is stored here,
+    so a database dump opens no session. A session ends at logout, at a password change (the
+    others of that user), after IDLE_MINUTES without a request and SESSION_HOURS after the login.
+    """
+
+    __tablename__ = "staff_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # logout, password, idle, lifetime, inactive: why the session ended (for the administrator)
+    end_reason: Mapped[str] = mapped_column(String(20), default="")
+
+
+class LoginFailures(db.Model):
+    """Failed password checks of one login typed, or of one client address (OWASP ASVS V2.2.1).
+
+    `key` is "login:<login as typed>" or "address:<IP address, an IPv6 one as its /64>";
+    `failures` counts those since `window_started_at` (the first failure of the current window of
+    LOGIN_WINDOW_MINUTES); while `blocked_until` is in the future, no password is checked for this
+    key (see accounts/throttle.py).
+    """
+
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -49,7 +49,10 @@ def doc_sessions(doc: DocumentRecord) -> list[SigningSession]:
 @bp.route("/documents/<doc_id>/signing", methods=["POST"])
 @allow(SIGNING_STAFF)
 def start_signing(doc_id: str):
-    """Starts signing on another device: 201 with the one-time link, its code and a QR image link."""
+    """Starts signing on another device: 201 with the one-time link, its code and a QR image link.
+
+    The code is in this answer only (marked no-store, OWASP ASVS 4.0.3, 8.2.1); 409 with a Polish
+    error when the document cannot be signed."""
     doc = visible_document(current_user, doc_id) or abort(404)
     try:
         session, code = sessions.start(doc, current_user, "remote",
@@ -61,20 +64,24 @@ def start_signing(doc_id: str):
     body.update(link=link_for(code), code=sessions.format_code(code),
                 qr=url_for("api.signing_qr", code=code, _external=True),
                 document=url_for("api.get_document", doc_id=doc.id, _external=True))
-    return jsonify(body), 201, {"Location": body["document"]}
+    return jsonify(body), 201, {"Location": body["document"], "Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @bp.route("/signing-links/<code>/qr.png")
 @allow(SIGNING_STAFF)
 def signing_qr(code: str):
-    """The QR code of a one-time link, as a PNG (only for staff who may see the document)."""
+    """The QR code of a one-time link, as a PNG (only for staff who may see the document), while
+    the link can still be opened: 404 once a device has claimed it or the session has ended."""
     try:
         session = sessions.by_code(code)
+        sessions.ensure_open(session)
     except sessions.SessionClosed:
         abort(404)
-    if visible_document(current_user, session.document_id) is None:
+    if session.claimed_at is not None or visible_document(current_user, session.document_id) is None:
         abort(404)
-    return send_file(BytesIO(qr_png(link_for(sessions.normalize_code(code)))), mimetype="image/png")
+    response = send_file(BytesIO(qr_png(link_for(sessions.normalize_code(code)))), mimetype="image/png")
+    response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return response
 
 
 @bp.route("/documents/<doc_id>/signed/<signed_id>.pdf")

@@ -37,7 +37,8 @@ def not_allowed(exc):
 @allow(ANY_STAFF)
 def openapi():
     """The OpenAPI description of this API."""
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    # the public origin (ASYSTA_PUBLIC_URL) when one is configured, as every external link
+    return jsonify(openapi_document(url_for("web.index", _external=True).rstrip("/")))
 
 
 @bp.route("/document-types")

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import office_seal
+from ..uploads import UploadRefused, UploadsBusy
 from .verify import verify_document
 
 documents_cli = click.Group("documents", help="Dokumenty i ich pieczęcie.")
@@ -18,7 +19,11 @@ documents_cli = click.Group("documents", help="Dokumenty i ich pieczęcie.")
 @with_appcontext
 def verify(file: Path) -> None:
     """Report whether FILE carries an intact seal of this office (exit code 1 if not)."""
-    result = verify_document(file.read_bytes(), office_seal(current_app))
+    try:
+        result = verify_document(file.read_bytes(), office_seal(current_app))
+    except (UploadRefused, UploadsBusy) as exc:  # the same limits as the page's
+        click.echo(str(exc))
+        raise SystemExit(1) from None
     report = result.report
     click.echo(report.summary_pl)
     click.echo(f"SHA-256: {result.sha256}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user
@@ -17,6 +18,7 @@ from ..security import ANY_STAFF, READERS, allow, log_access
 from ..signing.pages import archived_pages
 from ..signing.sessions import open_sessions, plan_for
 from ..signing.staff_views import SIGNING_STAFF
+from ..uploads import UploadRefused, UploadsBusy
 from .models import Case, DocumentRecord
 from .verify import verify_document
 
@@ -95,11 +97,27 @@ class VerifyForm(FlaskForm):
 @bp.route("/verify", methods=["GET", "POST"])
 @allow(ANY_STAFF)
 def verify():
-    """Upload a PDF: does it carry an intact seal of this office, and is it in the archive?"""
+    """Upload a PDF: does it carry an intact seal of this office, and is it in the archive?
+
+    The file is parsed in a limited child process (service.uploads): a file that cannot be checked
+    within the limits gets a message at its field (422); when every reader is busy, 503 with
+    Retry-After and the message at the field.
+    """
     form = VerifyForm()
-    result = None
+    result, status, headers = None, 200, {}
     if form.validate_on_submit():
         data = form.file.data.read()
-        result = verify_document(data, office_seal(current_app))
-        log_access("verify", "file", result.sha256[:64], detail=result.report.summary_pl[:300])
-    return render_template("verify.html", form=form, result=result)
+        try:
+            result = verify_document(data, office_seal(current_app))
+        except UploadsBusy as exc:
+            form.file.errors = [str(exc)]
+            status, headers = 503, {"Retry-After": str(exc.retry_after)}
+        except UploadRefused as exc:
+            form.file.errors = [str(exc)]
+            status = 422
+            log_access("verify", "file", hashlib.sha256(data).hexdigest(), detail=f"przerwano: {exc}"[:300])
+        else:
+            log_access("verify", "file", result.sha256[:64], detail=result.report.summary_pl[:300])
+    elif request.method == "POST":
+        status = 422
+    return render_template("verify.html", form=form, result=result), status, headers

@@ -1,8 +1,15 @@
 """The signing page on the tablet: opened by a one-time link or handed over by a staff member.
 
 Who may use these routes: only the browser holding the session's device cookie (set when the link
-was first opened, or when a staff member started signing on this device). No staff login is needed:
-the family member holding the tablet has none.
+was first opened, or when a staff member started signing on this device), and only while the
+session is open. No staff login is needed: the family member holding the tablet has none.
+
+The device's access ends with its session (OWASP ASVS 4.0.3, 3.3.1 and 4.2.1): once the session is
+complete, cancelled or expired, every address of it answers the clear 410 page, never the PDF or
+the page images, whoever sends the cookie; the cookie's Max-Age ends with the session and the first
+answer after its end deletes it. A device locked to one session (KIOSK) shows nothing else, and
+binding a browser to a session removes the cookies of its earlier ones. Nothing a device is shown is
+stored by the browser or a proxy (Cache-Control: no-store; ASVS 8.2.1).
 """
 from __future__ import annotations
 
@@ -11,13 +18,13 @@ import json
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    send_file, session as web_session, url_for)
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from signatures.capture import SignatureRejected, check_signature, decode_data_url
 
 from .. import pipeline
 from ..config import ROOT
+from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..extensions import db
 from ..issuing import MIMETYPES
@@ -32,10 +39,28 @@ from .steps import sign
 
 bp = Blueprint("device", __name__)
 KIOSK = "kiosk"  # the web session key of a device locked to one signing session
+COOKIE_PREFIX = "asysta_device_"
+OPEN_STATES = ("waiting", "partly_signed")
+# One answer for an unknown login, a wrong password and a wrong role at a staff member's step.
+STAFF_REFUSED = "Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: {role})."
 
 
 def cookie_name(session_id: str) -> str:
-    return f"asysta_device_{session_id[:12]}"
+    """The name of a session's device cookie: one per session, so a browser may hold several."""
+    return f"{COOKIE_PREFIX}{session_id[:12]}"
+
+
+@bp.after_request
+def never_stored(response):
+    """Every answer to a signing device (pages, PDF, page images, the 410 pages) is marked
+    Cache-Control: no-store and Pragma: no-cache, so no copy of a family's document stays in the
+    browser's or a proxy's cache after the session (OWASP ASVS 4.0.3, 8.2.1). The vendored
+    signature_pad script carries no data and keeps its day of caching. Takes and returns the response."""
+    if request.endpoint != "device.signature_pad_js":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.headers.pop("Expires", None)
+    return response
 
 
 def header_text(value: str) -> str:
@@ -56,38 +81,82 @@ def client() -> sessions.Client:
 
 
 def closed(exc: SessionClosed, session: SigningSession | None = None):
-    """The clear page of a link or session that can no longer be used (410 Gone)."""
+    """The clear page of a link or session that can no longer be used: a 410 Gone response.
+
+    For a session that has ended (complete, cancelled, expired) the page says so without any of
+    the family's data (it answers anyone who knows the address), and this browser's device cookie
+    of the session is deleted: the device's access ended with the session."""
     kiosk = session is not None and web_session.get(KIOSK) == session.id
-    return render_template("signing/closed.html", title=exc.title, message=str(exc), session=session,
-                           kiosk=kiosk, leave_form=LeaveForm() if kiosk else None), 410
+    leave_form = LeaveForm() if kiosk else None
+    if exc.reason == "complete" and session is not None:
+        body = render_template("signing/done.html", session=session, kiosk=kiosk, leave_form=leave_form)
+    else:
+        body = render_template("signing/closed.html", title=exc.title, message=str(exc), session=session,
+                               kiosk=kiosk, leave_form=leave_form)
+    response = make_response(body, 410)
+    if session is not None and exc.reason in ("complete", "cancelled", "expired"):
+        forget_device(response, session.id)
+    return response
+
+
+def _cookie_flags() -> dict:
+    # Path "/": reopening the same link on the same tablet (/s/...) must find it too. Secure when
+    # the request came over TLS (through the trusted proxy) or the app is configured for TLS.
+    return {"path": "/", "httponly": True, "samesite": "Lax",
+            "secure": request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE"))}
+
+
+def forget_device(response, session_id: str):
+    """Deletes this browser's device cookie of the session (if it sent one); returns the response."""
+    if cookie_name(session_id) in request.cookies:
+        response.delete_cookie(cookie_name(session_id), **_cookie_flags())
+    return response
 
 
 def bind_device(response, session: SigningSession, secret: str):
-    """Gives this browser the cookie that proves it holds the session."""
-    # Path "/": reopening the same link on the same tablet (/s/...) must find it too.
-    response.set_cookie(cookie_name(session.id), secret, path="/", httponly=True,
-                        samesite="Lax", secure=request.is_secure,
-                        max_age=int(current_app.config["SIGNING_HERE_MINUTES"] * 60) + 3600)
+    """Gives this browser the cookie that proves it holds the session, and only that one.
+
+    The cookie's Max-Age ends when the session expires (OWASP ASVS 4.0.3, 3.3.1); the cookies of
+    the sessions this browser held before are deleted, so a shared tablet carries one family's
+    session at a time. Takes the response to add them to; returns it."""
+    response.set_cookie(cookie_name(session.id), secret, max_age=sessions.seconds_left(session),
+                        **_cookie_flags())
+    for name in request.cookies:
+        if name.startswith(COOKIE_PREFIX) and name != cookie_name(session.id):
+            response.delete_cookie(name, **_cookie_flags())
     return response
 
 
 def held_session(session_id: str) -> SigningSession:
-    """The session if this browser holds it; otherwise the 'used' page."""
+    """The session if it is open and this browser holds it; aborts with its 410 page otherwise.
+
+    Unknown: "Nie ma takiego linku". Ended (complete, cancelled, expired): that state's page,
+    whatever cookie is sent, and the cookie is deleted. Held by another device, or a cookie of
+    another session: "Link został już użyty"."""
     session = sessions.find_session(session_id)
     if session is None:
-        abort(make_response(closed(SessionClosed("unknown"))))
+        abort(closed(SessionClosed("unknown")))
+    state = session.state()
+    if state not in OPEN_STATES:
+        abort(closed(SessionClosed(state), session))
     if not sessions.holds(session, request.cookies.get(cookie_name(session.id))):
-        abort(make_response(closed(SessionClosed("used"))))
+        abort(closed(SessionClosed("used")))
     return session
 
 
 @bp.before_app_request
 def keep_device_locked():
-    """A device handed to a family member shows only its signing page until staff unlock it."""
+    """A device handed to a family member shows only its signing page until staff unlock it.
+
+    Every address but the locked session's own device routes (and static files) leads back to its
+    page: another session's page, PDF or images (an earlier family's, even with its cookie still
+    in the browser), another link or the code form (OWASP ASVS 4.0.3, 4.2.1)."""
     locked = web_session.get(KIOSK)
-    if locked and request.endpoint != "static" and request.blueprint != "device":
-        return redirect(url_for("device.page", session_id=locked))
-    return None
+    if not locked or request.endpoint in ("static", "device.signature_pad_js"):
+        return None
+    if request.blueprint == "device" and (request.view_args or {}).get("session_id") == locked:
+        return None
+    return redirect(url_for("device.page", session_id=locked))
 
 
 @bp.route("/vendor/signature_pad.js")
@@ -130,12 +199,6 @@ def page(session_id: str):
     session = held_session(session_id)
     doc = session.document
     plan = sessions.plan_for(doc)
-    state = session.state()
-    if state == "complete":
-        return render_template("signing/done.html", session=session, doc=doc, plan=plan,
-                               kiosk=web_session.get(KIOSK) == session.id, leave_form=LeaveForm())
-    if state in ("expired", "cancelled"):
-        return closed(SessionClosed(state), session)
     step = sessions.next_step(session, plan)
     if step is None:  # every signature is given and the signed document is being sealed right now
         return render_template(
@@ -201,19 +264,24 @@ def _submit(session: SigningSession, step, plan, form):
         who = upcoming.name or f"pracownik ({upcoming.role})"
         flash(f"Dziękujemy, podpis został złożony. Teraz podpisuje: {who}. Przekaż urządzenie tej osobie.",
               "success")
-    return redirect(url_for("device.page", session_id=session.id))
+    response = redirect(url_for("device.page", session_id=session.id))
+    if signed.result is not None:  # the last signature: the session has ended on this device
+        forget_device(response, session.id)
+    return response
 
 
 def _staff_signer(form: StaffStepForm, step) -> User | None:
-    """The staff member whose login and password were given, if they may sign this step."""
-    user = db.session.execute(select(User).where(User.login == form.login.data.strip())).scalar_one_or_none()
-    if user is None or not user.active or not user.check_password(form.password.data):
-        form.password.errors = ["Nieprawidłowy login lub hasło."]
+    """The staff member whose login and password were given, if they may sign this step.
+
+    Throttled like the login page, with one message for an unknown login, a wrong password and a
+    wrong role (accounts/authenticate.py, ASVS 2.2.1)."""
+    role = ROLES.get(step.staff_role, step.staff_role)
+    try:
+        return authenticate(form.login.data, form.password.data, where="podpis pracownika",
+                            roles={step.staff_role}, refusal=STAFF_REFUSED.format(role=role))
+    except Refused as exc:
+        form.password.errors = [exc.message]
         return None
-    if user.role != step.staff_role:
-        form.login.errors = [f"Ten podpis składa osoba w roli: {ROLES.get(step.staff_role, step.staff_role)}."]
-        return None
-    return user
 
 
 def _ratio(value: str | None) -> float:
@@ -239,7 +307,8 @@ def page_image(session_id: str, number: int):
     pages = archived_pages(session.shown_pdf_sha256)
     if not 1 <= number <= len(pages):
         abort(404)
-    return send_file(pages[number - 1], mimetype="image/png", max_age=0)
+    # Not conditional and no max_age: never_stored() marks it no-store, nothing may revalidate it.
+    return send_file(pages[number - 1], mimetype="image/png", conditional=False, etag=False)
 
 
 @bp.route("/podpis/<session_id>/dokument.pdf")
@@ -249,7 +318,7 @@ def shown_pdf(session_id: str):
     session = held_session(session_id)
     log_access("signing_pdf", "signing_session", session.id)
     return send_file(pipeline(current_app).store.path(session.shown_pdf_sha256, "pdf"),
-                     mimetype=MIMETYPES["pdf"], download_name="dokument.pdf")
+                     mimetype=MIMETYPES["pdf"], download_name="dokument.pdf", conditional=False, etag=False)
 
 
 @bp.route("/podpis/<session_id>/zakoncz", methods=["POST"])
@@ -257,17 +326,25 @@ def shown_pdf(session_id: str):
 def leave(session_id: str):
     """Unlocks a device handed to a family member: the staff member's password is needed."""
     if web_session.get(KIOSK) != session_id or not current_user.is_authenticated:
+        held_session(session_id)  # not this device's lock: an ended or foreign session's 410 page
         abort(403)
     session = sessions.find_session(session_id) or abort(404)
     form = LeaveForm()
-    if form.validate_on_submit() and current_user.check_password(form.password.data):
-        web_session.pop(KIOSK)
-        sessions.record(session, "device_unlocked", client())
-        log_access("signing_unlock", "signing_session", session.id)
-        return redirect(url_for("archive.document", doc_id=session.document_id))
+    message = "Nieprawidłowe hasło – urządzenie pozostaje zablokowane na podpisywaniu."
+    if form.validate_on_submit():
+        try:  # throttled like the login page: the family member holding the tablet may not guess
+            authenticate(current_user.login, form.password.data, where="odblokowanie urządzenia",
+                         refusal=message)
+        except Refused as exc:
+            message = exc.message
+        else:
+            web_session.pop(KIOSK)
+            sessions.record(session, "device_unlocked", client())
+            log_access("signing_unlock", "signing_session", session.id)
+            return redirect(url_for("archive.document", doc_id=session.document_id))
     sessions.record(session, "unlock_refused", client())
     db.session.commit()
-    flash("Nieprawidłowe hasło – urządzenie pozostaje zablokowane na podpisywaniu.", "error")
+    flash(message, "error")
     return redirect(url_for("device.page", session_id=session.id))
 
 

@@ -34,6 +34,10 @@ class SigningSession(db.Model):
     mode: Mapped[str] = mapped_column(String(10))
     # The short code of the link is shown once; only its SHA-256 is kept.
     code_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The same code encrypted with a key derived from the app's secret (sessions.seal_code), so the
+    # staff member who started the session sees it again until a device claims the link; then, and
+    # at a cancel or replacement, it is cleared. Never in the staff member's session cookie.
+    code_sealed: Mapped[str | None] = mapped_column(Text)
     # The browser that holds the session proves it with a cookie; only its SHA-256 is kept.
     device_sha256: Mapped[str | None] = mapped_column(String(64))
     shown_pdf_sha256: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from babel.dates import format_datetime
+from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -17,8 +18,10 @@ from signatures.assemble import AssembleError, build_print_copy, build_scan_pdf,
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
 from signatures.ink import Place, ScanCheck, check_scan
 from signatures.multiscript import isolate
-from signatures.qr import find_document_ids, qr_png, scan_pages
+from signatures.qr import (TOO_HEAVY, TOO_SLOW, UNREADABLE, ScanError, ScanLimits, qr_png, read_pages,
+                           scan_kind)
 
+from .. import uploads
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..archive.store import archiving
@@ -33,7 +36,8 @@ _FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 CHANGED = ("W międzyczasie dołączono inną podpisaną wersję tego dokumentu. Sprawdź dokument; jeśli ten skan "
            "ma ją zastąpić, wgraj go ponownie i podaj powód zastąpienia.")
 
-SCAN_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg", b"II*\x00": "tif", b"MM\x00*": "tif"}
+SCAN_EXTENSIONS = {"PDF": "pdf", "PNG": "png", "JPEG": "jpg", "TIFF": "tif"}
+SCAN_MESSAGES = uploads.Messages(too_slow=TOO_SLOW, too_heavy=TOO_HEAVY, broken=UNREADABLE)
 
 
 @dataclass
@@ -66,10 +70,24 @@ def print_copy(doc: DocumentRecord, shown_pdf: bytes) -> bytes:
 
 
 def read_scan(data: bytes) -> Scan:
-    """Reads an uploaded scan (PDF, JPEG, PNG or TIFF); raises signatures.qr.ScanError with a Polish message."""
-    pages = scan_pages(data)
-    ext = next((e for magic, e in SCAN_TYPES.items() if data.startswith(magic)), "bin")
-    return Scan(data=data, ext=ext, pages=pages, found_ids=find_document_ids(pages))
+    """Reads an uploaded scan (PDF, JPEG, PNG or TIFF) in a limited child process (service.uploads).
+
+    Returns its pages as RGB images of at most A4 at 200 dpi and the document identifiers of its QR
+    codes (read at the pages' full resolution). The kind of file is checked first, in this process;
+    the limits are SCAN_MAX_PAGES, SCAN_MAX_DPI and the UPLOAD_* ones. Raises
+    signatures.qr.ScanError with a Polish message (not a scan, too large, too slow or too heavy to
+    read) and service.uploads.UploadsBusy when every parsing slot is taken (OWASP ASVS 4.0.3 V12.1.1).
+    """
+    kind = scan_kind(data)  # an empty or unknown file needs no process to be refused
+    config = current_app.config
+    limits = ScanLimits.for_dpi(int(config["SCAN_MAX_PAGES"]), int(config["SCAN_MAX_DPI"]))
+    try:
+        items = uploads.parse(read_pages, data, limits, messages=SCAN_MESSAGES)
+    except uploads.UploadRefused as exc:
+        raise ScanError(str(exc)) from None
+    pages = [value for what, value in items if what == "page"]
+    found_ids = next(value for what, value in items if what == "ids")
+    return Scan(data=data, ext=SCAN_EXTENSIONS[kind], pages=pages, found_ids=found_ids)
 
 
 class ScanRefused(Exception):

@@ -1,6 +1,7 @@
 """The life of a signing session: start, hand over (device or one-time link), sign step by step, cancel."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -8,6 +9,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -18,7 +22,7 @@ from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from .models import SigningEvent, SigningSession
+from .models import SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner, signer_plan
 
 # Letters and digits that cannot be mistaken for each other when typed from a screen (no 0/O, 1/I).
@@ -76,6 +80,42 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _code_box() -> Fernet:
+    """Fernet (AES-128-CBC with HMAC-SHA256) under a key derived from SECRET_KEY by HKDF-SHA256 for
+    this one purpose only, so the link codes kept for staff are unreadable without the app's secret."""
+    secret = current_app.config["SECRET_KEY"]
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"asysta: signing link codes").derive(
+        secret.encode("utf-8") if isinstance(secret, str) else secret)
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal_code(code: str) -> str:
+    """The link code encrypted for the session row (a Fernet token, ASCII)."""
+    return _code_box().encrypt(code.encode("ascii")).decode("ascii")
+
+
+def link_code(session: SigningSession, user: User) -> str | None:
+    """The code of a session's one-time link ('ABCD2345'), shown again on the staff page.
+
+    Only to the staff member who started the session, and only while the link is unclaimed and
+    the session open; None otherwise, also when the app's secret key has changed since. The code
+    is kept encrypted in the session row, never in the staff member's session cookie, which is
+    signed but readable by anyone holding it (OWASP ASVS 4.0.3, 8.2.2: no sensitive data in
+    browser storage)."""
+    if (session.code_sealed is None or session.claimed_at is not None or session.created_by_id != user.id
+            or session.state() not in ("waiting", "partly_signed")):
+        return None
+    try:
+        return _code_box().decrypt(session.code_sealed.encode("ascii")).decode("ascii")
+    except InvalidToken:
+        return None
+
+
+def seconds_left(session: SigningSession, now: dt.datetime | None = None) -> int:
+    """Whole seconds until the session expires (0 when it has): the device cookie's Max-Age."""
+    return max(0, int((as_utc(session.expires_at) - (now or utcnow())).total_seconds()))
+
+
 def plan_for(doc: DocumentRecord) -> list[PlannedSigner]:
     """The signers of an issued document, in order."""
     doctype = DOCUMENT_TYPES.get(doc.slug)
@@ -123,7 +163,7 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
         session.device_sha256, session.claimed_at = sha256_text(secret), now
     else:
         secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        session.code_sha256 = sha256_text(secret)
+        session.code_sha256, session.code_sealed = sha256_text(secret), seal_code(secret)
     # One open session per document: the new one replaces any other, also one started at the same
     # moment. PostgreSQL: the document's row lock makes two starts of it take turns. SQLite: the
     # INSERT takes the database's write lock, so the UPDATE below sees every start before it.
@@ -136,7 +176,8 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
         update(table).where(table.c.document_id == session.document_id, table.c.id != session.id,
                             table.c.completed_at.is_(None), table.c.cancelled_at.is_(None),
                             table.c.expires_at > now)
-        .values(cancelled_at=now, cancelled_by_id=user.id).returning(table.c.id)).scalars().all()
+        .values(cancelled_at=now, cancelled_by_id=user.id, code_sealed=None).returning(table.c.id)
+    ).scalars().all()
     for old_id in replaced:
         db.session.add(SigningEvent(session_id=old_id, action="replaced", user_id=client.user_id,
                                     ip=client.ip[:64], user_agent=client.user_agent[:500],
@@ -165,14 +206,19 @@ def ensure_open(session: SigningSession) -> None:
 
 
 def claim(session: SigningSession, client: Client) -> str:
-    """Binds a link's session to the device that opened it first; returns the device secret."""
+    """Binds a link's session to the device that opened it first; returns the device secret.
+
+    Raises SessionClosed: the session's state when it no longer accepts signatures, "used" when
+    another device has claimed it. Of any number of devices opening the link at the same moment
+    exactly one gets it (OWASP ASVS 4.0.3, 11.1.6 and 2.7.3: the claim is one conditional UPDATE,
+    atomic on SQLite and PostgreSQL; tests/signing/test_device_access.py sends 20 at once).
+    The code kept for the staff page is cleared with the claim."""
     ensure_open(session)
     secret = secrets.token_urlsafe(32)
     table = SigningSession.__table__
-    # Conditional, so of two devices opening the link at the same moment exactly one gets it.
     claimed = session.claimed_at is None and db.session.execute(
         update(table).where(table.c.id == session.id, table.c.claimed_at.is_(None))
-        .values(device_sha256=sha256_text(secret), claimed_at=utcnow())).rowcount == 1
+        .values(device_sha256=sha256_text(secret), claimed_at=utcnow(), code_sealed=None)).rowcount == 1
     if not claimed:
         db.session.rollback()
         record(session, "link_reused", client)
@@ -184,7 +230,9 @@ def claim(session: SigningSession, client: Client) -> str:
 
 
 def holds(session: SigningSession, device_secret: str | None) -> bool:
-    """Whether this browser is the device the session is bound to."""
+    """Whether this browser is the device the session is bound to: the SHA-256 of its cookie's
+    secret equals the one stored in this session's row (compared in constant time), so a cookie of
+    one session never opens another."""
     return bool(device_secret and session.device_sha256) and hmac.compare_digest(
         sha256_text(device_secret), session.device_sha256)
 
@@ -198,7 +246,7 @@ def next_step(session: SigningSession, plan: list[PlannedSigner]) -> PlannedSign
 def cancel(session: SigningSession, user: User, client: Client) -> None:
     """Cancels an open session: its link and device stop working; signatures given are kept as history."""
     ensure_open(session)
-    session.cancelled_at, session.cancelled_by_id = utcnow(), user.id
+    session.cancelled_at, session.cancelled_by_id, session.code_sealed = utcnow(), user.id, None
     record(session, "cancelled", client)
     db.session.commit()
 

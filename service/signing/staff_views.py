@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
-                   send_file, session as web_session, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, send_file, url_for)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -16,6 +16,7 @@ from ..archive.models import DocumentRecord
 from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
+from ..uploads import UploadsBusy
 from . import paper, sessions, staged_scans
 from .device_views import client, start_here
 from .forms import ConfirmScanForm, ScanForm
@@ -27,7 +28,6 @@ from .sessions import SigningError
 bp = Blueprint("signing", __name__)
 # Who starts signing: the staff who prepare documents with families (the archivist files them).
 SIGNING_STAFF = frozenset({"assistant", "social_worker", "head"})
-CODES = "signing_codes"  # web session: the link codes this staff member was shown, by session id
 
 
 def visible(doc_id: str) -> DocumentRecord:
@@ -65,25 +65,29 @@ def start(doc_id: str):
     log_access("signing_start", "document", doc.id, detail=mode)
     if mode == "here":
         return start_here(session, secret)
-    codes = {k: v for k, v in web_session.get(CODES, {}).items() if k != session.id}
-    codes[session.id] = secret
-    web_session[CODES] = dict(list(codes.items())[-5:])  # the cookie holds only the last few
+    # The code stays in the session row (encrypted) for this staff member's handoff page, never in
+    # their session cookie (sessions.link_code).
     return redirect(url_for("signing.handoff", doc_id=doc.id, session_id=session.id))
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>")
 @allow(SIGNING_STAFF)
 def handoff(doc_id: str, session_id: str):
-    """The QR code and the short link for another device, and the progress of signing."""
+    """The QR code and the short link for another device, and the progress of signing.
+
+    The link and its code are shown only to the staff member who started the session, while no
+    device has claimed it (sessions.link_code); the page is never stored by the browser."""
     doc = visible(doc_id)
     session = session_of(doc, session_id)
-    code = web_session.get(CODES, {}).get(session.id)
-    link = link_for(code) if code and session.claimed_at is None else None
+    code = sessions.link_code(session, current_user)
+    link = link_for(code) if code else None
     log_access("signing_watch", "signing_session", session.id)
-    return render_template("signing/handoff.html", doc=doc, session=session, link=link,
-                           code=sessions.format_code(code) if code else None,
-                           qr=qr_svg(link) if link else None, plan=sessions.plan_for(doc),
-                           cancel_form=FlaskForm())
+    response = make_response(render_template(
+        "signing/handoff.html", doc=doc, session=session, link=link,
+        code=sessions.format_code(code) if code else None, qr=qr_svg(link) if link else None,
+        plan=sessions.plan_for(doc), cancel_form=FlaskForm(), started_here=session.created_by_id == current_user.id))
+    response.headers["Cache-Control"] = "no-store"  # the one-time code is on it
+    return response
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>/status")
@@ -165,17 +169,23 @@ def upload_scan():
     """Upload of a paper-signed document's scan: found from its QR code or chosen by hand, then checked
     for signatures and shown for confirmation (nothing is archived here)."""
     form = ScanForm(document_id=request.args.get("document", ""))
+    status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
-        result = _attach(form)
-        if result is not None:
-            return result
+        try:
+            result = _attach(form)
+        except UploadsBusy as exc:  # every slot for reading uploads is taken: the form stays as typed
+            form.file.errors = [str(exc)]
+            status, headers = 503, {"Retry-After": str(exc.retry_after)}
+        else:
+            if result is not None:
+                return result
     chosen = visible_document(current_user, (form.document_id.data or "").strip().lower()) \
         if form.document_id.data and not form.document_id.errors else None
     in_force = current_version(chosen) if chosen else None
     if in_force is not None:
         log_access("view", "document", chosen.id, detail="skan: dokument już podpisany")
     return render_template("signing/scan.html", form=form, signed_doc=chosen if in_force else None,
-                           in_force=in_force), (422 if request.method == "POST" else 200)
+                           in_force=in_force), status, headers
 
 
 def _attach(form: ScanForm):
@@ -289,6 +299,11 @@ def confirm_scan(token: str):
     except (ScanError, paper.ScanRefused) as exc:
         form.reason.errors = [str(exc)]
         return _confirmation(doc, staged, form, status=422)
+    except UploadsBusy as exc:  # every slot for reading uploads is taken: confirm again shortly
+        form.reason.errors = [str(exc)]
+        response = _confirmation(doc, staged, form, status=503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     staged_scans.discard(staged)
     log_access("scan_attach", "document", doc.id,
                detail=f"{signed.id} {'ręcznie' if staged.chosen_by_hand else 'QR'}"
@@ -343,14 +358,24 @@ def signed_pdf(doc_id: str, signed_id: str):
 @bp.route("/archive/<doc_id>/signed/<signed_id>/scan")
 @allow(READERS)
 def scan_file(doc_id: str, signed_id: str):
-    """The scan file as uploaded (kept beside its sealed PDF)."""
+    """The scan file as uploaded (kept beside its sealed PDF), only ever as a download.
+
+    The upload is untrusted (a PDF may carry JavaScript or actions): it is sent as opaque bytes
+    that the browser saves and never shows or runs — application/octet-stream, nosniff, an
+    attachment, and a sandbox CSP should a browser render it anyway (OWASP ASVS 4.0.3 V12.5.2,
+    V14.4.2). What is shown for the version is its sealed PDF, rebuilt from the scan's page images.
+    """
     doc = visible(doc_id)
     version = signed_version(doc, signed_id)
     if not version.scan_sha256:
         abort(404)
     log_access("download", "signed_document", version.id, detail="scan")
-    return send_file(pipeline(current_app).store.path(version.scan_sha256, version.scan_ext),
-                     as_attachment=True, download_name=f"skan_{doc.id[:8]}.{version.scan_ext}")
+    response = send_file(pipeline(current_app).store.path(version.scan_sha256, version.scan_ext),
+                         mimetype="application/octet-stream", as_attachment=True,
+                         download_name=f"skan_{doc.id[:8]}_oryginal.{version.scan_ext}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"  # service/headers.py adds it to the policy
+    return response
 
 
 @bp.route("/archive/<doc_id>/signed/<signed_id>/strona/<int:number>.png")

@@ -159,7 +159,7 @@ def instance(tmp_path):
 
 
 def create_user(instance: Instance, login: str) -> None:
-    created = instance.flask("users", "create", login, "--role", "assistant", "--password", f"haslo-{login}-1",
+    created = instance.flask("users", "create", login, "--role", "assistant", "--password", f"haslo-testowe-{login}-1",
                              "--name", "Katarzyna Zielińska")
     assert created.returncode == 0, created.stderr
 

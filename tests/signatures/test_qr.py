@@ -207,12 +207,12 @@ def test_too_many_pixels_in_all_pages_together_are_refused():
     pdf.save()
     assert scan_error(out.getvalue()) == TOO_LARGE
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=(30 * 72, 30 * 72))  # 36 megapixels: fine alone, not eight of them
+    pdf = canvas.Canvas(out, pagesize=(25 * 72, 25 * 72))  # 25 megapixels: fine alone, not eight of them
     for _ in range(8):
         pdf.showPage()
     pdf.save()
     assert scan_error(out.getvalue()) == TOO_LARGE_IN_TOTAL
-    frames = [Image.new("1", (7700, 7700), 1) for _ in range(5)]  # 59 megapixels each
+    frames = [Image.new("1", (5800, 5800), 1) for _ in range(6)]  # 34 megapixels each
     assert scan_error(encoded(frames[0], "TIFF", save_all=True, append_images=frames[1:],
                               compression="group4")) == TOO_LARGE_IN_TOTAL
 

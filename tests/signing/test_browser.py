@@ -101,6 +101,9 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     pad.on("pageerror", lambda e: errors.append(str(e)))
     pad.goto(link)
     assert pad.url.startswith(f"{live}/podpis/")
+    # the staff page sees the link claimed: the spent code leaves the screen
+    staff.get_by_text("Link został otwarty na urządzeniu do podpisu.").wait_for(timeout=15000)
+    assert staff.locator(".qr").count() == 0 and staff.locator("#code").count() == 0
     session_id = pad.url.rstrip("/").rsplit("/", 1)[1]
     first_page = pad.get_by_role("img", name=re.compile(r"^Strona 1 z \d+"))
     first_page.wait_for()

@@ -1,7 +1,7 @@
 """signed versions: the version a later one replaces and why; the scan check of a paper version
 
 Revision ID: 0004_paper
-Revises: 0003
+Revises: 0004_login
 Create Date: 2026-11-30 14:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_paper'
-down_revision = '0003'
+down_revision = '0004_login'
 branch_labels = None
 depends_on = None
 
