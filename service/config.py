@@ -43,6 +43,9 @@ def defaults(instance_path: Path) -> dict:
         "SIGNING_HERE_MINUTES": float(_env("SIGNING_HERE_MINUTES", 120)),
         # Page images shown on the signing page, rendered once per PDF (a cache, safe to delete).
         "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
+        # Scans waiting for staff's confirmation (service/signing/staged_scans.py): private, short-lived.
+        "SCAN_STAGING_DIR": Path(_env("SCAN_STAGING_DIR") or instance_path / "staged_scans"),
+        "SCAN_STAGING_MINUTES": float(_env("SCAN_STAGING_MINUTES", 30)),
         # Uploads (scans, PDFs to verify) are parsed in a child process with these limits
         # (service/uploads.py): memory (MB of address space), CPU seconds, wall-clock seconds; at
         # most UPLOAD_WORKERS at once (one core stays free); UPLOAD_QUEUE more may wait UPLOAD_WAIT

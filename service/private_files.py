@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 UMASK = 0o077
-FOLDER_KEYS = ("ARCHIVE_DIR", "DEV_SEAL_DIR", "PAGE_CACHE_DIR", "CONVERTER_PROFILE_DIR")
+FOLDER_KEYS = ("ARCHIVE_DIR", "DEV_SEAL_DIR", "PAGE_CACHE_DIR", "CONVERTER_PROFILE_DIR", "SCAN_STAGING_DIR")
 
 
 def private_umask() -> None:
@@ -27,7 +27,7 @@ def private_umask() -> None:
 
 def make_private(instance_path: Path, config) -> None:
     """chmod 0700 the instance folder and the configured folders (ARCHIVE_DIR, DEV_SEAL_DIR,
-    PAGE_CACHE_DIR, CONVERTER_PROFILE_DIR), and 0600 an SQLite database with its -wal, -shm and
+    PAGE_CACHE_DIR, CONVERTER_PROFILE_DIR, SCAN_STAGING_DIR), and 0600 an SQLite database with its -wal, -shm and
     -journal files, where they exist and are not private yet.
 
     A folder that only its owner may enter protects everything inside it, so the files inside

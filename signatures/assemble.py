@@ -28,6 +28,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .evidence import FALLBACK, register_fonts
+from .ink import marks_ops
 from .multiscript import draw_line, line_width, shape_line
 from .seal import align_info_with_xmp
 
@@ -644,8 +645,12 @@ def _finish_drawings(update: _Update, drawings: dict[int, tuple[list[bytes], dic
         update.draw(index, content, xobjects)
 
 
-def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str) -> bytes:
-    """The document for printing: each page of the unsealed revision with a small QR code (about 1.8 cm) and `label` under it in the bottom-right margin corner (not over the footer text)."""
+def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 0) -> bytes:
+    """The document for printing: each page of the unsealed revision with a small QR code (about 1.8 cm) and `label` under it in the bottom-right margin corner (not over the footer text).
+
+    Every page also gets three registration marks and a coded row with its number and `tag`
+    (0–255, the document's: signatures.ink), by which a scan of the signed paper is read back.
+    """
     update = _Update(unsealed_revision(shown_pdf))
     qr = update.add(_stencil(qr_png))  # one image, drawn on every page
     drawings = {}
@@ -655,6 +660,7 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str) -> bytes:
         left, right = x1 - QR_LEFT, x1 - QR_RIGHT
         size = right - left
         ops = [f"q 0 g {size:.3f} 0 0 {size:.3f} {left:.3f} {y0 + QR_BOTTOM:.3f} cm /AsystaQr Do Q\n".encode()]
+        ops.append(marks_ops(page.box, index + 1, tag))
         # the label may be wider than the code: it grows leftwards, under the footer, never off the page
         room = right - (x0 + RIGHT_MARGIN)
         label_size = QR_LABEL_SIZE

@@ -58,15 +58,17 @@ _fonts_ready = False
 L_DOCUMENT, L_DOCUMENT_ID, L_CASE = "Dokument", "Identyfikator dokumentu", "Znak sprawy"
 L_SHOWN = "Skrót SHA-256 dokumentu okazanego podpisującym"
 L_SCAN = "Skrót SHA-256 pliku skanu"
+L_CHECK = "Sprawdzenie skanu"
+L_REPLACES, L_REASON = "Zastępuje wersję podpisaną", "Powód zastąpienia"
 L_CREATED = "Data sporządzenia karty"
 L_NAME, L_ROLE, L_METHOD, L_TIME = "Imię i nazwisko", "Rola", "Sposób złożenia podpisu", "Data i godzina"
 L_IP, L_AGENT = "Adres IP", "Urządzenie i przeglądarka"
 L_IMAGE, L_STROKES = "Skrót SHA-256 obrazu podpisu", "Skrót SHA-256 danych przebiegu podpisu"
 
 # Labels too long for their column, broken by hand (plain cell strings do not wrap)
-_LABELS = {L_SHOWN: "Skrót SHA-256 dokumentu\nokazanego podpisującym",
+_LABELS = {L_SHOWN: "Skrót SHA-256 dokumentu\nokazanego podpisującym", L_REPLACES: "Zastępuje wersję\npodpisaną",
            L_STROKES: "Skrót SHA-256 danych\nprzebiegu podpisu"}
-_KNOWN_LABELS = (L_DOCUMENT, L_DOCUMENT_ID, L_CASE, L_SHOWN, L_SCAN, L_CREATED, L_NAME, L_ROLE, L_METHOD,
+_KNOWN_LABELS = (L_DOCUMENT, L_DOCUMENT_ID, L_CASE, L_SHOWN, L_SCAN, L_CHECK, L_REPLACES, L_REASON, L_CREATED, L_NAME, L_ROLE, L_METHOD,
                  L_TIME, L_IP, L_AGENT, L_IMAGE, L_STROKES)
 
 _TABLET = ("Podpisy odręczne wymienionych osób złożono na ekranie urządzenia (tabletu) i zapisano w postaci "
@@ -81,6 +83,8 @@ _PAPER = ("Dokument podpisano odręcznie na papierze; oryginał papierowy przech
           "sprawdzić, że skan jest tym plikiem, który wgrano. Integralność i pochodzenie skanu wraz "
           "z niniejszą kartą potwierdza pieczęć elektroniczna ośrodka; każda zmiana pliku "
           "po jej złożeniu jest wykrywalna.")
+_REPLACING = ("Ta wersja zastępuje wcześniejszą podpisaną wersję dokumentu wskazaną wyżej, z podanego powodu; "
+              "wcześniejsza wersja pozostaje w archiwum bez zmian, oznaczona jako zastąpiona.")
 
 
 # control characters draw nothing: a space in their place keeps the words around them apart
@@ -149,6 +153,9 @@ class Evidence:
     signers: tuple[EvidenceSigner, ...]
     created_at: dt.datetime
     scan_sha256: str | None = None  # paper path: SHA-256 of the uploaded scan file
+    scan_check: str | None = None  # paper path: what the check of the signature places found, in Polish
+    replaces: str | None = None  # the signed version this one replaces, described in Polish
+    replace_reason: str | None = None  # why, as the staff member gave it
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,8 @@ class ReadEvidence:
     case_sign: str
     shown_pdf_sha256: str
     signers: tuple[ReadSigner, ...]
+    replaces: str | None = None
+    replace_reason: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,8 +188,9 @@ class ReadEvidence:
 def statement(evidence: Evidence) -> str:
     """What the signatures are and what they are not, in Polish, for the methods actually used."""
     methods = {signer.method for signer in evidence.signers}
+    replacing = f" {_REPLACING}" if evidence.replaces else ""
     if evidence.scan_sha256 or "paper_scan" in methods:
-        return _PAPER
+        return _PAPER + replacing
     tablet = bool(methods & {"tablet_here", "tablet_remote"})
     staff = "staff_password" in methods
     if tablet and staff:
@@ -191,7 +201,7 @@ def statement(evidence: Evidence) -> str:
         first = f"{_STAFF[0].upper()}{_STAFF[1:]}."
     else:
         first = ""
-    return f"{first} {_SEALED}".strip()
+    return f"{first} {_SEALED}{replacing}".strip()
 
 
 def format_moment(moment: dt.datetime) -> str:
@@ -289,6 +299,10 @@ def evidence_pdf(evidence: Evidence) -> bytes:
                 (L_CASE, para(evidence.case_sign)), (L_SHOWN, _hash_text(evidence.shown_pdf_sha256))]
     if evidence.scan_sha256:
         document.append((L_SCAN, _hash_text(evidence.scan_sha256)))
+    if evidence.scan_check:
+        document.append((L_CHECK, para(evidence.scan_check)))
+    if evidence.replaces:
+        document += [(L_REPLACES, para(evidence.replaces)), (L_REASON, para(evidence.replace_reason or ""))]
     document.append((L_CREATED, format_moment(evidence.created_at)))
     story = [Paragraph(TITLE, styles.title), user_text(evidence.office_name, 11, 14, 10),
              _table(document, styles), Paragraph("Podpisujący", styles.heading)]
@@ -451,6 +465,7 @@ def _parse(fields: list[tuple[str, str]]) -> ReadEvidence | None:
             document_id=head[L_DOCUMENT_ID], case_sign=head[L_CASE],
             shown_pdf_sha256=_digest(head[L_SHOWN]) or "",
             signers=tuple(ReadSigner(name=s[L_NAME], role=s[L_ROLE], method=s[L_METHOD], signed_at=s[L_TIME],
-                                     image_sha256=_digest(s[L_IMAGE])) for s in signers))
+                                     image_sha256=_digest(s[L_IMAGE])) for s in signers),
+            replaces=head.get(L_REPLACES), replace_reason=head.get(L_REASON))
     except KeyError:
         return None

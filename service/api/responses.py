@@ -85,7 +85,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "session": {"oneOf": [{"type": "null"}, ref("SigningSession")]},
             "signed_versions": {"type": "array", "items": _object({
                 "id": _STRING, "kind": _STRING, "created_at": _TIME, "sha256": _STRING,
-                "size": {"type": "integer"}, "signers": {}, "pdf": _URL})},
+                "size": {"type": "integer"}, "signers": {}, "pdf": _URL,
+                "replaces": _NULLABLE_STRING, "replace_reason": _NULLABLE_STRING,
+                "replaced_by": {"oneOf": [{"type": "null"}, _object({
+                    "id": _STRING, "created_at": _TIME, "reason": _NULLABLE_STRING})]}})},
             "signed_pdf": {"oneOf": [{"type": "null"}, _URL]}}),
         "links": _object({"self": _URL, "pdf": _URL, "docx": _URL}),
     }),

@@ -30,10 +30,14 @@ def signing_json(doc: DocumentRecord) -> dict:
         version["page"] = url_for("api.get_document", doc_id=doc.id, _external=True)
     versions = [{"id": v.id, "kind": v.kind, "created_at": as_utc(v.created_at).isoformat(), "sha256": v.pdf_sha256,
                  "size": v.pdf_size, "signers": v.signers,
-                 "pdf": url_for("api.signed_pdf", doc_id=doc.id, signed_id=v.id, _external=True)}
+                 "pdf": url_for("api.signed_pdf", doc_id=doc.id, signed_id=v.id, _external=True),
+                 # a later version names the one it replaces; the older one's PDF never changes
+                 "replaces": v.replaces_id, "replace_reason": v.replace_reason,
+                 "replaced_by": {"id": v.replaced_by.id, "created_at": as_utc(v.replaced_by.created_at).isoformat(),
+                                 "reason": v.replaced_by.replace_reason} if v.replaced_by else None}
                 for v in doc.signed_versions]
     return {"signers_planned": len(sessions.plan_for(doc)), "session": state, "signed_versions": versions,
-            "signed_pdf": versions[-1]["pdf"] if versions else None}
+            "signed_pdf": next((v["pdf"] for v in reversed(versions) if v["replaced_by"] is None), None)}
 
 
 def doc_sessions(doc: DocumentRecord) -> list[SigningSession]:

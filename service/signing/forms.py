@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..forms_base import FlaskTextForm, text_filters
@@ -55,3 +55,14 @@ class ScanForm(FlaskTextForm):
                               validators=[Optional(), Regexp(r"^\s*[0-9a-fA-F]{32}\s*$",
                                           message="Identyfikator ma 32 znaki (cyfry i litery a–f).")],
                               filters=text_filters("identifier"))
+
+
+class ConfirmScanForm(FlaskTextForm):
+    """Confirming a checked scan; replacing a signed version needs a reason (the view requires it then)."""
+
+    # The signed version in force when the page was shown: a change meanwhile is not overridden blindly
+    replaces = HiddenField()
+    reason = TextAreaField("Powód zastąpienia podpisanej wersji",
+                           validators=[Optional(), Length(max=500, message="Powód może mieć najwyżej 500 znaków.")],
+                           description="Np. „w poprzednim skanie brakowało strony 2” – powód pojawi się na karcie "
+                                       "dowodowej nowej wersji i przy wersji zastąpionej.")

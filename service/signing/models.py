@@ -131,6 +131,14 @@ class SignedDocument(db.Model):
     seal_certificate_sha256: Mapped[str] = mapped_column(String(64))
     # Who signed, as printed on the evidence page (name, role, method, time): for lists and the API.
     signers: Mapped[list] = mapped_column(JSON, default=list)
+    # A later signed version names the one it replaces and why; the older row and its PDF never
+    # change (the archive is write-once). Unique: a version is replaced once, the versions form a chain.
+    replaces_id: Mapped[str | None] = mapped_column(ForeignKey("signed_documents.id"), unique=True)
+    replace_reason: Mapped[str | None] = mapped_column(Text)
+    # Paper: what the scan showed at each signature place when staff confirmed it (signatures.ink)
+    scan_check: Mapped[list | None] = mapped_column(JSON)
     document: Mapped[DocumentRecord] = relationship(
         backref=backref("signed_versions", order_by="SignedDocument.created_at"))
     created_by: Mapped[User | None] = relationship()
+    replaces: Mapped["SignedDocument | None"] = relationship(
+        remote_side=[id], backref=backref("replaced_by", uselist=False))

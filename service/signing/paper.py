@@ -1,14 +1,22 @@
-"""The paper way: a print copy with a QR code, and the scan of the signed paper attached and sealed."""
+"""The paper way: a print copy with marks and a QR code; the scan of the signed paper checked for
+signatures, confirmed by staff, then archived and sealed (a signed document only by replacement)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from dataclasses import dataclass
 
+from babel.dates import format_datetime
 from flask import current_app
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from signatures.assemble import build_print_copy, build_scan_pdf
+from signatures.assemble import AssembleError, build_print_copy, build_scan_pdf, find_slots, unsealed_revision
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
+from signatures.ink import Place, ScanCheck, check_scan
 from signatures.multiscript import isolate
 from signatures.qr import (TOO_HEAVY, TOO_SLOW, UNREADABLE, ScanError, ScanLimits, qr_png, read_pages,
                            scan_kind)
@@ -18,9 +26,15 @@ from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..archive.store import archiving
 from ..extensions import db
-from .models import SignedDocument
+from .models import SignedDocument, as_utc
 from .sessions import Client, open_sessions, plan_for, record
 from .steps import signer_summary
+
+PREVIEW_WIDTH = 1000  # pixels: the page images of the confirmation page
+SIGNED_COLOUR, EMPTY_COLOUR = (30, 122, 60), (179, 38, 30)  # the page's --ok and --bad
+_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+CHANGED = ("W międzyczasie dołączono inną podpisaną wersję tego dokumentu. Sprawdź dokument; jeśli ten skan "
+           "ma ją zastąpić, wgraj go ponownie i podaj powód zastąpienia.")
 
 SCAN_EXTENSIONS = {"PDF": "pdf", "PNG": "png", "JPEG": "jpg", "TIFF": "tif"}
 SCAN_MESSAGES = uploads.Messages(too_slow=TOO_SLOW, too_heavy=TOO_HEAVY, broken=UNREADABLE)
@@ -42,10 +56,17 @@ def qr_payload(doc: DocumentRecord) -> str:
     return f"ASYSTA:{doc.id.upper()}"
 
 
+def document_tag(doc: DocumentRecord) -> int:
+    """The document's tag (0–255) coded on each printed page: a page of another document is told apart
+    even when the QR code cannot be read and the document was chosen by hand."""
+    return int(doc.id[:2], 16)
+
+
 def print_copy(doc: DocumentRecord, shown_pdf: bytes) -> bytes:
-    """The document to print and sign on paper, with a QR code on every page identifying it."""
+    """The document to print and sign on paper: on every page a QR code identifying it, registration
+    marks and the page's code (signatures.ink), by which the scan's signature places are found."""
     label = f"{isolate(doc.doc_ref)} · {isolate(doc.case.sign)}"  # each value isolated (UAX #9, FSI … PDI)
-    return build_print_copy(shown_pdf, qr_png(qr_payload(doc), scale=6), label)
+    return build_print_copy(shown_pdf, qr_png(qr_payload(doc), scale=6), label, tag=document_tag(doc))
 
 
 def read_scan(data: bytes) -> Scan:
@@ -69,37 +90,158 @@ def read_scan(data: bytes) -> Scan:
     return Scan(data=data, ext=SCAN_EXTENSIONS[kind], pages=pages, found_ids=found_ids)
 
 
-def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_name: str,
-                location: str | None, client: Client) -> SignedDocument:
-    """Archives the scan as the document's signed version: scan pages, evidence page, seal. All or nothing.
+class ScanRefused(Exception):
+    """A scan that cannot be archived for this document now; str(exc) is a Polish message for the clerk."""
 
-    The PDF is made and sealed with no transaction open; the files and rows are then stored in one
-    short transaction, which also closes the document's open tablet sessions.
+
+def place_label(role: str, name: str) -> str:
+    """How a signature place is named to staff: 'Osoba wyrażająca zgodę (matka) – Anna Kowalska'."""
+    return f"{role} – {name}" if name else role
+
+
+def signature_places(doc: DocumentRecord, shown_pdf: bytes) -> list[Place]:
+    """Where each signer of the document signs: its SIG markers (the same places as on the tablet).
+
+    Raises ScanRefused when the template lacks a place for a planned signer.
     """
+    try:
+        slots = find_slots(unsealed_revision(shown_pdf))
+    except AssembleError:
+        slots = {}
+    places = []
+    for step in plan_for(doc):
+        slot = slots.get(step.slot)
+        if slot is None:
+            raise ScanRefused("Szablon dokumentu nie ma oznaczonego miejsca na podpis, więc skanu nie można "
+                              "sprawdzić. Zgłoś to administratorowi.")
+        places.append(Place(key=step.slot, page=slot.page, box=(slot.x, slot.y, slot.width, slot.height),
+                            label=place_label(step.role, step.name)))
+    return places
+
+
+def check(doc: DocumentRecord, scan: Scan, store) -> ScanCheck:
+    """Checks a read scan against the document's print copy (signatures.ink.check_scan): every page
+    found once, ink at every signature place. Raises ScanRefused when the document cannot be checked."""
+    shown = unsealed_revision(store.read(doc.pdf_sha256, "pdf"))
+    places = signature_places(doc, shown)
+    if not places:
+        raise ScanRefused("Ten dokument nie ma miejsc na podpisy – nie dołącza się do niego skanu.")
+    boxes = [tuple(float(v) for v in page.mediabox) for page in PdfReader(io.BytesIO(shown)).pages]
+    return check_scan(scan.pages, shown, places, document_tag(doc), boxes)
+
+
+def previews(scan: Scan, result: ScanCheck) -> list[bytes]:
+    """Each scanned page as a JPEG about 1000 px wide, each checked place outlined (green: signed, red:
+    empty) and numbered as in the list beside the pages."""
+    font_size = 22
+    try:
+        font = ImageFont.truetype(_FONT, font_size)
+    except OSError:
+        font = ImageFont.load_default()
+    out = []
+    for index, page in enumerate(scan.pages):
+        scale = min(1.0, PREVIEW_WIDTH / page.width)
+        image = page.convert("RGB")
+        if scale < 1.0:
+            image = image.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
+        draw = ImageDraw.Draw(image)
+        for number, place in enumerate(result.places, 1):
+            if place.scan_page != index:
+                continue
+            colour = SIGNED_COLOUR if place.state == "signed" else EMPTY_COLOUR
+            polygon = [(u * scale, v * scale) for u, v in place.polygon]
+            draw.polygon(polygon, outline=colour, width=4)
+            x, y = min(u for u, _ in polygon), min(v for _, v in polygon)
+            mark = f"{number} {'✓' if place.state == 'signed' else '✗'}"
+            box = draw.textbbox((x, y), mark, font=font)
+            tag = (box[0] - 4, box[1] - font_size - 12, box[2] + 8, box[1] - 4)
+            draw.rectangle(tag, fill=colour)
+            draw.text((tag[0] + 6, tag[1] + 2), mark, font=font, fill=(255, 255, 255))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=80)
+        out.append(buffer.getvalue())
+    return out
+
+
+def current_version(doc: DocumentRecord) -> SignedDocument | None:
+    """The document's signed version in force: the latest one no other version replaces."""
+    replaced = {v.replaces_id for v in doc.signed_versions if v.replaces_id}
+    heads = [v for v in doc.signed_versions if v.id not in replaced]
+    return heads[-1] if heads else None
+
+
+def describe_version(version: SignedDocument) -> str:
+    """A signed version as the evidence page names it: kind, time (Warsaw) and identifier."""
+    kind = "podpisana na papierze (skan)" if version.kind == "paper" else "podpisana na tablecie"
+    moment = format_datetime(as_utc(version.created_at), "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
+    return f"wersja {kind} z {moment}, identyfikator {version.id}"
+
+
+def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_name: str,
+                location: str | None, client: Client, result: ScanCheck,
+                replaces: SignedDocument | None = None, reason: str | None = None) -> SignedDocument:
+    """Archives a checked and confirmed scan as the document's signed version: scan pages, evidence
+    page, seal. All or nothing.
+
+    result must be the scan's check with no problems. A document that already has a signed version
+    gets another only as a replacement of the version in force (`replaces`), with a reason; the
+    evidence page names both. The PDF is made and sealed with no transaction open; the files and
+    rows are then stored in one short transaction, which also closes the document's open tablet
+    sessions. Raises ScanRefused when the check failed, a reason is missing, or the version in force
+    changed meanwhile (another scan or a tablet was quicker).
+    """
+    if not result.ok:
+        raise ScanRefused(" ".join(result.problems))
+    if replaces is not None and not (reason or "").strip():
+        raise ScanRefused("Podaj powód zastąpienia podpisanej wersji.")
     store, now = pipe.store, utcnow()
     scan_sha256 = hashlib.sha256(scan.data).hexdigest()
     shown = store.read(doc.pdf_sha256, "pdf")
     signers = tuple(EvidenceSigner(name=step.name or step.role, role=step.role, method="paper_scan",
                                    signed_at=now, ip=client.ip, user_agent=client.user_agent)
                     for step in plan_for(doc))
+    confirmed = f"{result.summary()} Skan zatwierdzony przez: {user.full_name}."
     evidence = Evidence(title=doc.title, document_id=doc.id, case_sign=doc.case.sign,
                         office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,
-                        created_at=now, scan_sha256=scan_sha256)
+                        created_at=now, scan_sha256=scan_sha256, scan_check=confirmed,
+                        replaces=describe_version(replaces) if replaces else None,
+                        replace_reason=reason.strip() if replaces is not None and reason else None)
+    doc_id, replaces_id = doc.id, replaces.id if replaces is not None else None
     db.session.commit()  # ends the request's reads: nothing is held while the PDF is built and sealed
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),
                               reason="Pieczęć elektroniczna urzędu – skan dokumentu podpisanego na papierze",
                               location=location)
     with archiving(store, db.session) as staged:
+        # PostgreSQL: the document's row lock makes two attachments take turns. SQLite: the INSERT
+        # below takes the database's write lock, so the check after it sees every version before it.
+        db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == doc_id).with_for_update())
         staged.put(scan.data, scan.ext)
-        result = SignedDocument(
-            id=uuid.uuid4().hex, document_id=doc.id, kind="paper", created_at=now, created_by_id=user.id,
+        signed = SignedDocument(
+            id=uuid.uuid4().hex, document_id=doc_id, kind="paper", created_at=now, created_by_id=user.id,
             shown_pdf_sha256=doc.pdf_sha256, pdf_sha256=staged.put(sealed, "pdf"), pdf_size=len(sealed),
             scan_sha256=scan_sha256, scan_ext=scan.ext,
             seal_certificate_sha256=pipe.sealer.fingerprint,
-            signers=[signer_summary(s) for s in signers])
-        db.session.add(result)
+            signers=[signer_summary(s) for s in signers],
+            replaces_id=replaces_id, replace_reason=evidence.replace_reason,
+            scan_check=[place.to_json() for place in result.places])
+        db.session.add(signed)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same version replaced by another scan at the same moment
+            raise ScanRefused(CHANGED) from None
+        _ensure_in_force(doc_id, signed.id)
         for session in open_sessions(doc, now):  # signed on paper: the tablet round is over
             session.cancelled_at, session.cancelled_by_id = now, user.id
             record(session, "replaced", client, "dokument podpisany na papierze, skan dołączony")
         db.session.commit()
-    return result
+    return signed
+
+
+def _ensure_in_force(doc_id: str, new_id: str) -> None:
+    """Raises ScanRefused unless the new version is now the only one in force (in the open transaction)."""
+    table = SignedDocument.__table__
+    rows = db.session.execute(select(table.c.id, table.c.replaces_id).where(table.c.document_id == doc_id)).all()
+    replaced = {row.replaces_id for row in rows if row.replaces_id}
+    in_force = {row.id for row in rows if row.id not in replaced}
+    if in_force != {new_id}:
+        raise ScanRefused(CHANGED)

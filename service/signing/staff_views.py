@@ -17,12 +17,12 @@ from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
 from ..uploads import UploadsBusy
-from . import sessions
+from . import paper, sessions, staged_scans
 from .device_views import client, start_here
-from .forms import ScanForm
+from .forms import ConfirmScanForm, ScanForm
 from .models import SignedDocument, SigningSession, as_utc
 from .pages import archived_pages
-from .paper import attach_scan, print_copy, read_scan
+from .paper import attach_scan, current_version, print_copy, read_scan
 from .sessions import SigningError
 
 bp = Blueprint("signing", __name__)
@@ -166,7 +166,8 @@ def print_pdf(doc_id: str):
 @bp.route("/scans", methods=["GET", "POST"])
 @allow(READERS)
 def upload_scan():
-    """Attaches the scan of a paper-signed document: found from its QR code, or chosen by hand."""
+    """Upload of a paper-signed document's scan: found from its QR code or chosen by hand, then checked
+    for signatures and shown for confirmation (nothing is archived here)."""
     form = ScanForm(document_id=request.args.get("document", ""))
     status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
@@ -178,11 +179,21 @@ def upload_scan():
         else:
             if result is not None:
                 return result
-    return render_template("signing/scan.html", form=form), status, headers
+    chosen = visible_document(current_user, (form.document_id.data or "").strip().lower()) \
+        if form.document_id.data and not form.document_id.errors else None
+    in_force = current_version(chosen) if chosen else None
+    if in_force is not None:
+        log_access("view", "document", chosen.id, detail="skan: dokument już podpisany")
+    return render_template("signing/scan.html", form=form, signed_doc=chosen if in_force else None,
+                           in_force=in_force), status, headers
 
 
 def _attach(form: ScanForm):
-    """Reads the scan, finds its document, archives and seals it; None when the form shows an error."""
+    """Reads the scan, finds its document and checks its signature places; keeps it for confirmation.
+
+    Returns a redirect to the confirmation page, the refusal page (422: places empty or pages not
+    found, named), or None when the upload form shows an error. Nothing is archived here.
+    """
     try:
         scan = read_scan(form.file.data.read())
     except ScanError as exc:
@@ -203,12 +214,130 @@ def _attach(form: ScanForm):
     if doc is None:
         form.document_id.errors = ["Nie ma takiego dokumentu albo nie masz do niego dostępu."]
         return None
-    profile = get_profile()
-    signed = attach_scan(doc, scan, current_user, pipe=pipeline(current_app), office_name=profile.name,
-                         location=profile.town, client=client())
-    log_access("scan_attach", "document", doc.id, detail=f"{signed.id} {'QR' if not chosen else 'ręcznie'}")
-    flash(f"Skan dołączono do dokumentu „{doc.title}” ({doc.case.sign}) i opatrzono pieczęcią.", "success")
-    return redirect(url_for("archive.document", doc_id=doc.id))
+    try:
+        result = paper.check(doc, scan, pipeline(current_app).store)
+    except paper.ScanRefused as exc:
+        form.file.errors = [str(exc)]
+        return None
+    staged = staged_scans.stage(scan.data, ext=scan.ext, user_id=current_user.id, document_id=doc.id,
+                                chosen_by_hand=bool(chosen), ok=result.ok, problems=result.problems,
+                                places=[place.to_json() for place in result.places],
+                                previews=paper.previews(scan, result))
+    log_access("scan_check", "document", doc.id,
+               detail=f"{'sprawdzony' if result.ok else 'odrzucony'} {'ręcznie' if chosen else 'QR'} "
+                      f"{staged.token[:8]}")
+    if result.ok:
+        return redirect(url_for("signing.confirm_scan", token=staged.token), 303)
+    return _confirmation(doc, staged, ConfirmScanForm(), status=422)
+
+
+def _confirmation(doc: DocumentRecord, staged: staged_scans.StagedScan, form: ConfirmScanForm, status: int = 200):
+    """The confirmation page: the scanned pages with their places marked, and the confirm form if allowed."""
+    in_force = current_version(doc)
+    if not form.is_submitted():
+        form.replaces.data = in_force.id if in_force else ""
+    form.reason.flags.required = in_force is not None  # a replacement needs its reason (marked with *)
+    response = make_response(render_template(
+        "signing/scan_confirm.html", doc=doc, staged=staged, form=form, in_force=in_force,
+        expires_at=dt.datetime.fromtimestamp(staged.created_at, dt.timezone.utc)
+        + dt.timedelta(minutes=current_app.config["SCAN_STAGING_MINUTES"]),
+        drop_form=FlaskForm()), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _staged_or_redirect(token: str):
+    """The current user's staged scan and its document, or a redirect to the upload form (expired, unknown)."""
+    staged = staged_scans.load(token, current_user.id)
+    doc = visible_document(current_user, staged.document_id) if staged else None
+    if staged is None or doc is None:
+        flash("Nie ma takiego sprawdzonego skanu albo minął czas na jego zatwierdzenie – wgraj skan ponownie.",
+              "error")
+        return None, None, redirect(url_for("signing.upload_scan"))
+    return staged, doc, None
+
+
+@bp.route("/scans/<token>", methods=["GET", "POST"])
+@allow(READERS)
+def confirm_scan(token: str):
+    """The checked scan for confirmation; «Zatwierdź i opatrz pieczęcią» (or, for a signed document,
+    «Zastąp podpisaną wersję» with a reason) archives and seals it.
+
+    The steps cannot be skipped or reordered (OWASP ASVS 4.0.3, 11.1.1): only a scan this staff
+    member uploaded and the service checked can be confirmed, and it is checked again on the same
+    bytes before sealing; the version in force is compared under the document's lock when storing
+    (11.1.6, no time-of-check to time-of-use gap).
+    """
+    staged, doc, gone = _staged_or_redirect(token)
+    if gone is not None:
+        return gone
+    form = ConfirmScanForm()
+    if request.method == "GET":
+        log_access("scan_preview", "document", doc.id, detail=staged.token[:8])
+        return _confirmation(doc, staged, form)
+    if not form.validate_on_submit():
+        return _confirmation(doc, staged, form, status=422)
+    if not staged.ok:  # the page offers no button; a crafted post gets the same refusal
+        return _confirmation(doc, staged, form, status=422)
+    in_force = current_version(doc)
+    if (form.replaces.data or "") != (in_force.id if in_force else ""):
+        form.replaces.data = in_force.id if in_force else ""
+        form.reason.errors = [paper.CHANGED]
+        return _confirmation(doc, staged, form, status=422)
+    reason = (form.reason.data or "").strip()
+    if in_force is not None and not reason:
+        form.reason.errors = ["Podaj powód zastąpienia podpisanej wersji – bez niego nie można jej zastąpić."]
+        return _confirmation(doc, staged, form, status=422)
+    try:
+        scan = read_scan(staged.scan_bytes())
+        # checked again, on the same file: what is sealed is what was checked, whatever the folder held
+        result = paper.check(doc, scan, pipeline(current_app).store)
+        profile = get_profile()
+        signed = attach_scan(doc, scan, current_user, pipe=pipeline(current_app), office_name=profile.name,
+                             location=profile.town, client=client(), result=result, replaces=in_force,
+                             reason=reason or None)
+    except (ScanError, paper.ScanRefused) as exc:
+        form.reason.errors = [str(exc)]
+        return _confirmation(doc, staged, form, status=422)
+    except UploadsBusy as exc:  # every slot for reading uploads is taken: confirm again shortly
+        form.reason.errors = [str(exc)]
+        response = _confirmation(doc, staged, form, status=503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    staged_scans.discard(staged)
+    log_access("scan_attach", "document", doc.id,
+               detail=f"{signed.id} {'ręcznie' if staged.chosen_by_hand else 'QR'}"
+                      + (f" zastępuje {in_force.id}" if in_force else ""))
+    what = "zastąpił podpisaną wersję dokumentu" if in_force else "dołączono do dokumentu"
+    flash(f"Skan {what} „{doc.title}” ({doc.case.sign}) i opatrzono go pieczęcią.", "success")
+    return redirect(url_for("archive.document", doc_id=doc.id), 303)
+
+
+@bp.route("/scans/<token>/strona/<int:number>.jpg")
+@allow(READERS)
+def scan_preview(token: str, number: int):
+    """One page of a staged scan, with its checked places marked (only for the staff member who sent it)."""
+    staged = staged_scans.load(token, current_user.id)
+    path = staged.preview(number) if staged else None
+    if path is None or visible_document(current_user, staged.document_id) is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/scans/<token>/drop", methods=["POST"])
+@allow(READERS)
+def drop_scan(token: str):
+    """Drops a staged scan without archiving anything."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    staged = staged_scans.load(token, current_user.id)
+    if staged is not None:
+        staged_scans.discard(staged)
+        log_access("scan_drop", "document", staged.document_id, detail=staged.token[:8])
+        flash("Skan odrzucono – nic nie zostało zarchiwizowane.", "info")
+    return redirect(url_for("signing.upload_scan"), 303)
 
 
 def signed_version(doc: DocumentRecord, signed_id: str) -> SignedDocument:

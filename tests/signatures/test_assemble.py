@@ -21,6 +21,7 @@ from signatures.assemble import (
     SLOT_HEIGHT, AssembleError, Mark, SlotBox, build_print_copy, build_scan_pdf, build_signed_pdf, find_slots,
     unsealed_revision)
 from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf, read_evidence, register_fonts
+from signatures.ink import CODE_CELL, MARK_SIZE, Place, check_scan, code_cells, locate, mark_centres
 from signatures.pdfa import pdfa_report
 from signatures.qr import qr_png
 from signatures.verify import verify_seal
@@ -465,3 +466,36 @@ def test_print_copy_has_a_readable_code_clear_of_the_text(sealed_family, family)
 def test_print_copy_refuses_a_broken_code(sealed_family, bad):
     with pytest.raises(AssembleError):
         build_print_copy(sealed_family, bad, LABEL)
+
+
+def test_print_copy_marks_are_clear_of_the_text_and_tell_each_page(sealed_family, family):
+    pdf = build_print_copy(sealed_family, qr_png(PAYLOAD, scale=6), LABEL, tag=0xA7)
+    box = (0.0, 0.0, 595.2756, 841.8898)
+    half = MARK_SIZE / 2
+    drawn = [(x - half, y - half, x + half, y + half) for x, y in mark_centres(box).values()]
+    drawn += [(x - CODE_CELL / 2, y - CODE_CELL / 2, x + CODE_CELL / 2, y + CODE_CELL / 2) for x, y in code_cells(box)]
+    assert all(6 * 72 / 25.4 <= edge for mark in drawn for edge in (mark[0], mark[1], 595.3 - mark[2],
+                                                                      841.9 - mark[3]))  # printable
+    for index in range(2):
+        assert not [w for w in words(pdf, index) for mark in drawn if overlaps(w[1:], mark)]
+        # read back from a crooked 100-dpi scan, upside down too
+        page = render(pdf, index, 100)
+        for angle in (1.5, 180.8):
+            turned = page.rotate(angle, expand=True, fillcolor=140, resample=Image.Resampling.BICUBIC)
+            frame = locate(turned, box)
+            assert frame is not None and (frame.page_number, frame.tag) == (index + 1, 0xA7)
+
+
+def test_scan_of_another_documents_print_is_told_apart(sealed_family):
+    pdf = build_print_copy(sealed_family, qr_png(PAYLOAD, scale=6), LABEL, tag=0x11)
+    slot = find_slots(pdf)["family_member:0"]
+    place = Place("family_member:0", slot.page, (slot.x, slot.y, slot.width, slot.height), "matka – Anna Kowalska")
+    boxes = [(0.0, 0.0, 595.2756, 841.8898)] * 2
+    pages = [render(pdf, index, 150).convert("RGB") for index in range(2)]
+    result = check_scan(pages, pdf, [place], 0x12, boxes)
+    assert not result.ok and result.places[0].state == "missing"
+    assert "Strona 1 skanu pochodzi z wydruku innego dokumentu." in result.problems
+    result = check_scan(pages, pdf, [place], 0x11, boxes)
+    assert result.problems == ["Brak podpisu: matka – Anna Kowalska, strona 2."]
+    assert check_scan([pages[1]], pdf, [place], 0x11, boxes).problems[-1].startswith(
+        "Na skanie brakuje stron dokumentu: 1 (z 2).")

@@ -110,6 +110,22 @@ def test_scan_evidence():
     assert read.shown_pdf_sha256 == SHOWN and read.signers == (expected(evidence.signers[0]),)
 
 
+def test_replacing_scan_names_the_version_it_replaces_and_why():
+    replaced = "wersja podpisana na papierze (skan) z 24 listopada 2026, 10:15, identyfikator " + "ab12" * 8
+    reason = "W pierwszym skanie druga strona była nieczytelna; skan powtórzono."
+    evidence = make([signer(1, method="paper_scan", image_sha256=None, strokes_sha256=None)], scan_sha256="ab" * 32,
+                    scan_check="Sprawdzono miejsca podpisów na skanie: 1; podpis widoczny w 1 z 1.",
+                    replaces=replaced, replace_reason=reason)
+    pdf = evidence_pdf(evidence)
+    text = " ".join(text_of(pdf).split())
+    assert "Zastępuje wersję podpisaną" in text and "Powód zastąpienia" in text and "Sprawdzenie skanu" in text
+    assert "zastępuje wcześniejszą podpisaną wersję" in text
+    read = read_evidence(pdf)
+    assert (read.replaces, read.replace_reason) == (replaced, reason)
+    assert read.signers == (expected(evidence.signers[0]),)
+    assert read_evidence(evidence_pdf(make([signer(1)]))).replaces is None
+
+
 def test_hostile_text_is_printed_literally():
     hostile = '<b>Jan</b> & "x" <font name="Helvetica">y</font>'
     signers = [signer(1, name=hostile, role="Rola Adres IP <i>", ip="<script>", user_agent="</para> & <br/>"),

@@ -10,13 +10,42 @@ from service.extensions import db
 from service.signing.models import SignedDocument
 from signatures.qr import TOO_HEAVY, TOO_LARGE, too_many_pages
 from tests.helpers import download
-from tests.hostile_uploads import active_content, pdf_with_javascript, speckled_tiff
+from tests.hostile_uploads import JAVASCRIPT, active_content, speckled_tiff
+from tests.signing import scans
 from tests.signing.conftest import issue_document
+from tests.signing.test_paper import paper
 
 
 def post_scan(client, data: bytes, name: str, document_id: str = ""):
     return client.post("/scans", data={"file": (io.BytesIO(data), name), "document_id": document_id},
                        content_type="multipart/form-data")
+
+
+def signed_scan(staff, doc_id: str) -> bytes:
+    """A scan of the document's print copy, signed at both places (family_consent): it passes the ink check."""
+    _, printed = download(staff, f"/archive/{doc_id}/print")
+    return scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+
+
+def with_javascript(pdf: bytes) -> bytes:
+    """The PDF with JavaScript run on opening (OpenAction, the Names tree, a document action) and an
+    embedded file: what must never come back to a browser as a PDF."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment("x.txt", b"hello world")
+    action = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Action"), NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject(JAVASCRIPT.decode())}))
+    names = writer._root_object["/Names"]
+    names[NameObject("/JavaScript")] = DictionaryObject({NameObject("/Names"): ArrayObject(
+        [TextStringObject("a"), action])})
+    writer._root_object[NameObject("/OpenAction")] = action
+    writer._root_object[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): action})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def field_error(response) -> str:
@@ -27,10 +56,13 @@ def field_error(response) -> str:
 
 def test_pdf_with_javascript_is_rebuilt_from_pixels_and_its_original_only_downloaded(app, staff):
     doc_id = issue_document(staff)
-    hostile = pdf_with_javascript()
+    hostile = with_javascript(signed_scan(staff, doc_id))  # signed, so that it passes the ink check
     assert active_content(hostile) >= {"/JavaScript", "/OpenAction", "/EmbeddedFiles", "/AA"}
-    attached = post_scan(staff, hostile, "skan.pdf", doc_id)
-    assert attached.status_code == 302, attached.get_data(as_text=True)[:3000]
+    checked = post_scan(staff, hostile, "skan.pdf", doc_id)
+    checked.request.environ["wsgi.input"].close()
+    assert checked.status_code == 303, checked.get_data(as_text=True)[:3000]
+    attached = staff.post(checked.location, data={"replaces": ""})
+    assert attached.status_code == 303, attached.get_data(as_text=True)[:3000]
     with app.app_context():
         version = db.session.execute(select(SignedDocument)).scalar_one()
         sealed = pipeline(app).store.read(version.pdf_sha256, "pdf")
@@ -76,7 +108,6 @@ def test_a_scan_needing_more_memory_than_allowed_gets_a_message_at_its_field(app
 def test_no_transaction_is_open_while_an_upload_is_read(app, staff, monkeypatch):
     from service import uploads
     from tests.concurrency.test_transactions import open_elsewhere
-    from tests.signing.test_paper import scanned
 
     seen = []
     real_run = uploads.run
@@ -87,8 +118,9 @@ def test_no_transaction_is_open_while_an_upload_is_read(app, staff, monkeypatch)
 
     monkeypatch.setattr(uploads, "run", watched)
     doc_id = issue_document(staff)
-    _, printed = download(staff, f"/archive/{doc_id}/print")
-    assert post_scan(staff, scanned(printed), "skan.jpg").status_code == 302
+    checked = post_scan(staff, signed_scan(staff, doc_id), "skan.pdf")
+    checked.request.environ["wsgi.input"].close()
+    assert checked.status_code == 303
     _, pdf = download(staff, f"/archive/{doc_id}/pdf")
     assert staff.post("/verify", data={"file": (io.BytesIO(pdf), "pismo.pdf")},
                       content_type="multipart/form-data").status_code == 200
