@@ -1,6 +1,6 @@
 """signing links: the one-time code kept encrypted for the staff member who started the session
 
-Revision ID: 0004_device
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-07 10:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_device'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

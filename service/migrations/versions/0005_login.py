@@ -1,7 +1,7 @@
 """staff sessions (idle timeout, absolute lifetime, logout) and failed logins (throttling)
 
-Revision ID: 0004_login
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07 09:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_login'
-down_revision = "0004_device"
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

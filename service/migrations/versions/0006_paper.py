@@ -1,7 +1,7 @@
 """signed versions: the version a later one replaces and why; the scan check of a paper version
 
-Revision ID: 0004_paper
-Revises: 0004_login
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30 14:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_paper'
-down_revision = '0004_login'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
