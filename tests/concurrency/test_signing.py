@@ -182,3 +182,20 @@ def test_paper_scan_confirmed_while_the_last_tablet_signature_is_sealed(app, ser
         versions = db.session.execute(select(SignedDocument).where(SignedDocument.document_id == doc_id)).scalars().all()
         assert [v.kind for v in versions] == ["paper"]
         db.session.remove()
+
+
+def test_confirm_pressed_twice_at_once_stores_one_signed_version(app, server, staff, assistant):
+    """«Zatwierdź i opatrz pieczęcią» sent three times at the same moment (double clicks, two tabs) over
+    HTTP: one signed version, never more; the other clicks are answered without a 500."""
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+    path, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    webs = [browser(server, assistant) for _ in range(3)]
+    answers = burst([partial(send, partial(web.post, data={"replaces": ""}), f"{server}{path}") for web in webs])
+    statuses = sorted(a.status for a in answers)
+    with app.app_context():
+        versions = db.session.execute(select(SignedDocument).where(SignedDocument.document_id == doc_id)).scalars().all()
+        db.session.remove()
+    assert len(versions) == 1 and statuses[0] == 303, statuses
+    assert all(s in (302, 303, 422) for s in statuses), statuses  # late clicks: the form again, or gone
