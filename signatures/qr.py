@@ -275,7 +275,11 @@ def _flat(image: Image.Image) -> Image.Image:
     """Grey ("L") or RGB, with any transparency laid over white paper rather than turned black.
 
     A grey or black-and-white scan stays grey until the end: reducing it costs a third of RGB.
+    A 16-bit grey one is brought to 8 bits by scaling: Pillow's own conversion clips every value
+    above 255, which turns all but the blackest ink white.
     """
+    if image.mode.startswith("I;16"):
+        return image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from babel.dates import format_datetime
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from signatures.assemble import Mark, SlotBox, build_signed_pdf
 from signatures.capture import CapturedSignature
@@ -16,6 +16,7 @@ from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
 from signatures.multiscript import isolate
 
 from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
 from ..archive.store import Staged, archiving
 from ..extensions import db
 from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
@@ -53,8 +54,10 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
       2. (last signer only, no transaction) the images are placed, the evidence page is appended,
          the seal is applied;
       3. the sealed file is written and the signed version stored, and the session completed only
-         if it is still open (a cancel or a paper scan may have closed it meanwhile:
-         SessionClosed("cancelled"), the signature kept as history like any cancel keeps it).
+         if it is still open and the document has no signed version yet (a cancel or a paper
+         scan may have closed it, or a paper scan been attached after it expired, meanwhile:
+         SessionClosed("cancelled"), the signature kept as history like any cancel keeps it); the
+         document's row lock orders this against paper.attach_scan (OWASP ASVS 4.0.3, 11.1.6).
     If stage 2 or 3 fails otherwise, the signature of stage 1 is withdrawn and its files removed,
     so the last signer simply signs again: all or nothing, as before.
     Raises SessionClosed, IntegrityError (the step was already signed) or what the stages raise.
@@ -151,11 +154,19 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
     t = time.perf_counter()
     with archiving(store, db.session) as staged:
         digest = staged.put(sealed, "pdf")
+        # PostgreSQL: the document's row lock makes this and a paper scan's attachment
+        # (paper.attach_scan) take turns. SQLite: the UPDATE below takes the database's write lock,
+        # so the check after it sees every version stored before it.
+        db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == doc_id).with_for_update())
         sessions_table = SigningSession.__table__
         completed = db.session.execute(update(sessions_table).where(
             sessions_table.c.id == session_id, sessions_table.c.completed_at.is_(None),
             sessions_table.c.cancelled_at.is_(None)).values(completed_at=now)).rowcount
         if completed != 1:  # cancelled, or signed on paper, while the seal was being applied
+            raise SessionClosed("cancelled")
+        if _has_signed_version(doc_id):  # signed on paper meanwhile, the session not cancelled by it
+            # (it had expired while the seal was applied, or was completed in the same instant):
+            # the tablet never adds a second version in force beside it (replacing is the paper way's)
             raise SessionClosed("cancelled")
         result = SignedDocument(
             id=uuid.uuid4().hex, document_id=doc_id, session_id=session_id, kind="tablet", created_at=now,
@@ -169,6 +180,12 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         db.session.commit()
     timings["archive"] = time.perf_counter() - t
     return result
+
+
+def _has_signed_version(doc_id: str) -> bool:
+    """Whether the document has any signed version (in the open transaction)."""
+    table = SignedDocument.__table__
+    return db.session.execute(select(table.c.id).where(table.c.document_id == doc_id).limit(1)).first() is not None
 
 
 def signer_summary(signer: EvidenceSigner) -> dict[str, str]:

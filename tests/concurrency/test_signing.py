@@ -12,9 +12,11 @@ from service import pipeline
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from service.signing.models import Signature, SignedDocument, SigningSession
-from tests.concurrency.conftest import archived_files, burst, send
+from tests.concurrency.conftest import archived_files, browser, burst, send
+from tests.signing import scans
 from tests.signing.conftest import assistant, issue_document, staff, start_remote, tablet  # noqa: F401
 from tests.signing.drawing import signature_post
+from tests.signing.test_paper import confirm_page, paper, print_copy, upload
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
 
@@ -138,3 +140,62 @@ def test_two_starts_of_one_document_leave_one_open_session(app, server, create_u
             SigningSession.document_id == doc.json()["id"], SigningSession.cancelled_at.is_(None))).scalar_one()
         db.session.remove()
     assert still_open == 1
+
+
+def test_paper_scan_confirmed_while_the_last_tablet_signature_is_sealed(app, server, staff, assistant, tablet,
+                                                                       monkeypatch):
+    """The last signer signs on the tablet; while that document is sealed the session expires and the
+    staff member confirms a signed paper scan of the same document over HTTP (the paper way leaves an
+    expired session as it is). The paper version came first: the tablet's must not become a second,
+    unlinked version in force beside it; the signer is told the session has ended."""
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    both = ("family_member:0", "family_member:1")
+    path, _ = confirm_page(staff, upload(staff, scans.pdf(paper(printed, 150, both), 150), "skan.pdf"))
+    link, session_id = start_remote(staff, doc_id)
+    tablet.get(link)
+    assert tablet.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
+                                                      **signature_post()}).status_code == 302
+    with app.app_context():
+        pipe = pipeline(app)
+    real_seal = pipe.sealer.__class__.seal
+    web, confirmed = browser(server, assistant), []
+
+    def seal_while_paper_confirmed(self, pdf, **kwargs):
+        sealed = real_seal(self, pdf, **kwargs)
+        if not confirmed:  # the tablet's seal: time passes, then the paper scan is confirmed
+            confirmed.append(None)
+            table = SigningSession.__table__
+            with db.engine.begin() as other:
+                other.execute(table.update().where(table.c.id == session_id)
+                              .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+            answer = web.post(f"{server}{path}", data={"replaces": ""}, allow_redirects=False, timeout=180)
+            confirmed[0] = answer.status_code
+        return sealed
+
+    monkeypatch.setattr(pipe.sealer.__class__, "seal", seal_while_paper_confirmed)
+    response = tablet.post(f"/podpis/{session_id}", data={"position": 1, "read_confirmed": "y",
+                                                          **signature_post()})
+    assert confirmed == [303]
+    assert response.status_code == 410, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        versions = db.session.execute(select(SignedDocument).where(SignedDocument.document_id == doc_id)).scalars().all()
+        assert [v.kind for v in versions] == ["paper"]
+        db.session.remove()
+
+
+def test_confirm_pressed_twice_at_once_stores_one_signed_version(app, server, staff, assistant):
+    """«Zatwierdź i opatrz pieczęcią» sent three times at the same moment (double clicks, two tabs) over
+    HTTP: one signed version, never more; the other clicks are answered without a 500."""
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+    path, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    webs = [browser(server, assistant) for _ in range(3)]
+    answers = burst([partial(send, partial(web.post, data={"replaces": ""}), f"{server}{path}") for web in webs])
+    statuses = sorted(a.status for a in answers)
+    with app.app_context():
+        versions = db.session.execute(select(SignedDocument).where(SignedDocument.document_id == doc_id)).scalars().all()
+        db.session.remove()
+    assert len(versions) == 1 and statuses[0] == 303, statuses
+    assert all(s in (302, 303, 422) for s in statuses), statuses  # late clicks: the form again, or gone

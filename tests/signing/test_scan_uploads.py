@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image
 from sqlalchemy import select
 
 from service import pipeline
@@ -13,7 +14,7 @@ from tests.helpers import download
 from tests.hostile_uploads import JAVASCRIPT, active_content, speckled_tiff
 from tests.signing import scans
 from tests.signing.conftest import issue_document
-from tests.signing.test_paper import paper
+from tests.signing.test_paper import paper, upload
 
 
 def post_scan(client, data: bytes, name: str, document_id: str = ""):
@@ -95,6 +96,21 @@ def test_scan_limits_come_from_the_configuration_and_are_checked_before_decoding
     assert TOO_LARGE in field_error(post_scan(staff, speckled_tiff(1, (900, 1200), 10), "skan.tif"))
     with app.app_context():
         assert db.session.execute(select(SignedDocument)).first() is None
+
+
+def test_a_16_bit_grey_scan_keeps_its_signatures(app, staff):
+    """Some scanners save grey pages with 16 bits a pixel: read as such, not clipped to 8 bits
+    (which turned all but the blackest ink white and refused a signed scan as unsigned)."""
+    doc_id = issue_document(staff)
+    _, printed = download(staff, f"/archive/{doc_id}/print")
+    frames = []
+    for page in paper(printed, 150, ("family_member:0", "family_member:1")):
+        grey = page.convert("L").tobytes()
+        frames.append(Image.frombytes("I;16", page.size, bytes(b for v in grey for b in (v, v))))
+    out = io.BytesIO()
+    frames[0].save(out, "TIFF", save_all=True, append_images=frames[1:], dpi=(150, 150))
+    response = upload(staff, out.getvalue(), "skan.tif", document_id=doc_id)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
 
 
 def test_a_scan_needing_more_memory_than_allowed_gets_a_message_at_its_field(app, staff):
