@@ -36,6 +36,12 @@ secure_scheme_headers = {}
 workers = 1
 threads = int(os.environ.get("ASYSTA_THREADS", "8"))
 timeout = 120
+# An idle kept-alive connection is closed after this many seconds. gunicorn's default (2 s) is
+# shorter than the pause of a person between two clicks and than a reverse proxy's own idle
+# timeout (nginx: 60 s upstream keepalive): the client then reuses a connection the server is
+# closing at that moment and gets "connection reset" (seen once in 1,100 requests of
+# bench/load.py). The upstream must wait longer than its clients, so 75 s.
+keepalive = 75
 graceful_timeout = 30
 accesslog = "-"
 # gunicorn 27's control socket lives at one path per user (~/.gunicorn/gunicorn.ctl): a second
