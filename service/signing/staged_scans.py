@@ -9,6 +9,7 @@ expired ones are removed whenever another scan is staged.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -40,6 +41,7 @@ class StagedScan:
     places: list[dict]  # signatures.ink.PlaceResult.to_json() of each place
     pages: int
     path: Path
+    scan_sha256: str = ""  # of the file as uploaded: a scan already attached is told by it (kept after the file)
 
     def scan_bytes(self) -> bytes:
         """The file exactly as uploaded."""
@@ -85,7 +87,7 @@ def stage(data: bytes, *, ext: str, user_id: int, document_id: str, chosen_by_ha
         _write(path / f"page-{number}.jpg", image)
     meta = {"user_id": user_id, "document_id": document_id, "created_at": time.time(), "ext": ext,
             "chosen_by_hand": chosen_by_hand, "ok": ok, "problems": problems, "places": places,
-            "pages": len(previews)}
+            "pages": len(previews), "scan_sha256": hashlib.sha256(data).hexdigest()}
     _write(path / f"{_META}.tmp", json.dumps(meta, ensure_ascii=False).encode())
     os.rename(path / f"{_META}.tmp", path / _META)
     return _entry(token, path, meta)
@@ -96,7 +98,7 @@ def _entry(token: str, path: Path, meta: dict) -> StagedScan:
                       created_at=float(meta["created_at"]), ext=str(meta["ext"]),
                       chosen_by_hand=bool(meta["chosen_by_hand"]), ok=bool(meta["ok"]),
                       problems=list(meta["problems"]), places=list(meta["places"]), pages=int(meta["pages"]),
-                      path=path)
+                      path=path, scan_sha256=str(meta.get("scan_sha256", "")))
 
 
 def load(token: str, user_id: int) -> StagedScan | None:

@@ -192,6 +192,23 @@ def test_second_scan_of_a_signed_document_needs_the_replacement_and_its_reason(a
     assert api["signing"]["signed_pdf"] == versions[1]["pdf"]
 
 
+def test_the_same_scan_confirmed_again_is_named_as_attached_not_offered_as_a_replacement(app, staff):
+    """The same file uploaded twice (a second tab, a click after a slow answer) and confirmed in both:
+    the second confirmation says the scan is attached already and leads to the document."""
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+    first, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    second, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    assert staff.post(first, data={"replaces": ""}).status_code == 303
+    again = staff.post(second, data={"replaces": ""})
+    assert again.status_code == 303 and again.location.endswith(f"/archive/{doc_id}")
+    page = staff.get(f"/archive/{doc_id}").get_data(as_text=True)
+    assert "Ten skan został już dołączony do dokumentu." in page and "W międzyczasie" not in page
+    assert staff.get(second).status_code == 302  # its staged copy is gone, not shown without its pages
+    assert archived(app)[0] == 1
+
+
 def test_scan_without_a_code_needs_the_document_chosen_by_hand(app, staff):
     doc_id = issue_document(staff)
     blank = io.BytesIO()
