@@ -209,6 +209,17 @@ def test_the_same_scan_confirmed_again_is_named_as_attached_not_offered_as_a_rep
     assert archived(app)[0] == 1
 
 
+def test_photo_taken_at_an_angle_asks_for_a_straight_photo_not_a_reprint(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    pages = [scans.photographed(page, 0.05) for page in paper(printed, 150, ("family_member:0", "family_member:1"))]
+    response = upload(staff, scans.pdf(pages, 150), "zdjecie.pdf", document_id=doc_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "sfotografuj stronę prosto z góry, leżącą płasko, w dobrym świetle" in page
+    assert "wydrukować ponownie" not in page
+
+
 def test_scan_without_a_code_needs_the_document_chosen_by_hand(app, staff):
     doc_id = issue_document(staff)
     blank = io.BytesIO()
