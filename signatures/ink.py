@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
-__all__ = ["CODE_BITS", "Frame", "Place", "PlaceResult", "ScanCheck", "check_scan", "code_cells",
+__all__ = ["CODE_BITS", "Frame", "Place", "PlaceResult", "ScanCheck", "blank_page", "check_scan", "code_cells",
            "locate", "mark_centres", "marks_ops", "page_code", "search"]
 
 # ---------------------------------------------------------------------------------------------
@@ -51,6 +51,11 @@ AROUND = (4.0, 10.0, 4.0, 6.0)  # left, below, right, above, in points
 # (search): generated phone photographs (tests/signing/scans.photographed) tilted by 2–12 % were all seen
 NEAR_ERROR = 0.3
 WORK_SIDE = 1000  # the long side (pixels) of the copy of a scanned page the marks are looked for in
+# A blank page: less than this share of it darker than half the paper's white. Measured on generated
+# scans (tests/signing/scans.py; 72–300 dpi, grey paper 215–255, grain up to 25, JPEG 70, another
+# page's print showing through at 35 %): 0; the least inked document page (a last page with a few
+# lines): 1.2 %.
+BLANK_SHARE = 0.002
 RENDER_TIMEOUT = 60  # seconds, for one pdftoppm call on our own print copy
 
 
@@ -337,6 +342,7 @@ class ScanCheck:
     places: list[PlaceResult]
     frames: list[Frame | None]
     problems: list[str]
+    blank: list[int] = field(default_factory=list)  # 0-based indices of blank scanned pages, skipped
 
     @property
     def ok(self) -> bool:
@@ -346,9 +352,26 @@ class ScanCheck:
     def summary(self) -> str:
         """One Polish sentence for the evidence page: how many places were checked and what was found."""
         signed = sum(1 for r in self.places if r.state == "signed")
+        blank = f" Puste strony skanu pominięte: {len(self.blank)}." if self.blank else ""
         return (f"Sprawdzono miejsca podpisów na skanie: {len(self.places)}; podpis widoczny w {signed} "
                 f"z {len(self.places)}. Strony skanu rozpoznane po znacznikach wydruku: "
-                f"{sum(1 for f in self.frames if f is not None)} z {len(self.frames)}.")
+                f"{sum(1 for f in self.frames if f is not None)} z {len(self.frames)}.{blank}")
+
+
+def blank_page(page: Image.Image) -> bool:
+    """True when a scanned page (a Pillow image) is blank: less than BLANK_SHARE of it, inside a 5 %
+    border (a scanner's lid or shadow at the edges), darker than half the paper's own white.
+
+    The back of a duplex scan: text, the print's marks or a signature are far above the share.
+    """
+    scale = max(1.0, max(page.size) / WORK_SIDE)
+    work = page if scale == 1.0 else page.resize((round(page.width / scale), round(page.height / scale)),
+                                                 Image.Resampling.BOX)
+    w, h = work.size
+    work = darkness(work.crop((round(w * 0.05), round(h * 0.05), round(w * 0.95), round(h * 0.95))))
+    histogram = work.histogram()
+    level = int(_percentile(work, 0.9) * MARK_LEVEL)
+    return sum(histogram[:level]) < BLANK_SHARE * sum(histogram)
 
 
 def _unlocated(index: int, near: bool, qr_found: bool) -> str:
@@ -375,12 +398,13 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
     it was made from: only its text and lines are used); places: where signatures belong;
     tag: the document's tag coded on its pages; page_boxes: each print page's media box
     (x0, y0, x1, y1) in points; qr_found: the document's QR code was read on the scan (a page
-    without its marks is then rather photographed badly than printed without them).
-    Never raises for a bad scan: what is wrong is in `problems`.
+    without its marks is then rather photographed badly than printed without them). Blank pages
+    (the backs of a duplex scan) are skipped. Never raises for a bad scan: what is wrong is in `problems`.
     """
     frames: list[Frame | None] = []
     found: dict[int, int] = {}  # printed page number -> scanned page index
     problems: list[str] = []
+    blank: list[int] = []
     sizes = {tuple(round(v, 1) for v in box) for box in page_boxes}
     for index, page in enumerate(pages):
         frame, near = None, False
@@ -389,6 +413,10 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
             near = near or seen
             if frame is not None:
                 break
+        if frame is None and not near and blank_page(page):
+            blank.append(index)
+            frames.append(None)
+            continue
         if frame is not None and frame.tag != tag:
             problems.append(f"Strona {index + 1} skanu pochodzi z wydruku innego dokumentu.")
             frame = None
@@ -415,6 +443,9 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         ink, extent = _ink(pages[index], frame, place, print_pdf, page_boxes[place.page])
         state = "signed" if ink >= MIN_INK and extent >= MIN_EXTENT else "empty"
         results.append(PlaceResult(place, state, index, polygon, ink, extent))
+    if pages and len(blank) == len(pages):
+        problems.append("Wszystkie strony skanu są puste – sprawdź, czy wydruk leżał w skanerze zadrukowaną "
+                        "stroną do szyby.")
     missing_pages = [n for n in range(1, len(page_boxes) + 1) if n not in found]
     empty = [f"Brak podpisu: {r.place.label}, strona {r.place.page + 1}." for r in results if r.state == "empty"]
     unseen = [f"Nie sprawdzono podpisu: {r.place.label}, strona {r.place.page + 1} – tej strony nie ma na skanie."
@@ -423,7 +454,7 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         listed = ", ".join(str(n) for n in missing_pages)
         problems.append(f"Na skanie brakuje stron dokumentu: {listed} (z {len(page_boxes)}). "
                         "Zeskanuj wszystkie strony wydruku.")
-    return ScanCheck(results, frames, empty + unseen + problems)
+    return ScanCheck(results, frames, empty + unseen + problems, blank)
 
 
 def _ink(page: Image.Image, frame: Frame, place: Place, print_pdf: bytes,

@@ -223,7 +223,8 @@ def _attach(form: ScanForm):
     staged = staged_scans.stage(scan.data, ext=scan.ext, user_id=current_user.id, document_id=doc.id,
                                 chosen_by_hand=bool(chosen), ok=result.ok, problems=result.problems,
                                 places=[place.to_json() for place in result.places],
-                                previews=paper.previews(scan, result))
+                                previews=paper.previews(scan, result),
+                                blank=[index + 1 for index in result.blank])
     log_access("scan_check", "document", doc.id,
                detail=f"{'sprawdzony' if result.ok else 'odrzucony'} {'ręcznie' if chosen else 'QR'} "
                       f"{staged.token[:8]}")

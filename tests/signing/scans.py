@@ -80,6 +80,11 @@ def tiff(pages: list[Image.Image], dpi: int) -> bytes:
     return out.getvalue()
 
 
+def blank_sheet(like: Image.Image, grey: int = 244) -> Image.Image:
+    """A blank sheet the size of a rendered page, of slightly grey paper: the back of a duplex scan."""
+    return Image.new("RGB", like.size, (grey, grey, grey))
+
+
 def photographed(page: Image.Image, tilt: float) -> Image.Image:
     """A page as a phone photographs it held at an angle: on a brown table, its top edge narrower by
     `tilt` of the page's width on each side and its bottom edge wider by a third of that."""

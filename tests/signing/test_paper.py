@@ -209,6 +209,21 @@ def test_the_same_scan_confirmed_again_is_named_as_attached_not_offered_as_a_rep
     assert archived(app)[0] == 1
 
 
+def test_duplex_scan_with_blank_backs_skips_them_and_lists_them(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    front = paper(printed, 150, ("family_member:0", "family_member:1"), angle=0.5, noise=10)
+    backs = [scans.scanned(scans.blank_sheet(scans.render_page(printed, 0, 150)), angle=0.5, noise=25, seed=9)
+             for _ in front]
+    duplex = [front[0], backs[0], front[1], backs[1]]
+    path, page = confirm_page(staff, upload(staff, scans.pdf(duplex, 150), "skan.pdf"))
+    assert "Zatwierdź i opatrz pieczęcią" in page and "nie rozpoznano znaczników" not in page
+    assert "Strona 2 skanu: pusta strona (pominięta)" in page and "Strona 4 skanu: pusta strona (pominięta)" in page
+    assert "Strona 3 skanu: pusta" not in page and page.count('class="state done"') == 2
+    assert staff.post(path, data={"replaces": ""}).status_code == 303
+    assert archived(app)[0] == 1
+
+
 def test_photo_taken_at_an_angle_asks_for_a_straight_photo_not_a_reprint(app, staff):
     doc_id = issue_document(staff)
     printed = print_copy(staff, doc_id)
@@ -229,7 +244,8 @@ def test_scan_without_a_code_needs_the_document_chosen_by_hand(app, staff):
     assert "nie znaleziono czytelnego kodu QR" in response.get_data(as_text=True)
     chosen = upload(staff, blank.getvalue(), "skan.png", document_id=doc_id)
     assert chosen.status_code == 422
-    assert "nie rozpoznano znaczników wydruku" in chosen.get_data(as_text=True)
+    # a white page is a blank one (a duplex scan's back), not a print without marks
+    assert "Wszystkie strony skanu są puste" in chosen.get_data(as_text=True)
     # a signed scan whose codes were torn off: the marks still tell its pages
     pages = paper(print_copy(staff, doc_id), 150, ("family_member:0", "family_member:1"))
     for page in pages:
