@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
 __all__ = ["CODE_BITS", "Frame", "Place", "PlaceResult", "ScanCheck", "blank_page", "check_scan", "code_cells",
-           "locate", "mark_centres", "marks_ops", "page_code", "search"]
+           "locate", "mark_centres", "marks_ops", "page_code", "scan_dpi", "search"]
 
 # ---------------------------------------------------------------------------------------------
 # The marks, in PDF points. The outer side of a mark is 7 mm from the paper's edge: inside what
@@ -51,6 +51,11 @@ AROUND = (4.0, 10.0, 4.0, 6.0)  # left, below, right, above, in points
 # (search): generated phone photographs (tests/signing/scans.photographed) tilted by 2–12 % were all seen
 NEAR_ERROR = 0.3
 WORK_SIDE = 1000  # the long side (pixels) of the copy of a scanned page the marks are looked for in
+# Below this resolution a 0.5 mm pen stroke is a pixel wide and the scanner's blur makes it paper grey:
+# signed test scans at 72 dpi showed 20–50 pixels of ink per place, at 80 dpi and above 450–720
+# (MIN_INK is 100); 90 leaves a margin above the lowest that worked. Clerks are asked for 150.
+MIN_DPI = 90
+ADVISED_DPI = 150
 # A blank page: less than this share of it darker than half the paper's white. Measured on generated
 # scans (tests/signing/scans.py; 72–300 dpi, grey paper 215–255, grain up to 25, JPEG 70, another
 # page's print showing through at 35 %): 0; the least inked document page (a last page with a few
@@ -315,7 +320,8 @@ class Place:
 
 @dataclass
 class PlaceResult:
-    """What the scan shows at one place: 'signed', 'empty' or 'missing' (its page is not on the scan)."""
+    """What the scan shows at one place: 'signed', 'empty', 'missing' (its page is not on the scan) or
+    'unchecked' (the scan's resolution is too low to tell ink from the print)."""
 
     place: Place
     state: str
@@ -343,6 +349,7 @@ class ScanCheck:
     frames: list[Frame | None]
     problems: list[str]
     blank: list[int] = field(default_factory=list)  # 0-based indices of blank scanned pages, skipped
+    dpi: float | None = None  # the scan's resolution estimated from its marks (the lowest of its pages)
 
     @property
     def ok(self) -> bool:
@@ -374,6 +381,12 @@ def blank_page(page: Image.Image) -> bool:
     return sum(histogram[:level]) < BLANK_SHARE * sum(histogram)
 
 
+def scan_dpi(frame: Frame) -> float:
+    """The resolution (pixels per inch) of the scanned image a frame was found on, from the marks' distance."""
+    a, _, _, d, _, _ = frame.affine
+    return 72 * math.hypot(a, d)
+
+
 def _unlocated(index: int, near: bool, qr_found: bool) -> str:
     """Why scanned page `index` (0-based) was not found, and what to do (a photograph or an old print)."""
     straight = ("Zeskanuj dokument skanerem albo sfotografuj stronę prosto z góry, leżącą płasko, w dobrym "
@@ -399,7 +412,8 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
     tag: the document's tag coded on its pages; page_boxes: each print page's media box
     (x0, y0, x1, y1) in points; qr_found: the document's QR code was read on the scan (a page
     without its marks is then rather photographed badly than printed without them). Blank pages
-    (the backs of a duplex scan) are skipped. Never raises for a bad scan: what is wrong is in `problems`.
+    (the backs of a duplex scan) are skipped; a scan below MIN_DPI is refused for its resolution,
+    not for the places. Never raises for a bad scan: what is wrong is in `problems`.
     """
     frames: list[Frame | None] = []
     found: dict[int, int] = {}  # printed page number -> scanned page index
@@ -431,6 +445,11 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         if frame is not None:
             found.setdefault(frame.page_number, index)
         frames.append(frame)
+    dpi = min((scan_dpi(frames[index]) for index in found.values()), default=None)
+    low = dpi is not None and dpi < MIN_DPI
+    if low:
+        problems.insert(0, f"Skan ma za niską rozdzielczość (około {dpi:.0f} dpi) – zeskanuj dokument "
+                           f"w co najmniej {ADVISED_DPI} dpi.")
     results = []
     for place in places:
         index = found.get(place.page + 1)
@@ -440,6 +459,9 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         frame = frames[index]
         x, y, w, h = place.box
         polygon = [frame.to_image(px, py) for px, py in ((x, y + h), (x + w, y + h), (x + w, y), (x, y))]
+        if low:  # ink is not told from the print reliably: no place is named as empty
+            results.append(PlaceResult(place, "unchecked", index, polygon))
+            continue
         ink, extent = _ink(pages[index], frame, place, print_pdf, page_boxes[place.page])
         state = "signed" if ink >= MIN_INK and extent >= MIN_EXTENT else "empty"
         results.append(PlaceResult(place, state, index, polygon, ink, extent))
@@ -454,7 +476,7 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         listed = ", ".join(str(n) for n in missing_pages)
         problems.append(f"Na skanie brakuje stron dokumentu: {listed} (z {len(page_boxes)}). "
                         "Zeskanuj wszystkie strony wydruku.")
-    return ScanCheck(results, frames, empty + unseen + problems, blank)
+    return ScanCheck(results, frames, empty + unseen + problems, blank, dpi)
 
 
 def _ink(page: Image.Image, frame: Frame, place: Place, print_pdf: bytes,

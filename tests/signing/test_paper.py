@@ -224,6 +224,18 @@ def test_duplex_scan_with_blank_backs_skips_them_and_lists_them(app, staff):
     assert archived(app)[0] == 1
 
 
+def test_signed_scan_at_72_dpi_is_refused_for_its_resolution_not_for_the_signatures(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    pages = paper(printed, 72, ("family_member:0", "family_member:1"), noise=8)
+    response = upload(staff, scans.pdf(pages, 72), "skan.pdf", document_id=doc_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Skan ma za niską rozdzielczość (około 72 dpi) – zeskanuj dokument w co najmniej 150 dpi." in page
+    assert "Brak podpisu" not in page and "Zatwierdź i opatrz pieczęcią" not in page
+    assert archived(app)[0] == 0
+
+
 def test_photo_taken_at_an_angle_asks_for_a_straight_photo_not_a_reprint(app, staff):
     doc_id = issue_document(staff)
     printed = print_copy(staff, doc_id)
