@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
-__all__ = ["CODE_BITS", "Frame", "Place", "PlaceResult", "ScanCheck", "check_scan", "code_cells",
-           "locate", "mark_centres", "marks_ops", "page_code"]
+__all__ = ["CODE_BITS", "Frame", "Place", "PlaceResult", "ScanCheck", "blank_page", "check_scan", "code_cells",
+           "locate", "mark_centres", "marks_ops", "page_code", "scan_dpi", "search"]
 
 # ---------------------------------------------------------------------------------------------
 # The marks, in PDF points. The outer side of a mark is 7 mm from the paper's edge: inside what
@@ -47,7 +47,20 @@ MIN_EXTENT = 28  # pixels (7 mm): a signature is at least this wide
 # Around a signing space (the room above the dotted line): a signature often touches the line and
 # rises above the space; the line itself and the caption are masked as printed.
 AROUND = (4.0, 10.0, 4.0, 6.0)  # left, below, right, above, in points
+# How far off (a share of the top marks' distance) a third mark may lie for a page's marks to count as seen
+# (search): generated phone photographs (tests/signing/scans.photographed) tilted by 2–12 % were all seen
+NEAR_ERROR = 0.3
 WORK_SIDE = 1000  # the long side (pixels) of the copy of a scanned page the marks are looked for in
+# Below this resolution a 0.5 mm pen stroke is a pixel wide and the scanner's blur makes it paper grey:
+# signed test scans at 72 dpi showed 20–50 pixels of ink per place, at 80 dpi and above 450–720
+# (MIN_INK is 100); 90 leaves a margin above the lowest that worked. Clerks are asked for 150.
+MIN_DPI = 90
+ADVISED_DPI = 150
+# A blank page: less than this share of it darker than half the paper's white. Measured on generated
+# scans (tests/signing/scans.py; 72–300 dpi, grey paper 215–255, grain up to 25, JPEG 70, another
+# page's print showing through at 35 %): 0; the least inked document page (a last page with a few
+# lines): 1.2 %.
+BLANK_SHARE = 0.002
 RENDER_TIMEOUT = 60  # seconds, for one pdftoppm call on our own print copy
 
 
@@ -213,6 +226,16 @@ def locate(page: Image.Image, box: Sequence[float]) -> Frame | None:
     row between the top marks must read with its start cell and parity right. Works on a copy
     about WORK_SIDE pixels long: a large scan costs no more memory than a small one.
     """
+    return search(page, box)[0]
+
+
+def search(page: Image.Image, box: Sequence[float]) -> tuple[Frame | None, bool]:
+    """locate(), and whether marks were seen at all: (frame or None, marks seen).
+
+    Marks are seen when the frame is found, or when three mark-like squares lie roughly (within
+    NEAR_ERROR of the marks' distance) as a page's marks do, only not exactly: a photograph taken
+    at an angle, whose perspective no affine map fits, or a page whose code could not be read.
+    """
     scale = max(1.0, max(page.size) / WORK_SIDE)
     work = page if scale == 1.0 else page.resize((round(page.width / scale), round(page.height / scale)),
                                                  Image.Resampling.BOX)
@@ -228,7 +251,7 @@ def locate(page: Image.Image, box: Sequence[float]) -> Frame | None:
     marks = mark_centres(box)
     (tlx, tly), (trx, _), (_, bly) = marks["top_left"], marks["top_right"], marks["bottom_left"]
     across, down = trx - tlx, tly - bly  # points between the marks' centres
-    best = None
+    best, near = None, False
     for a in candidates:
         ax, ay = a.centre
         for b in candidates:
@@ -248,11 +271,12 @@ def locate(page: Image.Image, box: Sequence[float]) -> Frame | None:
                 if c is a or c is b:
                     continue
                 error = math.hypot(c.centre[0] - px, c.centre[1] - py) / length
-                if error < 0.03 and 0.55 <= math.sqrt(c.count) / side <= 1.6:
-                    if best is None or error < best[0]:
+                if error < NEAR_ERROR and 0.55 <= math.sqrt(c.count) / side <= 1.6:
+                    near = True
+                    if error < 0.03 and (best is None or error < best[0]):
                         best = (error, a, b, c)
     if best is None:
-        return None
+        return None, near
     _, a, b, c = best
     # centres in continuous coordinates (pixel k spans [k, k + 1)), as Image.transform reads them
     (u1, v1), (u2, v2), (u3, v3) = (((x + 0.5) * scale, (y + 0.5) * scale) for x, y in (a.centre, b.centre, c.centre))
@@ -270,11 +294,11 @@ def locate(page: Image.Image, box: Sequence[float]) -> Frame | None:
         cells.append(ImageStat.Stat(crop).mean[0] < level)
     data = cells[1:1 + CODE_BITS]
     if not cells[0] or (sum(data) + cells[-1]) % 2:
-        return None
+        return None, True
     value = sum(bit << (CODE_BITS - 1 - i) for i, bit in enumerate(data))
     if value >> 8 == 0:
-        return None
-    return Frame(affine=affine, page_number=value >> 8, tag=value & 0xFF)
+        return None, True
+    return Frame(affine=affine, page_number=value >> 8, tag=value & 0xFF), True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,7 +320,8 @@ class Place:
 
 @dataclass
 class PlaceResult:
-    """What the scan shows at one place: 'signed', 'empty' or 'missing' (its page is not on the scan)."""
+    """What the scan shows at one place: 'signed', 'empty', 'missing' (its page is not on the scan) or
+    'unchecked' (the scan's resolution is too low to tell ink from the print)."""
 
     place: Place
     state: str
@@ -323,6 +348,8 @@ class ScanCheck:
     places: list[PlaceResult]
     frames: list[Frame | None]
     problems: list[str]
+    blank: list[int] = field(default_factory=list)  # 0-based indices of blank scanned pages, skipped
+    dpi: float | None = None  # the scan's resolution estimated from its marks (the lowest of its pages)
 
     @property
     def ok(self) -> bool:
@@ -332,30 +359,78 @@ class ScanCheck:
     def summary(self) -> str:
         """One Polish sentence for the evidence page: how many places were checked and what was found."""
         signed = sum(1 for r in self.places if r.state == "signed")
+        blank = f" Puste strony skanu pominięte: {len(self.blank)}." if self.blank else ""
         return (f"Sprawdzono miejsca podpisów na skanie: {len(self.places)}; podpis widoczny w {signed} "
                 f"z {len(self.places)}. Strony skanu rozpoznane po znacznikach wydruku: "
-                f"{sum(1 for f in self.frames if f is not None)} z {len(self.frames)}.")
+                f"{sum(1 for f in self.frames if f is not None)} z {len(self.frames)}.{blank}")
+
+
+def blank_page(page: Image.Image) -> bool:
+    """True when a scanned page (a Pillow image) is blank: less than BLANK_SHARE of it, inside a 5 %
+    border (a scanner's lid or shadow at the edges), darker than half the paper's own white.
+
+    The back of a duplex scan: text, the print's marks or a signature are far above the share.
+    """
+    scale = max(1.0, max(page.size) / WORK_SIDE)
+    work = page if scale == 1.0 else page.resize((round(page.width / scale), round(page.height / scale)),
+                                                 Image.Resampling.BOX)
+    w, h = work.size
+    work = darkness(work.crop((round(w * 0.05), round(h * 0.05), round(w * 0.95), round(h * 0.95))))
+    histogram = work.histogram()
+    level = int(_percentile(work, 0.9) * MARK_LEVEL)
+    return sum(histogram[:level]) < BLANK_SHARE * sum(histogram)
+
+
+def scan_dpi(frame: Frame) -> float:
+    """The resolution (pixels per inch) of the scanned image a frame was found on, from the marks' distance."""
+    a, _, _, d, _, _ = frame.affine
+    return 72 * math.hypot(a, d)
+
+
+def _unlocated(index: int, near: bool, qr_found: bool) -> str:
+    """Why scanned page `index` (0-based) was not found, and what to do (a photograph or an old print)."""
+    straight = ("Zeskanuj dokument skanerem albo sfotografuj stronę prosto z góry, leżącą płasko, w dobrym "
+                "świetle, tak aby była widoczna cała.")
+    if near:
+        return (f"Na stronie {index + 1} skanu znaleziono znaczniki wydruku (czarne kwadraty w rogach strony), "
+                f"ale ich położenie się nie zgadza – to wygląda na zdjęcie zrobione pod kątem. {straight}")
+    if qr_found:
+        return (f"Na stronie {index + 1} skanu nie rozpoznano znaczników wydruku (czarnych kwadratów w rogach "
+                f"strony), choć kod QR dokumentu jest czytelny. {straight} Tylko wydruk bez tych kwadratów "
+                "trzeba wydrukować ponownie i podpisać.")
+    return (f"Na stronie {index + 1} skanu nie rozpoznano znaczników wydruku do podpisu "
+            "(czarnych kwadratów w rogach strony). Zeskanuj całą stronę; dokument wydrukowany "
+            "bez tych znaczników trzeba wydrukować ponownie i podpisać.")
 
 
 def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[Place], tag: int,
-               page_boxes: Sequence[Sequence[float]]) -> ScanCheck:
+               page_boxes: Sequence[Sequence[float]], *, qr_found: bool = False) -> ScanCheck:
     """Checks scanned pages against a print copy: every page found once, ink at every signature place.
 
     pages: the scan's pages (Pillow images, any mode); print_pdf: the print copy (or the document
     it was made from: only its text and lines are used); places: where signatures belong;
     tag: the document's tag coded on its pages; page_boxes: each print page's media box
-    (x0, y0, x1, y1) in points. Never raises for a bad scan: what is wrong is in `problems`.
+    (x0, y0, x1, y1) in points; qr_found: the document's QR code was read on the scan (a page
+    without its marks is then rather photographed badly than printed without them). Blank pages
+    (the backs of a duplex scan) are skipped; a scan below MIN_DPI is refused for its resolution,
+    not for the places. Never raises for a bad scan: what is wrong is in `problems`.
     """
     frames: list[Frame | None] = []
     found: dict[int, int] = {}  # printed page number -> scanned page index
     problems: list[str] = []
+    blank: list[int] = []
     sizes = {tuple(round(v, 1) for v in box) for box in page_boxes}
     for index, page in enumerate(pages):
-        frame = None
+        frame, near = None, False
         for box in sizes:
-            frame = locate(page, box)
+            frame, seen = search(page, box)
+            near = near or seen
             if frame is not None:
                 break
+        if frame is None and not near and blank_page(page):
+            blank.append(index)
+            frames.append(None)
+            continue
         if frame is not None and frame.tag != tag:
             problems.append(f"Strona {index + 1} skanu pochodzi z wydruku innego dokumentu.")
             frame = None
@@ -366,12 +441,15 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
             problems.append(f"Strona {frame.page_number} dokumentu jest na skanie więcej niż raz "
                             f"(strony skanu {found[frame.page_number] + 1} i {index + 1}).")
         elif frame is None:
-            problems.append(f"Na stronie {index + 1} skanu nie rozpoznano znaczników wydruku do podpisu "
-                            "(czarnych kwadratów w rogach strony). Zeskanuj całą stronę; dokument wydrukowany "
-                            "bez tych znaczników trzeba wydrukować ponownie i podpisać.")
+            problems.append(_unlocated(index, near, qr_found))
         if frame is not None:
             found.setdefault(frame.page_number, index)
         frames.append(frame)
+    dpi = min((scan_dpi(frames[index]) for index in found.values()), default=None)
+    low = dpi is not None and dpi < MIN_DPI
+    if low:
+        problems.insert(0, f"Skan ma za niską rozdzielczość (około {dpi:.0f} dpi) – zeskanuj dokument "
+                           f"w co najmniej {ADVISED_DPI} dpi.")
     results = []
     for place in places:
         index = found.get(place.page + 1)
@@ -379,11 +457,17 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
             results.append(PlaceResult(place, "missing"))
             continue
         frame = frames[index]
-        ink, extent = _ink(pages[index], frame, place, print_pdf, page_boxes[place.page])
         x, y, w, h = place.box
         polygon = [frame.to_image(px, py) for px, py in ((x, y + h), (x + w, y + h), (x + w, y), (x, y))]
+        if low:  # ink is not told from the print reliably: no place is named as empty
+            results.append(PlaceResult(place, "unchecked", index, polygon))
+            continue
+        ink, extent = _ink(pages[index], frame, place, print_pdf, page_boxes[place.page])
         state = "signed" if ink >= MIN_INK and extent >= MIN_EXTENT else "empty"
         results.append(PlaceResult(place, state, index, polygon, ink, extent))
+    if pages and len(blank) == len(pages):
+        problems.append("Wszystkie strony skanu są puste – sprawdź, czy wydruk leżał w skanerze zadrukowaną "
+                        "stroną do szyby.")
     missing_pages = [n for n in range(1, len(page_boxes) + 1) if n not in found]
     empty = [f"Brak podpisu: {r.place.label}, strona {r.place.page + 1}." for r in results if r.state == "empty"]
     unseen = [f"Nie sprawdzono podpisu: {r.place.label}, strona {r.place.page + 1} – tej strony nie ma na skanie."
@@ -392,7 +476,7 @@ def check_scan(pages: Sequence[Image.Image], print_pdf: bytes, places: Sequence[
         listed = ", ".join(str(n) for n in missing_pages)
         problems.append(f"Na skanie brakuje stron dokumentu: {listed} (z {len(page_boxes)}). "
                         "Zeskanuj wszystkie strony wydruku.")
-    return ScanCheck(results, frames, empty + unseen + problems)
+    return ScanCheck(results, frames, empty + unseen + problems, blank, dpi)
 
 
 def _ink(page: Image.Image, frame: Frame, place: Place, print_pdf: bytes,

@@ -48,6 +48,7 @@ VIEW_PIXELS = a4_pixels(SCAN_DPI)
 # QR codes are looked for on pages reduced to at most A4 at 300 dpi (the printed code needs 150):
 # four times fewer pixels than at 600 dpi for zbar's three passes over each page
 READ_PIXELS = a4_pixels(300)
+MIN_RENDER_DPI = 36  # a PDF page's image claiming less is still drawn this fine (its marks stay findable)
 PDF_TIMEOUT = 60  # seconds, for each poppler call (the process calling it has a limit of its own)
 DECODE_LONG_SIDE = 1600  # of the downscaled copy zbar is also given
 THRESHOLD = 128
@@ -75,6 +76,7 @@ TOO_HEAVY = ("Odczytanie skanu wymagało zbyt dużo pamięci. Zeskanuj dokument 
              "albo podziel go na kilka plików.")
 
 _PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
+_NUMBERED_PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
 _PAGES = re.compile(r"^Pages:\s+(\d+)\s*$", re.MULTILINE)
 _BINARIZE = [255 if level >= THRESHOLD else 0 for level in range(256)]
 
@@ -138,8 +140,8 @@ def scan_kind(data: bytes) -> str:
 def scan_pages(data: bytes, limits: ScanLimits = ScanLimits()) -> list[Image.Image]:
     """The pages of an uploaded scan as RGB Pillow images, each at most A4 at 200 dpi in pixels.
 
-    A PDF (every page, rendered by pdftoppm at 200 dpi), or a JPEG/PNG/TIFF image (every frame of a
-    multi-page TIFF, finer pages reduced). Raises ScanError (Polish message) for anything else, an
+    A PDF (every page, rendered by pdftoppm at its scanned image's resolution, at most 200 dpi), or a
+    JPEG/PNG/TIFF image (every frame of a multi-page TIFF, finer pages reduced). Raises ScanError (Polish message) for anything else, an
     empty or unreadable file, or one beyond `limits`, checked before decoding. Runs in this process,
     unbounded: for uploads, run read_pages in a limited child (signatures.sandbox) instead.
     """
@@ -198,7 +200,8 @@ def _run(argv: list[str]) -> subprocess.CompletedProcess:
 
 
 def _pdf_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
-    """Every page of a PDF, rendered at 200 dpi; pages are counted and measured before rendering.
+    """Every page of a PDF, rendered at its largest image's resolution, at most 200 dpi (SCAN_DPI);
+    pages are counted and measured before rendering.
 
     Only pixels leave: poppler draws the pages, so no object of the uploaded PDF (JavaScript,
     actions, embedded files, fonts) reaches what is built from them.
@@ -224,16 +227,46 @@ def _pdf_pages(data: bytes, limits: ScanLimits) -> Iterator[Image.Image]:
                 raise ScanError(TOO_LARGE)
         if total > limits.max_total_pixels:
             raise ScanError(TOO_LARGE_IN_TOTAL)
-        # PPM: no compression to write and read back, the files live only in this directory
-        _run(["pdftoppm", "-r", str(SCAN_DPI), "-l", str(limits.max_pages), str(pdf), str(Path(tmp) / "page")])
-        files = sorted(Path(tmp).glob("page-*.ppm"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
-        if not files:
-            raise ScanError(UNREADABLE)
-        for path in files:
+        areas = {int(n): float(w) * float(h) / 72 ** 2 for n, w, h in _NUMBERED_PAGE_SIZE.findall(info)}
+        resolutions = _image_resolutions(pdf, areas)
+        for number in range(1, count + 1):
+            # A scanned page is drawn at its image's own resolution (at most SCAN_DPI): a coarse scan
+            # stays coarse, so the ink check can tell it by the marks' distance in pixels
+            dpi = max(MIN_RENDER_DPI, min(SCAN_DPI, resolutions.get(number, SCAN_DPI)))
+            # PPM: no compression to write and read back, the file lives only in this directory
+            stem = Path(tmp) / f"page-{number}"
+            _run(["pdftoppm", "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", str(pdf),
+                  str(stem)])
+            path = stem.with_suffix(".ppm")
+            if not path.is_file():
+                raise ScanError(UNREADABLE)
             with Image.open(path, formats=["PPM"]) as image:
                 page = image.convert("RGB")
             path.unlink()
             yield page
+
+
+def _image_resolutions(pdf: Path, areas: dict[int, float]) -> dict[int, int]:
+    """The resolution (pixels per inch) of each scanned page of a PDF, by 1-based page number.
+
+    A page is scanned when an image covers at least half of it (areas: each page's area in square
+    inches); pages without one (made by a program, with a logo or a QR code at most) are left out.
+    """
+    listed = _run(["pdfimages", "-list", str(pdf)]).stdout.decode("utf-8", errors="replace")
+    largest: dict[int, tuple[int, int]] = {}  # page -> (pixels, ppi)
+    for line in listed.splitlines()[2:]:
+        cells = line.split()
+        if len(cells) < 14 or cells[2] != "image":
+            continue
+        try:
+            page, pixels, ppi = int(cells[0]), int(cells[3]) * int(cells[4]), min(int(cells[12]), int(cells[13]))
+        except ValueError:
+            continue
+        if ppi <= 0 or pixels / ppi ** 2 < 0.5 * areas.get(page, math.inf):
+            continue
+        if pixels > largest.get(page, (0, 0))[0]:
+            largest[page] = (pixels, ppi)
+    return {page: ppi for page, (_, ppi) in largest.items()}
 
 
 def _image_pages(data: bytes, kind: str, limits: ScanLimits) -> Iterator[Image.Image]:

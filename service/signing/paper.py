@@ -127,7 +127,7 @@ def check(doc: DocumentRecord, scan: Scan, store) -> ScanCheck:
     if not places:
         raise ScanRefused("Ten dokument nie ma miejsc na podpisy – nie dołącza się do niego skanu.")
     boxes = [tuple(float(v) for v in page.mediabox) for page in PdfReader(io.BytesIO(shown)).pages]
-    return check_scan(scan.pages, shown, places, document_tag(doc), boxes)
+    return check_scan(scan.pages, shown, places, document_tag(doc), boxes, qr_found=doc.id in scan.found_ids)
 
 
 def previews(scan: Scan, result: ScanCheck) -> list[bytes]:

@@ -13,6 +13,7 @@ from signatures.qr import ScanError, qr_svg
 
 from .. import pipeline
 from ..archive.models import DocumentRecord
+from ..extensions import db
 from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
@@ -222,7 +223,8 @@ def _attach(form: ScanForm):
     staged = staged_scans.stage(scan.data, ext=scan.ext, user_id=current_user.id, document_id=doc.id,
                                 chosen_by_hand=bool(chosen), ok=result.ok, problems=result.problems,
                                 places=[place.to_json() for place in result.places],
-                                previews=paper.previews(scan, result))
+                                previews=paper.previews(scan, result),
+                                blank=[index + 1 for index in result.blank])
     log_access("scan_check", "document", doc.id,
                detail=f"{'sprawdzony' if result.ok else 'odrzucony'} {'ręcznie' if chosen else 'QR'} "
                       f"{staged.token[:8]}")
@@ -280,6 +282,8 @@ def confirm_scan(token: str):
     if not staged.ok:  # the page offers no button; a crafted post gets the same refusal
         return _confirmation(doc, staged, form, status=422)
     in_force = current_version(doc)
+    if _already_attached(staged, in_force):
+        return _attached_meanwhile(doc, staged)
     if (form.replaces.data or "") != (in_force.id if in_force else ""):
         form.replaces.data = in_force.id if in_force else ""
         form.reason.errors = [paper.CHANGED]
@@ -296,7 +300,13 @@ def confirm_scan(token: str):
         signed = attach_scan(doc, scan, current_user, pipe=pipeline(current_app), office_name=profile.name,
                              location=profile.town, client=client(), result=result, replaces=in_force,
                              reason=reason or None)
-    except (ScanError, paper.ScanRefused) as exc:
+    except (ScanError, paper.ScanRefused, OSError) as exc:
+        # a click that lost to another one of the same scan: its staged files may be gone already
+        db.session.rollback()
+        if _already_attached(staged, current_version(doc)):
+            return _attached_meanwhile(doc, staged)
+        if isinstance(exc, OSError):
+            raise
         form.reason.errors = [str(exc)]
         return _confirmation(doc, staged, form, status=422)
     except UploadsBusy as exc:  # every slot for reading uploads is taken: confirm again shortly
@@ -310,6 +320,19 @@ def confirm_scan(token: str):
                       + (f" zastępuje {in_force.id}" if in_force else ""))
     what = "zastąpił podpisaną wersję dokumentu" if in_force else "dołączono do dokumentu"
     flash(f"Skan {what} „{doc.title}” ({doc.case.sign}) i opatrzono go pieczęcią.", "success")
+    return redirect(url_for("archive.document", doc_id=doc.id), 303)
+
+
+def _already_attached(staged: staged_scans.StagedScan, in_force) -> bool:
+    """True when the signed version in force was made from this very file (a second click of «Zatwierdź»)."""
+    return bool(in_force is not None and staged.scan_sha256 and in_force.scan_sha256 == staged.scan_sha256)
+
+
+def _attached_meanwhile(doc: DocumentRecord, staged: staged_scans.StagedScan):
+    """The answer to a confirmation of a scan the version in force already holds: no replacement is
+    offered (it would be the same file), the staged copy is dropped, the document page is shown."""
+    staged_scans.discard(staged)
+    flash("Ten skan został już dołączony do dokumentu.", "info")
     return redirect(url_for("archive.document", doc_id=doc.id), 303)
 
 

@@ -9,6 +9,7 @@ expired ones are removed whenever another scan is staged.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -40,6 +41,8 @@ class StagedScan:
     places: list[dict]  # signatures.ink.PlaceResult.to_json() of each place
     pages: int
     path: Path
+    blank: tuple[int, ...] = ()  # 1-based numbers of the scan's blank pages, skipped by the check
+    scan_sha256: str = ""  # of the file as uploaded: a scan already attached is told by it (kept after the file)
 
     def scan_bytes(self) -> bytes:
         """The file exactly as uploaded."""
@@ -68,7 +71,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def stage(data: bytes, *, ext: str, user_id: int, document_id: str, chosen_by_hand: bool, ok: bool,
-          problems: list[str], places: list[dict], previews: list[bytes]) -> StagedScan:
+          problems: list[str], places: list[dict], previews: list[bytes], blank: list[int] = ()) -> StagedScan:
     """Keeps an uploaded scan and its confirmation page's images; returns the entry (its token is new).
 
     The metadata is written last, under its final name by a rename: an entry is loaded only whole.
@@ -85,7 +88,8 @@ def stage(data: bytes, *, ext: str, user_id: int, document_id: str, chosen_by_ha
         _write(path / f"page-{number}.jpg", image)
     meta = {"user_id": user_id, "document_id": document_id, "created_at": time.time(), "ext": ext,
             "chosen_by_hand": chosen_by_hand, "ok": ok, "problems": problems, "places": places,
-            "pages": len(previews)}
+            "pages": len(previews), "scan_sha256": hashlib.sha256(data).hexdigest(),
+            "blank": [int(n) for n in blank]}
     _write(path / f"{_META}.tmp", json.dumps(meta, ensure_ascii=False).encode())
     os.rename(path / f"{_META}.tmp", path / _META)
     return _entry(token, path, meta)
@@ -96,7 +100,8 @@ def _entry(token: str, path: Path, meta: dict) -> StagedScan:
                       created_at=float(meta["created_at"]), ext=str(meta["ext"]),
                       chosen_by_hand=bool(meta["chosen_by_hand"]), ok=bool(meta["ok"]),
                       problems=list(meta["problems"]), places=list(meta["places"]), pages=int(meta["pages"]),
-                      path=path)
+                      path=path, blank=tuple(int(n) for n in meta.get("blank", ())),
+                      scan_sha256=str(meta.get("scan_sha256", "")))
 
 
 def load(token: str, user_id: int) -> StagedScan | None:

@@ -78,3 +78,36 @@ def tiff(pages: list[Image.Image], dpi: int) -> bytes:
     out = io.BytesIO()
     pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], dpi=(dpi, dpi), compression="tiff_lzw")
     return out.getvalue()
+
+
+def blank_sheet(like: Image.Image, grey: int = 244) -> Image.Image:
+    """A blank sheet the size of a rendered page, of slightly grey paper: the back of a duplex scan."""
+    return Image.new("RGB", like.size, (grey, grey, grey))
+
+
+def photographed(page: Image.Image, tilt: float) -> Image.Image:
+    """A page as a phone photographs it held at an angle: on a brown table, its top edge narrower by
+    `tilt` of the page's width on each side and its bottom edge wider by a third of that."""
+    w, h = page.size
+    dx = tilt * w
+    corners = [(0.15 * w + dx, 0.1 * h), (1.15 * w - dx, 0.1 * h), (1.15 * w + dx / 3, 1.1 * h),
+               (0.15 * w - dx / 3, 1.1 * h)]
+    return page.transform((round(w * 1.3), round(h * 1.2)), Image.Transform.PERSPECTIVE,
+                          _perspective(corners, [(0, 0), (w, 0), (w, h), (0, h)]),
+                          Image.Resampling.BICUBIC, fillcolor=(110, 85, 60))
+
+
+def _perspective(to: list, source: list) -> list[float]:
+    """The 8 coefficients Pillow's PERSPECTIVE transform takes to map points `to` back onto `source`."""
+    rows = []
+    for (x, y), (u, v) in zip(to, source):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, v])
+    for c in range(8):  # Gauss–Jordan elimination with partial pivoting
+        pivot = max(range(c, 8), key=lambda r: abs(rows[r][c]))
+        rows[c], rows[pivot] = rows[pivot], rows[c]
+        for r in range(8):
+            if r != c:
+                factor = rows[r][c] / rows[c][c]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[c])]
+    return [rows[i][8] / rows[i][i] for i in range(8)]

@@ -192,6 +192,61 @@ def test_second_scan_of_a_signed_document_needs_the_replacement_and_its_reason(a
     assert api["signing"]["signed_pdf"] == versions[1]["pdf"]
 
 
+def test_the_same_scan_confirmed_again_is_named_as_attached_not_offered_as_a_replacement(app, staff):
+    """The same file uploaded twice (a second tab, a click after a slow answer) and confirmed in both:
+    the second confirmation says the scan is attached already and leads to the document."""
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+    first, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    second, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    assert staff.post(first, data={"replaces": ""}).status_code == 303
+    again = staff.post(second, data={"replaces": ""})
+    assert again.status_code == 303 and again.location.endswith(f"/archive/{doc_id}")
+    page = staff.get(f"/archive/{doc_id}").get_data(as_text=True)
+    assert "Ten skan został już dołączony do dokumentu." in page and "W międzyczasie" not in page
+    assert staff.get(second).status_code == 302  # its staged copy is gone, not shown without its pages
+    assert archived(app)[0] == 1
+
+
+def test_duplex_scan_with_blank_backs_skips_them_and_lists_them(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    front = paper(printed, 150, ("family_member:0", "family_member:1"), angle=0.5, noise=10)
+    backs = [scans.scanned(scans.blank_sheet(scans.render_page(printed, 0, 150)), angle=0.5, noise=25, seed=9)
+             for _ in front]
+    duplex = [front[0], backs[0], front[1], backs[1]]
+    path, page = confirm_page(staff, upload(staff, scans.pdf(duplex, 150), "skan.pdf"))
+    assert "Zatwierdź i opatrz pieczęcią" in page and "nie rozpoznano znaczników" not in page
+    assert "Strona 2 skanu: pusta strona (pominięta)" in page and "Strona 4 skanu: pusta strona (pominięta)" in page
+    assert "Strona 3 skanu: pusta" not in page and page.count('class="state done"') == 2
+    assert staff.post(path, data={"replaces": ""}).status_code == 303
+    assert archived(app)[0] == 1
+
+
+def test_signed_scan_at_72_dpi_is_refused_for_its_resolution_not_for_the_signatures(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    pages = paper(printed, 72, ("family_member:0", "family_member:1"), noise=8)
+    response = upload(staff, scans.pdf(pages, 72), "skan.pdf", document_id=doc_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Skan ma za niską rozdzielczość (około 72 dpi) – zeskanuj dokument w co najmniej 150 dpi." in page
+    assert "Brak podpisu" not in page and "Zatwierdź i opatrz pieczęcią" not in page
+    assert archived(app)[0] == 0
+
+
+def test_photo_taken_at_an_angle_asks_for_a_straight_photo_not_a_reprint(app, staff):
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    pages = [scans.photographed(page, 0.05) for page in paper(printed, 150, ("family_member:0", "family_member:1"))]
+    response = upload(staff, scans.pdf(pages, 150), "zdjecie.pdf", document_id=doc_id)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "sfotografuj stronę prosto z góry, leżącą płasko, w dobrym świetle" in page
+    assert "wydrukować ponownie" not in page
+
+
 def test_scan_without_a_code_needs_the_document_chosen_by_hand(app, staff):
     doc_id = issue_document(staff)
     blank = io.BytesIO()
@@ -201,7 +256,8 @@ def test_scan_without_a_code_needs_the_document_chosen_by_hand(app, staff):
     assert "nie znaleziono czytelnego kodu QR" in response.get_data(as_text=True)
     chosen = upload(staff, blank.getvalue(), "skan.png", document_id=doc_id)
     assert chosen.status_code == 422
-    assert "nie rozpoznano znaczników wydruku" in chosen.get_data(as_text=True)
+    # a white page is a blank one (a duplex scan's back), not a print without marks
+    assert "Wszystkie strony skanu są puste" in chosen.get_data(as_text=True)
     # a signed scan whose codes were torn off: the marks still tell its pages
     pages = paper(print_copy(staff, doc_id), 150, ("family_member:0", "family_member:1"))
     for page in pages:
