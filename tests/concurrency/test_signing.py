@@ -26,6 +26,18 @@ def step(tablet: requests.Session, base: str, session_id: str, position: int):
     return send(partial(tablet.post, data=data), f"{base}/podpis/{session_id}")
 
 
+def first_of_two_signed(app, staff, tablet, doc_id: str):
+    """Starts a tablet session for the document and signs its first step: returns the session id,
+    the app's pipeline and the sealer's own seal method (for a test to wrap around the last step)."""
+    link, session_id = start_remote(staff, doc_id)
+    tablet.get(link)
+    assert tablet.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
+                                                      **signature_post()}).status_code == 302
+    with app.app_context():
+        pipe = pipeline(app)
+    return session_id, pipe, pipe.sealer.__class__.seal
+
+
 def counts(app, session_id: str) -> tuple[list[int], int]:
     with app.app_context():
         positions = sorted(db.session.execute(select(Signature.position).where(
@@ -100,13 +112,7 @@ def test_cancelled_while_sealing_stores_no_signed_version(app, staff, tablet, mo
     version or sealed file is stored."""
 
     doc_id = issue_document(staff)
-    link, session_id = start_remote(staff, doc_id)
-    tablet.get(link)
-    assert tablet.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
-                                                      **signature_post()}).status_code == 302
-    with app.app_context():
-        pipe = pipeline(app)
-    real_seal = pipe.sealer.__class__.seal
+    session_id, pipe, real_seal = first_of_two_signed(app, staff, tablet, doc_id)
     sealed = []
 
     def seal_while_cancelled(self, pdf, **kwargs):
@@ -152,13 +158,7 @@ def test_paper_scan_confirmed_while_the_last_tablet_signature_is_sealed(app, ser
     printed = print_copy(staff, doc_id)
     both = ("family_member:0", "family_member:1")
     path, _ = confirm_page(staff, upload(staff, scans.pdf(paper(printed, 150, both), 150), "skan.pdf"))
-    link, session_id = start_remote(staff, doc_id)
-    tablet.get(link)
-    assert tablet.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y",
-                                                      **signature_post()}).status_code == 302
-    with app.app_context():
-        pipe = pipeline(app)
-    real_seal = pipe.sealer.__class__.seal
+    session_id, pipe, real_seal = first_of_two_signed(app, staff, tablet, doc_id)
     web, confirmed = browser(server, assistant), []
 
     def seal_while_paper_confirmed(self, pdf, **kwargs):
