@@ -129,9 +129,39 @@ def begin(login: str, address: str) -> Attempt:
     RuntimeError only if the counter's row keeps vanishing under it (pruned by others, 3 times).
     Returns the Attempt to pass to succeeded() if the password proves right.
     """
+    return _begin(sorted({login_key(login), address_key(address)}),  # one order: no deadlock
+                  Attempt(login_key=login_key(login), address_key=address_key(address)))
+
+
+def code_key(address: str) -> str:
+    """The counter of signing-link codes typed or opened from a client address (login thresholds)."""
+    return "code:" + address_key(address).removeprefix("address:")
+
+
+def code_failed(address: str) -> None:
+    """Counts one signing-link code from `address` that named no session; commits.
+
+    Codes are guessed like passwords (OWASP ASVS 4.0.3 V2.2.1): counted per address only — a
+    shared counter would let anyone block every family's link — with the login page's thresholds.
+    Raises Throttled when the address is already held up (then nothing is counted).
+    """
+    key = code_key(address)
+    _begin([key], Attempt(login_key=key, address_key=key))
+
+
+def code_blocked(address: str) -> None:
+    """Raises Throttled when codes from `address` are held up (see code_failed); counts nothing,
+    so that opening a right link (many at once on a shared office network) never adds to it."""
+    row = db.session.execute(select(LoginFailures.__table__.c.blocked_until)
+                             .where(LoginFailures.__table__.c.key == code_key(address))).first()
+    db.session.commit()
+    if row is not None and row.blocked_until is not None and as_utc(row.blocked_until) > now():
+        raise Throttled(as_utc(row.blocked_until))
+
+
+def _begin(keys: list[str], attempt: Attempt) -> Attempt:
     moment = now()
     window = dt.timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    keys = sorted({login_key(login), address_key(address)})  # one order: no deadlock between two
     table = LoginFailures.__table__
     rows = {}
     for key in keys:
@@ -151,7 +181,6 @@ def begin(login: str, address: str) -> Attempt:
         db.session.commit()
         _forget_stale(moment, window)
         raise Throttled(max(blocked))
-    attempt = Attempt(login_key=login_key(login), address_key=address_key(address))
     for key, row in rows.items():
         fresh = as_utc(row.window_started_at) <= moment - window or row.failures == 0
         failures = 1 if fresh else row.failures + 1

@@ -24,6 +24,7 @@ from signatures.capture import SignatureRejected, check_signature, decode_data_u
 
 from .. import pipeline
 from ..config import ROOT
+from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..extensions import db
@@ -180,12 +181,29 @@ def enter_code():
 @bp.route("/s/<code>")
 @signing_device
 def open_link(code: str):
-    """The one-time link (also in the QR code): binds the session to this device, then shows it."""
+    """The one-time link (also in the QR code): binds the session to this device, then shows it.
+
+    A code that names no session is counted per client address like a wrong password
+    (accounts.throttle.code_failed); past the login page's thresholds every code from that address,
+    right or wrong, gets 429 with the time to come back. Right codes are never counted.
+    """
+    address = request.remote_addr or ""
     try:
-        session = sessions.by_code(code)
+        try:
+            session = sessions.by_code(code)
+        except SessionClosed as exc:
+            if exc.reason == "unknown":
+                throttle.code_failed(address)
+            raise
+        throttle.code_blocked(address)
         if sessions.holds(session, request.cookies.get(cookie_name(session.id))):
             return redirect(url_for("device.page", session_id=session.id))
         secret = sessions.claim(session, client())
+    except throttle.Throttled as exc:
+        response = make_response(render_template("signing/closed.html", title="Zbyt wiele prób",
+                                                 message=exc.message, session=None, kiosk=False), 429)
+        response.headers["Retry-After"] = str(max(1, int((exc.until - throttle.now()).total_seconds())))
+        return response
     except SessionClosed as exc:
         return closed(exc)
     log_access("signing_link", "signing_session", session.id)

@@ -259,3 +259,26 @@ def test_the_api_qr_of_a_claimed_link_is_gone(app, client, create_user, api_toke
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
     assert tablet.get(started.get_json()["link"].removeprefix("http://localhost")).status_code == 302
     assert client.get(qr, headers=headers, buffered=True).status_code == 404
+
+
+def test_guessing_link_codes_is_throttled_per_address(app, staff, tablet):
+    """Signing-link codes are checked like passwords (OWASP ASVS 4.0.3 V2.2.1): from one address the
+    sixth wrong code within the hour is answered 429 with the time to come back, and nothing is
+    given — not even for a right code; another address is not held up. Right codes are not counted
+    (twenty devices behind one office address may open links at once)."""
+    doc_id = issue_document(staff)
+    link, session_id = start_remote(staff, doc_id)
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for digit in "23456":
+        answer = guesser.get(f"/s/ZZZZZZZ{digit}")
+        assert answer.status_code == 410 and "Nie ma takiego linku" in answer.get_data(as_text=True)
+    answer = guesser.get(link)
+    assert answer.status_code == 429, answer.status_code
+    assert "Zbyt wiele nieudanych prób. Spróbuj ponownie po " in answer.get_data(as_text=True)
+    assert int(answer.headers["Retry-After"]) >= 1
+    assert device_cookie(guesser, session_id) is None
+
+    tablet.environ_base["REMOTE_ADDR"] = "203.0.113.9"  # the family's tablet, elsewhere
+    answer = tablet.get(link)
+    assert answer.status_code == 302 and device_cookie(tablet, session_id) is not None
