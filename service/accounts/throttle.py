@@ -59,6 +59,12 @@ class Throttled(Exception):
         return f"Zbyt wiele nieudanych prób. Spróbuj ponownie po {when}."
 
 
+def retry_after(until: dt.datetime) -> dict[str, str]:
+    """The Retry-After header (RFC 9110 10.2.3) of a 429 answer (RFC 6585) for a wait until
+    `until` (aware UTC): whole seconds, at least 1."""
+    return {"Retry-After": str(max(1, int((until - now()).total_seconds())))}
+
+
 @dataclass
 class Attempt:
     """One password check that begin() let through; hand it to succeeded() if the password was right."""

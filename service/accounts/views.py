@@ -16,9 +16,8 @@ from wtforms.validators import EqualTo, InputRequired
 from ..extensions import db
 from ..forms_base import FlaskTextForm
 from ..security import ANY_STAFF, allow, log_access, public
-from . import sessions
+from . import sessions, throttle
 from .authenticate import Refused, authenticate
-from .models import now
 from .passwords import PasswordPolicy
 
 bp = Blueprint("accounts", __name__)
@@ -48,11 +47,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.index")
 
 
-def _retry_after(until) -> dict[str, str]:
-    """The Retry-After header (RFC 9110 10.2.3) of a 429 answer (RFC 6585) for a wait until `until`."""
-    return {"Retry-After": str(max(1, int((until - now()).total_seconds())))}
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -65,7 +59,7 @@ def login():
             form.password.errors.append(exc.message)
             if exc.until is None:
                 return render_template("login.html", form=form)
-            return render_template("login.html", form=form), 429, _retry_after(exc.until)
+            return render_template("login.html", form=form), 429, throttle.retry_after(exc.until)
         sessions.start(user)  # a new session: nothing from before the login survives it
         login_user(user)
         db.session.commit()
@@ -99,7 +93,7 @@ def change_password():
             form.current.errors.append(exc.message)
             if exc.until is None:
                 return render_template("change_password.html", form=form)
-            return render_template("change_password.html", form=form), 429, _retry_after(exc.until)
+            return render_template("change_password.html", form=form), 429, throttle.retry_after(exc.until)
         if form.new.data == form.current.data:
             form.new.errors.append("Nowe hasło musi być inne niż obecne.")
         else:

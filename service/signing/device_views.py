@@ -200,10 +200,8 @@ def open_link(code: str):
             return redirect(url_for("device.page", session_id=session.id))
         secret = sessions.claim(session, client())
     except throttle.Throttled as exc:
-        response = make_response(render_template("signing/closed.html", title="Zbyt wiele prób",
-                                                 message=exc.message, session=None, kiosk=False), 429)
-        response.headers["Retry-After"] = str(max(1, int((exc.until - throttle.now()).total_seconds())))
-        return response
+        return render_template("signing/closed.html", title="Zbyt wiele prób", message=exc.message,
+                               session=None, kiosk=False), 429, throttle.retry_after(exc.until)
     except SessionClosed as exc:
         return closed(exc)
     log_access("signing_link", "signing_session", session.id)
