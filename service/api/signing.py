@@ -64,7 +64,7 @@ def start_signing(doc_id: str):
     body.update(link=link_for(code), code=sessions.format_code(code),
                 qr=url_for("api.signing_qr", code=code, _external=True),
                 document=url_for("api.get_document", doc_id=doc.id, _external=True))
-    return jsonify(body), 201, {"Location": body["document"], "Cache-Control": "no-store", "Pragma": "no-cache"}
+    return jsonify(body), 201, {"Location": body["document"]}
 
 
 @bp.route("/signing-links/<code>/qr.png")
@@ -80,7 +80,6 @@ def signing_qr(code: str):
     if session.claimed_at is not None or visible_document(current_user, session.document_id) is None:
         abort(404)
     response = send_file(BytesIO(qr_png(link_for(sessions.normalize_code(code)))), mimetype="image/png")
-    response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
     return response
 
 

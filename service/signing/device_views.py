@@ -51,19 +51,6 @@ def cookie_name(session_id: str) -> str:
     return f"{COOKIE_PREFIX}{session_id[:12]}"
 
 
-@bp.after_request
-def never_stored(response):
-    """Every answer to a signing device (pages, PDF, page images, the 410 pages) is marked
-    Cache-Control: no-store and Pragma: no-cache, so no copy of a family's document stays in the
-    browser's or a proxy's cache after the session (OWASP ASVS 4.0.3, 8.2.1). The vendored
-    signature_pad script carries no data and keeps its day of caching. Takes and returns the response."""
-    if request.endpoint != "device.signature_pad_js":
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Pragma"] = "no-cache"
-        response.headers.pop("Expires", None)
-    return response
-
-
 def header_text(value: str) -> str:
     """A request header's text: WSGI hands header bytes over decoded as Latin-1 (PEP 3333), while
     browsers send UTF-8 (a device model in Chinese, an emoji); bytes that are valid UTF-8 are
@@ -323,7 +310,7 @@ def page_image(session_id: str, number: int):
     pages = archived_pages(session.shown_pdf_sha256)
     if not 1 <= number <= len(pages):
         abort(404)
-    # Not conditional and no max_age: never_stored() marks it no-store, nothing may revalidate it.
+    # Not conditional and no max_age: service.headers marks it no-store, nothing may revalidate it.
     return send_file(pages[number - 1], mimetype="image/png", conditional=False, etag=False)
 
 

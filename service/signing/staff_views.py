@@ -87,8 +87,7 @@ def handoff(doc_id: str, session_id: str):
         "signing/handoff.html", doc=doc, session=session, link=link,
         code=sessions.format_code(code) if code else None, qr=qr_svg(link) if link else None,
         plan=sessions.plan_for(doc), cancel_form=FlaskForm(), started_here=session.created_by_id == current_user.id))
-    response.headers["Cache-Control"] = "no-store"  # the one-time code is on it
-    return response
+    return response  # no-store (the one-time code is on it), as every answer: service.headers
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>/status")
@@ -244,7 +243,6 @@ def _confirmation(doc: DocumentRecord, staged: staged_scans.StagedScan, form: Co
         expires_at=dt.datetime.fromtimestamp(staged.created_at, dt.timezone.utc)
         + dt.timedelta(minutes=current_app.config["SCAN_STAGING_MINUTES"]),
         drop_form=FlaskForm()), status)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -345,7 +343,6 @@ def scan_preview(token: str, number: int):
     if path is None or visible_document(current_user, staged.document_id) is None:
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
