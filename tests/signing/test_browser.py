@@ -62,7 +62,7 @@ def signature(n: int = 24) -> list[tuple[float, float]]:
 def sign_as(page, name: str) -> None:
     """One signer's step on the tablet: their name shown, tick, draw, «Podpisz»."""
     assert name in page.locator("#sign-title").inner_text()
-    page.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    page.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     page.locator("#pad").scroll_into_view_if_needed()
     draw(page, signature())
     page.get_by_role("button", name="Podpisz", exact=True).click()
@@ -113,7 +113,7 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     pad.screenshot(path=str(tmp_path / "tablet-portrait.png"), full_page=True)
 
     # a tap is not a signature
-    pad.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    pad.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     draw(pad, [(0.5, 0.5)])
     pad.get_by_role("button", name="Podpisz", exact=True).click()
     pad.wait_for_load_state()

@@ -78,7 +78,7 @@ def test_no_page_breaks_the_content_security_policy(app, live, browser, create_u
     pad.get_by_role("img", name="Strona 1 z", exact=False).first.wait_for()
     # the page's scripts ran (the warning that JavaScript is needed is hidden by signing.js)
     assert pad.locator("#warn-script").is_hidden()
-    pad.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    pad.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     draw(pad, signature())
     pad.get_by_role("button", name="Podpisz", exact=True).click()
     pad.wait_for_load_state("networkidle")
