@@ -215,3 +215,20 @@ def test_the_paper_way_and_the_done_page_pass_axe(app, live, browser, create_use
         page.goto(f"{page.url.split('?')[0]}?lang={lang}")
         no_violations(page)
         shot(page, f"done-{lang}")
+
+
+def test_the_staff_hand_off_and_scan_pages_pass_axe(app, live, browser, create_user):  # noqa: F811
+    user = create_user("assistant", full_name="Katarzyna Zielińska")
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live, locale="pl-PL").new_page()
+    desk.goto("/login")
+    desk.get_by_label("Login").fill(user.login)
+    desk.get_by_label("Hasło").fill("haslo-" + user.login)
+    desk.get_by_role("button", name="Zaloguj").click()
+    link, doc_id = remote_link(app, lambda role: user)  # started by this staff member: the code is shown
+    desk.goto(f"/archive/{doc_id}")
+    handoff = desk.get_by_role("link", name="Pokaż stan")
+    handoff.click()
+    desk.locator("#code").wait_for()
+    no_violations(desk)
+    desk.goto("/scans")
+    no_violations(desk)

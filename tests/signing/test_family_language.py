@@ -209,3 +209,17 @@ def test_another_device_cannot_end_the_session_for_paper(app, staff, tablet):
     assert stranger.post(f"/podpis/{session_id}/papier").status_code == 410
     with app.app_context():
         assert db.session.get(SigningSession, session_id).paper_requested_at is None
+
+
+def test_a_wrong_staff_password_is_shown_at_its_field_and_the_drawing_is_kept(app, client, create_user, login):
+    head = create_user("head", full_name="Barbara Nowak")
+    login(head)
+    doc_id = issue_document(client, "assignment_letter")
+    session_id = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"}).location.rsplit("/", 1)[1]
+    response = client.post(f"/podpis/{session_id}", data={"position": 0, "read_confirmed": "y", "login": head.login,
+                                                           "password": "zle-haslo", **signature_post()})
+    page = page_text(response)
+    assert response.status_code == 422 and "data-restore=" in page
+    assert re.search(r'<input[^>]*aria-describedby="password-error"[^>]*aria-invalid="true"|'
+                     r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="password-error"', page)
+    assert re.search(r'<p class="error" id="password-error" role="alert">Nieprawidłowy login lub hasło', page)
