@@ -77,7 +77,7 @@
     control.focus({ preventScroll: true });
   }
 
-  pad.addEventListener("beginStroke", function () { mark(padField, padError, canvas, ""); });
+  pad.addEventListener("endStroke", function () { mark(padField, padError, canvas, ""); });
   readBox.addEventListener("change", function () { if (readBox.checked) { mark(readField, readError, readBox, ""); } });
   document.getElementById("pad-clear").addEventListener("click", function () { pad.clear(); });
   document.getElementById("pad-undo").addEventListener("click", function () {

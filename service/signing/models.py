@@ -75,7 +75,11 @@ class SigningSession(db.Model):
 
     @property
     def state_label(self) -> str:
-        return STATES[self.state()]
+        """The state in Polish for staff; a session the family ended by choosing paper says so."""
+        state = self.state()
+        if state == "cancelled" and self.paper_requested_at is not None:
+            return "zakończony – rodzina wybrała podpis na papierze"
+        return STATES[state]
 
 
 class Signature(db.Model):

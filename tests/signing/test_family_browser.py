@@ -24,10 +24,10 @@ SIGN = {"pl": "Podpisz", "uk": "Підписати", "en": "Sign"}
 SHOTS = os.environ.get("ASYSTA_SHOTS")
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = True) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=full_page)
 
 
 def remote_link(app, create_user, slug: str = "family_consent") -> tuple[str, str]:
@@ -127,6 +127,7 @@ def test_a_refused_signature_is_shown_at_the_pad_and_the_drawing_is_kept(app, li
     assert page.locator("#read-error").get_attribute("role") == "alert"
     assert focused_id(page) == "read_confirmed" and in_view(page, "#read-error")
     assert ink(page) == drawn
+    shot(page, "refused-statement", full_page=False)
     page.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     assert page.locator("#read-error").is_hidden()
 
@@ -138,6 +139,7 @@ def test_a_refused_signature_is_shown_at_the_pad_and_the_drawing_is_kept(app, li
     assert focused_id(page) == "pad" and in_view(page, "#pad-error")
     assert "pad-error" in page.locator("#pad").get_attribute("aria-describedby").split()
     assert page.locator("#pad").get_attribute("aria-invalid") == "true"
+    shot(page, "refused-dot", full_page=False)
 
     # what only the server refuses (here: a dot past the page's own check) comes back at the pad,
     # scrolled to and focused, with the drawing redrawn
@@ -153,6 +155,7 @@ def test_a_refused_signature_is_shown_at_the_pad_and_the_drawing_is_kept(app, li
     assert focused_id(page) == "pad" and in_view(page, "#pad-error")
     assert ink(page) > 0  # the drawing sent is on the pad again
     assert page.evaluate("window.scrollY") > 1000  # not left at the top of a long page
+    shot(page, "refused-by-server", full_page=False)
 
 
 def run_axe_on_signing_pages(page, live: str, link: str, lang: str) -> None:

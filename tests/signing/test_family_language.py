@@ -194,6 +194,8 @@ def test_the_family_can_choose_paper(app, staff, tablet):
         actions = db.session.execute(select(SigningEvent.action).where(SigningEvent.session_id == session_id)
                                      .order_by(SigningEvent.id)).scalars().all()
         assert actions[-1] == "paper_requested"
+    status = staff.get(f"/archive/{doc_id}/signing/{session_id}/status").get_json()
+    assert status["state"] == "cancelled" and "rodzina wybrała podpis na papierze" in status["state_label"]
     document = page_text(staff.get(f"/archive/{doc_id}"))
     assert "Rodzina wybrała na tablecie podpis na papierze" in document
     assert "Wydrukuj do podpisu (z kodem QR)" in document
