@@ -17,9 +17,7 @@ the switch's links and the document's Polish text carry their own lang).
 from __future__ import annotations
 
 from babel import Locale
-from flask import request, session as web_session
-
-from ..i18n import N_  # noqa: F401  (re-exported for the signing modules)
+from flask import has_request_context, request, session as web_session
 
 # The languages of the signing page, each with its own name (what a reader of it looks for).
 LANGUAGES = {"pl": "Polski", "uk": "Українська", "en": "English"}
@@ -48,8 +46,9 @@ def remember() -> None:
 def current() -> str:
     """The language of this request: the device pages' choice as above, "pl" for every other page.
 
-    Used as Flask-Babel's locale selector; needs a request context. Returns a key of LANGUAGES."""
-    if request.blueprint != "device":
+    Used as Flask-Babel's locale selector (also called with only an app context, e.g. in a CLI
+    command: Polish then). Returns a key of LANGUAGES."""
+    if not has_request_context() or request.blueprint != "device":
         return DEFAULT
     lang = requested()
     if lang is not None:

@@ -225,3 +225,10 @@ def test_a_wrong_staff_password_is_shown_at_its_field_and_the_drawing_is_kept(ap
     assert re.search(r'<input[^>]*aria-describedby="password-error"[^>]*aria-invalid="true"|'
                      r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="password-error"', page)
     assert re.search(r'<p class="error" id="password-error" role="alert">Nieprawidłowy login lub hasło', page)
+
+
+def test_outside_a_request_the_language_is_polish(app):
+    from flask_babel import get_locale, gettext
+
+    with app.app_context():  # e.g. a CLI command: no request to choose from
+        assert str(get_locale()) == "pl" and gettext("Podpisz") == "Podpisz"
