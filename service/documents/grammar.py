@@ -287,8 +287,10 @@ def make_person(name: str, gender: Gender | None, printer: Printer = lambda text
     for case in CASES:
         form = decline(name, case, gender) if gender else (name if case == "nom" else None)
         forms[case] = printer(form) if form is not None else None
-    return Person(name=printer(" ".join(name.split())), gender=gender, forms=forms,
-                  given_names=max(1, len(name.split()) - 1))
+    words = name.split()
+    # „o imionach i nazwisku” only for what reads as several given names and a surname
+    given = len(words) - 1 if _NAME.fullmatch(" ".join(words)) else 1
+    return Person(name=printer(" ".join(words)), gender=gender, forms=forms, given_names=max(1, given))
 
 
 def _members(who: Any) -> list[Person]:

@@ -36,7 +36,13 @@ def text_fields(doctype):
 
 
 def with_value(doctype, make_value):
+    """The sample with every free-text field set to make_value(spec); the persons' „Płeć” chosen,
+    as the form requires when a name (here, hostile text) tells no gender."""
     data = doctype.sample_data
+    for ref in doctype.persons:
+        if ref.sex:
+            for row in (data[ref.group] if ref.group else [data]):
+                row[ref.sex] = "f"
     for path, spec in text_fields(doctype):
         value = make_value(spec)
         if len(path) == 3:
