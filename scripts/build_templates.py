@@ -471,7 +471,8 @@ def build_power_of_attorney_v3() -> object:
     para(doc, "{%p for a in actions %}")
     numbered(doc, "{{ loop.index }})", "{{ a }}{% if loop.last %}.{% else %};{% endif %}")
     para(doc, "{%p endfor %}")
-    para(doc, "Upoważnienie jest ważne od dnia {{ valid_from }}{% if valid_until %} do dnia {{ valid_until }}."
+    # a date ends in „r.”, which ends the sentence too
+    para(doc, "Upoważnienie jest ważne od dnia {{ valid_from }}{% if valid_until %} do dnia {{ valid_until }}"
               "{% else %} do odwołania.{% endif %}", before=4, **BODY)
     para(doc, "Upoważnienie może być w każdej chwili odwołane. Odwołanie wymaga formy pisemnej i jest skuteczne "
               "od chwili jego doręczenia asystentowi rodziny lub złożenia w ośrodku, który zatrudnia asystenta "

@@ -287,6 +287,7 @@ def check_wording(text: str, doctype, ref: PersonRef, variant: str) -> None:
     """No slash form, the persons named, and every phrase the declaration expects for the variant."""
     assert not slash_forms(text), slash_forms(text)
     assert "{{" not in text and "{%" not in text and "None" not in text
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), "a doubled full stop"
     for who in PEOPLE[variant]:
         forms = [f for f in (who.nom, who.gen, who.dat, who.acc, who.inst, who.loc) if f]
         assert any(form in text for form in forms), f"{who.nom} missing"
@@ -399,3 +400,22 @@ def test_form_asks_for_sex_when_nothing_tells(app, client, create_user, login):
     response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data))
     assert response.status_code == 422  # the form again, with the messages at the fields
     assert "Płeć nie zgadza się z numerem PESEL (według niego: mężczyzna)" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_document_page_shows_choices_in_polish(app, client, create_user, login):
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    login(create_user(issuer_role(doctype)))
+    data = doctype.sample_data | {"assistant_name": "Ołena Kowalenko", "assistant_sex": "f"}
+    response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.location).get_data(as_text=True)
+    table = page[page.index("Dane wprowadzone do dokumentu"):]
+    assert "Upoważnienie szczególne (do jednej sprawy)" in table
+    assert "uzyskiwanie informacji o przysługującym wsparciu i o stanie spraw; składanie wniosków" in table
+    assert "Płeć asystenta rodziny</th>" in table and "<td>kobieta</td>" in table
+    assert "24 listopada 2026\u00a0r." in table  # valid_from as a Polish date, not 2026-11-24
+    for key in ("specific", "obtain_information", "file_applications", ">f<", "2026-11-24"):
+        assert key not in table, key
+    assert not slash_forms(re.sub(r"<[^>]+>", " ", table))
+    assert "Wystawił(a)" not in page

@@ -6,6 +6,7 @@ import io
 import pytest
 from docx import Document
 
+from service.documents.grammar import gender_from_pesel
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.spec import GroupSpec
 from service.forms_base import BLOCK as clean_block, LINE as clean_line
@@ -42,7 +43,7 @@ def with_value(doctype, make_value):
     for ref in doctype.persons:
         if ref.sex:
             for row in (data[ref.group] if ref.group else [data]):
-                row[ref.sex] = "f"
+                row[ref.sex] = gender_from_pesel(row.get(ref.pesel or "")) or "f"
     for path, spec in text_fields(doctype):
         value = make_value(spec)
         if len(path) == 3:

@@ -176,7 +176,7 @@ SHA256 = {
     ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
     ("family_consent", "v3"): "e1f8ad0d6816aa7f6a01dc32e9cca7bdc0160cde5280be7f91d1ee456a77817a",
     ("assignment_letter", "v3"): "dcbae9c16f68bb441db9c77d9fd9e48096e294522767c8d33cde5fb2a82b2b28",
-    ("zz_power_of_attorney", "v3"): "39f6ec5ee39d6a8ee0dcd8d7845b824250b45e403bbe884a4adc96946705bc0d",
+    ("zz_power_of_attorney", "v3"): "cfe5a10ce34d99cf2ccfc3b3ebae0f30811b193a6dfe2d801c700f94d67131b1",
 }
 
 
