@@ -379,7 +379,6 @@ def test_issued_pdf_agrees(app, client, create_user, login, doctype):
             assert re.sub(r"\s+", " ", phrase.format(name=UNKNOWN).replace("\u00a0", " ")) in text
 
 
-@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_form_asks_for_sex_when_nothing_tells(app, client, create_user, login):
     doctype = DOCUMENT_TYPES["family_consent"]
     login(create_user(issuer_role(doctype)))
@@ -402,7 +401,6 @@ def test_form_asks_for_sex_when_nothing_tells(app, client, create_user, login):
     assert "Płeć nie zgadza się z numerem PESEL (według niego: mężczyzna)" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_document_page_shows_choices_in_polish(app, client, create_user, login):
     doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
     login(create_user(issuer_role(doctype)))
