@@ -133,3 +133,28 @@ def _add_persons(ctx: dict[str, Any], ref: PersonRef, data: Mapping[str, Any]) -
             people.append(shown["person"])
     ctx[ref.key] = Persons(tuple(people))
 
+
+
+def person_gender(doctype: DocumentType, data: Mapping[str, Any], name_field: str,
+                  group: str | None = None, index: int = 0) -> str | None:
+    """The gender ("f", "m" or None) of the person whose name is in `name_field` of `data`.
+
+    For a signer slot: name_field=slot.name_field, group=slot.repeat_over, index=the slot's row;
+    so that a page can say „Zapoznałam się” or „Zapoznałem się” to this signer. Reads the type's
+    PersonRef for that field (its PESEL and „Płeć” fields); a field no PersonRef names is read by
+    the first name alone. Returns None when nothing tells or the row does not exist.
+    """
+    ref = next((r for r in doctype.persons if r.name == name_field and r.group == group), None)
+    if group is not None:
+        rows = data.get(group) or []
+        if not 0 <= index < len(rows):
+            return None
+        values = rows[index]
+    else:
+        values = data
+    name = values.get(name_field)
+    if not isinstance(name, str) or not name.strip():
+        return None
+    if ref is None:
+        return gender_of(name)
+    return gender_of(name, values.get(ref.pesel) if ref.pesel else None, values.get(ref.sex) if ref.sex else None)

@@ -417,3 +417,15 @@ def test_document_page_shows_choices_in_polish(app, client, create_user, login):
         assert key not in table, key
     assert not slash_forms(re.sub(r"<[^>]+>", " ", table))
     assert "Wystawił(a)" not in page
+
+
+def test_person_gender_of_a_signer_slot():
+    from service.documents.context import person_gender
+    consent = DOCUMENT_TYPES["family_consent"]
+    data = variant_data(consent, consent.persons[0], "several")
+    slot = consent.signers[0]
+    assert [person_gender(consent, data, slot.name_field, slot.repeat_over, i) for i in range(3)] == ["f", "m", None]
+    data["persons"][0] = {"full_name": "Ołena Kowalenko", "sex": "f", "role": "matka"}
+    assert person_gender(consent, data, "full_name", "persons", 0) == "f"
+    poa = DOCUMENT_TYPES["zz_power_of_attorney"]
+    assert person_gender(poa, poa.sample_data, "principal_name") == "f"  # from the PESEL
