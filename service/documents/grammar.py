@@ -16,10 +16,11 @@ nor print a name in the nominative where the sentence needs another case. This m
   the Jinja filters `named`, `agree` and `agree_number` (see `FILTERS` and
   forms_templates/README.md) that print a name in a case and choose a word by gender and number.
 
-The Morfeusz instance is made once per process and shared behind a lock: the Python binding
-wraps one C++ object whose analyser and generator keep per-call state (Morfeusz 2's manual says
-an instance must not be used by two threads at once), and gunicorn runs 8 threads per worker.
-A call takes microseconds and results are cached, so the lock is never a queue in practice.
+The Morfeusz instance is made once per process and shared behind a lock: Morfeusz 2 does not
+promise that one object may be used by two threads at once (its C++ object keeps the analysis
+graph and result buffers as members that every call reuses), and gunicorn runs 8 threads per
+worker. A call takes microseconds and results are cached (lru_cache), so the lock never queues
+for long; one instance per thread would cost its dictionary's memory eight times.
 """
 from __future__ import annotations
 
