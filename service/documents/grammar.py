@@ -330,8 +330,9 @@ def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plu
     'podpisany', 'podpisane', 'podpisani') }}`.
 
     One woman -> fem, one man -> masc; several persons -> fem_plural when all are women, else
-    masc_plural (Polish uses the masculine-personal plural for any group with a man in it:
-    „podpisani”, „zamieszkali”). A person of unknown gender raises ValueError, as does a group
+    masc_plural (Polish grammar: a group with at least one man takes the masculine-personal
+    plural, „podpisani”, „zamieszkali”; only a group of women the non-masculine-personal one,
+    „podpisane”). A person of unknown gender raises ValueError, as does a group
     without the plural forms: the form asks for every acting person's gender, so either is a
     template or validation defect (render_docx reports it as RenderError).
     """
