@@ -6,7 +6,11 @@ version and its SHA-256), so a rebuild must give byte-identical files; change a 
 a version, never by changing how an existing one is built. The versions:
 - v1: the first templates;
 - v2: the same layout and wording, with the wording typeset for Polish (scripts/template_text.py:
-  no line break after a one-letter word, inside „art. 13”, between a postal code and its town...).
+  no line break after a one-letter word, inside „art. 13”, between a postal code and its town...);
+- v3: v2 with no slash form: every sentence agrees with the persons in it and names stand in the
+  case the sentence needs, through the grammar filters `named`, `agree` and `agree_number`
+  (service/documents/grammar.py, forms_templates/README.md). Built by the *_v3 builders; the
+  v1/v2 builders stay as they were, so that those versions rebuild byte for byte.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ TEXT_WIDTH = 16.5  # cm: A4 (21 cm) minus the 2.5 cm left and 2 cm right margins
 BODY = {"align": "justify", "after": 6}
 SMALL = 9
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-VERSIONS = {"v1": False, "v2": True}  # version -> whether the template's own wording is typeset
+VERSIONS = {"v1": False, "v2": True, "v3": True}  # version -> whether the template's own wording is typeset
 _typeset_wording = False  # set by build() for the version being built
 
 
@@ -336,11 +340,178 @@ def build_power_of_attorney() -> object:
     return doc
 
 
-BUILDERS = {
+# ---------------------------------------------------------------------------- v3: wording that agrees
+
+# Whom the family consent speaks to: the persons consenting (grammar.Persons `consenting`).
+# agree(one woman, one man, several women, several persons with a man among them)
+YOU_GEN = "{{ consenting|agree('Pani', 'Pana', 'Pań', 'Państwa') }}"
+YOU_DAT = "{{ consenting|agree('Pani', 'Panu', 'Paniom', 'Państwu') }}"
+YOU_DECIDE = "{{ consenting|agree('uzna Pani', 'uzna Pan', 'uznają Panie', 'uznają Państwo') }}"
+RODO_POINTS_V3 = [
+    f"Administratorem {YOU_GEN} danych osobowych oraz danych osobowych członków {YOU_GEN} rodziny jest "
+    "{{ office.name }}, {{ office.street }}, {{ office.postal_code }} {{ office.town }}, tel. {{ office.phone }}, "
+    "e-mail: {{ office.email }}.",
+    *RODO_POINTS[1:6],
+    f"Przysługuje {YOU_DAT} prawo dostępu do treści swoich danych, ich sprostowania i ograniczenia przetwarzania, "
+    "a w przypadkach określonych w art. 21 RODO – prawo wniesienia sprzeciwu wobec przetwarzania. Prawo do "
+    "usunięcia danych przysługuje w zakresie, w jakim przetwarzanie nie jest wymagane przepisami prawa.",
+    f"Przysługuje {YOU_DAT} prawo wniesienia skargi do Prezesa Urzędu Ochrony Danych Osobowych (ul. Stawki 2, "
+    f"00-193 Warszawa), jeżeli {YOU_DECIDE}, że przetwarzanie danych osobowych narusza przepisy RODO.",
+    *RODO_POINTS[8:],
+]
+CONSENT_INFO_V3 = [
+    *CONSENT_INFO[:-1],
+    "współpraca jest dobrowolna: w każdej chwili {{ consenting|agree_number('mogę', 'możemy') }} wycofać zgodę "
+    "i zrezygnować ze wsparcia asystenta rodziny, składając pisemne oświadczenie w ośrodku lub przekazując je "
+    "asystentowi rodziny; wycofanie zgody nie wpływa na działania podjęte przed jej wycofaniem;",
+]
+
+
+def build_family_consent_v3() -> object:
+    """Zgoda rodziny (v3): the wording agrees with the persons consenting, the assistant and the worker."""
+    doc = official_letter("Zgoda rodziny na współpracę z asystentem rodziny")
+    title_block(doc)
+    para(doc, "{{ consenting|agree('Ja, niżej podpisana:', 'Ja, niżej podpisany:', 'My, niżej podpisane:', "
+              "'My, niżej podpisani:') }}", after=4, keep_next=True)
+    tbl = data_table(doc, [1.0, 6.5, 3.5, 5.5], ["Lp.", "Imię i nazwisko", "PESEL", "Rola w rodzinie"])
+    loop_rows(tbl, "p in persons", [("{{ loop.index }}.", "center"), ("{{ p.full_name }}", "left"),
+                                    ("{% if p.pesel %}{{ p.pesel }}{% else %}–{% endif %}", "center"),
+                                    ("{{ p.role }}", "left")])
+    para(doc, "{{ consenting|agree('zamieszkała', 'zamieszkały', 'zamieszkałe', 'zamieszkali') }} pod adresem: "
+              "{{ street }}, {{ postal_code }} {{ town }},", before=6, **BODY)
+    para(doc, "dobrowolnie {{ consenting|agree_number('wyrażam', 'wyrażamy') }} zgodę na współpracę z asystentem "
+              "rodziny zatrudnionym przez {{ office.name }}{% if assistant %} – {{ assistant|named('inst') }}"
+              "{% endif %} oraz {{ consenting|agree_number('deklaruję', 'deklarujemy') }} aktywny udział w tej "
+              "współpracy, w szczególności we wspólnym opracowaniu i realizacji planu pracy z rodziną.", **BODY)
+    para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}).",
+         **BODY)
+    para(doc, "{{ consenting|agree('Zostałam poinformowana', 'Zostałem poinformowany', 'Zostałyśmy poinformowane', "
+              "'Zostaliśmy poinformowani') }}, że:", after=3, keep_next=True)
+    for i, text in enumerate(CONSENT_INFO_V3, 1):
+        numbered(doc, f"{i}.", text)
+    para(doc, "{%p if social_worker %}")
+    numbered(doc, f"{len(CONSENT_INFO_V3) + 1}.",
+             "pracownikiem socjalnym prowadzącym sprawę rodziny jest {{ social_worker|named }}.")
+    para(doc, "{%p endif %}")
+
+    heading(doc, "Klauzula informacyjna (art. 13 RODO)")
+    para(doc, RODO_INTRO, align="justify", size=10, after=3)
+    for i, text in enumerate(RODO_POINTS_V3, 1):
+        numbered(doc, f"{i}.", text, size=10, after=2)
+
+    heading(doc, "{{ consenting|agree_number('Podpis członka rodziny', 'Podpisy członków rodziny') }}", before=14)
+    para(doc, ["Data: ", ("{{ consent_date }}", {"bold": True})], after=4, keep_next=True)
+    sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
+    tag_row(sig, "{%tr for pair in persons|batch(2) %}")
+    row = add_row(sig)
+    for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
+        guard = "pair|length > 1" if idx else None
+        signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
+            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
+            ("data i czytelny podpis", {"italic": True})], guard=guard)
+        para(cell, "", after=8)
+    tag_row(sig, "{%tr endfor %}")
+    return doc
+
+
+def build_assignment_letter_v3() -> object:
+    """Pismo przydzielające (v3): „Pani”/„Pan” before the assistant's and the social worker's names."""
+    doc = official_letter("Pismo przydzielające rodzinie asystenta rodziny")
+    addr = {"left": 9.0, "size": 11}
+    para(doc, "{{ addressee_name }}", bold=True, before=24, **addr)
+    para(doc, "{{ street }}", **addr)
+    para(doc, "{{ postal_code }} {{ town }}", **addr)
+    title_block(doc)
+    # court_name is in the nominative ("Sąd Rejonowy w …"): "wydanym przez" keeps it grammatical.
+    para(doc, "Na podstawie {{ legal_basis }}, {% if raw.basis == 'court' %}w związku z postanowieniem z dnia "
+              "{{ court_decision_date }}, sygn. akt {{ court_case_number }}, wydanym przez {{ court_name }}, "
+              "zobowiązującym rodzinę do współpracy z asystentem rodziny,{% else %}na wniosek pracownika socjalnego z dnia "
+              "{{ request_date }},{% endif %} uprzejmie informuję, że od dnia {{ start_date }} Państwa rodzinie "
+              "przydzielony został asystent rodziny – {{ assistant|named }}.", first=1.0, **BODY)
+    para(doc, "Z asystentem rodziny można kontaktować się telefonicznie pod numerem {{ assistant_phone }}"
+              "{% if assistant_email %} lub pocztą elektroniczną pod adresem {{ assistant_email }}{% endif %}. "
+              "Termin pierwszego spotkania asystent rodziny uzgodni z Państwem telefonicznie.", first=1.0, **BODY)
+    para(doc, "Zgodnie z art. 15 ust. 1 ustawy o wspieraniu rodziny i systemie pieczy zastępczej asystent rodziny "
+              "wspólnie z Państwem, w konsultacji z pracownikiem socjalnym, opracuje plan pracy z rodziną i będzie go "
+              "realizował, udzielając wsparcia w szczególności w rozwiązywaniu problemów opiekuńczo-wychowawczych, "
+              "socjalnych i psychologicznych, w prowadzeniu gospodarstwa domowego, w poszukiwaniu i utrzymaniu "
+              "pracy oraz w kontaktach z instytucjami. Asystent rodziny prowadzi pracę z rodziną w miejscu jej "
+              "zamieszkania lub w miejscu przez nią wskazanym.", first=1.0, **BODY)
+    para(doc, "Pracownikiem socjalnym prowadzącym sprawę Państwa rodziny jest {{ social_worker|named }}.",
+         first=1.0, **BODY)
+    right_signature(doc, "SIG:head_of_office:0", [("{{ office.head_name }}", {"bold": True, "size": 11}),
+                                                  ("{{ office.head_title }}", {})], before=18)
+    para(doc, "Otrzymują:", size=10, before=24, keep_next=True)
+    for i, text in enumerate(["Adresat", "Asystent rodziny – {{ assistant_name }}", "ad acta"], 1):
+        para(doc, f"{i}. {text}", size=10, keep_next=i < 3)
+    return doc
+
+
+def build_power_of_attorney_v3() -> object:
+    """Upoważnienie (v3): the principal's words agree with her or him; the assistant's name in the accusative."""
+    doc = official_letter("Upoważnienie do występowania w imieniu osoby uprawnionej")
+    title_block(doc, "{{ scope }}")
+    para(doc, "Ja, niżej {{ principal|agree('podpisana', 'podpisany') }} {{ principal_name }}, PESEL "
+              "{{ principal_pesel }}, {{ principal|agree('zamieszkała', 'zamieszkały') }} pod adresem: {{ street }}, "
+              "{{ postal_code }} {{ town }}{% if principal_phone %}, tel. {{ principal_phone }}{% endif %}, "
+              "działając na podstawie {{ legal_basis }}, upoważniam {{ assistant|named('acc') }}, "
+              "{{ assistant|agree('zatrudnioną', 'zatrudnionego') }} przez {{ office.name }} na stanowisku asystenta "
+              "rodziny, do występowania w moim imieniu "
+              "{% if raw.scope == 'specific' %}w sprawie:{% else %}we wszystkich sprawach dotyczących uzyskania "
+              "wsparcia dla mnie i mojej rodziny, objętych koordynacją prowadzoną przez asystenta rodziny, wobec "
+              "następujących podmiotów:{% endif %}", after=4, align="justify")
+    para(doc, "{%p if raw.scope == 'specific' %}")
+    para(doc, "{{ matter|multiline }}", left=0.6, italic=True, after=4)  # left-aligned: its lines end in breaks
+    para(doc, "wobec następujących podmiotów:", after=4, keep_next=True)
+    para(doc, "{%p endif %}")
+    tbl = data_table(doc, [1.0, 7.5, 8.0], ["Lp.", "Podmiot", "Adres"])
+    loop_rows(tbl, "i in institutions", [("{{ loop.index }}.", "center"), ("{{ i.name }}", "left"),
+                                         ("{% if i.address %}{{ i.address }}{% else %}–{% endif %}", "left")])
+    para(doc, "Upoważnienie obejmuje następujące czynności:", before=6, after=3, keep_next=True)
+    para(doc, "{%p for a in actions %}")
+    numbered(doc, "{{ loop.index }})", "{{ a }}{% if loop.last %}.{% else %};{% endif %}")
+    para(doc, "{%p endfor %}")
+    # a date ends in „r.”, which ends the sentence too
+    para(doc, "Upoważnienie jest ważne od dnia {{ valid_from }}{% if valid_until %} do dnia {{ valid_until }}"
+              "{% else %} do odwołania.{% endif %}", before=4, **BODY)
+    para(doc, "Upoważnienie może być w każdej chwili odwołane. Odwołanie wymaga formy pisemnej i jest skuteczne "
+              "od chwili jego doręczenia asystentowi rodziny lub złożenia w ośrodku, który zatrudnia asystenta "
+              "rodziny. Upoważnienie nie obejmuje prawa do udzielania dalszych upoważnień. Asystent rodziny jest "
+              "obowiązany zachować w tajemnicy informacje uzyskane w związku z wykonywaniem upoważnienia.", **BODY)
+    right_signature(doc, "SIG:principal:0", [("{{ principal_name }}", {"bold": True, "size": 10}),
+                                             ("data i czytelny podpis osoby upoważniającej", {"italic": True})])
+
+    heading(doc, "Zgoda na przetwarzanie danych dotyczących zdrowia (art. 9 ust. 2 lit. a RODO)", before=18)
+    para(doc, "{%p if raw.get('health_data_consent') %}")  # optional boolean: tolerate its absence
+    para(doc, "Wyrażam wyraźną zgodę na przetwarzanie przez {{ office.name }} oraz przekazywanie podmiotom "
+              "wskazanym powyżej moich danych dotyczących zdrowia (oraz danych dotyczących zdrowia mojego dziecka) "
+              "w zakresie niezbędnym do wykonania niniejszego upoważnienia, w szczególności do uzyskania dla mnie "
+              "i mojej rodziny wsparcia, o którym mowa w art. 8 ustawy z dnia 4 listopada 2016 r. o wsparciu kobiet "
+              "w ciąży i rodzin „Za życiem”. Zgoda jest dobrowolna, a jej niewyrażenie nie wpływa na ważność "
+              "upoważnienia w pozostałym zakresie. Zgodę mogę wycofać w każdej chwili, bez wpływu na zgodność "
+              "z prawem przetwarzania, którego dokonano na podstawie zgody przed jej wycofaniem.", keep_next=True,
+         **BODY)
+    right_signature(doc, "SIG:principal_health_consent:0",
+                    [("{{ principal_name }}", {"bold": True, "size": 10}),
+                     ("data i czytelny podpis osoby wyrażającej zgodę", {"italic": True})], before=6)
+    para(doc, "{%p else %}")
+    para(doc, "Osoba upoważniająca nie wyraziła zgody na przetwarzanie danych dotyczących zdrowia.", **BODY)
+    para(doc, "{%p endif %}")
+    return doc
+
+
+BUILDERS_V2 = {
     "family_consent": build_family_consent,
     "assignment_letter": build_assignment_letter,
     "zz_power_of_attorney": build_power_of_attorney,
 }
+BUILDERS_V3 = {
+    "family_consent": build_family_consent_v3,
+    "assignment_letter": build_assignment_letter_v3,
+    "zz_power_of_attorney": build_power_of_attorney_v3,
+}
+# version -> slug -> builder; v1 and v2 share the builders (v2 only typesets their wording)
+BUILDERS = {"v1": BUILDERS_V2, "v2": BUILDERS_V2, "v3": BUILDERS_V3}
 
 
 def save_reproducibly(doc, out: Path) -> None:
@@ -358,7 +529,7 @@ def build(slug: str, version: str):
     global _typeset_wording
     _typeset_wording = VERSIONS[version]
     try:
-        return BUILDERS[slug]()
+        return BUILDERS[version][slug]()
     finally:
         _typeset_wording = False
 
@@ -366,7 +537,7 @@ def build(slug: str, version: str):
 def main(root: Path = ROOT, versions=tuple(VERSIONS)) -> None:
     """Builds every template in each of `versions` into root/<slug>/<version>.docx."""
     for version in versions:
-        for slug in BUILDERS:
+        for slug in BUILDERS[version]:
             out = root / slug / f"{version}.docx"
             out.parent.mkdir(parents=True, exist_ok=True)
             save_reproducibly(build(slug, version), out)

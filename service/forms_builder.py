@@ -15,6 +15,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .documents.context import office_today, polish_date
+from .documents.grammar import sex_problem
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .documents.text import normalize_identifier
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
@@ -234,6 +235,7 @@ class DocumentForm(FlaskTextForm):
             elif spec.required_if and _applies(spec, data) and spec.name not in data:
                 self[spec.name].errors.append(REQUIRED)
                 valid = False
+        valid &= self._validate_persons()
         if valid:
             for check in self.doctype.checks:
                 for name, message in check(data).items():
@@ -255,6 +257,29 @@ class DocumentForm(FlaskTextForm):
                 f"Uzupełnij co najmniej {group.min_entries} "
                 + ("pozycję." if group.min_entries == 1 else "pozycje."))
             valid = False
+        return valid
+
+    def _validate_persons(self) -> bool:
+        """Each person the wording agrees with has a known gender (grammar.sex_problem): the
+        „Płeć” field is required when neither the PESEL nor the first name tells, and may not
+        contradict the PESEL. The message goes to the „Płeć” field."""
+        valid = True
+        for ref in self.doctype.persons:
+            if ref.group:
+                spec = self.doctype.field(ref.group)
+                forms = [row.form for row in self[ref.group] if not _row_empty(row.form)]
+                rows = [(form, _values(form, spec.fields)) for form in forms]
+            else:
+                rows = [(self, {name: _canonical(self.doctype.field(name), self[name].data)
+                                for name in (ref.name, ref.pesel, ref.sex) if name})]
+            for form, values in rows:
+                if any(form[name].errors for name in (ref.name, ref.pesel) if name):
+                    continue  # the name or PESEL is wrong: that message comes first
+                message = sex_problem(values.get(ref.name), values.get(ref.pesel) if ref.pesel else None,
+                                      values.get(ref.sex) if ref.sex else None)
+                if message:
+                    form[ref.sex or ref.name].errors.append(message)
+                    valid = False
         return valid
 
     def cleaned_data(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from .. import office_seal, pipeline
+from ..documents.display import data_rows
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.text import normalize_identifier
 from ..extensions import db
@@ -73,6 +74,7 @@ def document(doc_id: str):
     if doc.signed_versions:  # the latest signed version is shown page by page
         preview_pages = len(archived_pages(doc.signed_versions[-1].pdf_sha256))
     return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc),
+                           data_rows=data_rows(doctype, doc.data) if doctype else None,
                            preview_pages=preview_pages,
                            open_sessions=open_sessions(doc), may_sign=current_user.role in SIGNING_STAFF,
                            start_form=FlaskForm())

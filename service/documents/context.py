@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from .grammar import Person, Persons, gender_of, make_person
 from .legal import legal_basis
-from .spec import DocumentType, FieldSpec, GroupSpec
+from .spec import DocumentType, FieldSpec, GroupSpec, PersonRef
 from .typesetting import typeset
 
 LOCALE = "pl_PL"
@@ -83,8 +84,11 @@ def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Map
     """Everything a template may print, display-ready; raw values stay under `raw` for conditions.
 
     Returns a dict of the document's fields (texts, lists of texts for multichoice, lists of dicts
-    for groups) plus office, case_sign, doc_ref, title, legal_basis, issue_date, place_date and raw.
-    Every text in it, the office profile and the legal basis included, has passed `printed()`.
+    for groups) plus office, case_sign, doc_ref, title, legal_basis, issue_date, place_date and raw,
+    and for each of the type's persons (doctype.persons) a grammar.Person under its key (None when
+    the name is empty) or, for a group, grammar.Persons, each row also holding its Person as
+    "person". Every text in it, the office profile, the legal basis and the names in every case
+    included, has passed `printed()`.
     """
     ctx: dict[str, Any] = {
         "office": {key: printed(value) for key, value in office.items()},
@@ -105,5 +109,52 @@ def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Map
             ]
         else:
             ctx[spec.name] = _display(spec, value)
+    for ref in doctype.persons:
+        _add_persons(ctx, ref, data)
     return ctx
 
+
+def _person(ref: PersonRef, values: Mapping[str, Any]) -> Person | None:
+    name = values.get(ref.name)
+    if not isinstance(name, str) or not name.strip():
+        return None
+    pesel = values.get(ref.pesel) if ref.pesel else None
+    return make_person(name, gender_of(name, pesel, values.get(ref.sex)), printed)
+
+
+def _add_persons(ctx: dict[str, Any], ref: PersonRef, data: Mapping[str, Any]) -> None:
+    if ref.group is None:
+        ctx[ref.key] = _person(ref, data)
+        return
+    people = []
+    for row, shown in zip(data.get(ref.group) or [], ctx[ref.group]):
+        shown["person"] = _person(ref, row)
+        if shown["person"] is not None:
+            people.append(shown["person"])
+    ctx[ref.key] = Persons(tuple(people))
+
+
+
+def person_gender(doctype: DocumentType, data: Mapping[str, Any], name_field: str,
+                  group: str | None = None, index: int = 0) -> str | None:
+    """The gender ("f", "m" or None) of the person whose name is in `name_field` of `data`.
+
+    For a signer slot: name_field=slot.name_field, group=slot.repeat_over, index=the slot's row;
+    so that a page can say „Zapoznałam się” or „Zapoznałem się” to this signer. Reads the type's
+    PersonRef for that field (its PESEL and „Płeć” fields); a field no PersonRef names is read by
+    the first name alone. Returns None when nothing tells or the row does not exist.
+    """
+    ref = next((r for r in doctype.persons if r.name == name_field and r.group == group), None)
+    if group is not None:
+        rows = data.get(group) or []
+        if not 0 <= index < len(rows):
+            return None
+        values = rows[index]
+    else:
+        values = data
+    name = values.get(name_field)
+    if not isinstance(name, str) or not name.strip():
+        return None
+    if ref is None:
+        return gender_of(name)
+    return gender_of(name, values.get(ref.pesel) if ref.pesel else None, values.get(ref.sex) if ref.sex else None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .grammar import SEX_CHOICES
 from .spec import FieldSpec
 
 
@@ -26,11 +27,21 @@ def address(sample_street: str = "ul. Słowackiego 12 m. 4", sample_postal: str 
             sample_town: str = "Oświęcim") -> tuple[FieldSpec, ...]:
     """Street with number, postal code and town."""
     return (
-        FieldSpec("street", "Ulica i numer domu / mieszkania", sample=sample_street, max_length=120),
+        FieldSpec("street", "Ulica, numer domu i mieszkania", sample=sample_street, max_length=120),
         FieldSpec("postal_code", "Kod pocztowy", "postal_code", sample=sample_postal,
                   help="w formacie 00-000", max_length=6),
         FieldSpec("town", "Miejscowość", sample=sample_town, max_length=80),
     )
+
+
+def sex(name: str = "sex", label: str = "Płeć", sample: Any = None) -> FieldSpec:
+    """The grammatical gender of a person, for the documents' wording („podpisana” or „podpisany”).
+
+    Optional: the form requires it only when neither the PESEL nor the first name tells
+    (grammar.sex_problem says so at this field); declare it in the type's PersonRef.
+    """
+    return FieldSpec(name, label, "choice", required=False, choices=SEX_CHOICES, sample=sample,
+                     help="wymagana tylko wtedy, gdy nie wynika z numeru PESEL ani z imienia")
 
 
 def date(name: str, label: str, sample: str, required: bool = True, help: str = "",

@@ -30,6 +30,8 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from .grammar import FILTERS as GRAMMAR_FILTERS
+
 # XML 1.0 cannot carry these; a single one would make Word and LibreOffice refuse the file.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_BREAK = Markup('</w:t><w:br/><w:t xml:space="preserve">')
@@ -60,9 +62,14 @@ def _finalize(value: Any) -> Any:
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
-    """The Jinja environment for DOCX templates: sandboxed, autoescaped, strict about undefined names."""
+    """The Jinja environment for DOCX templates: sandboxed, autoescaped, strict about undefined names.
+
+    Filters: `multiline` (newlines as Word line breaks) and the grammar filters `named`, `agree`,
+    `agree_number` (service.documents.grammar; forms_templates/README.md for template authors).
+    """
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     env.filters["multiline"] = multiline
+    env.filters.update(GRAMMAR_FILTERS)
     return env
 
 

@@ -100,6 +100,33 @@ class SignerSlot:
 
 Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
+# The variants every document type is rendered in by tests/documents/test_grammar.py.
+PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person (or a group of persons) a document speaks about, so that its words agree.
+
+    The template receives, under `key`, a grammar.Person (or grammar.Persons for a group, and
+    each group row gets its own under "person"); the filters `named`, `agree` and
+    `agree_number` read it. The gender comes from `pesel`, the `sex` field (a fields.sex()
+    choice the form requires when nothing else tells), or the first name.
+
+    `expect` maps a variant (PERSON_VARIANTS: one woman, one man, one person whose name the
+    dictionary does not know, several persons, several women) to phrases the rendered document
+    must contain; "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
+    a case as written by hand in the test. The test renders every declared variant, so a new
+    document type gets it by declaring its persons.
+    """
+
+    key: str  # name in the template context
+    name: str  # the field with the full name (in the group's rows when group is set)
+    sex: str | None = None  # the „Płeć” choice field (none where a PESEL is required)
+    pesel: str | None = None
+    group: str | None = None  # the GroupSpec whose rows are the persons
+    expect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each type is one object
 class DocumentType:
@@ -121,6 +148,7 @@ class DocumentType:
     template_version: str = "v1"
     case_title: Callable[[Mapping[str, Any]], str] = field(default=lambda data: "")
     checks: tuple[Check, ...] = ()
+    persons: tuple[PersonRef, ...] = ()  # whom the wording agrees with (grammar.py)
 
     @property
     def template_path(self) -> Path:

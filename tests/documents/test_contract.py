@@ -7,6 +7,7 @@ import pytest
 from service import office_seal
 from service.archive.models import DocumentRecord
 from service.extensions import db
+from service.documents.grammar import CASES, decline, gender_of
 from service.documents.registry import DOCUMENT_TYPES
 from signatures.pdfa import pdfa_report
 from signatures.verify import verify_seal
@@ -15,10 +16,26 @@ from tests.helpers import download, expected_texts, form_data, issuer_role, pdf_
 TYPES = list(DOCUMENT_TYPES)
 
 
+def name_forms(doctype, data) -> dict[str, list[str]]:
+    """Each person's name (doctype.persons) -> the forms it may be printed in: a sentence may need
+    it in another case („upoważniam Panią Katarzynę Zielińską”); tests/documents/test_grammar.py
+    checks those forms against hand-written ones."""
+    out: dict[str, list[str]] = {}
+    for ref in doctype.persons:
+        for row in (data.get(ref.group) or [] if ref.group else [data]):
+            name = row.get(ref.name)
+            gender = gender_of(name, row.get(ref.pesel or ""), row.get(ref.sex or "")) if name else None
+            if name and gender:
+                out[name] = [name] + [f for c in CASES if (f := decline(name, c, gender))]
+    return out
+
+
 def check_pdf(app, doctype, data, pdf: bytes) -> None:
     text = squash(pdf_text_normalised(pdf))
+    names = name_forms(doctype, data)
     for value in expected_texts(doctype, data):
-        assert squash(value) in text, f"{value!r} missing from the PDF of {doctype.slug}"
+        assert any(squash(form) in text for form in names.get(value, [value])), \
+            f"{value!r} missing from the PDF of {doctype.slug}"
     assert squash(doctype.title) in text
     report = pdfa_report(pdf)
     assert report.ok, report.problems

@@ -6,6 +6,7 @@ import io
 import pytest
 from docx import Document
 
+from service.documents.grammar import gender_from_pesel
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.spec import GroupSpec
 from service.forms_base import BLOCK as clean_block, LINE as clean_line
@@ -36,7 +37,13 @@ def text_fields(doctype):
 
 
 def with_value(doctype, make_value):
+    """The sample with every free-text field set to make_value(spec); the persons' „Płeć” chosen,
+    as the form requires when a name (here, hostile text) tells no gender."""
     data = doctype.sample_data
+    for ref in doctype.persons:
+        if ref.sex:
+            for row in (data[ref.group] if ref.group else [data]):
+                row[ref.sex] = gender_from_pesel(row.get(ref.pesel or "")) or "f"
     for path, spec in text_fields(doctype):
         value = make_value(spec)
         if len(path) == 3:

@@ -13,6 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
+from service.documents.grammar import Persons, make_person
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.render import RenderError, make_environment, render_docx
 from tests.helpers import normalise_typesetting
@@ -30,6 +31,13 @@ USES = {
     "zz_power_of_attorney": COMMON | {"raw", "principal_name", "principal_pesel", "street", "postal_code", "town",
                                       "principal_phone", "assistant_name", "scope", "matter", "institutions",
                                       "actions", "valid_from", "valid_until"},
+}
+# v3 reads the persons (grammar.Person / Persons) instead of some of the names it declines.
+USES_V3 = {
+    "family_consent": USES["family_consent"] - {"assistant_name", "social_worker_name"}
+    | {"consenting", "assistant", "social_worker"},
+    "assignment_letter": USES["assignment_letter"] - {"social_worker_name"} | {"assistant", "social_worker"},
+    "zz_power_of_attorney": USES["zz_power_of_attorney"] - {"assistant_name"} | {"principal", "assistant"},
 }
 HOSTILE = "Kowalska & <Syn> \"cudzysłów\" 'apostrof' {{ x }} {% if %} 😀 שלום مرحبا\nnowa linia"
 LONG = ("Bardzo długi tekst ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ " * 100)[:3000]
@@ -63,12 +71,15 @@ def family_consent(persons: int = 3) -> dict:
               {"full_name": "Łukasz Kowalski", "pesel": "", "role": "ojciec"},
               {"full_name": "Zofia Kowalska-Źródłowska", "pesel": "50020254321", "role": "babcia"},
               {"full_name": "Michał Kowalski", "pesel": "05231298765", "role": "syn (pełnoletni)"}]
+    for row, gender in zip(people, "fmfm"):
+        row["person"] = make_person(row["full_name"], gender)
     ctx = common("Zgoda rodziny na współpracę z asystentem rodziny",
                  "art. 8 ust. 1 ustawy z dnia 9 czerwca 2011 r. o wspieraniu rodziny i systemie pieczy zastępczej "
                  "(Dz. U. z 2025 r. poz. 49)")
     ctx.update(persons=people[:persons], street="ul. Śląska 5/12", postal_code="32-600", town="Oświęcim",
                assistant_name="Katarzyna Wiśniewska", social_worker_name="Piotr Żółkiewski",
-               consent_date="24 listopada 2026 r.")
+               consent_date="24 listopada 2026 r.", consenting=Persons(tuple(p["person"] for p in people[:persons])),
+               assistant=make_person("Katarzyna Wiśniewska", "f"), social_worker=make_person("Piotr Żółkiewski", "m"))
     return ctx
 
 
@@ -84,7 +95,8 @@ def assignment_letter(basis: str = "request") -> dict:
                court_name="Sąd Rejonowy w Oświęcimiu, III Wydział Rodzinny i Nieletnich" if basis == "court" else "",
                court_case_number="III Nsm 123/26" if basis == "court" else "",
                court_decision_date="5 listopada 2026 r." if basis == "court" else "",
-               social_worker_name="Piotr Żółkiewski")
+               social_worker_name="Piotr Żółkiewski", assistant=make_person("Katarzyna Wiśniewska", "f"),
+               social_worker=make_person("Piotr Żółkiewski", "m"))
     return ctx
 
 
@@ -96,7 +108,8 @@ def power_of_attorney(scope: str = "specific", health: bool = True) -> dict:
     ctx["raw"] = {"scope": scope, "health_data_consent": health}
     ctx.update(principal_name="Joanna Kowalska", principal_pesel="85010112345", street="ul. Śląska 5/12",
                postal_code="32-600", town="Oświęcim", principal_phone="600 987 654",
-               assistant_name="Katarzyna Wiśniewska",
+               assistant_name="Katarzyna Wiśniewska", principal=make_person("Joanna Kowalska", "f"),
+               assistant=make_person("Katarzyna Wiśniewska", "f"),
                scope="Upoważnienie szczególne (do jednej sprawy)" if scope == "specific" else "Upoważnienie ogólne",
                matter="uzyskania świadczenia „Za życiem” (jednorazowa zapomoga 4000 zł)\noraz rehabilitacji dziecka"
                if scope == "specific" else "",
@@ -161,6 +174,9 @@ SHA256 = {
     ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
     ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",
     ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
+    ("family_consent", "v3"): "e1f8ad0d6816aa7f6a01dc32e9cca7bdc0160cde5280be7f91d1ee456a77817a",
+    ("assignment_letter", "v3"): "dcbae9c16f68bb441db9c77d9fd9e48096e294522767c8d33cde5fb2a82b2b28",
+    ("zz_power_of_attorney", "v3"): "cfe5a10ce34d99cf2ccfc3b3ebae0f30811b193a6dfe2d801c700f94d67131b1",
 }
 
 
@@ -186,12 +202,12 @@ def test_build_script_reproduces_every_version_byte_for_byte(tmp_path):
     assert built == SHA256
 
 
-@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
 @pytest.mark.parametrize("slug", SLUGS)
 def test_template_reads_exactly_the_documented_names(slug, version):
     names = DocxTemplate(str(TEMPLATES / slug / f"{version}.docx")).get_undeclared_template_variables(
         make_environment())
-    assert names == USES[slug]
+    assert names == (USES_V3 if version == "v3" else USES)[slug]
 
 
 @pytest.mark.parametrize(("slug", "i"), CASES)
@@ -217,13 +233,15 @@ def test_family_consent_has_one_signature_marker_per_person(persons):
     text = all_text(render_docx(template("family_consent"), family_consent(persons)))
     markers = [line for line in text.split("\n") if line.startswith("SIG:")]
     assert markers == [f"SIG:family_member:{n}" for n in range(persons)]
-    assert ("Katarzyna Wiśniewska") in text and "Piotr Żółkiewski" in text
+    assert "Panią Katarzyną Wiśniewską" in text and "jest Pan Piotr Żółkiewski" in text
 
 
 def test_family_consent_optional_names_can_be_empty():
-    ctx = family_consent(2) | {"assistant_name": "", "social_worker_name": ""}
+    ctx = family_consent(2) | {"assistant_name": "", "social_worker_name": "", "assistant": None,
+                                "social_worker": None}
     text = all_text(render_docx(template("family_consent"), ctx))
-    assert "Panią/Panem" not in text and "pracownikiem socjalnym prowadzącym" not in text
+    assert "zatrudnionym przez Miejski Ośrodek Pomocy Społecznej w Oświęcimiu oraz" in text
+    assert "Panią" not in text and "pracownikiem socjalnym prowadzącym" not in text
     assert "–" in text  # the missing PESEL
 
 
@@ -270,7 +288,7 @@ def _fails_without(slug: str, ctx: dict, name: str) -> bool:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_missing_variable_raises_render_error(slug):
     # Names read only in one branch (e.g. court_name) raise only with a sample taking that branch.
-    for name in sorted(USES[slug]):
+    for name in sorted(USES_V3[slug]):
         assert any(_fails_without(slug, ctx, name) for ctx in SAMPLES[slug]), name
     with pytest.raises(RenderError):
         render_docx(template(slug), {k: v for k, v in SAMPLES[slug][0].items() if k != "title"})

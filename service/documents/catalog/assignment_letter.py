@@ -1,7 +1,7 @@
 """Pismo przydzielające rodzinie asystenta rodziny, signed by the head of the office."""
-from ..fields import address, date, dates_in_order, email, full_name, phone
+from ..fields import address, date, dates_in_order, email, full_name, phone, sex
 from ...i18n import N_
-from ..spec import DocumentType, FieldSpec, SignerSlot
+from ..spec import DocumentType, FieldSpec, PersonRef, SignerSlot
 
 BASIS_CHOICES = (
     ("request", "wniosek pracownika socjalnego"),
@@ -19,12 +19,13 @@ ASSIGNMENT_LETTER = DocumentType(
     signing_summary=N_("To pismo ośrodka informuje rodzinę, że przydzielono jej asystenta rodziny, i podaje, jak "
                        "się z nim kontaktować. Podpisuje je kierownik ośrodka; podpis nie nakłada na rodzinę "
                        "żadnych obowiązków."),
-    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
+    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         FieldSpec("addressee_name", "Adresat (rodzina)", sample="Pani Anna Kowalska i Pan Jan Kowalski",
                   max_length=160, help="jak w nagłówku pisma, np. Pani Anna Kowalska"),
         *address(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
+        sex("assistant_sex", "Płeć asystenta rodziny"),
         phone("assistant_phone", "Telefon asystenta", "33 842 11 05"),
         email("assistant_email", "E-mail asystenta", "k.zielinska@mops.oswiecim.pl", required=False),
         date("start_date", "Data rozpoczęcia pracy z rodziną", "2026-12-01"),
@@ -39,6 +40,7 @@ ASSIGNMENT_LETTER = DocumentType(
         date("court_decision_date", "Data postanowienia sądu", "2026-11-10", required=False,
              required_if=("basis", "court"), not_future=True),
         full_name("social_worker_name", "Pracownik socjalny prowadzący", "Tomasz Wójcik"),
+        sex("social_worker_sex", "Płeć pracownika socjalnego"),
     ),
     signers=(
         SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role="head"),
@@ -48,6 +50,18 @@ ASSIGNMENT_LETTER = DocumentType(
                        "Data rozpoczęcia nie może być wcześniejsza niż data wniosku."),
         dates_in_order("court_decision_date", "start_date",
                        "Data rozpoczęcia nie może być wcześniejsza niż data postanowienia sądu."),
+    ),
+    persons=(
+        PersonRef("assistant", "assistant_name", "assistant_sex", expect={
+            "woman": ("przydzielony został asystent rodziny – Pani {name}.",),
+            "man": ("przydzielony został asystent rodziny – Pan {name}.",),
+            "unknown": ("przydzielony został asystent rodziny – Pani {name}.",),
+        }),
+        PersonRef("social_worker", "social_worker_name", "social_worker_sex", expect={
+            "woman": ("sprawę Państwa rodziny jest Pani {name}.",),
+            "man": ("sprawę Państwa rodziny jest Pan {name}.",),
+            "unknown": ("sprawę Państwa rodziny jest Pani {name}.",),
+        }),
     ),
     case_title=lambda d: f"Przydzielenie asystenta rodziny – {d.get('addressee_name', '')}",
 )

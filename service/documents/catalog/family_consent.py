@@ -1,7 +1,7 @@
 """Zgoda rodziny na współpracę z asystentem rodziny (with the RODO information clause)."""
-from ..fields import address, date, full_name, pesel
+from ..fields import address, date, full_name, pesel, sex
 from ...i18n import N_
-from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
+from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 FAMILY_CONSENT = DocumentType(
     slug="family_consent",
@@ -15,7 +15,7 @@ FAMILY_CONSENT = DocumentType(
                        "codziennych sprawach. Podpis oznacza, że zgadzasz się na to wsparcie i że zapoznano Cię "
                        "z informacją o przetwarzaniu danych osobowych. Podpisuje każda pełnoletnia osoba, która "
                        "wyraża zgodę."),
-    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
+    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         GroupSpec(
             "persons", "Osoby wyrażające zgodę", row_label="Osoba",
@@ -25,6 +25,7 @@ FAMILY_CONSENT = DocumentType(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),
                 # Each person consents for themselves (a minor's parent or guardian consents instead).
                 pesel(sample=["88031504580", "85072212339"], required=False, adult=True),
+                sex(),
                 FieldSpec("role", "Rola w rodzinie", sample=["matka", "ojciec"], max_length=60,
                           help="np. matka, ojciec, opiekun prawny"),
             ),
@@ -32,13 +33,43 @@ FAMILY_CONSENT = DocumentType(
         *address(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska", required=False,
                   help="jeśli jest już wyznaczony"),
+        sex("assistant_sex", "Płeć asystenta rodziny"),
         full_name("social_worker_name", "Pracownik socjalny prowadzący", "Tomasz Wójcik",
                   required=False),
+        sex("social_worker_sex", "Płeć pracownika socjalnego"),
         date("consent_date", "Data wyrażenia zgody", "2026-11-24", not_future=True),
     ),
     signers=(
         SignerSlot("family_member", "Osoba wyrażająca zgodę", repeat_over="persons",
                    name_field="full_name", role_field="role"),
+    ),
+    persons=(
+        PersonRef("consenting", "full_name", "sex", pesel="pesel", group="persons", expect={
+            "woman": ("Ja, niżej podpisana:", "zamieszkała pod adresem:", "dobrowolnie wyrażam zgodę",
+                      "Zostałam poinformowana, że:", "w każdej chwili mogę wycofać",
+                      "Administratorem Pani danych osobowych oraz danych osobowych członków Pani rodziny",
+                      "Przysługuje Pani prawo", "jeżeli uzna Pani, że"),
+            "man": ("Ja, niżej podpisany:", "zamieszkały pod adresem:", "deklaruję aktywny udział",
+                    "Zostałem poinformowany, że:", "Administratorem Pana danych", "Przysługuje Panu prawo",
+                    "jeżeli uzna Pan, że"),
+            "unknown": ("Ja, niżej podpisana:", "{name}", "Zostałam poinformowana, że:"),
+            "several": ("My, niżej podpisani:", "zamieszkali pod adresem:", "dobrowolnie wyrażamy zgodę",
+                        "deklarujemy aktywny udział", "Zostaliśmy poinformowani, że:",
+                        "w każdej chwili możemy wycofać", "Administratorem Państwa danych",
+                        "Przysługuje Państwu prawo", "jeżeli uznają Państwo, że"),
+            "women": ("My, niżej podpisane:", "zamieszkałe pod adresem:", "Zostałyśmy poinformowane, że:",
+                      "Administratorem Pań danych", "Przysługuje Paniom prawo", "jeżeli uznają Panie, że"),
+        }),
+        PersonRef("assistant", "assistant_name", "assistant_sex", expect={
+            "woman": ("z asystentem rodziny zatrudnionym przez", "– Panią {name.inst} oraz"),
+            "man": ("– Panem {name.inst} oraz",),
+            "unknown": ("– Panią o imieniu i nazwisku {name} oraz",),
+        }),
+        PersonRef("social_worker", "social_worker_name", "social_worker_sex", expect={
+            "woman": ("prowadzącym sprawę rodziny jest Pani {name}.",),
+            "man": ("prowadzącym sprawę rodziny jest Pan {name}.",),
+            "unknown": ("prowadzącym sprawę rodziny jest Pani {name}.",),
+        }),
     ),
     case_title=lambda d: "Wsparcie asystenta rodziny – " + ", ".join(
         p.get("full_name", "") for p in d.get("persons", [])),

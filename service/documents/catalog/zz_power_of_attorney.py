@@ -1,7 +1,7 @@
 """Upoważnienie do występowania w imieniu osoby uprawnionej („Za życiem”, art. 8)."""
-from ..fields import address, date, dates_in_order, full_name, pesel, phone
+from ..fields import address, date, dates_in_order, full_name, pesel, phone, sex
 from ...i18n import N_
-from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
+from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 SCOPE_CHOICES = (
     ("general", "Upoważnienie ogólne"),
@@ -27,7 +27,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
                        "opisanych w dokumencie. Podpis oznacza, że udzielasz tego upoważnienia; możesz je w "
                        "każdej chwili odwołać. Osobny podpis wyraża zgodę na przetwarzanie danych o zdrowiu, "
                        "jeśli jest w dokumencie."),
-    template_version="v2",  # v1 with the wording typeset for Polish (scripts/build_templates.py)
+    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
         # The principal grants the authorisation personally: of age (for a minor, the guardian grants it).
@@ -35,6 +35,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
         *address("ul. Zwycięstwa 5", "32-600", "Oświęcim"),
         phone("principal_phone", "Telefon osoby upoważniającej", "501 234 567", required=False),
         full_name("assistant_name", "Upoważniony asystent rodziny", "Katarzyna Zielińska"),
+        sex("assistant_sex", "Płeć asystenta rodziny"),
         FieldSpec("scope", "Rodzaj upoważnienia", "choice", choices=SCOPE_CHOICES, sample="specific"),
         FieldSpec("matter", "Sprawa, której dotyczy upoważnienie", "textarea", required=False,
                   required_if=("scope", "specific"), max_length=2000,
@@ -68,6 +69,19 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     checks=(
         dates_in_order("valid_from", "valid_until",
                        "Data końca ważności nie może być wcześniejsza niż data początku."),
+    ),
+    persons=(
+        # The principal's PESEL is required, and tells the gender.
+        PersonRef("principal", "principal_name", pesel="principal_pesel", expect={
+            "woman": ("Ja, niżej podpisana {name}, PESEL", "zamieszkała pod adresem:"),
+            "man": ("Ja, niżej podpisany {name}, PESEL", "zamieszkały pod adresem:"),
+            "unknown": ("Ja, niżej podpisana {name}, PESEL",),
+        }),
+        PersonRef("assistant", "assistant_name", "assistant_sex", expect={
+            "woman": ("upoważniam Panią {name.acc}, zatrudnioną przez",),
+            "man": ("upoważniam Pana {name.acc}, zatrudnionego przez",),
+            "unknown": ("upoważniam Panią o imieniu i nazwisku {name}, zatrudnioną przez",),
+        }),
     ),
     case_title=lambda d: f"Koordynacja wsparcia „Za życiem” – {d.get('principal_name', '')}",
 )
