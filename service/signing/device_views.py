@@ -62,6 +62,17 @@ CAPTURE_MESSAGES = {
 }
 
 
+def wait_message(until) -> str:
+    """accounts.throttle's „Zbyt wiele nieudanych prób. Spróbuj ponownie po 14:32.” in the page's
+    language: `until` is an aware datetime, shown in Europe/Warsaw time (with the date when the
+    wait ends on another day). Returns the message."""
+    local = until.astimezone(throttle.WARSAW)
+    when = local.strftime("%H:%M")
+    if local.date() != throttle.now().astimezone(throttle.WARSAW).date():
+        when = f"{local.day}.{local.month:02d}.{local.year} {when}"
+    return _("Zbyt wiele nieudanych prób. Spróbuj ponownie po %(when)s.", when=when)
+
+
 def cookie_name(session_id: str) -> str:
     """The name of a session's device cookie: one per session, so a browser may hold several."""
     return f"{COOKIE_PREFIX}{session_id[:12]}"
@@ -231,7 +242,7 @@ def open_link(code: str):
             return redirect(url_for("device.page", session_id=session.id, lang=language.requested()))
         secret = sessions.claim(session, client())
     except throttle.Throttled as exc:
-        return render_template("signing/closed.html", title=_("Zbyt wiele prób"), message=exc.message,
+        return render_template("signing/closed.html", title=_("Zbyt wiele prób"), message=wait_message(exc.until),
                                session=None, kiosk=False), 429, throttle.retry_after(exc.until)
     except SessionClosed as exc:
         return closed(exc)
@@ -332,7 +343,7 @@ def _staff_signer(form: StaffStepForm, step) -> User | None:
         return authenticate(form.login.data, form.password.data, where="podpis pracownika",
                             roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role))
     except Refused as exc:
-        form.password.errors = [exc.message]
+        form.password.errors = [wait_message(exc.until) if exc.until else exc.message]
         return None
 
 

@@ -232,3 +232,16 @@ def test_outside_a_request_the_language_is_polish(app):
 
     with app.app_context():  # e.g. a CLI command: no request to choose from
         assert str(get_locale()) == "pl" and gettext("Podpisz") == "Podpisz"
+
+
+def test_the_wait_after_too_many_tries_is_said_in_the_pages_language(app):
+    import datetime as dt
+
+    from service.accounts import throttle
+
+    until = throttle.now() + dt.timedelta(minutes=5)
+    time = until.astimezone(throttle.WARSAW).strftime("%H:%M")
+    with app.test_request_context("/s?lang=uk"):
+        assert device_views.wait_message(until) == f"Забагато невдалих спроб. Спробуйте ще раз після {time}."
+    with app.test_request_context("/s"):  # Polish: word for word what the login page says
+        assert device_views.wait_message(until) == throttle.Throttled(until).message
