@@ -103,7 +103,11 @@ def register_extensions(app: Flask) -> None:
     """Binds the extensions created in extensions.py."""
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
-    babel.init_app(app, locale_selector=lambda: "pl")
+    from .i18n import TRANSLATIONS, compile_catalogues
+    from .signing.language import current as signing_language  # the family's device pages only; staff: pl
+    compile_catalogues()  # .mo files are generated: made here when missing or older than their .po
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=signing_language)
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"

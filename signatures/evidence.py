@@ -139,6 +139,7 @@ class EvidenceSigner:
     user_agent: str = ""
     image_sha256: str | None = None
     strokes_sha256: str | None = None
+    language: str = ""  # the signing page's language in Polish („ukraiński”); "" when not recorded
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,7 @@ def evidence_pdf(evidence: Evidence) -> bytes:
     for number, signer in enumerate(evidence.signers, 1):
         rows = [(L_NAME, para(signer.name)), (L_ROLE, para(signer.role)),
                 (L_METHOD, METHODS[signer.method]), (L_TIME, format_moment(signer.signed_at)),
+                *([("Język strony podpisu", signer.language)] if signer.language else []),
                 (L_IP, para(signer.ip) if signer.ip else NOT_APPLICABLE),
                 (L_AGENT, para(signer.user_agent) if signer.user_agent else NOT_APPLICABLE),
                 (L_IMAGE, _hash_text(signer.image_sha256)), (L_STROKES, _hash_text(signer.strokes_sha256))]

@@ -1,4 +1,10 @@
-/* The signing page: signature_pad on a canvas that fills its frame, undo/clear, checks before «Podpisz». */
+/* The signing page: signature_pad on a canvas that fills its frame, undo/clear, checks before «Podpisz».
+
+   A refused step never loses the drawing: the checks the server makes first (statement ticked,
+   enough strokes; signatures/capture.py, thresholds given in the form's data-* attributes) run here
+   before sending, and what the server still refuses comes back with the strokes, redrawn. Either
+   way the message stands next to the pad or the box, is announced (role="alert"), and the page
+   scrolls to it with focus on the field (WCAG 2.1, 3.3.1 error identification, 2.4.3 focus order). */
 (function () {
   "use strict";
   var form = document.getElementById("sign-form");
@@ -52,8 +58,27 @@
   }
   document.getElementById("warn-canvas").hidden = canvasReadable();
 
-  var empty = document.getElementById("pad-empty");
-  pad.addEventListener("beginStroke", function () { empty.hidden = true; });
+  var padField = document.getElementById("pad-field");
+  var padError = document.getElementById("pad-error");
+  var readField = document.getElementById("read-field");
+  var readError = document.getElementById("read-error");
+  var readBox = form.elements.read_confirmed;
+
+  // Shows `text` at a field (or hides it when text is empty); returns nothing.
+  function mark(field, message, control, text) {
+    message.textContent = text || "";
+    message.hidden = !text;
+    field.classList.toggle("has-error", !!text);
+    if (text) { control.setAttribute("aria-invalid", "true"); } else { control.removeAttribute("aria-invalid"); }
+  }
+  // Brings a refused field into view and gives it focus, so it is seen and heard at once.
+  function show(field, control) {
+    field.scrollIntoView({ block: "center" });
+    control.focus({ preventScroll: true });
+  }
+
+  pad.addEventListener("endStroke", function () { mark(padField, padError, canvas, ""); });
+  readBox.addEventListener("change", function () { if (readBox.checked) { mark(readField, readError, readBox, ""); } });
   document.getElementById("pad-clear").addEventListener("click", function () { pad.clear(); });
   document.getElementById("pad-undo").addEventListener("click", function () {
     var data = pad.toData();
@@ -61,16 +86,37 @@
     pad.fromData(data);
   });
 
+  // The server's first check of the strokes (capture._strokes_large_enough), in CSS pixels.
+  function tooSmall() {
+    var xs = [], ys = [];
+    pad.toData().forEach(function (group) {
+      group.points.forEach(function (p) { xs.push(p.x); ys.push(p.y); });
+    });
+    if (xs.length < Number(form.dataset.minPoints)) { return true; }
+    var wide = Math.max.apply(null, xs) - Math.min.apply(null, xs);
+    var high = Math.max.apply(null, ys) - Math.min.apply(null, ys);
+    return wide < Number(form.dataset.minWidth) * canvas.offsetWidth &&
+           high < Number(form.dataset.minHeight) * canvas.offsetHeight;
+  }
+
   var button = document.getElementById("sign-button");
   form.addEventListener("submit", function (e) {
     var optional = button.dataset.optional === "true";
+    var padProblem = "";
     if (pad.isEmpty()) {
-      if (!optional) {
-        e.preventDefault();
-        empty.hidden = false;
-        canvas.focus();
-        return;
-      }
+      if (!optional) { padProblem = canvas.dataset.empty; }
+    } else if (tooSmall()) {
+      padProblem = form.dataset.tooSmall;
+    }
+    var readProblem = readBox.checked ? "" : form.dataset.readRequired;
+    mark(padField, padError, canvas, padProblem);
+    mark(readField, readError, readBox, readProblem);
+    if (readProblem || padProblem) {
+      e.preventDefault();
+      if (readProblem) { show(readField, readBox); } else { show(padField, canvas); }
+      return;
+    }
+    if (pad.isEmpty()) {
       form.elements.signature.value = "";
       form.elements.strokes.value = "";
     } else {
@@ -79,11 +125,19 @@
     }
     form.elements.pixel_ratio.value = String(ratio);
     button.disabled = true;  // one press, one signature
-    button.textContent = "Podpisywanie…";
+    button.textContent = form.dataset.busy;
   });
+
+  // Refused by the server: to the first field with a message, in the order of the form.
+  var refused = form.querySelector(".has-error");
+  if (refused) {
+    var control = refused === padField ? canvas : refused.querySelector("input:not([type=hidden])");
+    if (control) { show(refused, control); }
+  }
 })();
 // Back from the browser's page cache: the button must work again.
 window.addEventListener("pageshow", function () {
   var button = document.getElementById("sign-button");
-  if (button) { button.disabled = false; button.textContent = "Podpisz"; }
+  var form = document.getElementById("sign-form");
+  if (button && form) { button.disabled = false; button.textContent = form.dataset.label; }
 });

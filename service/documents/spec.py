@@ -140,6 +140,11 @@ class DocumentType:
     fields: tuple[FieldSpec | GroupSpec, ...]
     signers: tuple[SignerSlot, ...]
     issued_by: frozenset[str]  # staff roles that may issue it
+    # What this document is and what signing it means, in two or three plain sentences for the
+    # family on the signing page, in Polish and marked with service.i18n.N_: its Ukrainian and
+    # English translations must be in service/translations (tests/signing/test_language.py checks
+    # every type). Required, so that no later type reaches the tablet without one.
+    signing_summary: str
     template_version: str = "v1"
     case_title: Callable[[Mapping[str, Any]], str] = field(default=lambda data: "")
     checks: tuple[Check, ...] = ()

@@ -17,9 +17,11 @@ import json
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    send_file, session as web_session, url_for)
+from flask_babel import force_locale, gettext as _, lazy_gettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from signatures import capture
 from signatures.capture import SignatureRejected, check_signature, decode_data_url
 
 from .. import pipeline
@@ -28,10 +30,12 @@ from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..extensions import db
+from ..documents.registry import DOCUMENT_TYPES
+from ..i18n import N_
 from ..issuing import MIMETYPES
 from ..office.models import get_profile
 from ..security import log_access, signing_device
-from . import sessions
+from . import language, sessions
 from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
 from .models import SigningSession
 from .pages import archived_pages
@@ -43,7 +47,30 @@ KIOSK = "kiosk"  # the web session key of a device locked to one signing session
 COOKIE_PREFIX = "asysta_device_"
 OPEN_STATES = ("waiting", "partly_signed")
 # One answer for an unknown login, a wrong password and a wrong role at a staff member's step.
-STAFF_REFUSED = "Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: {role})."
+STAFF_REFUSED = N_("Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: %(role)s).")
+# signatures.capture knows no languages: its Polish messages, marked here for pybabel (each key is
+# its own msgid; tests/signing/test_language.py checks they stay equal).
+CAPTURE_MESSAGES = {
+    capture.UNREADABLE: N_("Nie udało się odczytać podpisu. Podpisz się jeszcze raz."),
+    capture.INVALID_STROKES: N_("Dane podpisu są niepoprawne. Podpisz się jeszcze raz."),
+    capture.TOO_SMALL: N_("Podpis jest zbyt mały – wygląda na kropkę lub przypadkowe dotknięcie. "
+                          "Podpisz się jeszcze raz, tak jak na papierze."),
+    capture.EMPTY: N_("Pole podpisu jest puste. Podpisz się palcem, rysikiem lub myszą."),
+    capture.BLANK_IMAGE: N_("Obraz podpisu dotarł pusty, choć podpis został złożony – pole podpisu mogło "
+                            "zostać wyczyszczone przed wysłaniem. Podpisz się jeszcze raz i wyślij podpis "
+                            "bez czyszczenia pola."),
+}
+
+
+def wait_message(until) -> str:
+    """accounts.throttle's „Zbyt wiele nieudanych prób. Spróbuj ponownie po 14:32.” in the page's
+    language: `until` is an aware datetime, shown in Europe/Warsaw time (with the date when the
+    wait ends on another day). Returns the message."""
+    local = until.astimezone(throttle.WARSAW)
+    when = local.strftime("%H:%M")
+    if local.date() != throttle.now().astimezone(throttle.WARSAW).date():
+        when = f"{local.day}.{local.month:02d}.{local.year} {when}"
+    return _("Zbyt wiele nieudanych prób. Spróbuj ponownie po %(when)s.", when=when)
 
 
 def cookie_name(session_id: str) -> str:
@@ -79,10 +106,10 @@ def closed(exc: SessionClosed, session: SigningSession | None = None):
     if exc.reason == "complete" and session is not None:
         body = render_template("signing/done.html", session=session, kiosk=kiosk, leave_form=leave_form)
     else:
-        body = render_template("signing/closed.html", title=exc.title, message=str(exc), session=session,
+        body = render_template("signing/closed.html", title=_(exc.title), message=_(str(exc)), session=session,
                                kiosk=kiosk, leave_form=leave_form)
     response = make_response(body, 410)
-    if session is not None and exc.reason in ("complete", "cancelled", "expired"):
+    if session is not None and exc.reason in ("complete", "cancelled", "paper", "expired"):
         forget_device(response, session.id)
     return response
 
@@ -125,6 +152,8 @@ def held_session(session_id: str) -> SigningSession:
     if session is None:
         abort(closed(SessionClosed("unknown")))
     state = session.state()
+    if state == "cancelled" and session.paper_requested_at is not None:
+        state = "paper"  # ended by the family's own choice: their page says what happens next
     if state not in OPEN_STATES:
         abort(closed(SessionClosed(state), session))
     if not sessions.holds(session, request.cookies.get(cookie_name(session.id))):
@@ -147,6 +176,31 @@ def keep_device_locked():
     return redirect(url_for("device.page", session_id=locked))
 
 
+@bp.before_request
+def remember_language():
+    """A `?lang=` on a device page is kept for its signing session (signing/language.py)."""
+    language.remember()
+
+
+@bp.context_processor
+def language_switch() -> dict:
+    """The page's language and the switch's links: this address with each `?lang=` (WCAG 2.1, 3.1.1)."""
+    if request.endpoint is None:
+        return {}
+    endpoint, args = request.endpoint, {**(request.view_args or {})}
+    if endpoint in ("device.open_link", "device.choose_paper"):
+        # not the one-time link again (a wrong code counts as a failed try), nor a POST address
+        endpoint, args = ("device.enter_code", {}) if endpoint == "device.open_link" else ("device.page", args)
+    links = [(code, name, url_for(endpoint, **args, lang=code)) for code, name in language.LANGUAGES.items()]
+    return {"page_lang": language.current(), "language_links": links}
+
+
+@bp.app_template_global("paper_requested")
+def paper_requested(doc):
+    """For the staff document page: the session the family ended by choosing paper, or None."""
+    return sessions.paper_requested(doc)
+
+
 @bp.route("/vendor/signature_pad.js")
 @signing_device
 def signature_pad_js():
@@ -161,7 +215,8 @@ def enter_code():
     """A field for typing the short code shown on the staff member's screen."""
     form = CodeForm()
     if form.validate_on_submit():
-        return redirect(url_for("device.open_link", code=sessions.normalize_code(form.code.data)))
+        return redirect(url_for("device.open_link", code=sessions.normalize_code(form.code.data),
+                                lang=language.requested()))
     return render_template("signing/code.html", form=form)
 
 
@@ -184,15 +239,16 @@ def open_link(code: str):
             raise
         throttle.code_blocked(address)
         if sessions.holds(session, request.cookies.get(cookie_name(session.id))):
-            return redirect(url_for("device.page", session_id=session.id))
+            return redirect(url_for("device.page", session_id=session.id, lang=language.requested()))
         secret = sessions.claim(session, client())
     except throttle.Throttled as exc:
-        return render_template("signing/closed.html", title="Zbyt wiele prób", message=exc.message,
+        return render_template("signing/closed.html", title=_("Zbyt wiele prób"), message=wait_message(exc.until),
                                session=None, kiosk=False), 429, throttle.retry_after(exc.until)
     except SessionClosed as exc:
         return closed(exc)
     log_access("signing_link", "signing_session", session.id)
-    return bind_device(redirect(url_for("device.page", session_id=session.id)), session, secret)
+    return bind_device(redirect(url_for("device.page", session_id=session.id, lang=language.requested())),
+                       session, secret)
 
 
 @bp.route("/podpis/<session_id>", methods=["GET", "POST"])
@@ -205,33 +261,36 @@ def page(session_id: str):
     step = sessions.next_step(session, plan)
     if step is None:  # every signature is given and the signed document is being sealed right now
         return render_template(
-            "signing/closed.html", title="Podpisany dokument jest właśnie zapisywany",
-            message="Wszystkie podpisy zostały złożone. Trwa opieczętowanie podpisanego dokumentu – "
-                    "odśwież stronę za chwilę.", session=session, kiosk=web_session.get(KIOSK) == session.id,
+            "signing/closed.html", title=_("Podpisany dokument jest właśnie zapisywany"),
+            message=_("Wszystkie podpisy zostały złożone. Trwa opieczętowanie podpisanego dokumentu – "
+                      "odśwież stronę za chwilę."), session=session, kiosk=web_session.get(KIOSK) == session.id,
             leave_form=LeaveForm()), (409 if request.method == "POST" else 200)
     form = (StaffStepForm if step.is_staff else SignStepForm)(position=step.position)
     restore = ""
     if request.method == "POST" and form.validate_on_submit():
         if form.position.data != step.position:
-            flash("Ten podpis został już złożony. Poniżej jest aktualny krok.", "info")
+            flash(_("Ten podpis został już złożony. Poniżej jest aktualny krok."), "info")
             return redirect(url_for("device.page", session_id=session.id))
         result = _submit(session, step, plan, form)
         if result is not None:
             return result
     if request.method == "POST":
+        # The drawing comes back on the pad whatever was refused (even a drawing too small: the
+        # signer sees what was sent and adds to it or clears it); the message stands next to it.
         restore = form.strokes.data or ""
-        if form.signature.errors:
-            restore = ""  # the drawing was refused: the signer draws again
-        sessions.record(session, "refused", client(), "; ".join(
-            e for errors in form.errors.values() for e in errors)[:500])
+        with force_locale("pl"):  # the event trail is read by staff: in Polish
+            detail = "; ".join(str(e) for errors in form.errors.values() for e in errors)[:500]
+        sessions.record(session, "refused", client(), detail)
         db.session.commit()
     else:
         log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}")
     pages = archived_pages(session.shown_pdf_sha256)
+    doctype = DOCUMENT_TYPES.get(doc.slug)
     return render_template(
         "signing/page.html", session=session, doc=doc, plan=plan, step=step, form=form,
         page_count=len(pages), restore_strokes=_safe_json(restore), office=get_profile(),
-        staff_role_label=ROLES.get(step.staff_role or "", ""), leave_form=LeaveForm(),
+        summary=_(doctype.signing_summary) if doctype else "",
+        ink=capture, staff_role_label=ROLES.get(step.staff_role or "", ""), leave_form=LeaveForm(),
         kiosk=web_session.get(KIOSK) == session.id), (422 if request.method == "POST" else 200)
 
 
@@ -248,14 +307,15 @@ def _submit(session: SigningSession, step, plan, form):
             captured = check_signature(decode_data_url(form.signature.data or ""), form.strokes.data or "[]",
                                        pixel_ratio=_ratio(form.pixel_ratio.data))
         except SignatureRejected as exc:
-            form.signature.errors = [str(exc)]
+            form.signature.errors = [lazy_gettext(CAPTURE_MESSAGES.get(str(exc), str(exc)))]
             return None
     profile = get_profile()
     try:
         signed = sign(session, step, plan, pipe=pipeline(current_app), office_name=profile.name,
-                      location=profile.town, client=client(), captured=captured, staff=staff)
+                      location=profile.town, client=client(), captured=captured, staff=staff,
+                      language=language.current())
     except IntegrityError:
-        flash("Ten podpis został już złożony. Poniżej jest aktualny krok.", "info")
+        flash(_("Ten podpis został już złożony. Poniżej jest aktualny krok."), "info")
         return redirect(url_for("device.page", session_id=session.id))
     except SessionClosed as exc:
         return closed(exc, session)
@@ -264,9 +324,9 @@ def _submit(session: SigningSession, step, plan, form):
         web_session.pop(KIOSK)  # the staff member has just proved who they are: the device is theirs again
     upcoming = sessions.next_step(session, plan)
     if signed.result is None and upcoming is not None:
-        who = upcoming.name or f"pracownik ({upcoming.role})"
-        flash(f"Dziękujemy, podpis został złożony. Teraz podpisuje: {who}. Przekaż urządzenie tej osobie.",
-              "success")
+        who = upcoming.name or _("pracownik ośrodka (%(role)s)", role=upcoming.role)
+        flash(_("Dziękujemy, podpis został złożony. Teraz podpisuje: %(who)s. Przekaż urządzenie tej osobie.",
+                who=who), "success")
     response = redirect(url_for("device.page", session_id=session.id))
     if signed.result is not None:  # the last signature: the session has ended on this device
         forget_device(response, session.id)
@@ -281,9 +341,9 @@ def _staff_signer(form: StaffStepForm, step) -> User | None:
     role = ROLES.get(step.staff_role, step.staff_role)
     try:
         return authenticate(form.login.data, form.password.data, where="podpis pracownika",
-                            roles={step.staff_role}, refusal=STAFF_REFUSED.format(role=role))
+                            roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role))
     except Refused as exc:
-        form.password.errors = [exc.message]
+        form.password.errors = [wait_message(exc.until) if exc.until else exc.message]
         return None
 
 
@@ -300,6 +360,22 @@ def _safe_json(text: str) -> str:
         return json.dumps(json.loads(text)) if text else ""
     except ValueError:
         return ""
+
+
+@bp.route("/podpis/<session_id>/papier", methods=["POST"])
+@signing_device
+def choose_paper(session_id: str):
+    """«Wolę podpisać na papierze», confirmed: the session ends with the family's reason (the
+    document's page then tells staff to print the copy for signing) and this page says so. The
+    signatures already given stay as history, as at a cancel. Who may: the device holding the
+    session (held_session), with the page's CSRF token."""
+    session = held_session(session_id)  # the CSRF token is checked by CSRFProtect before this
+    try:
+        sessions.choose_paper(session, client())
+    except SessionClosed as exc:
+        return closed(exc, session)
+    log_access("signing_paper", "signing_session", session.id)
+    return closed(SessionClosed("paper"), session)
 
 
 @bp.route("/podpis/<session_id>/strona/<int:number>.png")

@@ -1,21 +1,25 @@
 """The forms of signing: one step on the signing page, leaving the locked device, attaching a scan."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..forms_base import FlaskTextForm, text_filters
 
-READ_LABEL = "Zapoznałam/em się z treścią dokumentu"
+# The signing step's forms speak the family's language (service/signing/language.py): their texts
+# are lazy, translated when the page is rendered. The statement is gender-neutral in every language
+# (a noun, not a past-tense verb whose ending depends on who signs), so it needs no slash form.
+READ_LABEL = _l("Potwierdzam zapoznanie się z treścią dokumentu.")
+READ_REQUIRED = _l("Zaznacz potwierdzenie zapoznania się z treścią dokumentu – bez tego nie można podpisać.")
 
 
 class SignStepForm(FlaskTextForm):
     """One signer's step: confirm reading, draw the signature, press «Podpisz»."""
 
     position = IntegerField(validators=[InputRequired()])
-    read_confirmed = BooleanField(READ_LABEL, validators=[DataRequired(
-        "Zaznacz, że zapoznałaś/eś się z treścią dokumentu – bez tego nie można podpisać.")])
+    read_confirmed = BooleanField(READ_LABEL, validators=[DataRequired(READ_REQUIRED)])
     # The PNG of the canvas (data URL) and signature_pad's toData() as JSON, filled in by the page.
     signature = HiddenField(validators=[Length(max=1_500_000)])
     strokes = HiddenField(validators=[Length(max=600_000)])
@@ -25,8 +29,8 @@ class SignStepForm(FlaskTextForm):
 class StaffStepForm(SignStepForm):
     """A staff member's step: the same, confirmed with their login and password (drawing is optional)."""
 
-    login = StringField("Login pracownika", validators=[DataRequired("Podaj swój login."), Length(max=80)])
-    password = PasswordField("Hasło", validators=[DataRequired("Podaj swoje hasło.")])
+    login = StringField(_l("Login pracownika"), validators=[DataRequired(_l("Podaj swój login.")), Length(max=80)])
+    password = PasswordField(_l("Hasło"), validators=[DataRequired(_l("Podaj swoje hasło."))])
 
 
 class LeaveForm(FlaskTextForm):
@@ -38,9 +42,9 @@ class LeaveForm(FlaskTextForm):
 class CodeForm(FlaskTextForm):
     """Typing the short code of a link on the tablet."""
 
-    code = StringField("Kod z ekranu pracownika", validators=[
-        DataRequired("Wpisz kod, np. ABCD-2345."),
-        Regexp(r"^\s*[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}\s*$", message="Kod ma 8 znaków, np. ABCD-2345.")],
+    code = StringField(_l("Kod z ekranu pracownika"), validators=[
+        DataRequired(_l("Wpisz kod, np. ABCD-2345.")),
+        Regexp(r"^\s*[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}\s*$", message=_l("Kod ma 8 znaków, np. ABCD-2345."))],
         filters=text_filters("identifier"))
 
 

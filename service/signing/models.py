@@ -50,6 +50,8 @@ class SigningSession(db.Model):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set (with cancelled_at) when the family chose on the tablet to sign on paper instead.
+    paper_requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     document: Mapped[DocumentRecord] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     signatures: Mapped[list["Signature"]] = relationship(
@@ -73,7 +75,11 @@ class SigningSession(db.Model):
 
     @property
     def state_label(self) -> str:
-        return STATES[self.state()]
+        """The state in Polish for staff; a session the family ended by choosing paper says so."""
+        state = self.state()
+        if state == "cancelled" and self.paper_requested_at is not None:
+            return "zakończony – rodzina wybrała podpis na papierze"
+        return STATES[state]
 
 
 class Signature(db.Model):
@@ -95,6 +101,9 @@ class Signature(db.Model):
     image_sha256: Mapped[str | None] = mapped_column(String(64))  # the flattened PNG in the archive
     strokes_sha256: Mapped[str | None] = mapped_column(String(64))  # signature_pad's toData() JSON
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The signing page's language when it was given (a key of signing.language.LANGUAGES); NULL
+    # for signatures from before the page could be switched (it was Polish then).
+    language: Mapped[str | None] = mapped_column(String(5))
     session: Mapped[SigningSession] = relationship(back_populates="signatures")
     staff_user: Mapped[User | None] = relationship()
 

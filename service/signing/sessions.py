@@ -22,6 +22,7 @@ from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
+from ..i18n import N_
 from .models import SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner, signer_plan
 
@@ -29,18 +30,22 @@ from .plan import PlannedSigner, signer_plan
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8  # 40 bits: with a 30-minute life and one use, guessing is hopeless
 
+# Polish, marked for pybabel: the device pages translate them into the family's language.
 CLOSED_MESSAGES = {
-    "complete": ("Dokument jest już podpisany",
-                 "Wszystkie podpisy zostały złożone. Ten link nie jest już ważny."),
-    "expired": ("Link do podpisu wygasł",
-                "Czas na złożenie podpisu minął. Poproś pracownika ośrodka o nowy link."),
-    "cancelled": ("Podpisywanie anulowane",
-                  "Pracownik ośrodka anulował podpisywanie tego dokumentu."),
-    "used": ("Link został już użyty",
-             "Link do podpisu działa tylko raz i został już otwarty na innym urządzeniu. "
-             "Poproś pracownika ośrodka o nowy link."),
-    "unknown": ("Nie ma takiego linku",
-                "Sprawdź, czy kod został przepisany dokładnie, albo poproś pracownika ośrodka o nowy link."),
+    "complete": (N_("Dokument jest już podpisany"),
+                 N_("Wszystkie podpisy zostały złożone. Ten link nie jest już ważny.")),
+    "expired": (N_("Link do podpisu wygasł"),
+                N_("Czas na złożenie podpisu minął. Poproś pracownika ośrodka o nowy link.")),
+    "cancelled": (N_("Podpisywanie anulowane"),
+                  N_("Pracownik ośrodka anulował podpisywanie tego dokumentu.")),
+    "paper": (N_("Podpiszesz dokument na papierze"),
+              N_("Podpisywanie na tym urządzeniu zostało zakończone. Pracownik ośrodka wydrukuje dokument "
+                 "do podpisu na papierze.")),
+    "used": (N_("Link został już użyty"),
+             N_("Link do podpisu działa tylko raz i został już otwarty na innym urządzeniu. "
+                "Poproś pracownika ośrodka o nowy link.")),
+    "unknown": (N_("Nie ma takiego linku"),
+                N_("Sprawdź, czy kod został przepisany dokładnie, albo poproś pracownika ośrodka o nowy link.")),
 }
 
 
@@ -249,6 +254,28 @@ def cancel(session: SigningSession, user: User, client: Client) -> None:
     session.cancelled_at, session.cancelled_by_id, session.code_sealed = utcnow(), user.id, None
     record(session, "cancelled", client)
     db.session.commit()
+
+
+def choose_paper(session: SigningSession, client: Client) -> None:
+    """The family asks on the device to sign on paper instead: the session ends like a cancel (its
+    link and device stop working, signatures given stay as history), marked with the family's
+    reason, so the document's page tells staff to print the copy for signing (paper.py).
+    Raises SessionClosed when the session is no longer open."""
+    ensure_open(session)
+    now = utcnow()
+    session.cancelled_at, session.paper_requested_at, session.code_sealed = now, now, None
+    record(session, "paper_requested", client)
+    db.session.commit()
+
+
+def paper_requested(doc: DocumentRecord) -> SigningSession | None:
+    """The latest session of the document that the family ended by choosing paper, while that is
+    still the document's last word: not signed since, and no session started after it."""
+    latest = db.session.scalars(select(SigningSession).where(SigningSession.document_id == doc.id)
+                                .order_by(SigningSession.created_at.desc()).limit(1)).first()
+    if latest is None or latest.paper_requested_at is None or doc.signed_versions:
+        return None
+    return latest
 
 
 def find_session(session_id: str) -> SigningSession | None:

@@ -20,6 +20,7 @@ from ..archive.models import DocumentRecord
 from ..archive.store import Staged, archiving
 from ..extensions import db
 from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
+from .language import polish_name
 from .plan import PlannedSigner
 from .sessions import Client, SessionClosed, ensure_open, record
 
@@ -45,7 +46,8 @@ def method_of(session: SigningSession, staff: User | None) -> str:
 
 def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner], *, pipe,
          office_name: str, location: str | None, client: Client,
-         captured: CapturedSignature | None = None, staff: User | None = None) -> Signed:
+         captured: CapturedSignature | None = None, staff: User | None = None,
+         language: str | None = None) -> Signed:
     """Records one signature; after the last signer builds, seals and archives the signed PDF.
 
     Three short transactions, none open while the PDF is assembled and sealed:
@@ -60,6 +62,8 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
          document's row lock orders this against paper.attach_scan (OWASP ASVS 4.0.3, 11.1.6).
     If stage 2 or 3 fails otherwise, the signature of stage 1 is withdrawn and its files removed,
     so the last signer simply signs again: all or nothing, as before.
+    `language` is the signing page's language (a key of language.LANGUAGES), kept with the
+    signature and printed on the evidence page.
     Raises SessionClosed, IntegrityError (the step was already signed) or what the stages raise.
     """
     ensure_open(session)
@@ -77,7 +81,7 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
             user_agent=client.user_agent[:500],
             image_sha256=captured.sha256 if captured else None,
             strokes_sha256=captured.strokes_sha256 if captured else None,
-            staff_user_id=staff.id if staff else None)
+            staff_user_id=staff.id if staff else None, language=language)
         db.session.add(signature)
         db.session.flush()  # a second submit of the same step fails here, on the unique step
         event = record(session, "signed", client, f"{step.position + 1}. {signature.signer_name} – {step.role}")
@@ -134,7 +138,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         signers=tuple(EvidenceSigner(
             name=s.signer_name, role=s.signer_role, method=s.method, signed_at=as_utc(s.signed_at),
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
-            strokes_sha256=s.strokes_sha256) for s in session.signatures))
+            strokes_sha256=s.strokes_sha256, language=polish_name(s.language) if s.language else "")
+            for s in session.signatures))
     slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
     session_id, doc_id, shown_sha256 = session.id, doc.id, session.shown_pdf_sha256
     created_by_id = session.created_by_id

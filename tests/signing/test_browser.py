@@ -22,6 +22,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 TABLET = {"width": 820, "height": 1180}
+# The language the tablet asks for (Accept-Language): the signing page follows it, so Polish here;
+# tests/signing/test_family_browser.py tries the others
+POLISH = "pl-PL"
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ def signature(n: int = 24) -> list[tuple[float, float]]:
 def sign_as(page, name: str) -> None:
     """One signer's step on the tablet: their name shown, tick, draw, «Podpisz»."""
     assert name in page.locator("#sign-title").inner_text()
-    page.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    page.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     page.locator("#pad").scroll_into_view_if_needed()
     draw(page, signature())
     page.get_by_role("button", name="Podpisz", exact=True).click()
@@ -95,7 +98,7 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     qr = Image.open(io.BytesIO(staff.locator(".qr svg").screenshot()))
     assert decode(qr)[0].data.decode() == link
 
-    tablet = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True, device_scale_factor=2)
+    tablet = browser.new_context(viewport=TABLET, locale=POLISH, has_touch=True, is_mobile=True, device_scale_factor=2)
     pad = tablet.new_page()
     errors: list[str] = []
     pad.on("pageerror", lambda e: errors.append(str(e)))
@@ -113,7 +116,7 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     pad.screenshot(path=str(tmp_path / "tablet-portrait.png"), full_page=True)
 
     # a tap is not a signature
-    pad.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    pad.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     draw(pad, [(0.5, 0.5)])
     pad.get_by_role("button", name="Podpisz", exact=True).click()
     pad.wait_for_load_state()
@@ -134,7 +137,7 @@ def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp
     with ThreadPoolExecutor(1) as pool:
         pool.submit(check_signed_pdf, app, signed, shown, doc_id, ["Anna Kowalska", "Jan Kowalski"]).result()
     # the used link is refused on another device with a clear page
-    other = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True).new_page()
+    other = browser.new_context(viewport=TABLET, locale=POLISH, has_touch=True, is_mobile=True).new_page()
     other.goto(link)
     assert other.get_by_role("heading", name="Dokument jest już podpisany").is_visible()
     assert errors == []
@@ -161,7 +164,7 @@ def test_warnings_for_a_blocked_canvas_and_ipad_scribble(app, live, browser, cre
     with ThreadPoolExecutor(1) as pool:
         link = pool.submit(prepare).result()
     app.config["WTF_CSRF_ENABLED"] = True
-    ipad = browser.new_context(viewport={"width": 1024, "height": 1366}, has_touch=True, is_mobile=True,
+    ipad = browser.new_context(viewport={"width": 1024, "height": 1366}, locale=POLISH, has_touch=True, is_mobile=True,
                                user_agent=IPAD_UA)
     ipad.add_init_script(BLANK_CANVAS)
     page = ipad.new_page()
@@ -169,5 +172,5 @@ def test_warnings_for_a_blocked_canvas_and_ipad_scribble(app, live, browser, cre
     assert "blokuje odczyt rysunku" in page.locator("#warn-canvas").inner_text()
     assert page.locator("#warn-canvas").is_visible()
     assert page.locator("#warn-scribble").is_visible() and "Scribble" in page.locator("#warn-scribble").inner_text()
-    normal = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True).new_page()
+    normal = browser.new_context(viewport=TABLET, locale=POLISH, has_touch=True, is_mobile=True).new_page()
     assert normal.goto(live + "/s/ABCD2345").status == 410

@@ -16,7 +16,7 @@ WAIT = "Zbyt wiele nieudanych prób. Spróbuj ponownie po 14:19."
 
 
 def errors(response) -> list[str]:
-    return re.findall(r'<p class="error" id="(?:login|password)-error">([^<]+)</p>', response.get_data(as_text=True))
+    return re.findall(r'<p class="error" id="(?:login|password)-error"[^>]*>([^<]+)</p>', response.get_data(as_text=True))
 
 
 def staff_step_here(client, login, head) -> str:

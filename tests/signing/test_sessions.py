@@ -27,7 +27,7 @@ def test_link_opens_the_signing_page_once(app, staff, tablet):
     opened = tablet.get(link)
     assert opened.status_code == 302 and opened.location.endswith(f"/podpis/{session_id}")
     page = tablet.get(opened.location).get_data(as_text=True)
-    assert "Zapoznałam/em się z treścią dokumentu" in page and ">Podpisz</button>" in page
+    assert "Potwierdzam zapoznanie się z treścią dokumentu." in page and ">Podpisz</button>" in page
     assert "Anna Kowalska" in page and "Strona 1 z" in page
     # the same device may reload the link; another device is refused with a clear page
     assert tablet.get(link).status_code == 302
@@ -101,7 +101,7 @@ def test_reading_must_be_confirmed_and_the_drawing_is_kept(app, staff, tablet):
     tablet.get(link)
     response = tablet.post(f"/podpis/{session_id}", data={"position": 0, **signature_post()})
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Zaznacz, że zapoznałaś/eś się z treścią dokumentu" in page
+    assert response.status_code == 422 and "Zaznacz potwierdzenie zapoznania się z treścią dokumentu" in page
     assert "data-restore=" in page  # the signer does not have to draw again
     assert count(app, Signature) == 0
 

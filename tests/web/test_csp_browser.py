@@ -9,7 +9,7 @@ from PIL import Image
 
 from service.documents.registry import DOCUMENT_TYPES
 from tests.helpers import form_data
-from tests.signing.test_browser import TABLET, browser, draw, live, signature  # noqa: F401 (fixtures)
+from tests.signing.test_browser import POLISH, TABLET, browser, draw, live, signature  # noqa: F401 (fixtures)
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -69,7 +69,7 @@ def test_no_page_breaks_the_content_security_policy(app, live, browser, create_u
     assert staff.locator(".qr svg").is_visible()  # the inline SVG QR code: no style, no script
     link = staff.locator("#link").get_attribute("href")
 
-    tablet = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=True, device_scale_factor=2)
+    tablet = browser.new_context(viewport=TABLET, locale=POLISH, has_touch=True, is_mobile=True, device_scale_factor=2)
     watch(tablet, seen)
     pad = tablet.new_page()
     errors: list[str] = []
@@ -78,7 +78,7 @@ def test_no_page_breaks_the_content_security_policy(app, live, browser, create_u
     pad.get_by_role("img", name="Strona 1 z", exact=False).first.wait_for()
     # the page's scripts ran (the warning that JavaScript is needed is hidden by signing.js)
     assert pad.locator("#warn-script").is_hidden()
-    pad.get_by_label("Zapoznałam/em się z treścią dokumentu").check()
+    pad.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").check()
     draw(pad, signature())
     pad.get_by_role("button", name="Podpisz", exact=True).click()
     pad.wait_for_load_state("networkidle")

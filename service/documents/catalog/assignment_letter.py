@@ -1,5 +1,6 @@
 """Pismo przydzielające rodzinie asystenta rodziny, signed by the head of the office."""
 from ..fields import address, date, dates_in_order, email, full_name, phone, sex
+from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, PersonRef, SignerSlot
 
 BASIS_CHOICES = (
@@ -15,6 +16,9 @@ ASSIGNMENT_LETTER = DocumentType(
     legal_basis="wr_assignment",
     jrwa_key="family_support",
     issued_by=frozenset({"social_worker", "head"}),
+    signing_summary=N_("To pismo ośrodka informuje rodzinę, że przydzielono jej asystenta rodziny, i podaje, jak "
+                       "się z nim kontaktować. Podpisuje je kierownik ośrodka; podpis nie nakłada na rodzinę "
+                       "żadnych obowiązków."),
     template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         FieldSpec("addressee_name", "Adresat (rodzina)", sample="Pani Anna Kowalska i Pan Jan Kowalski",

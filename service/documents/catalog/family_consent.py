@@ -1,5 +1,6 @@
 """Zgoda rodziny na współpracę z asystentem rodziny (with the RODO information clause)."""
 from ..fields import address, date, full_name, pesel, sex
+from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 FAMILY_CONSENT = DocumentType(
@@ -10,6 +11,10 @@ FAMILY_CONSENT = DocumentType(
     legal_basis="wr_consent",
     jrwa_key="family_support",
     issued_by=frozenset({"assistant", "social_worker", "head"}),
+    signing_summary=N_("Ten dokument to zgoda na współpracę z asystentem rodziny, który pomaga rodzinie w "
+                       "codziennych sprawach. Podpis oznacza, że zgadzasz się na to wsparcie i że zapoznano Cię "
+                       "z informacją o przetwarzaniu danych osobowych. Podpisuje każda pełnoletnia osoba, która "
+                       "wyraża zgodę."),
     template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         GroupSpec(

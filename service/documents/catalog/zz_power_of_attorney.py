@@ -1,5 +1,6 @@
 """Upoważnienie do występowania w imieniu osoby uprawnionej („Za życiem”, art. 8)."""
 from ..fields import address, date, dates_in_order, full_name, pesel, phone, sex
+from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 SCOPE_CHOICES = (
@@ -22,6 +23,10 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     legal_basis="zz_authorisation",
     jrwa_key="za_zyciem",
     issued_by=frozenset({"assistant", "head"}),
+    signing_summary=N_("Ten dokument to upoważnienie dla asystenta rodziny do załatwiania w Twoim imieniu spraw "
+                       "opisanych w dokumencie. Podpis oznacza, że udzielasz tego upoważnienia; możesz je w "
+                       "każdej chwili odwołać. Osobny podpis wyraża zgodę na przetwarzanie danych o zdrowiu, "
+                       "jeśli jest w dokumencie."),
     template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
     fields=(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
