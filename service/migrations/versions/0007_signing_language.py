@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_signing_language'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
