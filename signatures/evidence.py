@@ -280,6 +280,7 @@ class _Styles:
                                                 "leading": 20, "spaceAfter": 4})
         self.heading = ParagraphStyle("heading", **{**base, "fontName": f"{FONT}-Bold", "fontSize": 12,
                                                     "leading": 15, "spaceBefore": 10, "spaceAfter": 4})
+        self.label = ParagraphStyle("label", **{**base, "fontName": f"{FONT}-Bold"})  # a label that may wrap
         self.statement = ParagraphStyle("statement", **{**base, "alignment": TA_JUSTIFY, "spaceBefore": 2})
         cells = [
             ("FONT", (0, 0), (-1, -1), FONT, 10, 12.5),  # every cell: no fall-back to Helvetica
@@ -308,11 +309,12 @@ class _Styles:
 _styles: _Styles | None = None
 
 
-def _table(rows: list[tuple[str, str | ScriptText]], styles: _Styles, heading: str | None = None) -> Table:
+def _table(rows: list[tuple[str | Paragraph, str | ScriptText]], styles: _Styles, heading: str | None = None) -> Table:
     """Labels left, values right. Fixed texts are plain cell strings (no markup parsing, no wrapping to
     compute: the page takes half the time); whatever may be long or comes from users is a Paragraph."""
     width = A4[0] - 2 * MARGIN
-    cells: list[list] = [[_LABELS.get(label, label), value] for label, value in rows]
+    cells: list[list] = [[_LABELS.get(label, label) if isinstance(label, str) else label, value]
+                         for label, value in rows]
     style = styles.table
     if heading is not None:
         cells.insert(0, [heading, ""])
@@ -357,7 +359,8 @@ def evidence_pdf(evidence: Evidence) -> bytes:
              _table(document, styles)]
     if evidence.staff:  # who acted for the office: name and role, never only a login
         story += [Paragraph("Pracownicy ośrodka", styles.heading),
-                  _table([(person.what, para(f"{person.name}, {person.role}" if person.role else person.name))
+                  _table([(Paragraph(escape(person.what), styles.label),
+                           para(f"{person.name}, {person.role}" if person.role else person.name))
                           for person in evidence.staff], styles)]
     story.append(Paragraph("Podpisujący", styles.heading))
     for number, signer in enumerate(evidence.signers, 1):
