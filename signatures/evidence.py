@@ -48,7 +48,7 @@ _FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fo
               Path("/usr/share/fonts/truetype/dejavu"))
 MARGIN = 2.2 * cm
 LABEL_WIDTH = 5.2 * cm
-EVENT_TIME_WIDTH = 4.0 * cm  # "28 października 2026, 14:17:05" at 9.5 pt
+EVENT_TIME_WIDTH = 4.7 * cm  # "28 października 2026, 14:17:05" at 9.5 pt (4.25 cm) and the padding
 FOOTER_Y = 1.2 * cm
 FOOTER_ZONE = 1.7 * cm  # text with its baseline lower than this is the footer; the frame ends at 2 cm
 _MAX_EVIDENCE_PAGES = 12  # more would not be an evidence page of ours
