@@ -355,14 +355,12 @@ def evidence_pdf(evidence: Evidence) -> bytes:
     if evidence.replaces:
         document += [(L_REPLACES, para(evidence.replaces)), (L_REASON, para(evidence.replace_reason or ""))]
     document.append((L_CREATED, format_moment(evidence.created_at)))
+    # who acted for the office, by name and role (never only a login): rows of the same table, so
+    # they are read in its order
+    document += [(Paragraph(escape(person.what), styles.label),
+                  para(f"{person.name}, {person.role}" if person.role else person.name)) for person in evidence.staff]
     story = [Paragraph(TITLE, styles.title), user_text(evidence.office_name, 11, 14, 10),
-             _table(document, styles)]
-    if evidence.staff:  # who acted for the office: name and role, never only a login
-        story += [Paragraph("Pracownicy ośrodka", styles.heading),
-                  _table([(Paragraph(escape(person.what), styles.label),
-                           para(f"{person.name}, {person.role}" if person.role else person.name))
-                          for person in evidence.staff], styles)]
-    story.append(Paragraph("Podpisujący", styles.heading))
+             _table(document, styles), Paragraph("Podpisujący", styles.heading)]
     for number, signer in enumerate(evidence.signers, 1):
         rows = [(L_NAME, para(signer.name)), (L_ROLE, para(signer.role)),
                 (L_METHOD, METHODS[signer.method]), (L_TIME, format_moment(signer.signed_at)),

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from .. import pipeline
 from ..accounts import throttle
 from ..issuing import MIMETYPES
-from ..security import log_access, public
+from ..security import family_link, log_access
 from . import family
 from .device_views import client
 
@@ -68,7 +68,7 @@ def refusal(reason: str, status: int | None = None, headers: dict | None = None)
 
 
 @bp.route("/k/<code>", methods=["GET", "HEAD"])
-@public
+@family_link
 def copy(code: str):
     """The signed PDF, once: the first GET delivers it and uses the link up; HEAD says whether it
     would (200 with the PDF's type and length, nothing used); any later request gets the refusal."""
