@@ -238,3 +238,31 @@ def test_the_evidence_page_of_a_device_handed_over(app, staff, tablet):
     squashed = " ".join(poppler_text(signed).split())
     assert ("Rozpoczęcie podpisywania i przekazanie urządzenia Katarzyna Zielińska, asystent rodziny"
             in squashed)
+
+
+def test_a_paper_signed_document_names_who_attached_the_scan_and_gets_a_family_link_on_request(
+        app, staff, assistant, api_token):
+    from tests.signing import scans
+    from tests.signing.test_paper import confirm_page, paper, print_copy, upload
+
+    doc_id = issue_document(staff)
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)
+    path, _ = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    assert staff.post(path, data={"replaces": ""}).status_code == 303
+    version_id, signed = signed_version(app, doc_id)
+    squashed = " ".join(poppler_text(signed).split())
+    assert "Dołączenie i zatwierdzenie skanu Katarzyna Zielińska, asystent rodziny" in squashed
+    assert re.search(r"\d{2}:\d{2}:\d{2} Dołączenie i zatwierdzenie skanu – Katarzyna Zielińska "
+                     r"\(asystent rodziny\)", squashed)
+    # no tablet, so no link until staff issue one; then the API and the staff page carry it
+    headers = api_token(assistant)
+    assert app.test_client().get(f"/api/documents/{doc_id}", headers=headers).get_json()["family_copy"] is None
+    page = staff.get(f"/archive/{doc_id}").get_data(as_text=True)
+    assert re.findall(r'<a class="button primary" href="([^"]+)"', page) == [f"/archive/{doc_id}/signed/{version_id}.pdf"]
+    issued = staff.post(f"/archive/{doc_id}/kopia-dla-rodziny")
+    link = family_link(staff.get(issued.location).get_data(as_text=True))
+    copy = app.test_client().get(f"/api/documents/{doc_id}", headers=headers).get_json()["family_copy"]
+    assert copy["link"] == "http://localhost" + link and copy["signed_document"] == version_id
+    response, body = download(app.test_client(), link)
+    assert response.status_code == 200 and body == signed
