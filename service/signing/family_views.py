@@ -14,9 +14,11 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from .. import pipeline
 from ..accounts import throttle
+from ..extensions import db
 from ..issuing import MIMETYPES
 from ..security import family_link, log_access
 from . import family
+from .models import FamilyCopy
 from .device_views import client
 
 bp = Blueprint("family", __name__)
@@ -104,9 +106,7 @@ def copy(code: str):
     return response
 
 
-def found_again(copy):
+def found_again(copy: FamilyCopy) -> FamilyCopy:
     """The link's row as stored now (another request may have used it a moment ago)."""
-    from ..extensions import db
-
     db.session.refresh(copy)
     return copy
