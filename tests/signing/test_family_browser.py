@@ -77,4 +77,15 @@ def test_the_family_takes_their_copy_by_qr_code_once(app, live, browser, create_
         staff.set_viewport_size({"width": width, "height": 900})
         staff.screenshot(path=str(SHOTS / f"document-signed-{width}.png"), full_page=True)
         assert staff.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+    # a new link for the family, shown on the staff screen: the old one stops working
+    staff.set_viewport_size({"width": 1366, "height": 900})
+    staff.get_by_role("button", name="Wydaj nowy link dla rodziny").first.click()
+    staff.get_by_role("heading", name="Kopia dla rodziny").wait_for()
+    new_link = staff.locator("#family-link").get_attribute("href")
+    assert new_link != family_link
+    assert decode(Image.open(io.BytesIO(staff.locator(".qr svg").screenshot())))[0].data.decode() == new_link
+    for width in (1366, 390):
+        staff.set_viewport_size({"width": width, "height": 900})
+        staff.screenshot(path=str(SHOTS / f"staff-family-copy-{width}.png"), full_page=True)
+    assert phone.request.get(new_link).body().startswith(b"%PDF")
     assert errors == []
