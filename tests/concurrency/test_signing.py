@@ -224,3 +224,15 @@ def test_confirm_pressed_twice_at_once_stores_one_signed_version(app, server, st
     # invited to replace the version with the very same scan
     assert all(s in (302, 303) for s in statuses), [(a.status, a.body[:300]) for a in answers]
     assert not any("W międzyczasie".encode() in a.body for a in answers)
+
+
+def test_the_family_link_opened_by_several_phones_at_once_gives_one_copy(app, server, staff, tablet):
+    """Several phones open the family's one-time link at the same moment over HTTP: exactly one gets
+    the signed PDF; the others get the page saying it was used (410), never a second copy or a 500."""
+    from tests.signing.test_family_copy import complete, family_link
+
+    _, _, page = complete(app, staff, tablet)
+    link = f"{server}{family_link(page)}"
+    answers = burst([partial(send, requests.get, link) for _ in range(4)])
+    assert sorted(a.status for a in answers) == [200, 410, 410, 410], [a.status for a in answers]
+    assert sum(a.body.startswith(b"%PDF") for a in answers) == 1
