@@ -1,5 +1,7 @@
-"""family copies (one-time links to a signed version for the family's phone); one open signing
-session per document, kept by a partial unique index (expired sessions marked lapsed first)
+"""family copies; one open signing session per document
+
+One-time links to a signed version for the family's phone; one open signing session per document,
+kept by a partial unique index (expired sessions marked lapsed first).
 
 Revision ID: 0007_family_copy
 Revises: 0006
