@@ -53,6 +53,11 @@ REFUSALS = {
                "Check that the address was typed exactly. Your family assistant can also give you a copy."),
     }),
 }
+REFUSALS["throttled"] = (429, {
+    "pl": ("Zbyt wiele prób", "Z tej sieci wpisano zbyt wiele błędnych adresów. Spróbuj ponownie za kilka minut."),
+    "uk": ("Забагато спроб", "З цієї мережі введено забагато неправильних адрес. Спробуйте ще раз за кілька хвилин."),
+    "en": ("Too many attempts", "Too many wrong addresses were typed from this network. Try again in a few minutes."),
+})
 REFUSALS["revoked"] = (410, {
     "pl": ("Ten link już nie działa",
            "Wydano nowy link do kopii dokumentu. Kopię da Ci asystent rodziny."),
@@ -83,7 +88,7 @@ def copy(code: str):
             log_access("family_copy_refused", "family_copy", "", detail="nieznany kod")
             return refusal("unknown")
     except throttle.Throttled as exc:
-        return refusal("unknown", 429, throttle.retry_after(exc.until))
+        return refusal("throttled", headers=throttle.retry_after(exc.until))
     version = found.signed_document
     path = pipeline(current_app).store.path(version.pdf_sha256, "pdf")
     if request.method == "HEAD":  # looks only: link previews and download managers use nothing up

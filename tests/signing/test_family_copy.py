@@ -266,3 +266,22 @@ def test_a_paper_signed_document_names_who_attached_the_scan_and_gets_a_family_l
     assert copy["link"] == "http://localhost" + link and copy["signed_document"] == version_id
     response, body = download(app.test_client(), link)
     assert response.status_code == 200 and body == signed
+
+
+def test_guessing_family_links_is_held_up_per_address(app, staff, tablet):
+    """Wrong family-link codes count like wrong signing codes (OWASP ASVS 4.0.3 V2.2.1): from one
+    address the sixth within the hour gets 429 and nothing, not even for a right link, which stays
+    unused for the family's phone elsewhere."""
+    _, _, page = complete(app, staff, tablet)
+    link = family_link(page)
+    guesser = app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for digit in "23456":
+        assert guesser.get(f"/k/ZZZZZZZZZ{digit}").status_code == 404
+    held, body = download(guesser, link)
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) >= 1 and not body.startswith(PDF)
+    assert "Zbyt wiele prób" in body.decode() and "Too many attempts" in body.decode()
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    response, body = download(phone, link)
+    assert response.status_code == 200 and body.startswith(PDF)
