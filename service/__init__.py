@@ -154,12 +154,13 @@ def register_blueprints(app: Flask) -> None:
     from .office.views import bp as office_bp
     from .security import enforce_roles, refuse_control_characters
     from .signing.device_views import bp as device_bp
+    from .signing.family_views import bp as family_bp
     from .signing.staff_views import bp as signing_bp
     from .web.views import bp as web_bp
 
     app.before_request(refuse_control_characters)
     app.before_request(enforce_roles)
-    for bp in (accounts_bp, web_bp, archive_bp, office_bp, signing_bp, device_bp, api_bp):
+    for bp in (accounts_bp, web_bp, archive_bp, office_bp, signing_bp, device_bp, family_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates every request by its token, not by a cookie
 

@@ -41,6 +41,9 @@ def defaults(instance_path: Path) -> dict:
         # device (the tablet handed over in the office or at home) a little longer.
         "SIGNING_LINK_MINUTES": float(_env("SIGNING_LINK_MINUTES", 30)),
         "SIGNING_HERE_MINUTES": float(_env("SIGNING_HERE_MINUTES", 120)),
+        # The family's copy: a one-time link (and QR code) to the signed PDF for the family's own
+        # phone stays valid this long (minutes) after it is issued (service/signing/family.py).
+        "FAMILY_COPY_MINUTES": float(_env("FAMILY_COPY_MINUTES", 60)),
         # Page images shown on the signing page, rendered once per PDF (a cache, safe to delete).
         "PAGE_CACHE_DIR": Path(_env("PAGE_CACHE_DIR") or instance_path / "page_cache"),
         # Scans waiting for staff's confirmation (service/signing/staged_scans.py): private, short-lived.

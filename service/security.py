@@ -48,6 +48,15 @@ def signing_device(view: Callable) -> Callable:
     return view
 
 
+def family_link(view: Callable) -> Callable:
+    """Marks the view of the family's one-time copy link (/k/<code>): no staff login; the view admits
+    only a request naming a link that may still be used (service/signing/family.py), and shows
+    nothing else of the family."""
+    view.allowed_roles = None
+    view.family_link = True
+    return view
+
+
 def refuse_control_characters():
     """before_request hook: a URL whose path or query holds a control character (e.g. %00) names nothing.
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from reportlab import rl_config
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
@@ -23,7 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from .multiscript import ScriptText
 from .scriptfont import ScriptFont, register_font
 
-__all__ = ["METHODS", "Evidence", "EvidenceSigner", "ReadEvidence", "ReadSigner", "evidence_pdf",
+__all__ = ["METHODS", "Evidence", "EvidenceEvent", "EvidenceSigner", "EvidenceStaff", "ReadEvidence", "ReadSigner", "evidence_pdf",
            "read_evidence", "register_fonts"]
 
 METHODS = {"tablet_here": "podpis odręczny na tablecie w obecności pracownika (to urządzenie)",
@@ -48,6 +48,7 @@ _FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fo
               Path("/usr/share/fonts/truetype/dejavu"))
 MARGIN = 2.2 * cm
 LABEL_WIDTH = 5.2 * cm
+EVENT_TIME_WIDTH = 4.7 * cm  # "28 października 2026, 14:17:05" at 9.5 pt (4.25 cm) and the padding
 FOOTER_Y = 1.2 * cm
 FOOTER_ZONE = 1.7 * cm  # text with its baseline lower than this is the footer; the frame ends at 2 cm
 _MAX_EVIDENCE_PAGES = 12  # more would not be an evidence page of ours
@@ -143,6 +144,24 @@ class EvidenceSigner:
 
 
 @dataclass(frozen=True)
+class EvidenceStaff:
+    """A staff member named on the page for what they did: e.g. ("Rozpoczęcie podpisywania",
+    "Katarzyna Zielińska", "asystent rodziny")."""
+
+    what: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    """One event of the signing, as the page lists it: when (timezone-aware) and what, in Polish."""
+
+    at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Everything the evidence page states about a signed document."""
 
@@ -157,6 +176,8 @@ class Evidence:
     scan_check: str | None = None  # paper path: what the check of the signature places found, in Polish
     replaces: str | None = None  # the signed version this one replaces, described in Polish
     replace_reason: str | None = None  # why, as the staff member gave it
+    staff: tuple[EvidenceStaff, ...] = ()  # who started the session, handed over the device, attached the scan
+    events: tuple[EvidenceEvent, ...] = ()  # the session's events before the seal, in order
 
 
 @dataclass(frozen=True)
@@ -215,6 +236,27 @@ def format_moment(moment: dt.datetime) -> str:
     return f"{day} r., godz. {local:%H:%M:%S} (UTC {utc:%Y-%m-%dT%H:%M:%S}Z)"
 
 
+def format_event_time(moment: dt.datetime) -> str:
+    """'2 marca 2026, 14:17:05': an event's time in Warsaw, as Polish dates are written."""
+    if moment.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    return format_datetime(moment, "d MMMM y, HH:mm:ss", tzinfo=WARSAW, locale="pl")
+
+
+MAX_EVENTS = 60  # more (a child tapping the pad all afternoon) would outgrow the page: the middle is left out
+
+
+def _event_rows(events: tuple[EvidenceEvent, ...]) -> list[tuple[str, str]]:
+    """(time, what) per event; past MAX_EVENTS the first and last halves, and a row saying how many
+    were left out between them (the signing's full trail stays in the service's records)."""
+    rows = [(format_event_time(event.at), event.text) for event in events]
+    if len(rows) <= MAX_EVENTS:
+        return rows
+    half = MAX_EVENTS // 2
+    left_out = len(rows) - 2 * half
+    return rows[:half] + [("…", f"pominięto zdarzeń: {left_out} (pełny zapis w systemie ośrodka)")] + rows[-half:]
+
+
 def _hash_text(digest: str | None) -> str:
     """A SHA-256 as two lines of two groups of 16: it fits the column and stays readable."""
     if not digest:
@@ -239,6 +281,7 @@ class _Styles:
                                                 "leading": 20, "spaceAfter": 4})
         self.heading = ParagraphStyle("heading", **{**base, "fontName": f"{FONT}-Bold", "fontSize": 12,
                                                     "leading": 15, "spaceBefore": 10, "spaceAfter": 4})
+        self.label = ParagraphStyle("label", **{**base, "fontName": f"{FONT}-Bold"})  # a label that may wrap
         self.statement = ParagraphStyle("statement", **{**base, "alignment": TA_JUSTIFY, "spaceBefore": 2})
         cells = [
             ("FONT", (0, 0), (-1, -1), FONT, 10, 12.5),  # every cell: no fall-back to Helvetica
@@ -250,6 +293,13 @@ class _Styles:
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ]
         self.table = TableStyle(cells)
+        # the events: times in the regular face (no bold, so the reader never takes one for a label)
+        self.events = TableStyle([
+            ("FONT", (0, 0), (-1, -1), FONT, 9.5, 12), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, (0.75, 0.75, 0.75)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ])
         # a signer's table starts with a heading row across both columns, repeated after a page break
         self.signer_table = TableStyle(cells + [
             ("SPAN", (0, 0), (1, 0)), ("FONT", (0, 0), (1, 0), f"{FONT}-Bold", 10.5, 12.5),
@@ -260,11 +310,12 @@ class _Styles:
 _styles: _Styles | None = None
 
 
-def _table(rows: list[tuple[str, str | ScriptText]], styles: _Styles, heading: str | None = None) -> Table:
+def _table(rows: list[tuple[str | Paragraph, str | ScriptText]], styles: _Styles, heading: str | None = None) -> Table:
     """Labels left, values right. Fixed texts are plain cell strings (no markup parsing, no wrapping to
     compute: the page takes half the time); whatever may be long or comes from users is a Paragraph."""
     width = A4[0] - 2 * MARGIN
-    cells: list[list] = [[_LABELS.get(label, label), value] for label, value in rows]
+    cells: list[list] = [[_LABELS.get(label, label) if isinstance(label, str) else label, value]
+                         for label, value in rows]
     style = styles.table
     if heading is not None:
         cells.insert(0, [heading, ""])
@@ -305,6 +356,10 @@ def evidence_pdf(evidence: Evidence) -> bytes:
     if evidence.replaces:
         document += [(L_REPLACES, para(evidence.replaces)), (L_REASON, para(evidence.replace_reason or ""))]
     document.append((L_CREATED, format_moment(evidence.created_at)))
+    # who acted for the office, by name and role (never only a login): rows of the same table, so
+    # they are read in its order
+    document += [(Paragraph(escape(person.what), styles.label),
+                  para(f"{person.name}, {person.role}" if person.role else person.name)) for person in evidence.staff]
     story = [Paragraph(TITLE, styles.title), user_text(evidence.office_name, 11, 14, 10),
              _table(document, styles), Paragraph("Podpisujący", styles.heading)]
     for number, signer in enumerate(evidence.signers, 1):
@@ -315,6 +370,11 @@ def evidence_pdf(evidence: Evidence) -> bytes:
                 (L_AGENT, para(signer.user_agent) if signer.user_agent else NOT_APPLICABLE),
                 (L_IMAGE, _hash_text(signer.image_sha256)), (L_STROKES, _hash_text(signer.strokes_sha256))]
         story += [Spacer(1, 6), _table(rows, styles, heading=f"Podpisujący nr {number}")]
+    if evidence.events:  # one row per event, time then what: read row by row, top to bottom
+        story += [Paragraph("Przebieg podpisywania (czas polski)", styles.heading),
+                  Table([[when, user_text(what, 9.5, 12)] for when, what in _event_rows(evidence.events)],
+                        colWidths=[EVENT_TIME_WIDTH, A4[0] - 2 * MARGIN - EVENT_TIME_WIDTH],
+                        style=styles.events, hAlign="LEFT")]
     story += [Paragraph("Charakter podpisów", styles.heading),
               Paragraph(escape(statement(evidence)), styles.statement)]
     out = io.BytesIO()

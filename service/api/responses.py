@@ -90,6 +90,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "replaced_by": {"oneOf": [{"type": "null"}, _object({
                     "id": _STRING, "created_at": _TIME, "reason": _NULLABLE_STRING})]}})},
             "signed_pdf": {"oneOf": [{"type": "null"}, _URL]}}),
+        "family_copy": {"oneOf": [{"type": "null"}, _object({
+            "link": _URL, "code": {"type": "string", "description": "np. ABCDE-FGHJK"}, "expires_at": _TIME,
+            "signed_document": _STRING},
+            description="Jednorazowy link rodziny do podpisanego PDF (otwiera go raz; HEAD go nie zużywa), "
+                        "dopóki można go użyć; inaczej null.")]},
         "links": _object({"self": _URL, "pdf": _URL, "docx": _URL}),
     }),
 }

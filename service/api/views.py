@@ -16,6 +16,7 @@ from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
 from ..issuing import ISSUERS, MIMETYPES, find_case, issue, visible_document
 from ..security import ANY_STAFF, READERS, allow, log_access
+from ..signing import family
 from ..signing.models import as_utc
 from .openapi import openapi_document
 from .schema import describe_type
@@ -123,6 +124,8 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
                   "docx": {"sha256": doc.docx_sha256, "size": doc.docx_size}},
         "seal_certificate_sha256": doc.seal_certificate_sha256,
         "signing": signing_json(doc),
+        # the family's one-time link to the signed PDF, while it may still be used; else null
+        "family_copy": family.as_json(family.active_for(doc)),
         "links": {"self": url_for("api.get_document", doc_id=doc.id, _external=True),
                   "pdf": url_for("api.document_file", doc_id=doc.id, kind="pdf", _external=True),
                   "docx": url_for("api.document_file", doc_id=doc.id, kind="docx", _external=True)},

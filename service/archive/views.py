@@ -17,8 +17,8 @@ from ..extensions import db
 from ..issuing import MIMETYPES, visible_document, visible_documents
 from ..security import ANY_STAFF, READERS, allow, log_access
 from ..signing.pages import archived_pages
-from ..signing.sessions import open_sessions, plan_for
-from ..signing.staff_views import SIGNING_STAFF
+from ..signing.sessions import plan_for
+from ..signing.staff_views import SIGNING_STAFF, document_context
 from ..uploads import UploadRefused, UploadsBusy
 from .models import Case, DocumentRecord
 from .verify import verify_document
@@ -75,9 +75,8 @@ def document(doc_id: str):
         preview_pages = len(archived_pages(doc.signed_versions[-1].pdf_sha256))
     return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc),
                            data_rows=data_rows(doctype, doc.data) if doctype else None,
-                           preview_pages=preview_pages,
-                           open_sessions=open_sessions(doc), may_sign=current_user.role in SIGNING_STAFF,
-                           start_form=FlaskForm())
+                           preview_pages=preview_pages, may_sign=current_user.role in SIGNING_STAFF,
+                           start_form=FlaskForm(), **document_context(doc))
 
 
 @bp.route("/archive/<doc_id>/<any(pdf, docx):kind>")

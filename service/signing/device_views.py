@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from signatures import capture
 from signatures.capture import SignatureRejected, check_signature, decode_data_url
+from signatures.qr import qr_svg
 
 from .. import pipeline
 from ..config import ROOT
@@ -35,7 +36,7 @@ from ..i18n import N_
 from ..issuing import MIMETYPES
 from ..office.models import get_profile
 from ..security import log_access, signing_device
-from . import language, sessions
+from . import family, language, sessions
 from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
 from .models import SigningSession
 from .pages import archived_pages
@@ -103,15 +104,35 @@ def closed(exc: SessionClosed, session: SigningSession | None = None):
     of the session is deleted: the device's access ended with the session."""
     kiosk = session is not None and web_session.get(KIOSK) == session.id
     leave_form = LeaveForm() if kiosk else None
+    offered = None
     if exc.reason == "complete" and session is not None:
-        body = render_template("signing/done.html", session=session, kiosk=kiosk, leave_form=leave_form)
+        offered = _family_copy_offer(session)
+        body = render_template("signing/done.html", session=session, kiosk=kiosk, leave_form=leave_form,
+                               copy=offered)
     else:
         body = render_template("signing/closed.html", title=_(exc.title), message=_(str(exc)), session=session,
                                kiosk=kiosk, leave_form=leave_form)
     response = make_response(body, 410)
-    if session is not None and exc.reason in ("complete", "cancelled", "paper", "expired"):
+    # the device that held the session keeps its cookie while its end page offers the family's
+    # copy (it opens nothing else: every other address of an ended session answers this page)
+    if session is not None and exc.reason in ("complete", "cancelled", "paper", "expired") and offered is None:
         forget_device(response, session.id)
     return response
+
+
+def _family_copy_offer(session: SigningSession) -> dict | None:
+    """The family's copy for the end page: its link, code, QR code (SVG) and expiry — only for the
+    device that held the session (its cookie) and only while the link may be used; None otherwise,
+    so whoever else knows the page's address sees nothing of it."""
+    if not sessions.holds(session, request.cookies.get(cookie_name(session.id))):
+        return None
+    copy = family.active_of_session(session)
+    code = family.code_of(copy) if copy is not None else None
+    if code is None:
+        return None
+    link = family.link_for(code)
+    return {"link": link, "code": family.format_code(code), "qr": qr_svg(link, scale=5),
+            "expires_at": copy.expires_at}
 
 
 def _cookie_flags() -> dict:
@@ -327,10 +348,9 @@ def _submit(session: SigningSession, step, plan, form):
         who = upcoming.name or _("pracownik ośrodka (%(role)s)", role=upcoming.role)
         flash(_("Dziękujemy, podpis został złożony. Teraz podpisuje: %(who)s. Przekaż urządzenie tej osobie.",
                 who=who), "success")
-    response = redirect(url_for("device.page", session_id=session.id))
-    if signed.result is not None:  # the last signature: the session has ended on this device
-        forget_device(response, session.id)
-    return response
+    # after the last signature the session's page is its end page, with the family's copy; the
+    # device cookie is deleted there, once that copy is no longer offered (closed())
+    return redirect(url_for("device.page", session_id=session.id))
 
 
 def _staff_signer(form: StaffStepForm, step) -> User | None:

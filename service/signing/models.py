@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..accounts.models import User, utcnow
@@ -20,6 +20,9 @@ STATES = {
 MODES = {"here": "na tym urządzeniu", "remote": "na innym urządzeniu (link jednorazowy / kod QR)"}
 
 
+OPEN_CONDITION = "completed_at IS NULL AND cancelled_at IS NULL AND lapsed_at IS NULL"
+
+
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """The stored time as an aware UTC datetime (SQLite hands back naive ones; all are UTC)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
@@ -29,6 +32,12 @@ class SigningSession(db.Model):
     """One round of signing one document, on this device or through a one-time link."""
 
     __tablename__ = "signing_sessions"
+    # One open session per document, kept by the database itself: two starts at the same moment
+    # cannot both insert one (a partial unique index, on SQLite and PostgreSQL alike). A session
+    # stays "open" for the index until it is completed, cancelled or marked lapsed; sessions.start
+    # marks the document's expired ones lapsed before it inserts a new one.
+    __table_args__ = (Index("uq_signing_sessions_open_document", "document_id", unique=True,
+                            sqlite_where=text(OPEN_CONDITION), postgresql_where=text(OPEN_CONDITION)),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
     mode: Mapped[str] = mapped_column(String(10))
@@ -52,6 +61,8 @@ class SigningSession(db.Model):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Set (with cancelled_at) when the family chose on the tablet to sign on paper instead.
     paper_requested_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a new start found this session expired and closed it for the one-open-session index.
+    lapsed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     document: Mapped[DocumentRecord] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     signatures: Mapped[list["Signature"]] = relationship(
@@ -151,3 +162,26 @@ class SignedDocument(db.Model):
     created_by: Mapped[User | None] = relationship()
     replaces: Mapped["SignedDocument | None"] = relationship(
         remote_side=[id], backref=backref("replaced_by", uselist=False))
+
+
+class FamilyCopy(db.Model):
+    """A one-time link to a signed version for the family's own phone (/k/<code>, service.signing.family).
+
+    Only the SHA-256 of the code is kept for finding it; the code itself is kept encrypted
+    (sessions.seal_code's scheme, its own key) so the tablet's end page, the staff page and the API
+    can show it again while it may still be used, and is cleared at its use or revocation."""
+
+    __tablename__ = "family_copies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signed_document_id: Mapped[str] = mapped_column(ForeignKey("signed_documents.id"), index=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    code_sealed: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # None: issued by the tablet when the last person signed
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    used_ip: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_document: Mapped[SignedDocument] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -15,18 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from signatures.assemble import AssembleError, build_print_copy, build_scan_pdf, find_slots, unsealed_revision
-from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf
+from signatures.evidence import Evidence, EvidenceEvent, EvidenceSigner, EvidenceStaff, evidence_pdf
 from signatures.ink import Place, ScanCheck, check_scan
 from signatures.multiscript import isolate
 from signatures.qr import (TOO_HEAVY, TOO_SLOW, UNREADABLE, ScanError, ScanLimits, qr_png, read_pages,
                            scan_kind)
 
 from .. import uploads
-from ..accounts.models import User, utcnow
+from ..accounts.models import ROLES, User, utcnow
 from ..archive.models import DocumentRecord
 from ..archive.store import archiving
 from ..extensions import db
 from .models import SignedDocument, as_utc
+from . import trail
 from .sessions import Client, open_sessions, plan_for, record
 from .steps import signer_summary
 
@@ -205,7 +206,10 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
                         office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,
                         created_at=now, scan_sha256=scan_sha256, scan_check=confirmed,
                         replaces=describe_version(replaces) if replaces else None,
-                        replace_reason=reason.strip() if replaces is not None and reason else None)
+                        replace_reason=reason.strip() if replaces is not None and reason else None,
+                        staff=(EvidenceStaff("Dołączenie i zatwierdzenie skanu", user.full_name,
+                                             ROLES.get(user.role, user.role)),),
+                        events=(EvidenceEvent(now, f"Dołączenie i zatwierdzenie skanu – {trail.person(user)}"),))
     doc_id, replaces_id = doc.id, replaces.id if replaces is not None else None
     db.session.commit()  # ends the request's reads: nothing is held while the PDF is built and sealed
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),

@@ -13,7 +13,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from babel.dates import format_datetime
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from signatures.assemble import find_slots, unsealed_revision
 
@@ -53,6 +55,21 @@ class SigningError(Exception):
     """A signing operation the service refuses; str(exc) is a Polish message."""
 
 
+class SessionAlreadyOpen(SigningError):
+    """A session of the document is still open: a second one is not started (the API answers 409)."""
+
+
+def already_open_message(running: SigningSession | None) -> str:
+    """The Polish refusal of a second start, naming when the open session began and by whom."""
+    if running is None:
+        return ("Podpisywanie tego dokumentu właśnie rozpoczęto na innym urządzeniu. Dokończ je albo "
+                "anuluj, zanim zaczniesz nowe.")
+    started = format_datetime(as_utc(running.created_at), "d MMMM, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
+    who = running.created_by.full_name if running.created_by else ""
+    return (f"Podpisywanie tego dokumentu już trwa – rozpoczęto je {started}"
+            + (f" ({who})" if who else "") + ". Dokończ je albo anuluj, zanim zaczniesz nowe.")
+
+
 class SessionClosed(SigningError):
     """The link or session can no longer be used: complete, expired, cancelled, used or unknown."""
 
@@ -85,11 +102,12 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _code_box() -> Fernet:
+def _code_box(purpose: bytes = b"asysta: signing link codes") -> Fernet:
     """Fernet (AES-128-CBC with HMAC-SHA256) under a key derived from SECRET_KEY by HKDF-SHA256 for
-    this one purpose only, so the link codes kept for staff are unreadable without the app's secret."""
+    one purpose only (`purpose` is HKDF's info), so the link codes kept for staff are unreadable
+    without the app's secret and a code of one kind never opens as another."""
     secret = current_app.config["SECRET_KEY"]
-    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"asysta: signing link codes").derive(
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(
         secret.encode("utf-8") if isinstance(secret, str) else secret)
     return Fernet(base64.urlsafe_b64encode(key))
 
@@ -169,24 +187,37 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
     else:
         secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         session.code_sha256, session.code_sealed = sha256_text(secret), seal_code(secret)
-    # One open session per document: the new one replaces any other, also one started at the same
-    # moment. PostgreSQL: the document's row lock makes two starts of it take turns. SQLite: the
-    # INSERT takes the database's write lock, so the UPDATE below sees every start before it.
+    # One open session per document: a start while another is open is refused (the staff member
+    # finishes or cancels that one first). The partial unique index uq_signing_sessions_open_document
+    # makes this hold for two starts at the same moment, whatever the timing. PostgreSQL: the
+    # document's row lock makes them take turns first, so the later one gets the plain message.
+    # SQLite: the UPDATE below takes the database's write lock, so the check after it sees every
+    # start committed before it.
     db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == doc.id).with_for_update())
-    db.session.add(session)
-    db.session.flush()
-    record(session, "created", client, session.mode_label)
     table = SigningSession.__table__
-    replaced = db.session.execute(
-        update(table).where(table.c.document_id == session.document_id, table.c.id != session.id,
-                            table.c.completed_at.is_(None), table.c.cancelled_at.is_(None),
-                            table.c.expires_at > now)
-        .values(cancelled_at=now, cancelled_by_id=user.id, code_sealed=None).returning(table.c.id)
-    ).scalars().all()
-    for old_id in replaced:
-        db.session.add(SigningEvent(session_id=old_id, action="replaced", user_id=client.user_id,
+    lapsed = db.session.execute(
+        update(table).where(table.c.document_id == doc.id, table.c.completed_at.is_(None),
+                            table.c.cancelled_at.is_(None), table.c.lapsed_at.is_(None),
+                            table.c.expires_at <= now)
+        .values(lapsed_at=now, code_sealed=None).returning(table.c.id)).scalars().all()
+    for old_id in lapsed:
+        db.session.add(SigningEvent(session_id=old_id, action="lapsed", user_id=client.user_id,
                                     ip=client.ip[:64], user_agent=client.user_agent[:500],
-                                    detail="zastąpione nowym podpisywaniem"))
+                                    detail="wygasło; zamknięte przy rozpoczęciu nowego podpisywania"))
+    running = db.session.execute(select(SigningSession).where(
+        SigningSession.document_id == doc.id, SigningSession.completed_at.is_(None),
+        SigningSession.cancelled_at.is_(None), SigningSession.lapsed_at.is_(None))).scalars().first()
+    if running is not None:
+        message = already_open_message(running)
+        db.session.rollback()
+        raise SessionAlreadyOpen(message)
+    db.session.add(session)
+    try:
+        db.session.flush()
+    except IntegrityError:  # another start of this document won the same instant (SQLite or PostgreSQL)
+        db.session.rollback()
+        raise SessionAlreadyOpen(already_open_message(None)) from None
+    record(session, "created", client, session.mode_label)
     db.session.commit()
     return session, secret
 

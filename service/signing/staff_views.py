@@ -18,7 +18,7 @@ from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
 from ..uploads import UploadsBusy
-from . import paper, sessions, staged_scans
+from . import family, paper, sessions, staged_scans
 from .device_views import client, start_here
 from .forms import ConfirmScanForm, ScanForm
 from .models import SignedDocument, SigningSession, as_utc
@@ -373,6 +373,49 @@ def signed_pdf(doc_id: str, signed_id: str):
     log_access("download", "signed_document", version.id)
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
                      download_name=f"{doc.case.sign}_{doc.slug}_podpisany.pdf".replace("/", "-"))
+
+
+@bp.route("/archive/<doc_id>/signed/<signed_id>/kopia-dla-rodziny.pdf")
+@allow(READERS)
+def print_family_copy(doc_id: str, signed_id: str):
+    """The signed version to print for the family („Drukuj kopię dla rodziny”): shown in the browser,
+    whose print dialog prints it; logged as a print of that version."""
+    doc = visible(doc_id)
+    version = signed_version(doc, signed_id)
+    log_access("print", "signed_document", version.id, detail="kopia dla rodziny")
+    return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
+                     as_attachment=False, download_name="kopia-dla-rodziny.pdf")
+
+
+@bp.route("/archive/<doc_id>/kopia-dla-rodziny", methods=["GET", "POST"])
+@allow(SIGNING_STAFF)
+def family_copy(doc_id: str):
+    """The family's one-time link to the signed version in force, with its QR code (GET), and a new
+    link (POST: the earlier one stops working at once). For a document with no signed version: 404."""
+    doc = visible(doc_id)
+    version = current_version(doc) or abort(404)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        copy = family.issue(version, user=current_user, client=client())
+        db.session.commit()
+        log_access("family_copy_issue", "signed_document", version.id, detail=f"link {copy.id}")
+        flash("Wydano nowy link dla rodziny – poprzedni przestał działać.", "success")
+        return redirect(url_for("signing.family_copy", doc_id=doc.id), 303)
+    copy = family.active_for(doc)
+    code = family.code_of(copy) if copy is not None else None
+    link = family.link_for(code) if code else None
+    log_access("family_copy_view", "signed_document", version.id, detail=f"link {copy.id}" if copy else "brak")
+    return render_template("signing/family_copy.html", doc=doc, version=version, copy=copy if link else None,
+                           link=link, code=family.format_code(code) if code else None,
+                           qr=qr_svg(link, scale=5) if link else None, issue_form=FlaskForm())
+
+
+def document_context(doc: DocumentRecord) -> dict:
+    """What the document page shows of signing: the signed version in force, the family's usable
+    link (if any) and the open sessions, for service/templates/document.html."""
+    return {"in_force": current_version(doc), "family_copy": family.active_for(doc) if doc.signed_versions else None,
+            "open_sessions": sessions.open_sessions(doc), "cancel_form": FlaskForm()}
 
 
 @bp.route("/archive/<doc_id>/signed/<signed_id>/scan")

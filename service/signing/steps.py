@@ -20,6 +20,7 @@ from ..archive.models import DocumentRecord
 from ..archive.store import Staged, archiving
 from ..extensions import db
 from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
+from . import family, trail
 from .language import polish_name
 from .plan import PlannedSigner
 from .sessions import Client, SessionClosed, ensure_open, record
@@ -139,7 +140,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
             name=s.signer_name, role=s.signer_role, method=s.method, signed_at=as_utc(s.signed_at),
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
             strokes_sha256=s.strokes_sha256, language=polish_name(s.language) if s.language else "")
-            for s in session.signatures))
+            for s in session.signatures),
+        staff=trail.staff_of(session), events=trail.events_of(session))
     slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
     session_id, doc_id, shown_sha256 = session.id, doc.id, session.shown_pdf_sha256
     created_by_id = session.created_by_id
@@ -182,6 +184,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         db.session.add(SigningEvent(session_id=session_id, action="completed", user_id=client.user_id,
                                     ip=client.ip[:64], user_agent=client.user_agent[:500],
                                     detail=f"podpisany dokument {result.id}"))
+        # the family's copy: a one-time link the tablet's end page shows as a QR code
+        family.issue(result, user=None, client=client)
         db.session.commit()
     timings["archive"] = time.perf_counter() - t
     return result

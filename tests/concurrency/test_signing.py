@@ -131,21 +131,43 @@ def test_cancelled_while_sealing_stores_no_signed_version(app, staff, tablet, mo
     assert not pipe.store.path(hashlib.sha256(sealed[0]).hexdigest(), "pdf").exists()
 
 
+def open_sessions_of(app, doc_id: str) -> int:
+    with app.app_context():
+        still_open = db.session.execute(select(func.count()).select_from(SigningSession).where(
+            SigningSession.document_id == doc_id, SigningSession.cancelled_at.is_(None))).scalar_one()
+        db.session.remove()
+    return still_open
+
+
 def test_two_starts_of_one_document_leave_one_open_session(app, server, create_user, api_token):
-    """Two staff start signing the same document at the same moment: both are answered, and the one
-    started last replaces the other, exactly as when they come one after the other."""
+    """Staff start signing the same document at the same moment over the API: exactly one session
+    starts (201), every other start is refused with 409 and a Polish message, as when they come one
+    after the other; the database's unique index holds it whatever the timing."""
     headers = api_token(create_user("assistant"))
     doc = requests.post(f"{server}/api/documents/{DOCTYPE.slug}", json=DOCTYPE.sample_data,
                         headers=headers, timeout=180)
     assert doc.status_code == 201, doc.text[:500]
     url = f"{server}/api/documents/{doc.json()['id']}/signing"
     answers = burst([partial(send, partial(requests.post, headers=headers), url) for _ in range(4)])
-    assert [a.status for a in answers] == [201] * 4, [a.body[:300] for a in answers]
-    with app.app_context():
-        still_open = db.session.execute(select(func.count()).select_from(SigningSession).where(
-            SigningSession.document_id == doc.json()["id"], SigningSession.cancelled_at.is_(None))).scalar_one()
-        db.session.remove()
-    assert still_open == 1
+    assert sorted(a.status for a in answers) == [201, 409, 409, 409], [a.body[:300] for a in answers]
+    for refused in (a for a in answers if a.status == 409):
+        assert "Podpisywanie tego dokumentu" in refused.json()["error"]
+    assert open_sessions_of(app, doc.json()["id"]) == 1
+
+
+def test_two_staff_start_signing_one_document_on_the_web_at_once(app, server, staff, assistant):
+    """Two logged-in browsers press «Podpis na innym urządzeniu» for the same document at the same
+    moment: one is taken to the QR code, the other back to the document with the Polish message."""
+    doc_id = issue_document(staff)
+    webs = [browser(server, assistant) for _ in range(2)]
+    url = f"{server}/archive/{doc_id}/signing"
+    answers = burst([partial(send, partial(web.post, data={"mode": "remote"}, allow_redirects=False), url)
+                     for web in webs])
+    places = sorted(a.headers["Location"].rstrip("/").rsplit("/", 2)[-2] for a in answers)
+    assert [a.status for a in answers] == [302, 302] and places == ["archive", "signing"], places
+    refused = next(web for web, a in zip(webs, answers) if a.headers["Location"].endswith(f"/archive/{doc_id}"))
+    assert "Podpisywanie tego dokumentu" in refused.get(f"{server}/archive/{doc_id}", timeout=60).text
+    assert open_sessions_of(app, doc_id) == 1
 
 
 def test_paper_scan_confirmed_while_the_last_tablet_signature_is_sealed(app, server, staff, assistant, tablet,
@@ -202,3 +224,15 @@ def test_confirm_pressed_twice_at_once_stores_one_signed_version(app, server, st
     # invited to replace the version with the very same scan
     assert all(s in (302, 303) for s in statuses), [(a.status, a.body[:300]) for a in answers]
     assert not any("W międzyczasie".encode() in a.body for a in answers)
+
+
+def test_the_family_link_opened_by_several_phones_at_once_gives_one_copy(app, server, staff, tablet):
+    """Several phones open the family's one-time link at the same moment over HTTP: exactly one gets
+    the signed PDF; the others get the page saying it was used (410), never a second copy or a 500."""
+    from tests.signing.test_family_copy import complete, family_link
+
+    _, _, page = complete(app, staff, tablet)
+    link = f"{server}{family_link(page)}"
+    answers = burst([partial(send, requests.get, link) for _ in range(4)])
+    assert sorted(a.status for a in answers) == [200, 410, 410, 410], [a.status for a in answers]
+    assert sum(a.body.startswith(b"%PDF") for a in answers) == 1

@@ -8,6 +8,7 @@ one-time code is never in the staff member's session cookie; a link is claimed b
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import partial
 from http.cookies import SimpleCookie
 
@@ -18,6 +19,7 @@ from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from service.signing.models import SigningEvent, SigningSession
 from tests.concurrency.conftest import burst, send, serve
+from tests.helpers import download
 from tests.signing.conftest import LINK, issue_document, start_remote
 from tests.signing.drawing import signature_post
 
@@ -79,13 +81,22 @@ def test_device_cookie_after_completion(app, staff, tablet):
     assert sign(tablet, session_id, 0).status_code == 302
     last = sign(tablet, session_id, 1)
     assert last.status_code == 302
-    # the session ended on this device: its cookie goes with it
-    assert device_cookie(tablet, session_id) is None
+    # the session has ended: every address answers its end page, which offers this device (and no
+    # other) the family's copy; the cookie opens nothing else and is kept only while it is offered
     done = tablet.get(f"/podpis/{session_id}")
-    assert done.status_code == 410 and "Dokument został podpisany" in done.get_data(as_text=True)
-    assert "Anna Kowalska" not in done.get_data(as_text=True)  # nothing of the family on a page anyone may reload
+    page = done.get_data(as_text=True)
+    assert done.status_code == 410 and "Dokument został podpisany" in page and "Kopia dla rodziny" in page
+    assert "Anna Kowalska" not in page  # nothing of the family on a page anyone may reload
     assert_gone(tablet, session_id, "Dokument został podpisany")
     assert_gone(copy_of(app, session_id, value), session_id, "Dokument został podpisany")
+    stranger = app.test_client().get(f"/podpis/{session_id}").get_data(as_text=True)
+    assert "Dokument został podpisany" in stranger and "Kopia dla rodziny" not in stranger
+    link = re.search(r'id="family-link"[^>]*>http://localhost(/k/[A-Z2-9]{10})<', page).group(1)
+    taken, pdf = download(app.test_client(), link)
+    assert taken.status_code == 200 and pdf.startswith(PDF_MAGIC)  # the family has taken their copy
+    after = tablet.get(f"/podpis/{session_id}")
+    assert "Kopia dla rodziny" not in after.get_data(as_text=True)
+    assert device_cookie(tablet, session_id) is None  # deleted once the copy is no longer offered
 
 
 def test_device_cookie_after_cancellation(app, staff, tablet):

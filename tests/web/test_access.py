@@ -24,6 +24,8 @@ def test_every_route_declares_roles(app):
         roles = getattr(view, "allowed_roles", "missing")
         if getattr(view, "signing_device", False):
             continue  # declared: the device holding a signing session (checked by its cookie)
+        if getattr(view, "family_link", False):
+            continue  # declared: the family's one-time link (the code is the key)
         if roles == "missing" or not roles:
             missing.append(rule.rule)
     assert missing == []
@@ -33,8 +35,10 @@ def test_only_login_static_and_the_signing_device_are_public(app):
     public = {rule.endpoint for rule in app.url_map.iter_rules()
               if getattr(app.view_functions[rule.endpoint], "allowed_roles", "") is None}
     device = {e for e in public if getattr(app.view_functions[e], "signing_device", False)}
-    assert public - device <= {"accounts.login"}
+    family = {e for e in public if getattr(app.view_functions[e], "family_link", False)}
+    assert public - device - family <= {"accounts.login"}
     assert {e.split(".")[0] for e in device} == {"device"}
+    assert family == {"family.copy"}
 
 
 def test_every_route_refuses_anonymous(app, client):
@@ -46,10 +50,13 @@ def test_every_route_refuses_anonymous(app, client):
         url = url.replace("<session_id>", "y" * 32).replace("<code>", "ABCD2345").replace(
             "<int:number>", "1").replace("<signed_id>", "z" * 32)
         device = getattr(app.view_functions[rule.endpoint], "signing_device", False)
+        family = getattr(app.view_functions[rule.endpoint], "family_link", False)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(url, method=method)
             response.close()  # file responses keep their file open until closed
-            if device:
+            if family:  # a code that names no link: the plain refusal page, never a file
+                assert response.status_code == 404, (method, url, response.status_code)
+            elif device:
                 # no session cookie: a clear refusal page, never the document
                 if rule.endpoint not in ("device.enter_code", "device.signature_pad_js"):
                     assert response.status_code in (403, 404, 410), (method, url, response.status_code)

@@ -100,7 +100,9 @@ def test_a_forged_host_is_refused_and_never_in_a_signing_link(app, client, creat
     # the names of this machine are trusted; links name the host the request was made to
     for host in ("localhost", "localhost:8000", "127.0.0.1:5000", "[::1]:8000", "LOCALHOST"):
         assert client.get("/login", headers={"Host": host}).status_code == 200, host
-    link, _ = start_remote(client, doc_id)  # start_remote finds http://localhost/s/… on the page
+    link, session_id = start_remote(client, doc_id)  # start_remote finds http://localhost/s/… on the page
+    # one open session per document: cancelled before the API starts another
+    assert client.post(f"/archive/{doc_id}/signing/{session_id}/cancel").status_code == 302
     created = client.post(f"/api/documents/{doc_id}/signing", headers={**token, "X-Forwarded-Host": "evil.example"})
     assert created.status_code == 201
     assert created.get_json()["link"].startswith("http://localhost/s/")
@@ -122,6 +124,9 @@ def test_the_public_url_makes_every_external_link(configured, create_user, api_t
     link = link.group(1) or link.group(2)
     assert link.startswith(f"{PUBLIC}/s/"), link
     assert "127.0.0.1" not in page.split("<main>", 1)[1]
+    # one open session per document: cancelled before the API starts another
+    session_id = response.location.rstrip("/").rsplit("/", 1)[1]
+    assert client.post(f"/archive/{doc_id}/signing/{session_id}/cancel", **base).status_code == 302
     created = client.post(f"/api/documents/{doc_id}/signing", headers=token, **base).get_json()
     assert created["link"].startswith(f"{PUBLIC}/s/") and created["qr"].startswith(f"{PUBLIC}/api/")
     assert created["document"].startswith(f"{PUBLIC}/api/documents/")
