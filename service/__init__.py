@@ -194,6 +194,11 @@ def register_pages(app: Flask) -> None:
     def datetime_pl(value):
         return format_datetime(value, "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
 
+    @app.template_filter("time_local")
+    def time_local(value):
+        # "18:44", office time: read the same in every language of the signing page
+        return format_datetime(value, "HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
+
     def handler(code: int):
         def handle(exc):
             title, message = ERRORS[code]
