@@ -234,9 +234,11 @@ class DocumentForm(FlaskTextForm):
             elif spec.required_if and _applies(spec, data) and spec.name not in data:
                 self[spec.name].errors.append(REQUIRED)
                 valid = False
-        if valid:
-            for check in self.doctype.checks:
-                for name, message in check(data).items():
+        # The cross-field checks (dates in order) run in the same round as the rest, so every
+        # error is shown at once; a field that already has an error keeps that one message.
+        for check in self.doctype.checks:
+            for name, message in check(data).items():
+                if not self[name].errors:
                     self[name].errors.append(message)
                     valid = False
         return valid

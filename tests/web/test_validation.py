@@ -23,8 +23,8 @@ def archived(app) -> tuple[int, int, list]:
 
 def error_next_to(html: str, field_id: str) -> str:
     """The error message shown inside the field's block."""
-    block = re.search(rf'<div class="field has-error[^"]*">(?:(?!<div class="field).)*?id="{re.escape(field_id)}"'
-                      rf'(?:(?!<div class="field).)*?<p class="error" role="alert">([^<]+)</p>', html, re.S)
+    block = re.search(rf'<div class="field has-error[^"]*"[^>]*>(?:(?!<div class="field).)*?id="{re.escape(field_id)}"'
+                      rf'(?:(?!<div class="field).)*?<p class="error" id="[^"]*-error">([^<]+)</p>', html, re.S)
     assert block, f"no error shown next to {field_id}"
     return block.group(1)
 
@@ -87,7 +87,7 @@ def test_missing_required_fields(app, as_issuer):
     for field in ("assistant_name", "street", "court_name"):
         assert error_next_to(html, field) == "To pole jest wymagane."
     assert 'value="Jan Żak"' in html
-    assert "Formularz zawiera błędy" in html
+    assert "Popraw następujące błędy" in html and "<title>Błąd: " in html
     assert archived(app) == (0, 0, [])
 
 
