@@ -146,7 +146,7 @@ def test_login_and_password_pages(app, live, chromium, axe, create_user):
     check_page(page, axe, "password-errors")
 
 
-def test_issuer_pages(app, live, chromium, axe, create_user):
+def test_issuer_pages(app, live, chromium, axe, create_user, tmp_path):
     head = create_user("head", full_name="Anna " + LONG_NAME)
     doc_path = issue_sample(app, head, "zz_power_of_attorney", principal_name="Magdalena " + LONG_NAME,
                             matter=LONG_WORD + " " + LONG_WORD)
@@ -170,6 +170,19 @@ def test_issuer_pages(app, live, chromium, axe, create_user):
     check_page(page, axe, "archive")
     page.goto("/verify")
     check_page(page, axe, "verify")
+    pdf = tmp_path / "dokument.pdf"
+    pdf.write_bytes(page.request.get(doc_path + "/pdf").body())
+    page.locator("#file").set_input_files(str(pdf))
+    page.get_by_role("button", name="Sprawdź").click()
+    page.locator(".result").wait_for()
+    check_page(page, axe, "verify-result")
+    page.goto("/scans")
+    check_page(page, axe, "scans")
+    # the hand-off page of a signing session on another device (its QR code and one-time code)
+    page.goto(doc_path)
+    page.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()
+    page.wait_for_load_state()
+    check_page(page, axe, "handoff")
     page.goto("/no-such-page")
     check_page(page, axe, "error-404")
     page.goto("/office")
