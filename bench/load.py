@@ -43,12 +43,13 @@ def seed(count: int) -> None:
     from service.accounts.models import User
     from service.documents.registry import DOCUMENT_TYPES
     from service.extensions import db
-    from tests.helpers import form_data
+    from tests.helpers import confirm_office, form_data
 
     app = create_app({"CONVERTER_AUTOSTART": False})
     run = secrets.token_hex(3)  # distinct logins if a --database-url is reused
     staff = []
     with app.app_context():
+        confirm_office()  # a fresh instance's profile is empty: nothing could be issued
         for n in range(count):
             password = secrets.token_urlsafe(12)
             user = User(login=f"load{run}{n:02d}", role="assistant", full_name=f"Asystentka {n + 1}")

@@ -57,12 +57,14 @@ def main() -> None:
     from service.extensions import db
     from service.forms_builder import form_class
     from service.issuing import issue
+    from tests.helpers import confirm_office
 
     app = create_app({"ADMIN_PASSWORD": "bench-admin-password", "CONVERTER_AUTOSTART": False})
     doctype = DOCUMENT_TYPES[args.type]
     stages: dict[str, list[float]] = {}
     docx_samples: list[bytes] = []
     with app.test_request_context():
+        confirm_office()  # a fresh instance's profile is empty: nothing could be issued
         user = User(login="bench", role=sorted(doctype.issued_by)[0], full_name="Bench")
         user.set_password("bench-password")
         db.session.add(user)

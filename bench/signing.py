@@ -43,12 +43,14 @@ def main() -> None:
     from service.accounts.models import User
     from service.documents.registry import DOCUMENT_TYPES
     from service.extensions import db
+    from tests.helpers import confirm_office
     from tests.signing.drawing import signature_post
 
     app = create_app({"ADMIN_PASSWORD": "bench-admin-password", "CONVERTER_AUTOSTART": False,
                       "WTF_CSRF_ENABLED": False})
     doctype = DOCUMENT_TYPES["family_consent"]
     with app.app_context():
+        confirm_office()  # a fresh instance's profile is empty: nothing could be issued
         db.session.add(user := User(login="bench", role="assistant", full_name="Bench"))
         user.set_password("bench-password")
         db.session.commit()

@@ -140,8 +140,10 @@ def register_extensions(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
+        from .forms_base import error_summary
         from .security import READERS
-        return {"development_seal": _is_development_seal(app), "archive_readers": READERS}
+        return {"development_seal": _is_development_seal(app), "archive_readers": READERS,
+                "error_summary": error_summary}
 
     headers.init_app(app)  # CSP, no-store, HSTS… on every response
 
@@ -253,6 +255,7 @@ def bootstrap(app: Flask) -> None:
 
 
 _lock = threading.Lock()
+DEV_SEAL_NAME = "Asysta"  # devseal adds that it is a test seal (CN, OU)
 
 
 def converter_pool(app: Flask):
@@ -281,8 +284,8 @@ def office_seal(app: Flask):
             if app.config["SEAL_P12"]:
                 seal = OfficeSeal.load(Path(app.config["SEAL_P12"]), app.config["SEAL_PASSPHRASE"] or "")
             else:
-                from .office.models import DEFAULT_PROFILE
-                p12, passphrase = create_dev_seal(Path(app.config["DEV_SEAL_DIR"]), DEFAULT_PROFILE["name"])
+                # Not the office's name: the profile may still be empty, and this seal is no office's.
+                p12, passphrase = create_dev_seal(Path(app.config["DEV_SEAL_DIR"]), DEV_SEAL_NAME)
                 seal = OfficeSeal.load(p12, passphrase)
             app.extensions["asysta.seal"] = seal
     return seal

@@ -18,7 +18,8 @@ from wtforms.validators import StopValidation
 
 from .documents.text import foreign_digits, normalize_block, normalize_identifier, normalize_line, refusal
 
-__all__ = ["TextForm", "FlaskTextForm", "LINE", "BLOCK", "IDENTIFIER", "text_filters", "stop_if_refused"]
+__all__ = ["TextForm", "FlaskTextForm", "LINE", "BLOCK", "IDENTIFIER", "text_filters", "stop_if_refused",
+           "error_summary"]
 
 
 def _filter(normalize: Callable[[str], str]) -> Callable[[Any], Any]:
@@ -101,3 +102,67 @@ class FlaskTextForm(FlaskForm):
 
     class Meta(_NormalisingMeta):
         pass
+
+
+def error_summary(form, prefix: str = "") -> list[dict[str, str]]:
+    """Every error of a page's form, in page order, for its error summary.
+
+    Takes a bound WTForms form (after validation); returns a list of {"href": "#<id of the input
+    to focus>", "label": the field's label (with its row, e.g. "Osoba 2 – PESEL"), "message": the
+    Polish message}. A group of radios or checkboxes links to its first input, an error of a whole
+    repeating group to the first input of its first row (GOV.UK Design System, error summary;
+    WCAG 2.1 SC 3.3.1 Error Identification and 2.4.3 Focus Order). Hidden fields and the CSRF token
+    are left out: the person cannot correct them. Raises nothing.
+    """
+    from wtforms import FieldList, FormField
+
+    out: list[dict[str, str]] = []
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        label = f"{prefix}{field.label.text}" if field.label.text else prefix.rstrip(" –")
+        messages = [e for e in (field.errors or []) if isinstance(e, str)]
+        if isinstance(field, FieldList):
+            first = _first_input(field)
+            out += [{"href": f"#{first}", "label": label, "message": m} for m in messages]
+            row_label = _row_label(form, field)
+            for i, entry in enumerate(field.entries):
+                if isinstance(entry, FormField):
+                    out += error_summary(entry.form, f"{row_label} {i + 1} – ")
+            continue
+        if isinstance(field, FormField):
+            out += error_summary(field.form, prefix)
+            continue
+        target = f"{field.id}-0" if _is_group(field) else field.id
+        out += [{"href": f"#{target}", "label": label, "message": m} for m in messages]
+    return out
+
+
+def _is_group(field) -> bool:
+    # Radios and checkboxes are one input each, named <id>-0, <id>-1, …; a <select> is one input.
+    from wtforms import RadioField
+    from wtforms.widgets import ListWidget
+    return isinstance(field, RadioField) or isinstance(field.widget, ListWidget)
+
+
+def _row_label(form, field_list) -> str:
+    # A document form knows its declaration, whose group names its rows ("Osoba", "Podmiot").
+    doctype = getattr(form, "doctype", None)
+    try:
+        return doctype.field(field_list.short_name).row_label
+    except (AttributeError, KeyError):
+        return "Pozycja"
+
+
+def _first_input(field_list) -> str:
+    entries = field_list.entries
+    if not entries:
+        return field_list.id
+    entry = entries[0]
+    form = getattr(entry, "form", None)
+    if form is None:
+        return entry.id
+    for sub in form:
+        if sub.type not in ("HiddenField", "CSRFTokenField"):
+            return sub.id
+    return field_list.id

@@ -144,6 +144,17 @@ class PolishDateField(DateField):
             raise ValueError("Podaj poprawną datę w formacie RRRR-MM-DD lub DD.MM.RRRR.")
 
 
+class ChoiceField(RadioField):
+    """Radio buttons: nothing chosen is left to Required (one message, „To pole jest wymagane.”,
+    not WTForms' „Not a valid choice”); a value that is not among the choices is refused."""
+
+    def pre_validate(self, form) -> None:
+        if self.data in (None, ""):
+            return
+        if self.data not in {c.value for c in self.choices}:
+            raise ValidationError("Wybrano nieznaną opcję.")
+
+
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes."""
 
@@ -185,8 +196,8 @@ def make_field(spec: FieldSpec, *, enforce_required: bool = True):
         extra = [plausible_date] + ([not_future] if spec.not_future else [])
         return PolishDateField(spec.label, validators + extra, **kw)
     if kind == "choice":
-        return RadioField(spec.label, validators, choices=choices(spec.choices),
-                          validate_choice=True, **kw)
+        return ChoiceField(spec.label, validators, choices=choices(spec.choices),
+                           validate_choice=True, **kw)
     if kind == "multichoice":
         return CheckboxesField(spec.label, validators, choices=choices(spec.choices), **kw)
     if kind == "boolean":
@@ -236,9 +247,11 @@ class DocumentForm(FlaskTextForm):
                 self[spec.name].errors.append(REQUIRED)
                 valid = False
         valid &= self._validate_persons()
-        if valid:
-            for check in self.doctype.checks:
-                for name, message in check(data).items():
+        # The cross-field checks (dates in order) run in the same round as the rest, so every
+        # error is shown at once; a field that already has an error keeps that one message.
+        for check in self.doctype.checks:
+            for name, message in check(data).items():
+                if not self[name].errors:
                     self[name].errors.append(message)
                     valid = False
         return valid

@@ -13,7 +13,7 @@ from .documents.issue import Issued
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
 from .extensions import db
-from .office.models import JrwaClass, get_profile
+from .office.models import JrwaClass, get_profile, issuing_paused
 from .security import log_access
 
 
@@ -57,13 +57,21 @@ def find_case(user: User, jrwa_key: str, *, case_id: int | None = None, sign: st
     return db.session.execute(query).scalar_one_or_none()
 
 
+class IssuingPaused(Exception):
+    """No document may be issued now; str() is the Polish message saying who must do what."""
+
+
 def issue(user: User, doctype: DocumentType, data: dict[str, Any], case: Case | None = None) -> Issued:
     """Issues, seals and archives one document, and logs it; returns the Issued record and timings.
 
     The transaction phases are those of documents.issue.Pipeline.issue (a short one for the case,
     none while rendering, converting and sealing, a short one to store); the access-log row is
-    committed after them, on its own. Raises LookupError (no JRWA class), ConversionError, OSError.
+    committed after them, on its own. Raises IssuingPaused (the office profile is not confirmed:
+    office.models.issuing_paused), LookupError (no JRWA class), ConversionError, OSError.
     """
+    paused = issuing_paused()
+    if paused:
+        raise IssuingPaused(paused)
     profile = get_profile()
     jrwa = db.session.get(JrwaClass, doctype.jrwa_key)
     if jrwa is None:

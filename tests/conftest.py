@@ -30,9 +30,18 @@ def _reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fresh_office: the app keeps a fresh instance's empty, unconfirmed "
+                                       "office profile (by default tests get tests.helpers.TEST_OFFICE, confirmed)")
+
+
 @pytest.fixture(params=DATABASES)
 def app(request, tmp_path, shared_dirs, monkeypatch):
-    """A fresh application with a migrated, empty database and its own archive folder."""
+    """A fresh application with a migrated database and its own archive folder.
+
+    The office profile is filled and confirmed (tests.helpers.confirm_office), so documents can be
+    issued; a test marked `fresh_office` gets the empty, unconfirmed profile of a new instance.
+    """
     monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
     if request.param == "postgresql":
         url = database_url(os.environ["TEST_DATABASE_URL"])
@@ -48,6 +57,10 @@ def app(request, tmp_path, shared_dirs, monkeypatch):
         "CONVERTERS": 2,
         **shared_dirs,
     })
+    if request.node.get_closest_marker("fresh_office") is None:
+        from tests.helpers import confirm_office
+        with app.app_context():
+            confirm_office()
     yield app
     with app.app_context():
         _db.session.remove()

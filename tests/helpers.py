@@ -105,3 +105,41 @@ def poppler_text(data: bytes) -> str:
 
     out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     return normalise_typesetting(out)
+
+
+# The office profile every test that issues documents runs with (a fresh instance's is empty and
+# unconfirmed, so nothing could be issued): the one place tests and bench/ scripts get it from.
+TEST_OFFICE = {
+    "name": "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu",
+    "street": "ul. Zaborska 2",
+    "postal_code": "32-600",
+    "town": "Oświęcim",
+    "phone": "33 842 11 00",
+    "email": "sekretariat@mops.oswiecim.pl",
+    "nip": "5490000003",
+    "regon": "072543210",
+    "head_name": "Anna Nowak",
+    "head_title": "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu",
+    "date_town": "Oświęcim",
+    "iod_email": "iod@mops.oswiecim.pl",
+    "department_code": "MOPS.SPS",
+    "case_sign_pattern": "{dept}.{symbol}.{number}.{year}",
+}
+TEST_CLASSES = {"family_support": ("4011", "BE10"), "za_zyciem": ("4012", "BE10")}
+
+
+def confirm_office(confirmed_by: int | None = None) -> None:
+    """In an app context: fills the office profile with TEST_OFFICE and the JRWA classes with
+    TEST_CLASSES, confirmed now (by the user with id `confirmed_by`, or by nobody), and commits."""
+    from service.accounts.models import utcnow
+    from service.extensions import db
+    from service.office.models import JrwaClass, get_profile
+
+    profile = get_profile()
+    for key, value in TEST_OFFICE.items():
+        setattr(profile, key, value)
+    for key, (symbol, category) in TEST_CLASSES.items():
+        jrwa = db.session.get(JrwaClass, key)
+        jrwa.symbol, jrwa.category = symbol, category
+    profile.confirmed_at, profile.confirmed_by_id = utcnow(), confirmed_by
+    db.session.commit()

@@ -71,6 +71,7 @@ def _paths() -> dict[str, Any]:
                         "headers": {"Location": {"description": "Adres metadanych dokumentu", "required": True,
                                                  "schema": {"type": "string", "format": "uri"}}},
                         **json_body(ref("Document"))},
+                "409": error("Wystawianie wstrzymane: administrator musi uzupełnić i zatwierdzić profil urzędu"),
                 "422": {"description": "Błędne dane: komunikaty przy polach", **json_body(ref("FieldErrors"))},
                 **common_responses("Unavailable")}}}
     return paths

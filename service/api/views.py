@@ -14,7 +14,8 @@ from ..documents.registry import DOCUMENT_TYPES
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
-from ..issuing import ISSUERS, MIMETYPES, find_case, issue, visible_document
+from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, find_case, issue, visible_document
+from ..office.models import issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access
 from ..signing import family
 from ..signing.models import as_utc
@@ -135,10 +136,14 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
 @bp.route("/documents/<slug>", methods=["POST"])
 @allow(ISSUERS)
 def create_document(slug: str):
-    """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field."""
+    """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field;
+    409 while issuing is paused (the office profile is not confirmed)."""
     doctype = DOCUMENT_TYPES.get(slug) or abort(404)
     if current_user.role not in doctype.issued_by:
         return jsonify(error="Twoja rola nie może wystawiać tego dokumentu."), 403
+    paused = issuing_paused()
+    if paused:  # before the body is read: nothing a client sends can be issued now
+        return jsonify(error=paused), 409
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(error="Treść żądania musi być obiektem JSON.",
@@ -162,6 +167,8 @@ def create_document(slug: str):
         issued = issue(current_user, doctype, form.cleaned_data(), case=case)
     except ConversionError as exc:  # LibreOffice failed, or too many documents wait for it
         return jsonify(error=str(exc)), 503, {"Retry-After": str(exc.retry_after)}
+    except IssuingPaused as exc:  # the profile was unconfirmed while this request was checked
+        return jsonify(error=str(exc)), 409
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 

@@ -1,34 +1,33 @@
 """The office profile and the JRWA filing classes, edited by the administrator."""
 from __future__ import annotations
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+import datetime as dt
 
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
 from ..extensions import db
 
-# The example values a new instance starts with; the administrator replaces them on first use.
-DEFAULT_PROFILE = {
-    "name": "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu",
-    "street": "ul. Zaborska 2",
-    "postal_code": "32-600",
-    "town": "Oświęcim",
-    "phone": "33 842 11 00",
-    "email": "sekretariat@mops.oswiecim.pl",
-    "nip": "5490000003",
-    "regon": "072543210",
-    "head_name": "Anna Nowak",
-    "head_title": "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu",
-    "date_town": "Oświęcim",
-    "iod_email": "iod@mops.oswiecim.pl",
-    "department_code": "MOPS.SPS",
-    "case_sign_pattern": "{dept}.{symbol}.{number}.{year}",
-}
-# JRWA symbols and categories are the office's own; these are placeholders to be replaced
-# from the office's wykaz akt (the State Archives' research found no national symbol for them).
+# The fields of the letterhead, in the order the administrator's page shows them. A new instance
+# starts with all of them empty: made-up values (an invented NIP, a head of office who does not
+# exist) must never reach a document, so issuing waits until the administrator has filled the
+# profile and confirmed it (issuing_paused below).
+PROFILE_FIELDS = ("name", "street", "postal_code", "town", "phone", "email", "nip", "regon", "head_name",
+                  "head_title", "date_town", "iod_email", "department_code", "case_sign_pattern")
+# The case-sign pattern is not made-up data but the form the instrukcja kancelaryjna gives a case
+# sign (oznaczenie komórki . symbol klasyfikacyjny . kolejny numer . rok; instrukcja kancelaryjna,
+# załącznik nr 1 do rozporządzenia Prezesa Rady Ministrów z 18 stycznia 2011 r.): it starts filled in.
+DEFAULT_PROFILE = {**{key: "" for key in PROFILE_FIELDS}, "case_sign_pattern": "{dept}.{symbol}.{number}.{year}"}
+# The filing classes the document types use (DocumentType.jrwa_key), with a suggested heading; the
+# symbol and archival category are the office's own, from its wykaz akt (the State Archives'
+# research found no national symbol for them), so they start empty.
 DEFAULT_CLASSES = (
-    ("family_support", "4011", "Asysta rodzinna – wspieranie rodziny (ustawa o wspieraniu rodziny)", "BE10"),
-    ("za_zyciem", "4012", "Koordynacja wsparcia – ustawa „Za życiem”", "BE10"),
+    ("family_support", "", "Asysta rodzinna – wspieranie rodziny (ustawa o wspieraniu rodziny)", ""),
+    ("za_zyciem", "", "Koordynacja wsparcia – ustawa „Za życiem”", ""),
 )
+PAUSED_MESSAGE = ("Wystawianie dokumentów jest wstrzymane: administrator musi uzupełnić "
+                  "i zatwierdzić profil urzędu.")
 
 
 class OfficeProfile(db.Model):
@@ -50,10 +49,20 @@ class OfficeProfile(db.Model):
     iod_email: Mapped[str] = mapped_column(String(120))
     department_code: Mapped[str] = mapped_column(String(40))
     case_sign_pattern: Mapped[str] = mapped_column(String(80))
+    # Who confirmed the profile and when (both empty until then, and again after a change saved
+    # without confirming): documents are issued only from a confirmed profile.
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the administrator has confirmed the profile as it stands."""
+        return self.confirmed_at is not None
 
     def letterhead(self) -> dict[str, str]:
         """The profile as the template context's `office`."""
-        return {key: getattr(self, key) for key in DEFAULT_PROFILE}
+        return {key: getattr(self, key) for key in PROFILE_FIELDS}
 
 
 class JrwaClass(db.Model):
@@ -67,7 +76,7 @@ class JrwaClass(db.Model):
 
 
 def get_profile() -> OfficeProfile:
-    """The office profile, created with example values on first use."""
+    """The office profile, created empty (and unconfirmed) on first use, with its filing classes."""
     profile = db.session.get(OfficeProfile, 1)
     if profile is None:
         profile = OfficeProfile(id=1, **DEFAULT_PROFILE)
@@ -77,3 +86,12 @@ def get_profile() -> OfficeProfile:
                 db.session.add(JrwaClass(key=key, symbol=symbol, title=title, category=category))
         db.session.commit()
     return profile
+
+
+def issuing_paused() -> str | None:
+    """Why no document may be issued now, in Polish, or None when issuing may go on.
+
+    Documents are issued only from a profile the administrator has confirmed (a fresh instance's
+    is empty; see PROFILE_FIELDS). The message says who must do what.
+    """
+    return None if get_profile().confirmed else PAUSED_MESSAGE

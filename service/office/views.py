@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from wtforms import FieldList, FormField, HiddenField, StringField
+from flask_login import current_user
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField
 from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
 
+from ..accounts.models import utcnow
 from ..archive.cases import format_case_sign, pattern_problems
 from ..extensions import db
 from ..forms_base import FlaskTextForm, TextForm, text_filters
 from ..forms_builder import nip_check
 from ..security import allow, log_access
-from .models import JrwaClass, get_profile
+from .models import PROFILE_FIELDS, JrwaClass, get_profile
 
 bp = Blueprint("office", __name__)
 _req = InputRequired("To pole jest wymagane.")
@@ -68,30 +70,50 @@ class OfficeForm(FlaskTextForm):
                             kind="identifier")
     case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern, kind="identifier")
     classes = FieldList(FormField(JrwaRow), "Klasy JRWA")
+    confirm = BooleanField("Zatwierdzam dane urzędu", description=(
+        "Potwierdzam, że powyższe dane są kompletne i zgodne ze stanem faktycznym. Od tej chwili trafiają "
+        "do każdego wystawianego dokumentu. Bez zatwierdzenia wystawianie dokumentów jest wstrzymane."))
 
 
 @bp.route("/office", methods=["GET", "POST"])
 @allow("admin")
 def profile():
-    """Edit the office profile used in every letterhead, and the JRWA classes."""
+    """Edit the office profile used in every letterhead, and the JRWA classes; confirm it.
+
+    Documents are issued only from a confirmed profile (office.models.issuing_paused). Saving with
+    „Zatwierdzam dane urzędu” ticked records who confirmed it and when; saving a change without
+    the tick leaves the profile unconfirmed, and so pauses issuing, until someone confirms it.
+    Saving an unchanged confirmed profile with the tick keeps the earlier confirmation.
+    """
     profile = get_profile()
     classes = db.session.execute(db.select(JrwaClass).order_by(JrwaClass.key)).scalars().all()
-    form = OfficeForm(obj=profile, data={"classes": [
+    form = OfficeForm(obj=profile, data={"confirm": profile.confirmed, "classes": [
         {"key": c.key, "symbol": c.symbol, "title": c.title, "category": c.category} for c in classes]})
     if form.validate_on_submit():
-        for name in ("name", "street", "postal_code", "town", "phone", "email", "nip", "regon", "head_name",
-                     "head_title", "date_town", "iod_email", "department_code", "case_sign_pattern"):
+        changed = False
+        for name in PROFILE_FIELDS:
+            changed |= getattr(profile, name) != form[name].data
             setattr(profile, name, form[name].data)
         by_key = {c.key: c for c in classes}
         for row in form.classes.entries:
             cls = by_key.get(row.form.key.data)
             if cls is not None:
-                cls.symbol, cls.title, cls.category = (row.form.symbol.data, row.form.title.data,
-                                                       row.form.category.data)
+                new = (row.form.symbol.data, row.form.title.data, row.form.category.data)
+                changed |= (cls.symbol, cls.title, cls.category) != new
+                cls.symbol, cls.title, cls.category = new
+        if form.confirm.data and (changed or not profile.confirmed):
+            profile.confirmed_at, profile.confirmed_by_id = utcnow(), current_user.id
+            log_access("confirm", "office_profile", "1", commit=False)
+        elif not form.confirm.data:
+            profile.confirmed_at = profile.confirmed_by_id = None
         log_access("edit", "office_profile", "1", commit=False)
         db.session.commit()
-        flash("Zapisano profil urzędu.", "success")
+        if profile.confirmed:
+            flash("Zapisano i zatwierdzono profil urzędu. Pracownicy mogą wystawiać dokumenty.", "success")
+        else:
+            flash("Zapisano profil urzędu bez zatwierdzenia: wystawianie dokumentów jest wstrzymane, "
+                  "dopóki nie zaznaczysz „Zatwierdzam dane urzędu” i nie zapiszesz.", "error")
         return redirect(url_for("office.profile"))
-    example = format_case_sign(profile.case_sign_pattern, dept=profile.department_code,
-                               symbol=classes[0].symbol if classes else "4011", number=12, year=2026)
-    return render_template("office.html", form=form, example=example)
+    example = format_case_sign(profile.case_sign_pattern, dept=profile.department_code or "MOPS",
+                               symbol=(classes[0].symbol if classes else "") or "4011", number=12, year=2026)
+    return render_template("office.html", form=form, example=example, profile=profile)

@@ -11,8 +11,11 @@ from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..forms_builder import choices, form_class
-from ..issuing import ISSUERS, find_case, issue, visible_cases
-from ..security import ANY_STAFF, allow
+from ..accounts.models import User
+from ..archive.models import DocumentRecord
+from ..issuing import ISSUERS, IssuingPaused, find_case, issue, visible_cases, visible_documents
+from ..office.models import get_profile, issuing_paused
+from ..security import ANY_STAFF, READERS, allow, log_access
 
 bp = Blueprint("web", __name__)
 
@@ -25,18 +28,41 @@ def web_form_class(doctype):
                                description="Nowa sprawa otrzyma kolejny znak w klasie JRWA tego dokumentu.")})
 
 
+RECENT = 5
+
+
 @bp.route("/")
 @allow(ANY_STAFF)
 def index():
-    """The start page: the documents this user may issue."""
-    types = [t for t in DOCUMENT_TYPES if current_user.role in t.issued_by]
-    return render_template("index.html", types=types)
+    """The start page of each role: what it can do, with links.
+
+    Issuers: the document types they may issue and their own most recent documents; the archivist
+    (and the head): the archive and the seal check; the administrator: the state of the office
+    profile (issuing waits for its confirmation) and the staff accounts. Reading the recent
+    documents is logged as the archive list is.
+    """
+    role = current_user.role
+    types = [t for t in DOCUMENT_TYPES if role in t.issued_by]
+    recent, accounts = [], []
+    if types:
+        recent = db.session.execute(
+            visible_documents(current_user).where(DocumentRecord.author_id == current_user.id)
+            .order_by(DocumentRecord.created_at.desc()).limit(RECENT)).scalars().all()
+        log_access("list", "archive", detail="start: ostatnie dokumenty")
+    if role == "admin":
+        accounts = db.session.execute(db.select(User).order_by(User.active.desc(), User.full_name)).scalars().all()
+    return render_template("index.html", types=types, recent=recent, accounts=accounts,
+                           profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS)
 
 
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
 @allow(ISSUERS)
 def new_document(slug: str):
-    """The form of one document type; on success the document is issued, sealed and archived."""
+    """The form of one document type; on success the document is issued, sealed and archived.
+
+    Answers 422 with the form and its errors, 409 while issuing is paused (the office profile is
+    not confirmed: office.models.issuing_paused), 503 with Retry-After when LibreOffice is busy.
+    """
     doctype = DOCUMENT_TYPES.get(slug)
     if doctype is None:
         abort(404)
@@ -51,7 +77,11 @@ def new_document(slug: str):
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
         (str(c.id), f"{c.sign} – {c.title}") for c in cases])
     status, retry_after = 200, None
-    if form.validate_on_submit():
+    paused = issuing_paused()
+    if paused and request.method == "POST":  # what was typed stays in the form below
+        form.validate()  # its errors are shown too, so nothing waits for a second round
+        status = 409
+    elif form.validate_on_submit():
         case = None
         if form.case_id.data:
             case = find_case(current_user, doctype.jrwa_key, case_id=int(form.case_id.data))
@@ -64,13 +94,14 @@ def new_document(slug: str):
                 flash(str(exc), "error")
                 status = 503
                 retry_after = exc.retry_after
+            except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
+                paused, status = str(exc), 409
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
                 return redirect(url_for("archive.document", doc_id=issued.record.id))
-    elif request.method == "POST":
-        flash("Formularz zawiera błędy – popraw pola oznaczone na czerwono.", "error")
+    elif request.method == "POST":  # the error summary at the top of the page lists every error
         status = 422
     if form.case_id.errors:
         status = 422
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
-    return render_template("document_form.html", doctype=doctype, form=form), status, headers
+    return render_template("document_form.html", doctype=doctype, form=form, paused=paused), status, headers

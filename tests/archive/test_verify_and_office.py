@@ -62,7 +62,7 @@ def office_form(**changes):
             "iod_email": "iod@jastrzebia.pl", "department_code": "GOPS", "case_sign_pattern": "{dept}.{symbol}.{number}.{year}",
             "classes-0-key": "family_support", "classes-0-symbol": "4013", "classes-0-title": "Asysta rodzinna",
             "classes-0-category": "BE5", "classes-1-key": "za_zyciem", "classes-1-symbol": "4014",
-            "classes-1-title": "Za życiem", "classes-1-category": "BE10"}
+            "classes-1-title": "Za życiem", "classes-1-category": "BE10", "confirm": "y"}
     data.update(changes)
     return data
 

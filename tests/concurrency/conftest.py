@@ -20,6 +20,7 @@ from service.config import database_url
 from service.documents.convert import shared_pool
 from service.extensions import db
 from tests.conftest import DATABASES, _reset_postgresql
+from tests.helpers import confirm_office
 
 # A client that is told "busy" (503 with Retry-After, when more work arrives than the converters
 # take) tries again, as the API's users are told to; anything else is the answer.
@@ -55,6 +56,8 @@ def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, converters: int, *
                       "SQLALCHEMY_DATABASE_URI": url, "ARCHIVE_DIR": tmp_path / "archive",
                       "CONVERTERS": converters, "CONVERSION_TIMEOUT": timeout, "CONVERTER_PROFILE_DIR": profile,
                       "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"], **config})
+    with app.app_context():
+        confirm_office()
     yield app
     shared_pool(converters, profile, timeout=timeout).stop()
     with app.app_context():

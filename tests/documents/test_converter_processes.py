@@ -164,9 +164,22 @@ def create_user(instance: Instance, login: str) -> None:
     assert created.returncode == 0, created.stderr
 
 
+def confirm_office(instance: Instance) -> None:
+    """The instance's office profile filled and confirmed (tests.helpers.confirm_office), so staff can issue."""
+    confirm = instance.python("""
+        from service import create_app
+        from tests.helpers import confirm_office
+        with create_app().app_context():
+            confirm_office()
+    """)
+    out, err = confirm.communicate(timeout=120)
+    assert confirm.returncode == 0, err
+
+
 def test_cli_commands_while_the_service_converts_do_not_disturb_it(instance):
     instance.start("flask")
     create_user(instance, "ar")
+    confirm_office(instance)
     token = instance.flask("users", "token", "ar").stdout.strip()
     [soffice] = instance.soffice()
     service_processes = set(profile_processes(instance.profiles / "0"))

@@ -16,7 +16,7 @@ from service.documents.convert import shared_pool
 from service.documents.converter import profile_processes
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
-from tests.helpers import form_data
+from tests.helpers import confirm_office, form_data
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
 
@@ -49,6 +49,8 @@ def solo_app(tmp_path, shared_dirs, monkeypatch):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'solo.sqlite'}",
                       "ARCHIVE_DIR": tmp_path / "archive", "CONVERTERS": 1, "CONVERSION_TIMEOUT": 20,
                       "CONVERTER_PROFILE_DIR": profile, "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"]})
+    with app.app_context():
+        confirm_office()
     yield app
     shared_pool(1, profile, timeout=20).stop()
     with app.app_context():

@@ -17,7 +17,7 @@ from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from tests.documents.test_convert import make_docx, soffice_pids, wait_for
 from tests.documents.test_failures import logged_in_client, nothing_archived
-from tests.helpers import form_data
+from tests.helpers import confirm_office, form_data
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
 BUSY = "Serwer przygotowuje teraz zbyt wiele dokumentów naraz"
@@ -64,6 +64,8 @@ def busy_app(tmp_path, shared_dirs, monkeypatch):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'busy.sqlite'}",
                       "ARCHIVE_DIR": tmp_path / "archive", "CONVERTERS": 1, "CONVERTER_QUEUE": 0,
                       "CONVERTER_PROFILE_DIR": tmp_path / "lo-busy", "DEV_SEAL_DIR": shared_dirs["DEV_SEAL_DIR"]})
+    with app.app_context():
+        confirm_office()
     pool = converter_pool(app)
     pool.start(wait=True)
     [soffice] = soffice_pids(pool.profile_root)

@@ -123,7 +123,7 @@ def test_the_public_url_makes_every_external_link(configured, create_user, api_t
     link = re.search(r'id="link"[^>]*href="([^"]+)"|href="([^"]+)"[^>]*id="link"', page)
     link = link.group(1) or link.group(2)
     assert link.startswith(f"{PUBLIC}/s/"), link
-    assert "127.0.0.1" not in page.split("<main>", 1)[1]
+    assert "127.0.0.1" not in page.split("<main", 1)[1]
     # one open session per document: cancelled before the API starts another
     session_id = response.location.rstrip("/").rsplit("/", 1)[1]
     assert client.post(f"/archive/{doc_id}/signing/{session_id}/cancel", **base).status_code == 302

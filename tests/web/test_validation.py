@@ -23,8 +23,8 @@ def archived(app) -> tuple[int, int, list]:
 
 def error_next_to(html: str, field_id: str) -> str:
     """The error message shown inside the field's block."""
-    block = re.search(rf'<div class="field has-error[^"]*">(?:(?!<div class="field).)*?id="{re.escape(field_id)}"'
-                      rf'(?:(?!<div class="field).)*?<p class="error" role="alert">([^<]+)</p>', html, re.S)
+    block = re.search(rf'<div class="field has-error[^"]*"[^>]*>(?:(?!<div class="field).)*?id="{re.escape(field_id)}"'
+                      rf'(?:(?!<div class="field).)*?<p class="error" id="[^"]*-error">([^<]+)</p>', html, re.S)
     assert block, f"no error shown next to {field_id}"
     return block.group(1)
 
@@ -87,7 +87,7 @@ def test_missing_required_fields(app, as_issuer):
     for field in ("assistant_name", "street", "court_name"):
         assert error_next_to(html, field) == "To pole jest wymagane."
     assert 'value="Jan Żak"' in html
-    assert "Formularz zawiera błędy" in html
+    assert "Popraw następujące błędy" in html and "<title>Błąd: " in html
     assert archived(app) == (0, 0, [])
 
 
@@ -129,3 +129,47 @@ def test_csrf_is_on(app, create_user):
     user = create_user("assistant")
     response = client.post("/login", data={"login": user.login, "password": "haslo-" + user.login})
     assert response.status_code == 400
+
+
+def summary_links(html: str) -> dict[str, str]:
+    """The error summary's links: {href: text}."""
+    box = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert box, "no error summary"
+    return dict(re.findall(r'<a href="(#[^"]+)">([^<]+)</a>', box.group(1)))
+
+
+def test_every_error_in_one_round_with_a_summary_linking_to_each_field(app, as_issuer):
+    client = as_issuer("zz_power_of_attorney")
+    response = post(client, "zz_power_of_attorney", {
+        "principal_name": "", "valid_from": "2026-11-24", "valid_until": "2026-11-01", "scope": "",
+        "institutions-0-name": "", "institutions-0-address": "", "institutions-1-name": "",
+        "institutions-1-address": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<title>Błąd: " in html
+    links = summary_links(html)
+    # the dates' order is reported together with the missing fields, not in a second round
+    assert links["#valid_until"] == "Ważne do: Data końca ważności nie może być wcześniejsza niż data początku."
+    assert links["#principal_name"] == "Osoba upoważniająca: To pole jest wymagane."
+    assert links["#scope-0"] == "Rodzaj upoważnienia: To pole jest wymagane."  # a radio group: its first radio
+    assert links["#institutions-0-name"].endswith("Uzupełnij co najmniej 1 pozycję.")
+    field = re.search(r'<input[^>]*id="valid_until"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and "valid_until-error" in field
+    assert 'id="valid_until-error"' in html
+
+
+def test_a_conditionally_required_field_is_marked_as_the_choice_stands(app, as_issuer):
+    client = as_issuer("zz_power_of_attorney")
+
+    def matter(html: str) -> tuple[str, str]:
+        box = re.search(r'<div class="field[^"]*" data-required-if="scope" data-required-value="specific">.*?</div>',
+                        html, re.S).group(0)
+        return re.search(r"<textarea[^>]*>", box).group(0), re.search(r'<span class="req"[^>]*>', box).group(0)
+
+    textarea, marker = matter(client.get("/documents/new/zz_power_of_attorney").get_data(as_text=True))
+    assert "aria-required" not in textarea and " hidden" in marker
+    textarea, marker = matter(post(client, "zz_power_of_attorney", {"scope": "specific", "matter": "",
+                                                                    "principal_name": ""}).get_data(as_text=True))
+    assert 'aria-required="true"' in textarea and " hidden" not in marker
+    textarea, marker = matter(post(client, "zz_power_of_attorney", {"scope": "general",
+                                                                    "principal_name": ""}).get_data(as_text=True))
+    assert "aria-required" not in textarea and " hidden" in marker
