@@ -28,12 +28,14 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .evidence import FALLBACK, register_fonts
+from .evidence import TITLE as EVIDENCE_TITLE
 from .ink import marks_ops
 from .multiscript import draw_line, line_width, shape_line
 from .seal import align_info_with_xmp
+from .tagging import StructureUpdate, artifact, marked
 
 __all__ = ["AssembleError", "Mark", "SlotBox", "build_print_copy", "build_scan_pdf", "build_signed_pdf",
-           "find_slots", "unsealed_revision"]
+           "find_slots", "recorded_places", "unsealed_revision"]
 
 MARKER = re.compile(r"SIG:([a-z_]+):(\d+)")
 SLOT_HEIGHT = 62.0  # the empty signing space under a marker, down to just above the dotted line
@@ -51,6 +53,8 @@ QR_RIGHT = 12.5  # from the page's right edge
 QR_BOTTOM = 27.0  # from the page's bottom edge
 QR_LABEL_SIZE, QR_LABEL_BASELINE = 6.0, 15.0  # under the code, a quiet zone's width below it
 A4 = (595.2756, 841.8898)
+# Where signatures.markers records a document's signing places (a page-piece dictionary, ISO 32000-1 14.5)
+PIECE_INFO, PIECE_NAME, PLACES_KEY = "/PieceInfo", "/Asysta", "/SignaturePlaces"
 SCAN_MARGIN = 14.0  # 5 mm around a scanned page
 SCAN_QUALITY = 85
 _MAX_IMAGE_SIDE = 10_000  # pixels: capture allows 4000, a QR code is a few hundred
@@ -91,6 +95,8 @@ class Mark:
     slot: str
     png: bytes | None = None
     lines: tuple[str, ...] = ()
+    # what a screen reader says for the image (/Alt of its /Figure): „Podpis: Anna Kowalska”
+    alt: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,13 +162,21 @@ def _pages(handler) -> list[_Page]:
 
 
 def find_slots(pdf: bytes) -> dict[str, SlotBox]:
-    """The signing spaces of a document, keyed 'slot_key:index', found from the invisible SIG markers."""
+    """The signing spaces of a document, keyed 'slot_key:index'.
+
+    A document issued since issue 9 records its places on each page (signatures.markers: the page's
+    /PieceInfo, ISO 32000-1 14.5) and carries no marker text; an older one is searched for its
+    invisible SIG markers. Raises AssembleError for an unreadable document or a slot marked twice.
+    """
     try:
         pages = PdfReader(io.BytesIO(pdf), strict=False).pages
         slots: dict[str, SlotBox] = {}
         for index, page in enumerate(pages):
             right = float(page.mediabox.right) - RIGHT_MARGIN
-            for key, x, top in _markers(page):
+            found = recorded_places(page)
+            if found is None:
+                found = [(key, x, top) for key, x, top, _ in _markers(page)]
+            for key, x, top in found:
                 if key in slots:
                     raise AssembleError(f"The signing slot {key} is marked twice in the document.")
                 width = min(SLOT_WIDTH, right - x)
@@ -177,11 +191,45 @@ def find_slots(pdf: bytes) -> dict[str, SlotBox]:
         raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
 
 
-def _markers(page: PageObject) -> list[tuple[str, float, float]]:
-    """(slot key, x, top) of each marker on a page: where its 'SIG:' starts, top one em above the baseline."""
+def recorded_places(page: PageObject) -> list[tuple[str, float, float]] | None:
+    """(slot key, x, top) of the places recorded on a page by signatures.markers, or None when the
+    page has no record (a document issued before issue 9: its markers are in its text)."""
+    info = page.get(PIECE_INFO)
+    info = info.get_object() if info is not None else None
+    data = info.get(PIECE_NAME) if isinstance(info, DictionaryObject) else None
+    data = data.get_object() if data is not None else None
+    private = data.get("/Private") if isinstance(data, DictionaryObject) else None
+    private = private.get_object() if private is not None else None
+    places = private.get(PLACES_KEY) if isinstance(private, DictionaryObject) else None
+    if places is None:
+        return None
+    found = []
+    for entry in places.get_object():
+        key, x, top = entry.get_object()
+        if not MARKER.fullmatch(f"SIG:{key}"):
+            raise AssembleError(f"A recorded signing place has a bad name: {key!r}.")
+        found.append((str(key), float(x), float(top)))
+    return found
+
+
+def _markers(page: PageObject) -> list[tuple[str, float, float, set[int]]]:
+    """(slot key, x, top, MCIDs) of each marker on a page: where its 'SIG:' starts, top one em above
+    the baseline, and the marked-content sequences (by MCID) its text is drawn in when they hold
+    nothing but markers (an empty set otherwise: the marker shares its text with other text)."""
     text: list[str] = []  # the page's text, a line for each baseline
-    pieces: list[tuple[int, str, tuple, DictionaryObject | None, float]] = []  # offset, text, matrix, font, size
+    pieces: list[tuple[int, str, tuple, DictionaryObject | None, float, int | None]] = []
     length, baseline = 0, None
+    mcids: list[int | None] = []  # open marked-content sequences, innermost last
+
+    def operator(op, operands, cm, tm) -> None:
+        """Follows BDC/BMC … EMC, so that each piece of text knows its sequence's MCID."""
+        if op in (b"BDC", b"BMC"):
+            props = operands[1] if op == b"BDC" and len(operands) > 1 else None
+            props = props.get_object() if hasattr(props, "get_object") else props
+            mcid = props.get("/MCID") if isinstance(props, dict) else None
+            mcids.append(int(mcid) if mcid is not None else (mcids[-1] if mcids else None))
+        elif op == b"EMC" and mcids:
+            mcids.pop()
 
     def visit(piece: str, cm, tm, font, size) -> None:
         """Adds one piece of text as pypdf reports it: to the current line if it shares its baseline."""
@@ -194,21 +242,30 @@ def _markers(page: PageObject) -> list[tuple[str, float, float]]:
             text.append("\n")
             length += 1
         baseline = matrix[5]
-        pieces.append((length, piece, matrix, font, float(size)))
+        pieces.append((length, piece, matrix, font, float(size), mcids[-1] if mcids else None))
         text.append(piece)
         length += len(piece)
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)
     found = []
     starts = [piece[0] for piece in pieces]
     for m in MARKER.finditer("".join(text)):
-        offset, piece, matrix, font, size = pieces[bisect.bisect_right(starts, m.start()) - 1]
+        first = bisect.bisect_right(starts, m.start()) - 1
+        offset, piece, matrix, font, size, _ = pieces[first]
         before = piece[:m.start() - offset]
         advance = _width(font, before) / 1000 * size if before.strip() else 0.0
         x, _ = _apply(matrix, advance, 0)
         _, top = _apply(matrix, advance, size)
-        found.append((f"{m.group(1)}:{int(m.group(2))}", x, top))
-    return found
+        last = bisect.bisect_left(starts, m.end()) - 1
+        within = {p[5] for p in pieces[first:last + 1] if p[5] is not None}
+        found.append((f"{m.group(1)}:{int(m.group(2))}", x, top, within))
+    # a sequence is the marker's own only when all its text is markers: only such can be removed
+    by_mcid: dict[int, str] = {}
+    for piece in pieces:
+        if piece[5] is not None:
+            by_mcid[piece[5]] = by_mcid.get(piece[5], "") + piece[1]
+    own = {mcid for mcid, text in by_mcid.items() if not MARKER.sub("", text).strip()}
+    return [(key, x, top, within if within <= own else set()) for key, x, top, within in found]
 
 
 def _width(font: DictionaryObject | None, text: str) -> float:
@@ -416,6 +473,14 @@ class _Update:
             raise AssembleError(f"Not a readable PDF: {exc}") from exc
         self.tags = self._font_tags()
         self._push: generic.IndirectObject | None = None
+        self._structure: StructureUpdate | None = None
+
+    @property
+    def structure(self) -> StructureUpdate:
+        """The document's structure tree, for what this update adds (signatures.tagging)."""
+        if self._structure is None:
+            self._structure = StructureUpdate(self.writer)
+        return self._structure
 
     def _font_tags(self) -> set[str]:
         """The subset tags of the fonts the pages use."""
@@ -490,12 +555,18 @@ class _Update:
             forms.append(self.add(form))
         return forms
 
-    def append(self, pdf: bytes) -> None:
-        """Appends all pages of another PDF, as a subtree of the page tree (inheritance kept)."""
+    def append(self, pdf: bytes, title: str | None = None) -> None:
+        """Appends all pages of another PDF, as a subtree of the page tree (inheritance kept).
+
+        With a title, the pages are tagged: one /Sect of that title, each page's whole content one
+        /P in it (reportlab's pages carry no structure of their own; their text is drawn in reading
+        order, so the paragraph reads as the page does)."""
         source = _reader(pdf)
         try:
             subtree = _Importer(self).copy(source.root.raw_get("/Pages"))
             node = subtree.get_object()
+            if title is not None:
+                self._tag_pages(subtree, self.structure.section(title))
             root_ref = self.writer.root.raw_get("/Pages")
             root = root_ref.get_object()
             node[pdf_name("/Parent")] = root_ref
@@ -508,8 +579,32 @@ class _Update:
         except Exception as exc:
             raise AssembleError(f"The pages to append cannot be read: {exc}") from exc
 
+    def _tag_pages(self, subtree, section) -> None:
+        """Marks the content of every page under subtree as one /P of section."""
+        node = subtree.get_object()
+        if "/Kids" in node:
+            for kid in node.raw_get("/Kids").get_object().iterate():
+                self._tag_pages(kid, section)
+            return
+        self.tag_page(subtree, "P", parent=section)
+
+    def tag_page(self, page_ref, role: str, *, alt: str | None = None, bbox=None, parent=None) -> None:
+        """Makes a page's whole content the content of one new structure element of `role`."""
+        node = page_ref.get_object()
+        mcid = self.structure.add(page_ref, node, role, alt=alt, bbox=bbox, parent=parent)
+        contents = node.raw_get("/Contents") if "/Contents" in node else None
+        resolved = contents.get_object() if contents is not None else None
+        originals = list(resolved.iterate()) if isinstance(resolved, generic.ArrayObject) else \
+            [contents] if contents is not None else []
+        begin = self.add(generic.StreamObject(stream_data=f"/{role} <</MCID {mcid}>> BDC\n".encode()))
+        end = self.add(generic.StreamObject(stream_data=b"\nEMC\n"))
+        node[pdf_name("/Contents")] = generic.ArrayObject([begin, *originals, end])
+        self.writer.mark_update(page_ref)
+
     def write(self) -> bytes:
         """The original bytes followed by the update."""
+        if self._structure is not None:
+            self._structure.finish()
         # pyHanko rewrites the producer in the XMP; keep Info in agreement (PDF/A, ISO 19005-2 6.6.2.3.1)
         align_info_with_xmp(self.writer)
         out = io.BytesIO()
@@ -612,37 +707,78 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
             raise AssembleError(f"The signing slot {mark.slot} is on no page of the document.")
         seen.add(mark.slot)
         by_page.setdefault(slots[mark.slot].page, []).append(mark)
-    drawings: dict[int, tuple[list[bytes], dict, list]] = {}
+    drawings: dict[int, list[_Drawing]] = {}
     for index, page_marks in sorted(by_page.items()):
-        ops: list[bytes] = []
-        xobjects: dict[str, generic.PdfObject] = {}
-        texts: list = []
-        for mark in page_marks:
+        items = drawings[index] = []
+        for number, mark in enumerate(page_marks):
             box = slots[mark.slot]
+            ops: list[bytes] = []
+            xobjects: dict[str, generic.PdfObject] = {}
+            texts: list = []
             image = None
             if mark.png is not None:
                 stream, width, height = _image_xobject(mark.png)
-                name = f"/AsystaSig{len(xobjects)}"
+                name = f"/AsystaSig{number}"
                 xobjects[name] = update.add(stream)
                 image = (name, width, height)
             _place(ops, box, image, _fit_lines(mark.lines, box.width), texts)
-        drawings[index] = (ops, xobjects, texts)
+            # an image is a figure, told by its alternative text (and the caption under it); a
+            # stamp of text alone is a paragraph of that text (WCAG 2.1 SC 1.1.1, ISO 32000-1 14.8.4)
+            if image is not None:
+                alt = " – ".join(part for part in (mark.alt or "Podpis", *mark.lines) if part)
+                items.append(_Drawing(ops, xobjects, texts, "Figure", _plain(alt), _box(box)))
+            else:
+                items.append(_Drawing(ops, xobjects, texts, "P", None, _box(box)))
     _finish_drawings(update, drawings)
-    update.append(evidence_pdf)
+    update.append(evidence_pdf, title=EVIDENCE_TITLE)
     return update.write()
 
 
-def _finish_drawings(update: _Update, drawings: dict[int, tuple[list[bytes], dict, list]]) -> None:
-    """Puts each page's images and text forms over the page, in one added content stream per page."""
-    with_text = [(index, texts) for index, (_, _, texts) in drawings.items() if texts]
-    forms = _text_forms(update, [(update.pages[index], texts) for index, texts in with_text])
-    text_form = {index: form for (index, _), form in zip(with_text, forms)}
-    for index, (ops, xobjects, _) in drawings.items():
-        content = b"".join(ops)
-        if index in text_form:
-            xobjects = {**xobjects, "/AsystaText": text_form[index]}
-            content += b"q /AsystaText Do Q\n"
+def _box(box: SlotBox) -> tuple[float, float, float, float]:
+    """A slot as a PDF rectangle (llx, lly, urx, ury)."""
+    return (box.x, box.y, box.x + box.width, box.y + box.height)
+
+
+def _plain(text: str) -> str:
+    """Text without the bidi isolate controls (multiscript.isolate) that only the drawing needs."""
+    return "".join(ch for ch in text if ch not in "\u2066\u2067\u2068\u2069")
+
+
+def _finish_drawings(update: _Update, drawings: dict[int, list[_Drawing]]) -> None:
+    """Puts each page's drawings over the page, in one added content stream per page: each drawing
+    an artifact, or the content of a new structure element (signatures.tagging)."""
+    with_text = [(index, n, item) for index, items in drawings.items() for n, item in enumerate(items) if item.texts]
+    forms = _text_forms(update, [(update.pages[index], item.texts) for index, _, item in with_text])
+    text_form = {(index, n): form for (index, n, _), form in zip(with_text, forms)}
+    for index, items in drawings.items():
+        page = update.pages[index]
+        content, xobjects = b"", {}
+        for n, item in enumerate(items):
+            ops = b"".join(item.ops)
+            xobjects.update(item.xobjects)
+            if (index, n) in text_form:
+                name = f"/AsystaText{n}"
+                xobjects[name] = text_form[(index, n)]
+                ops += f"q {name} Do Q\n".encode()
+            if item.role is None:
+                content += artifact(ops)
+            else:
+                mcid = update.structure.add(page.ref, page.obj, item.role, alt=item.alt, bbox=item.bbox)
+                content += marked(item.role, mcid, ops)
         update.draw(index, content, xobjects)
+
+
+@dataclass
+class _Drawing:
+    """What is drawn over a page at one place: operators, the XObjects they use, lines of text
+    (centre x, baseline y, size, text), and how it is tagged: role None for an artifact."""
+
+    ops: list[bytes]
+    xobjects: dict
+    texts: list
+    role: str | None = None
+    alt: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 0) -> bytes:
@@ -667,8 +803,9 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 
         if natural > room:
             label_size = max(3.0, label_size * room / natural)
         centre = right - natural * label_size / QR_LABEL_SIZE / 2
-        drawings[index] = (ops, {"/AsystaQr": qr},
-                           [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])
+        # all of it is for machines and for finding the page again: artifacts, not document text
+        drawings[index] = [_Drawing(ops, {"/AsystaQr": qr},
+                                    [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])]
     _finish_drawings(update, drawings)
     return update.write()
 
@@ -705,8 +842,7 @@ def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf:
     try:
         original = PdfReader(io.BytesIO(unsealed_revision(shown_pdf)), strict=False)
         catalog = original.trailer["/Root"].get_object()
-        evidence = PdfReader(io.BytesIO(evidence_pdf), strict=False)
-        evidence_pages = list(evidence.pages)
+        PdfReader(io.BytesIO(evidence_pdf), strict=False).pages[0]  # readable, or AssembleError here
     except AssembleError:
         raise
     except Exception as exc:
@@ -738,12 +874,16 @@ def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf:
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
             {NameObject("/Scan"): writer._add_object(xobject)})})
         page[NameObject("/Contents")] = writer._add_object(content)
-    for page in evidence_pages:
-        writer.add_page(page)
     writer.generate_file_identifiers()  # PDF/A wants a file identifier in the trailer
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    # Tagged like the original: each scanned page a figure, the evidence pages their own section
+    update = _Update(out.getvalue())
+    for number, page in enumerate(update.pages, 1):
+        update.tag_page(page.ref, "Figure", bbox=page.box,
+                        alt=f"Skan strony {number} dokumentu podpisanego na papierze")
+    update.append(evidence_pdf, title=EVIDENCE_TITLE)
+    return update.write()
 
 
 def _jpeg(image: Image.Image) -> tuple[bytes, int, int]:
