@@ -563,10 +563,14 @@ class _Update:
         order, so the paragraph reads as the page does)."""
         source = _reader(pdf)
         try:
-            subtree = _Importer(self).copy(source.root.raw_get("/Pages"))
+            importer = _Importer(self)
+            tops = _top_elements(source) if title is not None else None
+            subtree = importer.copy(source.root.raw_get("/Pages"))
             node = subtree.get_object()
-            if title is not None:
+            if title is not None and tops is None:
                 self._tag_pages(subtree, self.structure.section(title))
+            elif title is not None:
+                self._adopt_structure(source, importer, tops, self.structure.section(title))
             root_ref = self.writer.root.raw_get("/Pages")
             root = root_ref.get_object()
             node[pdf_name("/Parent")] = root_ref
@@ -578,6 +582,19 @@ class _Update:
             self.writer.mark_update(root_ref)
         except Exception as exc:
             raise AssembleError(f"The pages to append cannot be read: {exc}") from exc
+
+    def _adopt_structure(self, source, importer: _Importer, tops: list, section) -> None:
+        """Brings the structure of an appended tagged PDF (signatures.pdftags) along: its elements
+        under section, its pages' parent-tree arrays under new keys of this document's tree."""
+        arrays = _parent_arrays(source)
+        for element in tops:
+            self.structure.adopt_kid(section, importer.copy(element))
+        for page in _pages(source):
+            key = _get(page.obj, "/StructParents")
+            if key is None or int(key) not in arrays:
+                continue
+            copied = importer.refs[page.ref.reference]
+            self.structure.adopt_page(copied, copied.get_object(), importer.copy(arrays[int(key)]))
 
     def _tag_pages(self, subtree, section) -> None:
         """Marks the content of every page under subtree as one /P of section."""
@@ -732,6 +749,29 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
     _finish_drawings(update, drawings)
     update.append(evidence_pdf, title=EVIDENCE_TITLE)
     return update.write()
+
+
+def _top_elements(reader) -> list | None:
+    """The top structure elements of a tagged PDF (under its /Document), detached from their parent
+    so that copying them does not copy the tree around them; None for an untagged PDF."""
+    if "/StructTreeRoot" not in reader.root:
+        return None
+    kids = reader.root["/StructTreeRoot"].raw_get("/K")
+    kids = kids.get_object()
+    kids = list(kids.iterate()) if isinstance(kids, generic.ArrayObject) else [kids]
+    if len(kids) == 1 and kids[0].get_object().get("/S") == "/Document":
+        inner = kids[0].get_object().raw_get("/K").get_object()
+        kids = list(inner.iterate()) if isinstance(inner, generic.ArrayObject) else [inner]
+    for kid in kids:
+        kid.get_object()[pdf_name("/P")] = generic.NullObject()
+    return kids
+
+
+def _parent_arrays(reader) -> dict[int, generic.PdfObject]:
+    """A tagged PDF's parent tree (flat, as signatures.pdftags writes it): key -> array."""
+    tree = reader.root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"] if "/ParentTree" in tree else generic.ArrayObject()
+    return {int(nums[i]): nums.raw_get(i + 1) for i in range(0, len(nums) - 1, 2)}
 
 
 def _box(box: SlotBox) -> tuple[float, float, float, float]:

@@ -104,15 +104,16 @@ class StructureUpdate:
         walk(self._parent_tree, _ref(self.tree_ref))
         return out
 
-    def _page_array(self, page_ref, page_obj) -> generic.ArrayObject:
-        """The parent tree's array for a page's marked content, created with a new key if needed."""
-        if "/StructParents" in page_obj and int(page_obj["/StructParents"]) in self._arrays:
+    def _page_array(self, page_ref, page_obj, array: generic.ArrayObject | None = None) -> generic.ArrayObject:
+        """The parent tree's array for a page's marked content, created with a new key if needed
+        (given `array`: that one, under a new key, for a page appended with its own structure)."""
+        if array is None and "/StructParents" in page_obj and int(page_obj["/StructParents"]) in self._arrays:
             array, owner = self._arrays[int(page_obj["/StructParents"])]
             self._touch(owner)
             return array
         key = self._next_key
         self._next_key += 1
-        array = generic.ArrayObject()
+        array = generic.ArrayObject() if array is None else array
         tree = self._parent_tree.get_object()
         if "/Nums" not in tree:  # a tree of kids: a new leaf for the new keys
             leaf = self.writer.add_object(generic.DictionaryObject({
@@ -150,13 +151,23 @@ class StructureUpdate:
         self._append_kid(parent, ref)
         return mcid
 
+    def adopt_page(self, page_ref, page_obj, array: generic.ArrayObject) -> None:
+        """Registers an appended page's own parent-tree array (its MCIDs' elements) under a new key."""
+        self._page_array(page_ref, page_obj, array)
+
     def section(self, title: str):
         """A new /Sect element after the document's content (for appended pages); returns its reference."""
+        # (its kids are appended by the caller through adopt_kid or add(parent=…))
         ref = self.writer.add_object(generic.DictionaryObject({
             pdf_name("/Type"): pdf_name("/StructElem"), pdf_name("/S"): pdf_name("/Sect"),
             pdf_name("/P"): self.parent_ref, pdf_name("/T"): pdf_string(title), pdf_name("/K"): generic.ArrayObject()}))
         self._append_kid(self.parent_ref, ref)
         return ref
+
+    def adopt_kid(self, parent_ref, ref) -> None:
+        """Makes an element (copied from another document) the last kid of parent_ref."""
+        ref.get_object()[pdf_name("/P")] = parent_ref
+        self._append_kid(parent_ref, ref)
 
     def _append_kid(self, parent_ref, ref) -> None:
         parent = parent_ref.get_object()

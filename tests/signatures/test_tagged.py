@@ -85,9 +85,12 @@ def test_what_the_service_adds_is_tagged_as_it_should_be(produced):
     # evidence pages a section of their own
     slots = len(find_slots(unsealed_revision(produced["family_consent: sealed original"])))
     reader = PdfReader(io.BytesIO(produced["family_consent: signed version"]))
-    evidence_pages = len(reader.pages) - len(PdfReader(io.BytesIO(produced["family_consent: sealed original"])).pages)
+    card = tag_report(evidence())
     assert signed.elements["Figure"] == slots - 1 and signed.elements["Sect"] == 1
-    assert signed.elements["P"] == original.elements["P"] + 1 + evidence_pages
+    assert signed.elements["P"] == original.elements["P"] + 1 + card.elements["P"]
+    # the evidence pages' own structure comes along: title, headings, tables
+    for role in ("H1", "H2", "Table", "TR", "TH", "TD"):
+        assert signed.elements[role] == original.elements.get(role, 0) + card.elements[role], role
     figures = [e for e in _elements(reader) if e["/S"] == "/Figure"]
     assert {str(f["/Alt"]) for f in figures} == {"Podpis: Anna Kowalska"}
     # the print copy's code, marks and label are artifacts: the structure is the original's
@@ -154,3 +157,33 @@ def test_print_copy_code_is_clear_of_the_footer(produced):
             assert any(w[0] == "Strona" for w in footer), footer
             for word in footer:
                 assert not overlaps(qr, word[1:]), (name, index, word)
+
+
+def test_evidence_page_is_tagged_text_in_reading_order():
+    """The evidence page: /H1 title, /H2 headings, tables of /TH labels and /TD values, the footer an
+    artifact; its text read top to bottom with Polish letters, its fonts embedded."""
+    import datetime as dt
+
+    from signatures.evidence import Evidence, EvidenceSigner, evidence_pdf, read_evidence
+
+    utc = dt.timezone.utc
+    signers = tuple(EvidenceSigner(f"Małgorzata Dąbrowska-Śliwińska {n}", "matka", "tablet_here",
+                                   dt.datetime(2026, 11, 24, 9, 15, tzinfo=utc), "192.168.1.15", "Mozilla/5.0",
+                                   "ab" * 32, "cd" * 32) for n in range(1, 7))
+    card = evidence_pdf(Evidence(
+        title="Zgoda rodziny na współpracę z asystentem rodziny", document_id="7f3a9c21" * 4,
+        case_sign="MOPS.SPS.4011.12.2026", office_name="Miejski Ośrodek Pomocy Społecznej w Oświęcimiu",
+        shown_pdf_sha256="0f" * 32, signers=signers, created_at=dt.datetime(2026, 11, 24, 9, 20, tzinfo=utc)))
+    report = tag_report(card)
+    assert not report.problems and report.lang == "pl-PL"
+    assert report.elements["H1"] == 1 and report.elements["H2"] == 2
+    # six signers over two pages: each row once in the structure (the repeated heading row is an artifact)
+    assert len(PdfReader(io.BytesIO(card)).pages) >= 2
+    assert report.elements["Table"] == 7 and report.elements["TR"] == 5 + 6 * 9
+    assert report.elements["TD"] == 5 + 6 * 8
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=card, capture_output=True).stdout.decode()
+    order = ["Karta dowodowa podpisów", "Identyfikator dokumentu", "Podpisujący nr 1",
+             "Małgorzata Dąbrowska-Śliwińska 1", "Podpisujący nr 6", "Charakter podpisów"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert len(read_evidence(card).signers) == 6
