@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import hashlib
 import io
 import math
@@ -31,6 +32,7 @@ from .evidence import FALLBACK, register_fonts
 from .evidence import TITLE as EVIDENCE_TITLE
 from .ink import marks_ops
 from .multiscript import draw_line, line_width, shape_line
+from .content import without_sequences
 from .seal import align_info_with_xmp
 from .tagging import StructureUpdate, artifact, marked
 
@@ -464,6 +466,7 @@ class _Update:
     """An incremental update of one PDF: drawings added over pages, pages appended at the end."""
 
     def __init__(self, pdf: bytes):
+        self.source = pdf
         try:
             self.writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             self.pages = _pages(self.writer.prev)
@@ -596,6 +599,39 @@ class _Update:
             copied = importer.refs[page.ref.reference]
             self.structure.adopt_page(copied, copied.get_object(), importer.copy(arrays[int(key)]))
 
+    def hide_old_markers(self) -> None:
+        """Takes the SIG markers of a document issued before signatures.markers (its pages have no
+        record of their places) out of the text of this version: each such page gets content
+        without the markers' sequences. The earlier revision keeps them, byte for byte, as sealed."""
+        try:
+            pages = PdfReader(io.BytesIO(self.source), strict=False).pages
+            for index, page in enumerate(pages):
+                if recorded_places(page) is not None:
+                    continue
+                markers = _markers(page)
+                mcids = set().union(set(), *(within for *_, within in markers))
+                if not mcids:
+                    continue
+                data = page.get_contents().get_data()
+                kept = without_sequences(data, mcids)
+                if kept != data:
+                    target = self.pages[index]
+                    stream = generic.StreamObject(stream_data=kept)
+                    stream.compress()
+                    target.obj[pdf_name("/Contents")] = self.add(stream)
+                    # the places stay known in this version too, as signatures.markers records them
+                    stamp = generic.pdf_string(dt.datetime.now(dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ"))
+                    places = generic.ArrayObject(generic.ArrayObject([
+                        generic.pdf_string(key), generic.FloatObject(round(x, 3)), generic.FloatObject(round(top, 3))])
+                        for key, x, top, _ in markers)
+                    target.obj[pdf_name(PIECE_INFO)] = generic.DictionaryObject({pdf_name(PIECE_NAME): generic.DictionaryObject({
+                        pdf_name("/LastModified"): stamp,
+                        pdf_name("/Private"): generic.DictionaryObject({pdf_name(PLACES_KEY): places})})})
+                    target.obj[pdf_name("/LastModified")] = stamp
+                    self.writer.mark_update(target.ref)
+        except Exception as exc:  # pypdf raises many types for broken input
+            raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+
     def _tag_pages(self, subtree, section) -> None:
         """Marks the content of every page under subtree as one /P of section."""
         node = subtree.get_object()
@@ -713,6 +749,7 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
     if slots is None:
         slots = find_slots(unsealed)
     update = _Update(unsealed)
+    update.hide_old_markers()
     by_page: dict[int, list[Mark]] = {}
     seen: set[str] = set()
     for mark in marks:
@@ -828,6 +865,7 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 
     (0–255, the document's: signatures.ink), by which a scan of the signed paper is read back.
     """
     update = _Update(unsealed_revision(shown_pdf))
+    update.hide_old_markers()
     qr = update.add(_stencil(qr_png))  # one image, drawn on every page
     drawings = {}
     natural = _text_width(label, QR_LABEL_SIZE)
