@@ -27,7 +27,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .assemble import PIECE_INFO, PIECE_NAME, PLACES_KEY, AssembleError, _markers
+from .slots import PIECE_INFO, PIECE_NAME, PLACES_KEY, AssembleError, _markers
 from .content import without_sequences
 
 __all__ = ["hide_markers"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from signatures.assemble import MARKER
+from signatures.slots import MARKER
 from signatures.pdfa import pdfa_report
 from signatures.tagcheck import tag_report
 
