@@ -62,16 +62,16 @@ def hide_markers(pdf: bytes, *, now: dt.datetime | None = None) -> bytes:
     stamp = TextStringObject(_pdf_date(now or dt.datetime.now(dt.timezone.utc)))
     parents = _parent_tree(writer)
     for index, markers in enumerate(found):
-        if not markers:
-            continue
+        # every page gets its record, an empty one too: find_slots then reads no page's text
         page = writer.pages[index]
         mcids: set[int] = set()
         for key, _, _, within in markers:
             if not within:  # a template defect: recorded all the same, so that signing still works
                 log.warning("The marker of %s shares its text with other text: it stays in the text", key)
             mcids |= within
-        _drop_sequences(writer, page, mcids)
-        _drop_elements(parents.get(int(page.get("/StructParents", -1))), mcids)
+        if mcids:
+            _drop_sequences(writer, page, mcids)
+            _drop_elements(parents.get(int(page.get("/StructParents", -1))), mcids)
         places = ArrayObject(ArrayObject([TextStringObject(key), FloatObject(round(x, 3)), FloatObject(round(top, 3))])
                              for key, x, top, _ in markers)
         page[NameObject(PIECE_INFO)] = DictionaryObject({NameObject(PIECE_NAME): DictionaryObject({
