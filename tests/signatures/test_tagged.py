@@ -9,7 +9,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from signatures.assemble import Mark, build_print_copy, build_scan_pdf, build_signed_pdf, find_slots, unsealed_revision
+from signatures.assemble import (Mark, build_print_copy, build_scan_pdf, build_signed_pdf, find_slots, recorded_places,
+                                 unsealed_revision)
 from signatures.markers import hide_markers
 from signatures.pdfa import pdfa_report
 from signatures.qr import qr_png
@@ -118,6 +119,9 @@ def test_markers_leave_the_text_but_not_the_places(family, attorney, originals):
         # the same places, from the record on the pages instead of the text
         assert find_slots(unsealed_revision(new)) == find_slots(old)
         assert len(find_slots(old)) >= 2
+        # every page carries its record (an empty one too), so no page's text is searched again
+        assert all(recorded_places(page) is not None for page in PdfReader(io.BytesIO(new)).pages)
+        assert all(recorded_places(page) is None for page in PdfReader(io.BytesIO(old)).pages)
 
 
 def test_hidden_markers_change_nothing_on_the_page(family):
