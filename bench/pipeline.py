@@ -96,7 +96,7 @@ def main() -> None:
 
     print(f"\n{args.n} × {doctype.slug}, warm pool of {app.config['CONVERTERS']} converters "
           f"(ms)\n{'stage':<28}{'median':>9}{'p95':>9}")
-    for name in ("validate", "case", "render", "convert", "seal", "archive", "end to end"):
+    for name in ("validate", "case", "render", "convert", "markers", "seal", "archive", "end to end"):
         if name in stages:  # "case": reserving the new case's number, a short transaction of its own
             print(row(name, stages[name]))
 

@@ -1,23 +1,25 @@
-"""Signatures onto an issued PDF/A: signing slots, the unsealed revision, the signed, scanned and printed versions."""
+"""Signatures onto an issued PDF/A: the unsealed revision, the signed, scanned and printed versions.
+
+The signing slots are found by signatures.slots (its names are exported here too, as before).
+"""
 
 from __future__ import annotations
 
-import bisect
+import datetime as dt
 import hashlib
 import io
-import math
 import re
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
@@ -28,17 +30,18 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .evidence import FALLBACK, register_fonts
+from .evidence import TITLE as EVIDENCE_TITLE
 from .ink import marks_ops
 from .multiscript import draw_line, line_width, shape_line
+from .content import without_sequences
 from .seal import align_info_with_xmp
+from .slots import (MARKER, PIECE_INFO, PIECE_NAME, PLACES_KEY, RIGHT_MARGIN, SLOT_HEIGHT, SLOT_WIDTH,
+                    AssembleError, SlotBox, _markers, find_slots, recorded_places)
+from .tagging import StructureUpdate, artifact, marked
 
-__all__ = ["AssembleError", "Mark", "SlotBox", "build_print_copy", "build_scan_pdf", "build_signed_pdf",
-           "find_slots", "unsealed_revision"]
+__all__ = ["MARKER", "SLOT_HEIGHT", "SLOT_WIDTH", "AssembleError", "Mark", "SlotBox", "build_print_copy",
+           "build_scan_pdf", "build_signed_pdf", "find_slots", "recorded_places", "unsealed_revision"]
 
-MARKER = re.compile(r"SIG:([a-z_]+):(\d+)")
-SLOT_HEIGHT = 62.0  # the empty signing space under a marker, down to just above the dotted line
-SLOT_WIDTH = 200.0
-RIGHT_MARGIN = 57.0  # a slot never reaches into the page's right margin (2 cm)
 LINE_SIZE, MIN_LINE_SIZE, LINE_LEADING = 7.5, 5.0, 1.15
 IMAGE_GAP = 2.0  # between the image and the dotted line, and between the image and the caption
 # The print copy's code sits in the right margin beside the footer: clear of the body text and of
@@ -56,34 +59,6 @@ SCAN_QUALITY = 85
 _MAX_IMAGE_SIDE = 10_000  # pixels: capture allows 4000, a QR code is a few hundred
 
 
-class AssembleError(ValueError):
-    """The document, a mark or an image cannot be put together as asked."""
-
-
-@dataclass(frozen=True)
-class SlotBox:
-    """Where one signer signs: page index (0-based) and the signing space in PDF points (origin bottom-left)."""
-
-    page: int
-    x: float
-    y: float
-    width: float
-    height: float
-
-    def to_json(self) -> dict:
-        """The box as a JSON object: page (int), x, y, width and height (floats)."""
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, d: Mapping) -> SlotBox:
-        """The box from what to_json gave."""
-        try:
-            return cls(page=int(d["page"]), x=float(d["x"]), y=float(d["y"]), width=float(d["width"]),
-                       height=float(d["height"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise AssembleError(f"Not a signing slot: {d!r}") from exc
-
-
 @dataclass(frozen=True)
 class Mark:
     """What goes into one slot: a signature image (flattened PNG), caption lines under/over it, or both."""
@@ -91,6 +66,8 @@ class Mark:
     slot: str
     png: bytes | None = None
     lines: tuple[str, ...] = ()
+    # what a screen reader says for the image (/Alt of its /Figure): „Podpis: Anna Kowalska”
+    alt: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,96 +124,6 @@ def _pages(handler) -> list[_Page]:
 
     walk(handler.root.raw_get("/Pages"), None, None)
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Finding the markers: pypdf's text extraction reports each piece of text with the text matrix and
-# the CTM where it starts; pieces on one baseline are read as one line, so a marker cut into several
-# text runs is still found.
-
-
-def find_slots(pdf: bytes) -> dict[str, SlotBox]:
-    """The signing spaces of a document, keyed 'slot_key:index', found from the invisible SIG markers."""
-    try:
-        pages = PdfReader(io.BytesIO(pdf), strict=False).pages
-        slots: dict[str, SlotBox] = {}
-        for index, page in enumerate(pages):
-            right = float(page.mediabox.right) - RIGHT_MARGIN
-            for key, x, top in _markers(page):
-                if key in slots:
-                    raise AssembleError(f"The signing slot {key} is marked twice in the document.")
-                width = min(SLOT_WIDTH, right - x)
-                if width <= 0:
-                    raise AssembleError(f"The signing slot {key} lies in the page's right margin.")
-                slots[key] = SlotBox(page=index, x=round(x, 2), y=round(top - SLOT_HEIGHT, 2),
-                                     width=round(width, 2), height=SLOT_HEIGHT)
-        return slots
-    except AssembleError:
-        raise
-    except Exception as exc:  # pypdf raises many types for broken input
-        raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
-
-
-def _markers(page: PageObject) -> list[tuple[str, float, float]]:
-    """(slot key, x, top) of each marker on a page: where its 'SIG:' starts, top one em above the baseline."""
-    text: list[str] = []  # the page's text, a line for each baseline
-    pieces: list[tuple[int, str, tuple, DictionaryObject | None, float]] = []  # offset, text, matrix, font, size
-    length, baseline = 0, None
-
-    def visit(piece: str, cm, tm, font, size) -> None:
-        """Adds one piece of text as pypdf reports it: to the current line if it shares its baseline."""
-        nonlocal length, baseline
-        piece = piece.rstrip("\n")  # pypdf's guess at a line end: the baseline tells
-        if not piece:
-            return
-        matrix = _mult(tm, cm)
-        if baseline is None or abs(matrix[5] - baseline) > 0.3 * size * math.hypot(matrix[2], matrix[3]):
-            text.append("\n")
-            length += 1
-        baseline = matrix[5]
-        pieces.append((length, piece, matrix, font, float(size)))
-        text.append(piece)
-        length += len(piece)
-
-    page.extract_text(visitor_text=visit)
-    found = []
-    starts = [piece[0] for piece in pieces]
-    for m in MARKER.finditer("".join(text)):
-        offset, piece, matrix, font, size = pieces[bisect.bisect_right(starts, m.start()) - 1]
-        before = piece[:m.start() - offset]
-        advance = _width(font, before) / 1000 * size if before.strip() else 0.0
-        x, _ = _apply(matrix, advance, 0)
-        _, top = _apply(matrix, advance, size)
-        found.append((f"{m.group(1)}:{int(m.group(2))}", x, top))
-    return found
-
-
-def _width(font: DictionaryObject | None, text: str) -> float:
-    """The glyph widths of text in a font (thousandths of an em), for a marker inside a longer text run."""
-    # pypdf's own font metrics, as its text extraction uses them (not exported: imported only when needed)
-    from pypdf.generic._font import Font
-
-    if font is None:
-        return 0.0
-    metrics = Font.from_font_resource(font)
-    # pypdf reads a code through the encoding, then through the ToUnicode map: back from text to code
-    encoded = {char: chr(code) for code, char in metrics.encoding.items()} if isinstance(metrics.encoding, dict) else {}
-    unmapped = {char: raw for raw, char in metrics.character_map.items()}
-    codes = [unmapped.get(char, char) for char in text]
-    widths = metrics.character_widths
-    return sum(widths.get(encoded.get(code, code), widths["default"]) for code in codes)
-
-
-def _mult(m, n) -> tuple:
-    """The matrix m × n (first m, then n)."""
-    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
-            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
-            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
-
-
-def _apply(m, x: float, y: float) -> tuple[float, float]:
-    """The point (x, y) transformed by matrix m."""
-    return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,6 +294,7 @@ class _Update:
     """An incremental update of one PDF: drawings added over pages, pages appended at the end."""
 
     def __init__(self, pdf: bytes):
+        self.source = pdf
         try:
             self.writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
             self.pages = _pages(self.writer.prev)
@@ -416,6 +304,14 @@ class _Update:
             raise AssembleError(f"Not a readable PDF: {exc}") from exc
         self.tags = self._font_tags()
         self._push: generic.IndirectObject | None = None
+        self._structure: StructureUpdate | None = None
+
+    @property
+    def structure(self) -> StructureUpdate:
+        """The document's structure tree, for what this update adds (signatures.tagging)."""
+        if self._structure is None:
+            self._structure = StructureUpdate(self.writer)
+        return self._structure
 
     def _font_tags(self) -> set[str]:
         """The subset tags of the fonts the pages use."""
@@ -490,12 +386,22 @@ class _Update:
             forms.append(self.add(form))
         return forms
 
-    def append(self, pdf: bytes) -> None:
-        """Appends all pages of another PDF, as a subtree of the page tree (inheritance kept)."""
+    def append(self, pdf: bytes, title: str | None = None) -> None:
+        """Appends all pages of another PDF, as a subtree of the page tree (inheritance kept).
+
+        With a title, the pages are tagged: one /Sect of that title, each page's whole content one
+        /P in it (reportlab's pages carry no structure of their own; their text is drawn in reading
+        order, so the paragraph reads as the page does)."""
         source = _reader(pdf)
         try:
-            subtree = _Importer(self).copy(source.root.raw_get("/Pages"))
+            importer = _Importer(self)
+            tops = _top_elements(source) if title is not None else None
+            subtree = importer.copy(source.root.raw_get("/Pages"))
             node = subtree.get_object()
+            if title is not None and tops is None:
+                self._tag_pages(subtree, self.structure.section(title))
+            elif title is not None:
+                self._adopt_structure(source, importer, tops, self.structure.section(title))
             root_ref = self.writer.root.raw_get("/Pages")
             root = root_ref.get_object()
             node[pdf_name("/Parent")] = root_ref
@@ -508,8 +414,78 @@ class _Update:
         except Exception as exc:
             raise AssembleError(f"The pages to append cannot be read: {exc}") from exc
 
+    def _adopt_structure(self, source, importer: _Importer, tops: list, section) -> None:
+        """Brings the structure of an appended tagged PDF (signatures.pdftags) along: its elements
+        under section, its pages' parent-tree arrays under new keys of this document's tree."""
+        arrays = _parent_arrays(source)
+        for element in tops:
+            self.structure.adopt_kid(section, importer.copy(element))
+        for page in _pages(source):
+            key = _get(page.obj, "/StructParents")
+            if key is None or int(key) not in arrays:
+                continue
+            copied = importer.refs[page.ref.reference]
+            self.structure.adopt_page(copied, copied.get_object(), importer.copy(arrays[int(key)]))
+
+    def hide_old_markers(self) -> None:
+        """Takes the SIG markers of a document issued before signatures.markers (its pages have no
+        record of their places) out of the text of this version: each such page gets content
+        without the markers' sequences. The earlier revision keeps them, byte for byte, as sealed."""
+        try:
+            pages = PdfReader(io.BytesIO(self.source), strict=False).pages
+            for index, page in enumerate(pages):
+                if recorded_places(page) is not None:
+                    continue
+                markers = _markers(page)
+                mcids = set().union(set(), *(within for *_, within in markers))
+                if not mcids:
+                    continue
+                data = page.get_contents().get_data()
+                kept = without_sequences(data, mcids)
+                if kept != data:
+                    target = self.pages[index]
+                    stream = generic.StreamObject(stream_data=kept)
+                    stream.compress()
+                    target.obj[pdf_name("/Contents")] = self.add(stream)
+                    # the places stay known in this version too, as signatures.markers records them
+                    stamp = generic.pdf_string(dt.datetime.now(dt.timezone.utc).strftime("D:%Y%m%d%H%M%SZ"))
+                    places = generic.ArrayObject(generic.ArrayObject([
+                        generic.pdf_string(key), generic.FloatObject(round(x, 3)), generic.FloatObject(round(top, 3))])
+                        for key, x, top, _ in markers)
+                    target.obj[pdf_name(PIECE_INFO)] = generic.DictionaryObject({pdf_name(PIECE_NAME): generic.DictionaryObject({
+                        pdf_name("/LastModified"): stamp,
+                        pdf_name("/Private"): generic.DictionaryObject({pdf_name(PLACES_KEY): places})})})
+                    target.obj[pdf_name("/LastModified")] = stamp
+                    self.writer.mark_update(target.ref)
+        except Exception as exc:  # pypdf raises many types for broken input
+            raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
+
+    def _tag_pages(self, subtree, section) -> None:
+        """Marks the content of every page under subtree as one /P of section."""
+        node = subtree.get_object()
+        if "/Kids" in node:
+            for kid in node.raw_get("/Kids").get_object().iterate():
+                self._tag_pages(kid, section)
+            return
+        self.tag_page(subtree, "P", parent=section)
+
+    def tag_page(self, page_ref, role: str, *, alt: str | None = None, bbox=None, parent=None) -> None:
+        """Makes a page's whole content the content of one new structure element of `role`."""
+        node = page_ref.get_object()
+        mcid = self.structure.add(page_ref, node, role, alt=alt, bbox=bbox, parent=parent)
+        contents = node.raw_get("/Contents") if "/Contents" in node else None
+        resolved = contents.get_object() if contents is not None else None
+        originals = list(resolved.iterate()) if isinstance(resolved, generic.ArrayObject) else \
+            [contents] if contents is not None else []
+        begin = self.add(generic.StreamObject(stream_data=f"/{role} <</MCID {mcid}>> BDC\n".encode()))
+        end = self.add(generic.StreamObject(stream_data=b"\nEMC\n"))
+        node[pdf_name("/Contents")] = generic.ArrayObject([begin, *originals, end])
+        self.writer.mark_update(page_ref)
+
     def write(self) -> bytes:
         """The original bytes followed by the update."""
+        if self._structure is not None:
+            self._structure.finish()
         # pyHanko rewrites the producer in the XMP; keep Info in agreement (PDF/A, ISO 19005-2 6.6.2.3.1)
         align_info_with_xmp(self.writer)
         out = io.BytesIO()
@@ -601,6 +577,7 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
     if slots is None:
         slots = find_slots(unsealed)
     update = _Update(unsealed)
+    update.hide_old_markers()
     by_page: dict[int, list[Mark]] = {}
     seen: set[str] = set()
     for mark in marks:
@@ -612,37 +589,101 @@ def build_signed_pdf(shown_pdf: bytes, marks: Sequence[Mark], evidence_pdf: byte
             raise AssembleError(f"The signing slot {mark.slot} is on no page of the document.")
         seen.add(mark.slot)
         by_page.setdefault(slots[mark.slot].page, []).append(mark)
-    drawings: dict[int, tuple[list[bytes], dict, list]] = {}
+    drawings: dict[int, list[_Drawing]] = {}
     for index, page_marks in sorted(by_page.items()):
-        ops: list[bytes] = []
-        xobjects: dict[str, generic.PdfObject] = {}
-        texts: list = []
-        for mark in page_marks:
+        items = drawings[index] = []
+        for number, mark in enumerate(page_marks):
             box = slots[mark.slot]
+            ops: list[bytes] = []
+            xobjects: dict[str, generic.PdfObject] = {}
+            texts: list = []
             image = None
             if mark.png is not None:
                 stream, width, height = _image_xobject(mark.png)
-                name = f"/AsystaSig{len(xobjects)}"
+                name = f"/AsystaSig{number}"
                 xobjects[name] = update.add(stream)
                 image = (name, width, height)
             _place(ops, box, image, _fit_lines(mark.lines, box.width), texts)
-        drawings[index] = (ops, xobjects, texts)
+            # an image is a figure, told by its alternative text (and the caption under it); a
+            # stamp of text alone is a paragraph of that text (WCAG 2.1 SC 1.1.1, ISO 32000-1 14.8.4)
+            if image is not None:
+                alt = " – ".join(part for part in (mark.alt or "Podpis", *mark.lines) if part)
+                items.append(_Drawing(ops, xobjects, texts, "Figure", _plain(alt), _box(box)))
+            else:
+                items.append(_Drawing(ops, xobjects, texts, "P", None, _box(box)))
     _finish_drawings(update, drawings)
-    update.append(evidence_pdf)
+    update.append(evidence_pdf, title=EVIDENCE_TITLE)
     return update.write()
 
 
-def _finish_drawings(update: _Update, drawings: dict[int, tuple[list[bytes], dict, list]]) -> None:
-    """Puts each page's images and text forms over the page, in one added content stream per page."""
-    with_text = [(index, texts) for index, (_, _, texts) in drawings.items() if texts]
-    forms = _text_forms(update, [(update.pages[index], texts) for index, texts in with_text])
-    text_form = {index: form for (index, _), form in zip(with_text, forms)}
-    for index, (ops, xobjects, _) in drawings.items():
-        content = b"".join(ops)
-        if index in text_form:
-            xobjects = {**xobjects, "/AsystaText": text_form[index]}
-            content += b"q /AsystaText Do Q\n"
+def _top_elements(reader) -> list | None:
+    """The top structure elements of a tagged PDF (under its /Document), detached from their parent
+    so that copying them does not copy the tree around them; None for an untagged PDF."""
+    if "/StructTreeRoot" not in reader.root:
+        return None
+    kids = reader.root["/StructTreeRoot"].raw_get("/K")
+    kids = kids.get_object()
+    kids = list(kids.iterate()) if isinstance(kids, generic.ArrayObject) else [kids]
+    if len(kids) == 1 and kids[0].get_object().get("/S") == "/Document":
+        inner = kids[0].get_object().raw_get("/K").get_object()
+        kids = list(inner.iterate()) if isinstance(inner, generic.ArrayObject) else [inner]
+    for kid in kids:
+        kid.get_object()[pdf_name("/P")] = generic.NullObject()
+    return kids
+
+
+def _parent_arrays(reader) -> dict[int, generic.PdfObject]:
+    """A tagged PDF's parent tree (flat, as signatures.pdftags writes it): key -> array."""
+    tree = reader.root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"] if "/ParentTree" in tree else generic.ArrayObject()
+    return {int(nums[i]): nums.raw_get(i + 1) for i in range(0, len(nums) - 1, 2)}
+
+
+def _box(box: SlotBox) -> tuple[float, float, float, float]:
+    """A slot as a PDF rectangle (llx, lly, urx, ury)."""
+    return (box.x, box.y, box.x + box.width, box.y + box.height)
+
+
+def _plain(text: str) -> str:
+    """Text without the bidi isolate controls (multiscript.isolate) that only the drawing needs."""
+    return "".join(ch for ch in text if ch not in "\u2066\u2067\u2068\u2069")
+
+
+def _finish_drawings(update: _Update, drawings: dict[int, list[_Drawing]]) -> None:
+    """Puts each page's drawings over the page, in one added content stream per page: each drawing
+    an artifact, or the content of a new structure element (signatures.tagging)."""
+    with_text = [(index, n, item) for index, items in drawings.items() for n, item in enumerate(items) if item.texts]
+    forms = _text_forms(update, [(update.pages[index], item.texts) for index, _, item in with_text])
+    text_form = {(index, n): form for (index, n, _), form in zip(with_text, forms)}
+    for index, items in drawings.items():
+        page = update.pages[index]
+        content, xobjects = b"", {}
+        for n, item in enumerate(items):
+            ops = b"".join(item.ops)
+            xobjects.update(item.xobjects)
+            if (index, n) in text_form:
+                name = f"/AsystaText{n}"
+                xobjects[name] = text_form[(index, n)]
+                ops += f"q {name} Do Q\n".encode()
+            if item.role is None:
+                content += artifact(ops)
+            else:
+                mcid = update.structure.add(page.ref, page.obj, item.role, alt=item.alt, bbox=item.bbox)
+                content += marked(item.role, mcid, ops)
         update.draw(index, content, xobjects)
+
+
+@dataclass
+class _Drawing:
+    """What is drawn over a page at one place: operators, the XObjects they use, lines of text
+    (centre x, baseline y, size, text), and how it is tagged: role None for an artifact."""
+
+    ops: list[bytes]
+    xobjects: dict
+    texts: list
+    role: str | None = None
+    alt: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 0) -> bytes:
@@ -652,6 +693,7 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 
     (0–255, the document's: signatures.ink), by which a scan of the signed paper is read back.
     """
     update = _Update(unsealed_revision(shown_pdf))
+    update.hide_old_markers()
     qr = update.add(_stencil(qr_png))  # one image, drawn on every page
     drawings = {}
     natural = _text_width(label, QR_LABEL_SIZE)
@@ -667,8 +709,9 @@ def build_print_copy(shown_pdf: bytes, qr_png: bytes, label: str, *, tag: int = 
         if natural > room:
             label_size = max(3.0, label_size * room / natural)
         centre = right - natural * label_size / QR_LABEL_SIZE / 2
-        drawings[index] = (ops, {"/AsystaQr": qr},
-                           [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])
+        # all of it is for machines and for finding the page again: artifacts, not document text
+        drawings[index] = [_Drawing(ops, {"/AsystaQr": qr},
+                                    [(centre, y0 + QR_LABEL_BASELINE, label_size, label)] if label else [])]
     _finish_drawings(update, drawings)
     return update.write()
 
@@ -705,8 +748,7 @@ def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf:
     try:
         original = PdfReader(io.BytesIO(unsealed_revision(shown_pdf)), strict=False)
         catalog = original.trailer["/Root"].get_object()
-        evidence = PdfReader(io.BytesIO(evidence_pdf), strict=False)
-        evidence_pages = list(evidence.pages)
+        PdfReader(io.BytesIO(evidence_pdf), strict=False).pages[0]  # readable, or AssembleError here
     except AssembleError:
         raise
     except Exception as exc:
@@ -738,12 +780,16 @@ def build_scan_pdf(shown_pdf: bytes, pages: Sequence[Image.Image], evidence_pdf:
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): DictionaryObject(
             {NameObject("/Scan"): writer._add_object(xobject)})})
         page[NameObject("/Contents")] = writer._add_object(content)
-    for page in evidence_pages:
-        writer.add_page(page)
     writer.generate_file_identifiers()  # PDF/A wants a file identifier in the trailer
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    # Tagged like the original: each scanned page a figure, the evidence pages their own section
+    update = _Update(out.getvalue())
+    for number, page in enumerate(update.pages, 1):
+        update.tag_page(page.ref, "Figure", bbox=page.box,
+                        alt=f"Skan strony {number} dokumentu podpisanego na papierze")
+    update.append(evidence_pdf, title=EVIDENCE_TITLE)
+    return update.write()
 
 
 def _jpeg(image: Image.Image) -> tuple[bytes, int, int]:

@@ -21,6 +21,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .multiscript import ScriptText
+from .pdftags import Tags
 from .scriptfont import ScriptFont, register_font
 
 __all__ = ["METHODS", "Evidence", "EvidenceEvent", "EvidenceSigner", "EvidenceStaff", "ReadEvidence", "ReadSigner", "evidence_pdf",
@@ -328,13 +329,16 @@ def _footer(canvas, doc) -> None:
     # Below the frame: the reader skips text this low, so the footer never joins a field's value.
     # The regular face: a third font (italic) would cost a tenth of the page's time.
     canvas.saveState()
+    Tags.begin_artifact(canvas)  # page furniture, not the text (ISO 32000-1 14.8.2.2)
     canvas.setFont(FONT, 8)
     canvas.drawCentredString(A4[0] / 2, FOOTER_Y, f"{TITLE} – strona {doc.page}")
+    Tags.end(canvas)
     canvas.restoreState()
 
 
 def evidence_pdf(evidence: Evidence) -> bytes:
-    """The 'Karta dowodowa podpisów' as a PDF (A4, one page or more), in Polish."""
+    """The 'Karta dowodowa podpisów' as a PDF (A4, one page or more), in Polish, tagged (/Lang pl-PL,
+    headings, tables, paragraphs; the footer an artifact: signatures.pdftags)."""
     global _styles
     register_fonts()
     if _styles is None:
@@ -381,8 +385,26 @@ def evidence_pdf(evidence: Evidence) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=2 * cm,
                             bottomMargin=2 * cm, title=TITLE, author=_text(evidence.office_name), lang="pl-PL",
                             initialFontName=FONT, initialFontSize=10)
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return out.getvalue()
+    tags = Tags()
+    doc.build(_tag_story(story, styles, tags), onFirstPage=_footer, onLaterPages=_footer)
+    return tags.apply(out.getvalue(), lang="pl-PL", title=TITLE)
+
+
+def _tag_story(story: list, styles: _Styles, tags: Tags) -> list:
+    """The story with each flowable the content of a structure element (signatures.pdftags): the
+    title /H1, headings /H2, tables /Table, other text /P; spacers draw nothing and stay as they are."""
+    roles = {id(styles.title): "H1", id(styles.heading): "H2"}
+    tagged = []
+    for flowable in story:
+        if isinstance(flowable, Table):
+            tagged.append(tags.table(flowable))
+        elif isinstance(flowable, Paragraph):
+            tagged.append(tags.wrap(flowable, roles.get(id(flowable.style), "P")))
+        elif isinstance(flowable, ScriptText):
+            tagged.append(tags.wrap(flowable, "P"))
+        else:
+            tagged.append(flowable)
+    return tagged
 
 
 # ---------------------------------------------------------------------------------------------

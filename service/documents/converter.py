@@ -16,7 +16,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 API_VERSION = "3"  # the unoserver XML-RPC API the calls below are written against (unoserver 3.x)
-PDF_A_2B = ["SelectPdfVersion=2"]  # LibreOffice's PDF export filter option: 2 = PDF/A-2b
+# LibreOffice's PDF export filter options: 2 = PDF/A-2b; tagged (a structure tree, /MarkInfo, the
+# document's language as /Lang; LibreOffice 7.4 tags PDF/A-2 anyway, this makes it explicit).
+# Not PDFUACompliance: LibreOffice 7.4 then writes pdfuaid:part into the XMP without the extension
+# schema PDF/A-2 requires for it (ISO 19005-2, 6.6.2.3.2), which makes the file invalid PDF/A-2b,
+# and the signed versions' added pages could not honour the claim anyway.
+PDF_A_2B = ["SelectPdfVersion=2", "UseTaggedPDF=true"]
 _LOG_LIMIT = 1_000_000  # bytes; the log is rotated once at start so a crash loop cannot fill the disk
 _RPC_ERRORS = (OSError, xmlrpc.client.Error, http.client.HTTPException)
 

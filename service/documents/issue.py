@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from signatures.markers import hide_markers
+
 from ..archive.cases import case_sign, open_case, release_number, reserve_number
 from ..archive.models import Case, DocumentRecord
 from ..archive.store import ArchiveStore, archiving
@@ -96,7 +98,7 @@ class Pipeline:
         `now` (default: when a converter was obtained) dates the case, the document and its text.
         Raises what the stages raise (ConversionError for LibreOffice, OSError for the store...).
         Returns the record with timings in seconds: wait (for a converter), case, render, convert,
-        seal, archive, total.
+        markers (signatures.markers.hide_markers), seal, archive, total.
         """
         start = time.perf_counter()
         timings: dict[str, float] = {}
@@ -137,6 +139,12 @@ class Pipeline:
                 t = time.perf_counter()
                 pdf = convert(docx)
                 timings["convert"] = time.perf_counter() - t
+
+            # The templates' SIG markers out of the text people and screen readers get, their
+            # places recorded in the file (signatures.markers), before the seal fixes the bytes.
+            t = time.perf_counter()
+            pdf = hide_markers(pdf, now=now)
+            timings["markers"] = time.perf_counter() - t
 
             t = time.perf_counter()
             sealed = self.sealer.seal(pdf, location=office.get("town"))

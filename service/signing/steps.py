@@ -132,7 +132,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         # each value isolated (UAX #9, FSI … PDI): a right-to-left name keeps the role out of it
         lines = (STAFF_STAMP, f"{isolate(sig.signer_name)}, {isolate(sig.signer_role)}",
                  isolate(_stamp_time(sig.signed_at))) if sig.staff_user_id else ()
-        marks.append(Mark(slot=sig.slot, png=png, lines=lines))
+        # the image's alternative text in the tagged PDF (signatures.tagging)
+        marks.append(Mark(slot=sig.slot, png=png, lines=lines, alt=f"Podpis: {sig.signer_name}"))
     evidence = Evidence(
         title=doc.title, document_id=doc.id, case_sign=doc.case.sign, office_name=office_name,
         shown_pdf_sha256=session.shown_pdf_sha256, created_at=now,
