@@ -43,8 +43,9 @@ def _evidence_text(signed: bytes) -> str:
 
 def test_georgian_arabic_and_ukrainian_signers(app, staff, tablet, runner, tmp_path):
     data = {**DOCUMENT_TYPES.get("family_consent").sample_data, "persons": [
-        {"full_name": GEORGIAN, "role": "matka"}, {"full_name": ARABIC, "role": "ojciec"},
-        {"full_name": UKRAINIAN, "role": "babcia"}]}
+        # names the dictionary does not know: the staff member sets „Płeć” for the wording
+        {"full_name": GEORGIAN, "role": "matka", "sex": "f"}, {"full_name": ARABIC, "role": "ojciec", "sex": "m"},
+        {"full_name": UKRAINIAN, "role": "babcia", "sex": "f"}]}
     doc_id = issue_document(staff, data=data)
     link, session_id = start_remote(staff, doc_id)
     tablet.get(link)
