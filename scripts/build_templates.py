@@ -23,6 +23,8 @@ from pathlib import Path
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 # the repository first: template_text imports service.documents.typesetting of this checkout
@@ -39,6 +41,23 @@ SMALL = 9
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 VERSIONS = {"v1": False, "v2": True, "v3": True}  # version -> whether the template's own wording is typeset
 _typeset_wording = False  # set by build() for the version being built
+STRUCTURED = {"v3"}  # versions whose title and headings carry outline levels (tagged PDF: H1, H2)
+_structured = False  # set by build() for the version being built
+
+
+def outline(paragraph, level: int) -> None:
+    """Gives a paragraph an outline level (w:outlineLvl; 0 = the title): LibreOffice's tagged PDF
+    export then tags it as a heading (H1, H2 …) instead of P, without changing how it looks."""
+    if _structured:
+        ppr = paragraph._p.get_or_add_pPr()
+        level_el = OxmlElement("w:outlineLvl")
+        level_el.set(qn("w:val"), str(level))
+        later = ppr.find(qn("w:rPr"))  # CT_PPr's order: outlineLvl comes before rPr, sectPr, pPrChange
+        later = later if later is not None else ppr.find(qn("w:sectPr"))
+        if later is not None:
+            later.addprevious(level_el)
+        else:
+            ppr.append(level_el)
 
 
 def para(container, segments="", **options):
@@ -78,7 +97,11 @@ def official_letter(doc_title: str):
 
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Normal"]  # the stock Footer style has US Letter tab stops
-    footer.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    # v3 on: the footer ends 0.8 cm short of the margin, leaving the print copy's QR code clear of it
+    inset = 0.8 if _structured else 0.0
+    footer.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH - inset), WD_TAB_ALIGNMENT.RIGHT)
+    if inset:
+        footer.paragraph_format.right_indent = Cm(inset)
     rule_above(footer)
     # the fields' placeholders ("1") take part so that the rules see "Strona 1 z 1" as it prints
     runs = ["{{ doc_ref }}", "\tStrona ", "1", " z ", "1"]
@@ -93,15 +116,15 @@ def official_letter(doc_title: str):
 
 def title_block(doc, subtitle: str | None = None) -> None:
     """The centred bold title ({{ title }}) and an optional subtitle line."""
-    para(doc, "{{ title }}", align="center", bold=True, size=13, before=18, after=4 if subtitle else 12,
-         keep_next=True)
+    outline(para(doc, "{{ title }}", align="center", bold=True, size=13, before=18, after=4 if subtitle else 12,
+                 keep_next=True), 0)
     if subtitle:
         para(doc, subtitle, align="center", italic=True, after=12, keep_next=True)
 
 
 def heading(doc, text: str, before: float = 10) -> None:
     """A bold section heading kept with the next paragraph."""
-    para(doc, text, bold=True, before=before, after=4, keep_next=True)
+    outline(para(doc, text, bold=True, before=before, after=4, keep_next=True), 1)
 
 
 def numbered(doc, number: str, segments, size=None, after=3) -> None:
@@ -526,12 +549,12 @@ def save_reproducibly(doc, out: Path) -> None:
 
 def build(slug: str, version: str):
     """The python-docx Document of one template version (raises KeyError for an unknown slug or version)."""
-    global _typeset_wording
-    _typeset_wording = VERSIONS[version]
+    global _typeset_wording, _structured
+    _typeset_wording, _structured = VERSIONS[version], version in STRUCTURED
     try:
         return BUILDERS[version][slug]()
     finally:
-        _typeset_wording = False
+        _typeset_wording = _structured = False
 
 
 def main(root: Path = ROOT, versions=tuple(VERSIONS)) -> None:

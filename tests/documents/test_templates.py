@@ -174,9 +174,9 @@ SHA256 = {
     ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
     ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",
     ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
-    ("family_consent", "v3"): "e1f8ad0d6816aa7f6a01dc32e9cca7bdc0160cde5280be7f91d1ee456a77817a",
-    ("assignment_letter", "v3"): "dcbae9c16f68bb441db9c77d9fd9e48096e294522767c8d33cde5fb2a82b2b28",
-    ("zz_power_of_attorney", "v3"): "cfe5a10ce34d99cf2ccfc3b3ebae0f30811b193a6dfe2d801c700f94d67131b1",
+    ("family_consent", "v3"): "8167f905953eb4289f1e1cf416b98c17bcefad7dbbbdf35533b7b6082c7ae3f1",
+    ("assignment_letter", "v3"): "906097847dc3c3b6da6b68d522c26da118e0cd2137536e1bdfd7605d2c7eea3d",
+    ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
 }
 
 

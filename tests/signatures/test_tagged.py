@@ -66,6 +66,8 @@ def test_libreoffice_output_is_tagged_in_polish(family, attorney):
         assert report.lang == "pl-PL" and report.marked and not report.problems, report.problems
         # real structure as LibreOffice exports it: paragraphs and tables with header cells
         assert {"P", "Table", "TR", "TH", "TD"} <= set(report.elements)
+        # the title and the section headings are headings (v3 templates give them outline levels)
+        assert report.elements["H1"] == 1 and report.elements["H2"] >= 1, report.elements
         catalog = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
         assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
         assert PdfReader(io.BytesIO(pdf)).metadata.title
