@@ -53,6 +53,11 @@ def issue(version: SignedDocument, *, user: User | None, client: Client,
     the trail of the version's signing session, if it has one. Returns the new row."""
     moment = now()
     minutes = current_app.config["FAMILY_COPY_MINUTES"] if minutes is None else minutes
+    # Two issues at the same moment must not both leave their link usable. PostgreSQL: the
+    # document's row lock makes them take turns, so the later revoke sees the earlier link (without
+    # it, READ COMMITTED lets each UPDATE miss the other's new row). SQLite: the revoke's UPDATE
+    # takes the database's write lock, which does the same.
+    db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == version.document_id).with_for_update())
     revoke(version.document_id, moment)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     copy = FamilyCopy(signed_document_id=version.id, code_sha256=sha256_text(code),
