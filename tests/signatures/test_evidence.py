@@ -243,3 +243,22 @@ def test_pages_without_marks_read_as_before():
     old = _without_marks(evidence_pdf(make(signers)))
     assert b"ActualText" not in b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(old)).pages)
     assert read_evidence(old).signers == tuple(expected(s) for s in signers)
+
+
+def test_event_times_in_the_hour_the_clocks_go_back_are_told_apart():
+    """25 October 2026: 02:00–02:59 in Warsaw happens twice (CEST, then CET). An event at 00:30 UTC
+    and one at 01:10 UTC would both read as '02:…' with the later one looking earlier; the page
+    adds the UTC offset in that hour only (and lists events as they happened)."""
+    from signatures.evidence import EvidenceEvent, format_event_time
+
+    before = dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    after = dt.datetime(2026, 10, 25, 1, 10, tzinfo=UTC)
+    assert format_event_time(before) == "25 października 2026, 02:30:00 (UTC+2)"
+    assert format_event_time(after) == "25 października 2026, 02:10:00 (UTC+1)"
+    assert format_event_time(dt.datetime(2026, 10, 25, 2, 10, tzinfo=UTC)) == "25 października 2026, 03:10:00"
+    assert format_event_time(dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)) == "29 marca 2026, 03:30:00"
+    events = (EvidenceEvent(before, "Podpis nieprzyjęty: Podpis jest zbyt mały"),
+              EvidenceEvent(after, "Podpis złożony: 1. Анна Коваленко"))
+    text = " ".join(text_of(evidence_pdf(make([signer(1)], events=events))).split())
+    assert ("02:30:00 (UTC+2) Podpis nieprzyjęty" in text and "02:10:00 (UTC+1) Podpis złożony: 1. Анна Коваленко"
+            in text), text
