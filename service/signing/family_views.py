@@ -74,7 +74,9 @@ def refusal(reason: str, status: int | None = None, headers: dict | None = None)
     return make_response(render_template("signing/family_refused.html", texts=texts), status or code, headers or {})
 
 
-@bp.route("/k/<code>", methods=["GET", "HEAD"])
+# strict_slashes=False: "/k/ABCDE-FGHJK/" (a slash typed or pasted after the code) opens the same
+# link instead of the staff pages' 404, which is not in the family's languages
+@bp.route("/k/<code>", methods=["GET", "HEAD"], strict_slashes=False)
 @family_link
 def copy(code: str):
     """The signed PDF, once: the first GET delivers it and uses the link up; HEAD says whether it

@@ -37,3 +37,21 @@ def test_a_link_to_a_version_replaced_by_a_scan_stops_working(app, staff, tablet
         db.session.remove()
     response, body = download(app.test_client(), new)
     assert response.status_code == 200 and body == wanted
+
+
+def test_a_link_typed_loosely_still_opens_and_a_wrong_one_gets_the_family_page(app, staff, tablet):
+    """Lower case, the printed dash, a trailing slash or space: the same link. A code with letters
+    outside the alphabet, non-ASCII or 100 000 characters long: the refusal page in the family's
+    three languages (never the staff pages' 404, a 500 or a file), marked no-store."""
+    _, _, page = complete(app, staff, tablet)
+    link = family_link(page)
+    code = link.rsplit("/", 1)[1]
+    phone = app.test_client()
+    for variant in (code.lower(), f"{code[:5]}-{code[5:]}", f"{code}/", f"{code.lower()}%20", f"{code[:5]}-{code[5:]}/"):
+        response = phone.head(f"/k/{variant}")
+        assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf", variant
+    for wrong in ("ZZZZZZZZZ0/", "ŻÓŁĆ", "%ff%fe", "x" * 100_000):
+        response, body = download(app.test_client(), f"/k/{wrong}")
+        text = body.decode()
+        assert response.status_code == 404 and "no-store" in response.headers["Cache-Control"], wrong[:20]
+        assert "Nie ma takiego linku" in text and "There is no such link" in text, wrong[:20]
