@@ -262,3 +262,27 @@ def test_event_times_in_the_hour_the_clocks_go_back_are_told_apart():
     text = " ".join(text_of(evidence_pdf(make([signer(1)], events=events))).split())
     assert ("02:30:00 (UTC+2) Podpis nieprzyjęty" in text and "02:10:00 (UTC+1) Podpis złożony: 1. Анна Коваленко"
             in text), text
+
+
+def test_a_long_run_of_refusals_never_hides_a_signature():
+    """Each signer's pad refused 100 times before they signed (a child tapping it): the page
+    leaves refusals out, never the signatures nor the opening, and says how many it left out."""
+    from signatures.evidence import MAX_EVENTS, EvidenceEvent
+
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    events, t = [EvidenceEvent(start, "Rozpoczęcie podpisywania: na innym urządzeniu")], 0
+    for n, name in ((1, "Anna Kowalska"), (2, "Jan Kowalski")):
+        for _ in range(100):
+            t += 1
+            events.append(EvidenceEvent(start + dt.timedelta(seconds=t), "Podpis nieprzyjęty: Podpis jest zbyt mały",
+                                        minor=True))
+        t += 1
+        events.append(EvidenceEvent(start + dt.timedelta(seconds=t), f"Podpis złożony: {n}. {name}"))
+    text = " ".join(text_of(evidence_pdf(make([signer(1), signer(2)], events=tuple(events)))).split())
+    for wanted in ("Rozpoczęcie podpisywania: na innym urządzeniu", "Podpis złożony: 1. Anna Kowalska",
+                   "Podpis złożony: 2. Jan Kowalski"):
+        assert wanted in text, wanted
+    assert text.index("Podpis złożony: 1.") < text.index("Podpis złożony: 2.")
+    left_out = sum(int(n) for n in re.findall(r"pominięto zdarzeń: (\d+)", text))
+    shown = text.count("Podpis nieprzyjęty")
+    assert left_out + shown == 200 and shown + 3 <= MAX_EVENTS and left_out > 0
