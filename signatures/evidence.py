@@ -242,15 +242,15 @@ def format_event_time(moment: dt.datetime) -> str:
     """'2 marca 2026, 14:17:05': an event's time in Warsaw, as Polish dates are written.
 
     In the hour the clocks go back (the last Sunday of October, 02:00–02:59 twice) the wall time
-    alone names two moments, and events would seem out of order: there the UTC offset follows,
-    '25 października 2026, 02:30:00 (UTC+2)' then '… 02:10:00 (UTC+1)'. Raises ValueError for a
-    naive datetime."""
+    alone names two moments, and events would seem out of order: there the UTC offset follows on
+    a line of its own (the time column is narrow): '25 października 2026, 02:30:00\n(UTC+2)', then
+    '… 02:10:00\n(UTC+1)'. Raises ValueError for a naive datetime."""
     if moment.tzinfo is None:
         raise ValueError("event times must be timezone-aware")
     text = format_datetime(moment, "d MMMM y, HH:mm:ss", tzinfo=WARSAW, locale="pl")
     local = moment.astimezone(WARSAW)
     if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():  # a repeated wall time
-        text += f" (UTC+{int(local.utcoffset().total_seconds() // 3600)})"
+        text += f"\n(UTC+{int(local.utcoffset().total_seconds() // 3600)})"
     return text
 
 
