@@ -160,6 +160,7 @@ class EvidenceEvent:
 
     at: dt.datetime
     text: str
+    minor: bool = False  # a refusal that may be left out of a very long list (signatures never are)
 
 
 @dataclass(frozen=True)
@@ -238,24 +239,51 @@ def format_moment(moment: dt.datetime) -> str:
 
 
 def format_event_time(moment: dt.datetime) -> str:
-    """'2 marca 2026, 14:17:05': an event's time in Warsaw, as Polish dates are written."""
+    """'2 marca 2026, 14:17:05': an event's time in Warsaw, as Polish dates are written.
+
+    In the hour the clocks go back (the last Sunday of October, 02:00–02:59 twice) the wall time
+    alone names two moments, and events would seem out of order: there the UTC offset follows on
+    a line of its own (the time column is narrow): '25 października 2026, 02:30:00\n(UTC+2)', then
+    '… 02:10:00\n(UTC+1)'. Raises ValueError for a naive datetime."""
     if moment.tzinfo is None:
         raise ValueError("event times must be timezone-aware")
-    return format_datetime(moment, "d MMMM y, HH:mm:ss", tzinfo=WARSAW, locale="pl")
+    text = format_datetime(moment, "d MMMM y, HH:mm:ss", tzinfo=WARSAW, locale="pl")
+    local = moment.astimezone(WARSAW)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():  # a repeated wall time
+        text += f"\n(UTC+{int(local.utcoffset().total_seconds() // 3600)})"
+    return text
 
 
 MAX_EVENTS = 60  # more (a child tapping the pad all afternoon) would outgrow the page: the middle is left out
 
 
 def _event_rows(events: tuple[EvidenceEvent, ...]) -> list[tuple[str, str]]:
-    """(time, what) per event; past MAX_EVENTS the first and last halves, and a row saying how many
-    were left out between them (the signing's full trail stays in the service's records)."""
-    rows = [(format_event_time(event.at), event.text) for event in events]
-    if len(rows) <= MAX_EVENTS:
-        return rows
-    half = MAX_EVENTS // 2
-    left_out = len(rows) - 2 * half
-    return rows[:half] + [("…", f"pominięto zdarzeń: {left_out} (pełny zapis w systemie ośrodka)")] + rows[-half:]
+    """(time, what) per event. Past MAX_EVENTS, minor events (refusals: a child tapping the pad all
+    afternoon) are left out from the middle of their run, each gap with a row saying how many; every
+    other event (opened, signed, cancelled) stays, wherever it falls. Only if those alone are too
+    many are the first and last halves kept. The full trail stays in the service's records."""
+    if len(events) <= MAX_EVENTS:
+        return [(format_event_time(event.at), event.text) for event in events]
+    major = [i for i, event in enumerate(events) if not event.minor]
+    minor = [i for i, event in enumerate(events) if event.minor]
+    budget = max(0, MAX_EVENTS - len(major))
+    kept = set(major) | set(minor[:budget // 2]) | set(minor[len(minor) - (budget - budget // 2):])
+    if len(kept) > MAX_EVENTS:  # too many of the events that matter: the first and last halves
+        half = MAX_EVENTS // 2
+        kept = set(range(half)) | set(range(len(events) - half, len(events)))
+    rows: list[tuple[str, str]] = []
+    skipped = 0
+    for index, event in enumerate(events):
+        if index not in kept:
+            skipped += 1
+            continue
+        if skipped:
+            rows.append(("…", f"pominięto zdarzeń: {skipped} (pełny zapis w systemie ośrodka)"))
+            skipped = 0
+        rows.append((format_event_time(event.at), event.text))
+    if skipped:
+        rows.append(("…", f"pominięto zdarzeń: {skipped} (pełny zapis w systemie ośrodka)"))
+    return rows
 
 
 def _hash_text(digest: str | None) -> str:

@@ -45,7 +45,8 @@ def link_for(code: str) -> str:
 
 def issue(version: SignedDocument, *, user: User | None, client: Client,
           minutes: float | None = None) -> FamilyCopy:
-    """Adds a new one-time link to `version` (not committed: the caller's transaction holds it).
+    """Adds a new one-time link to `version`, or to the version that replaces it if a scan has
+    replaced it meanwhile (not committed: the caller's transaction holds it).
 
     Every earlier link of the same document that could still be used is revoked in the same
     transaction. `user` is the staff member who asked for it, None when the tablet issued it after
@@ -53,6 +54,16 @@ def issue(version: SignedDocument, *, user: User | None, client: Client,
     the trail of the version's signing session, if it has one. Returns the new row."""
     moment = now()
     minutes = current_app.config["FAMILY_COPY_MINUTES"] if minutes is None else minutes
+    # Two issues at the same moment must not both leave their link usable. PostgreSQL: the
+    # document's row lock makes them take turns, so the later revoke sees the earlier link (without
+    # it, READ COMMITTED lets each UPDATE miss the other's new row). SQLite: the revoke's UPDATE
+    # takes the database's write lock, which does the same.
+    db.session.execute(select(DocumentRecord.id).where(DocumentRecord.id == version.document_id).with_for_update())
+    # A scan may have replaced `version` since the caller read it (its replacement revoked the
+    # links then): the link opens the version in force, never a replaced one.
+    while (newer := db.session.execute(select(SignedDocument).where(
+            SignedDocument.replaces_id == version.id)).scalars().first()) is not None:
+        version = newer
     revoke(version.document_id, moment)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     copy = FamilyCopy(signed_document_id=version.id, code_sha256=sha256_text(code),

@@ -58,13 +58,13 @@ REFUSALS["throttled"] = (429, {
     "uk": ("Забагато спроб", "З цієї мережі введено забагато неправильних адрес. Спробуйте ще раз за кілька хвилин."),
     "en": ("Too many attempts", "Too many wrong addresses were typed from this network. Try again in a few minutes."),
 })
-REFUSALS["revoked"] = (410, {
+REFUSALS["revoked"] = (410, {  # a new link was issued, or the signed version was replaced by a scan
     "pl": ("Ten link już nie działa",
-           "Wydano nowy link do kopii dokumentu. Kopię da Ci asystent rodziny."),
+           "Link do kopii dokumentu został wyłączony. Kopię da Ci asystent rodziny."),
     "uk": ("Це посилання більше не діє",
-           "Видано нове посилання на копію документа. Копію дасть вам асистент сім'ї."),
+           "Посилання на копію документа вимкнено. Копію дасть вам асистент сім'ї."),
     "en": ("This link no longer works",
-           "A new link to the copy of the document has been issued. Your family assistant can give you a copy."),
+           "The link to the copy of the document has been switched off. Your family assistant can give you a copy."),
 })
 
 
@@ -74,7 +74,9 @@ def refusal(reason: str, status: int | None = None, headers: dict | None = None)
     return make_response(render_template("signing/family_refused.html", texts=texts), status or code, headers or {})
 
 
-@bp.route("/k/<code>", methods=["GET", "HEAD"])
+# strict_slashes=False: "/k/ABCDE-FGHJK/" (a slash typed or pasted after the code) opens the same
+# link instead of the staff pages' 404, which is not in the family's languages
+@bp.route("/k/<code>", methods=["GET", "HEAD"], strict_slashes=False)
 @family_link
 def copy(code: str):
     """The signed PDF, once: the first GET delivers it and uses the link up; HEAD says whether it

@@ -27,7 +27,7 @@ from ..archive.models import DocumentRecord
 from ..archive.store import archiving
 from ..extensions import db
 from .models import SignedDocument, as_utc
-from . import trail
+from . import family, trail
 from .sessions import Client, open_sessions, plan_for, record
 from .steps import signer_summary
 
@@ -188,8 +188,9 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     gets another only as a replacement of the version in force (`replaces`), with a reason; the
     evidence page names both. The PDF is made and sealed with no transaction open; the files and
     rows are then stored in one short transaction, which also closes the document's open tablet
-    sessions. Raises ScanRefused when the check failed, a reason is missing, or the version in force
-    changed meanwhile (another scan or a tablet was quicker).
+    sessions and, for a replacement, revokes the family's unused link (it would open the replaced
+    version; staff issue a new one). Raises ScanRefused when the check failed, a reason is missing,
+    or the version in force changed meanwhile (another scan or a tablet was quicker).
     """
     if not result.ok:
         raise ScanRefused(" ".join(result.problems))
@@ -237,6 +238,8 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
         for session in open_sessions(doc, now):  # signed on paper: the tablet round is over
             session.cancelled_at, session.cancelled_by_id = now, user.id
             record(session, "replaced", client, "dokument podpisany na papierze, skan dołączony")
+        if replaces_id is not None:  # the family's unused link opens the replaced version: no longer
+            family.revoke(doc_id, now)
         db.session.commit()
     return signed
 

@@ -28,6 +28,8 @@ ACTIONS = {
     "scan_attached": "dołączenie skanu",
     "paper_requested": "rodzina wybrała podpis na papierze",
 }
+# refusals: in a very long trail the evidence page may leave some out (signatures, never)
+MINOR = frozenset({"refused", "link_reused", "unlock_refused"})
 
 
 def person(user: User | None) -> str:
@@ -66,4 +68,5 @@ def events_of(session: SigningSession) -> tuple[EvidenceEvent, ...]:
     rows = [e for e in session.events if e.action != "completed"]
     ids = {e.user_id for e in rows if e.user_id}
     users = {u.id: u for u in db.session.execute(db.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
-    return tuple(EvidenceEvent(at=as_utc(e.at), text=event_text(e, users)) for e in rows)
+    return tuple(EvidenceEvent(at=as_utc(e.at), text=event_text(e, users), minor=e.action in MINOR)
+                 for e in rows)

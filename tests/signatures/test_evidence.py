@@ -243,3 +243,46 @@ def test_pages_without_marks_read_as_before():
     old = _without_marks(evidence_pdf(make(signers)))
     assert b"ActualText" not in b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(old)).pages)
     assert read_evidence(old).signers == tuple(expected(s) for s in signers)
+
+
+def test_event_times_in_the_hour_the_clocks_go_back_are_told_apart():
+    """25 October 2026: 02:00–02:59 in Warsaw happens twice (CEST, then CET). An event at 00:30 UTC
+    and one at 01:10 UTC would both read as '02:…' with the later one looking earlier; the page
+    adds the UTC offset in that hour only (and lists events as they happened)."""
+    from signatures.evidence import EvidenceEvent, format_event_time
+
+    before = dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    after = dt.datetime(2026, 10, 25, 1, 10, tzinfo=UTC)
+    assert format_event_time(before) == "25 października 2026, 02:30:00\n(UTC+2)"
+    assert format_event_time(after) == "25 października 2026, 02:10:00\n(UTC+1)"
+    assert format_event_time(dt.datetime(2026, 10, 25, 2, 10, tzinfo=UTC)) == "25 października 2026, 03:10:00"
+    assert format_event_time(dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)) == "29 marca 2026, 03:30:00"
+    events = (EvidenceEvent(before, "Podpis nieprzyjęty: Podpis jest zbyt mały"),
+              EvidenceEvent(after, "Podpis złożony: 1. Анна Коваленко"))
+    text = " ".join(text_of(evidence_pdf(make([signer(1)], events=events))).split())
+    assert "(UTC+2)" in text and "(UTC+1)" in text and "Podpis złożony: 1. Анна Коваленко" in text
+    assert text.index("(UTC+2)") < text.index("(UTC+1)") and text.index("02:30:00") < text.index("02:10:00")
+
+
+def test_a_long_run_of_refusals_never_hides_a_signature():
+    """Each signer's pad refused 100 times before they signed (a child tapping it): the page
+    leaves refusals out, never the signatures nor the opening, and says how many it left out."""
+    from signatures.evidence import MAX_EVENTS, EvidenceEvent
+
+    start = dt.datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    events, t = [EvidenceEvent(start, "Rozpoczęcie podpisywania: na innym urządzeniu")], 0
+    for n, name in ((1, "Anna Kowalska"), (2, "Jan Kowalski")):
+        for _ in range(100):
+            t += 1
+            events.append(EvidenceEvent(start + dt.timedelta(seconds=t), "Podpis nieprzyjęty: Podpis jest zbyt mały",
+                                        minor=True))
+        t += 1
+        events.append(EvidenceEvent(start + dt.timedelta(seconds=t), f"Podpis złożony: {n}. {name}"))
+    text = " ".join(text_of(evidence_pdf(make([signer(1), signer(2)], events=tuple(events)))).split())
+    for wanted in ("Rozpoczęcie podpisywania: na innym urządzeniu", "Podpis złożony: 1. Anna Kowalska",
+                   "Podpis złożony: 2. Jan Kowalski"):
+        assert wanted in text, wanted
+    assert text.index("Podpis złożony: 1.") < text.index("Podpis złożony: 2.")
+    left_out = sum(int(n) for n in re.findall(r"pominięto zdarzeń: (\d+)", text))
+    shown = text.count("Podpis nieprzyjęty")
+    assert left_out + shown == 200 and shown + 3 <= MAX_EVENTS and left_out > 0
