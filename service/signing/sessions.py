@@ -168,7 +168,7 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
     if not plan:
         raise SigningError("Ten dokument nie ma miejsc na podpisy.")
     if doc.signed_versions:
-        raise SigningError("Ten dokument jest już podpisany – podpisaną wersję znajdziesz poniżej.")
+        raise SigningError("Ten dokument jest już podpisany: pobierz jego podpisaną wersję zamiast podpisywać go ponownie.")
     # Found once here, so the last signature does not search the pages again.
     shown_pdf = pipeline(current_app).store.read(doc.pdf_sha256, "pdf")
     slots = find_slots(unsealed_revision(shown_pdf))
