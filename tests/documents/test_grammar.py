@@ -498,3 +498,33 @@ def test_api_one_message_per_field_for_persons(client, create_user, api_token):
     sex_field = next(f for f in described["fields"] if f["name"] == "principal_sex")
     assert sex_field["kind"] == "choice" and sex_field["required"] is False
     assert sex_field["choices"] == [{"value": "f", "label": "kobieta"}, {"value": "m", "label": "mężczyzna"}]
+
+
+def test_api_asks_for_sex_at_each_person_and_describes_the_field(client, create_user, api_token):
+    headers = api_token(create_user("assistant"))
+    consent = DOCUMENT_TYPES["family_consent"].sample_data
+    consent["persons"] = [{"full_name": "Ołena Kowalenko", "role": "matka"},
+                          {"full_name": "Tetiana Szewczenko", "role": "babcia", "sex": "f"}]
+    consent["assistant_name"] = "Mykoła Kowalenko"
+    response = client.post("/api/documents/family_consent", json=consent, headers=headers)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"persons[0].sex", "assistant_sex"}
+    assert errors["persons[0].sex"] == [
+        "Wybierz płeć: nie wynika ona z numeru PESEL ani z imienia „Ołena”, a od niej zależy forma słów w dokumencie "
+        "(np. „podpisana” albo „podpisany”)."]
+    described = client.get("/api/document-types/family_consent", headers=headers).get_json()
+    row = {f["name"]: f for f in next(f for f in described["fields"] if f["name"] == "persons")["fields"]}
+    assert row["sex"]["label"] == "Płeć" and row["sex"]["required"] is False
+    assert "nie wynika z numeru PESEL ani z imienia" in row["sex"]["help"]
+
+
+def test_form_keeps_what_was_typed_when_it_asks_for_sex(app, client, create_user, login):
+    doctype = DOCUMENT_TYPES["family_consent"]
+    login(create_user(issuer_role(doctype)))
+    data = doctype.sample_data
+    data["persons"] = [{"full_name": "Ołena Kowalenko", "role": "matka"},
+                       {"full_name": "Jan Kowalski", "pesel": WOMAN_PESEL, "role": "ojciec"}]
+    page = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data)).get_data(as_text=True)
+    assert 'value="Ołena Kowalenko"' in page and 'value="Jan Kowalski"' in page and f'value="{WOMAN_PESEL}"' in page
+    assert "imienia „Ołena”" in page and "Ten numer PESEL jest numerem kobiety, a „Jan” to imię męskie." in page
