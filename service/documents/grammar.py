@@ -356,14 +356,17 @@ def named(person: Person, case: str = "nom", honorific: bool = True) -> str:
     return f"{head} {label} {person.name}"
 
 
-def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plural: str | None = None) -> str:
+def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plural: str | None = None,
+          men_plural: str | None = None) -> str:
     """Jinja filter: the word agreeing with a person or group: `{{ persons|agree('podpisana',
     'podpisany', 'podpisane', 'podpisani') }}`.
 
     One woman -> fem, one man -> masc; several persons -> fem_plural when all are women, else
     masc_plural (Polish grammar: a group with at least one man takes the masculine-personal
     plural, „podpisani”, „zamieszkali”; only a group of women the non-masculine-personal one,
-    „podpisane”). A person of unknown gender raises ValueError, as does a group
+    „podpisane”). `men_plural`, when given, is for a group of men only, where the honorific
+    differs from a mixed group's: „Państwo” address a woman and a man together, „Panowie” men
+    only (`agree('Pani', 'Pana', 'Pań', 'Państwa', 'Panów')`); verbs need no such form. A person of unknown gender raises ValueError, as does a group
     without the plural forms: the form asks for every acting person's gender, so either is a
     template or validation defect (render_docx reports it as RenderError).
     """
@@ -379,7 +382,11 @@ def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plu
         raise ValueError("agree with several persons needs the plural forms")
     if any(p.gender is None for p in members):
         raise ValueError("the gender of a person of the group is not known")
-    return fem_plural if all(p.gender == "f" for p in members) else masc_plural
+    if all(p.gender == "f" for p in members):
+        return fem_plural
+    if men_plural is not None and all(p.gender == "m" for p in members):
+        return men_plural
+    return masc_plural
 
 
 def agree_number(who: Any, one: str, several: str) -> str:

@@ -178,6 +178,12 @@ def test_agree_filters():
     assert agree(Persons((anna, zofia)), *forms) == "podpisane"
     assert agree(Persons((anna, jan)), *forms) == "podpisani"
     assert agree(Persons((jan, make_person("Piotr Nowak", "m"))), *forms) == "podpisani"
+    # the honorific of a group: „Panów” for men only, „Państwa” for a woman and a man together
+    you = ("Pani", "Pana", "Pań", "Państwa", "Panów")
+    assert agree(Persons((jan, make_person("Piotr Nowak", "m"))), *you) == "Panów"
+    assert agree(Persons((anna, jan)), *you) == "Państwa"
+    assert agree(Persons((anna, zofia)), *you) == "Pań"
+    assert agree(jan, *you) == "Pana"
     assert agree_number(Persons((anna,)), "wyrażam", "wyrażamy") == "wyrażam"
     assert agree_number(Persons((anna, jan)), "wyrażam", "wyrażamy") == "wyrażamy"
     with pytest.raises(ValueError):
@@ -213,8 +219,9 @@ MAN = Someone("Jan Kowalski", MAN_PESEL, gen="Jana Kowalskiego", dat="Janowi Kow
 # Unknown to the dictionary, gender from the staff member's choice (or the PESEL where one is required).
 UNKNOWN = Someone("Ołena Kowalenko", None, "f")
 SECOND_WOMAN = Someone("Zofia Kowalska-Źródłowska")  # no PESEL: the gender from her first name
+SECOND_MAN = Someone("Barnaba Kot")  # a man's name ending in -a; a surname that is a common noun
 PEOPLE = {"woman": [WOMAN], "man": [MAN], "unknown": [UNKNOWN], "several": [WOMAN, MAN],
-          "women": [WOMAN, SECOND_WOMAN]}
+          "women": [WOMAN, SECOND_WOMAN], "men": [MAN, SECOND_MAN]}
 assert set(PEOPLE) == set(PERSON_VARIANTS)
 
 # word/word (podpisana/y, Pani/Pana, a/a) and word(s) forms (poinformowana/y(i), zamieszkał(a)); not
@@ -268,7 +275,7 @@ def variant_data(doctype, ref: PersonRef, variant: str) -> dict:
 
 def variants(ref: PersonRef) -> list[str]:
     """The variants that apply: several persons only where the persons are a group."""
-    return [v for v in PERSON_VARIANTS if ref.group or v not in ("several", "women")]
+    return [v for v in PERSON_VARIANTS if ref.group or v not in ("several", "women", "men")]
 
 
 CASES = [(doctype, ref, variant) for doctype in DOCUMENT_TYPES for ref in doctype.persons
@@ -308,7 +315,7 @@ def test_every_declared_person_has_expectations():
         for ref in doctype.persons:
             assert {"woman", "man", "unknown"} <= set(ref.expect), (doctype.slug, ref.key)
             if ref.group:
-                assert {"several", "women"} <= set(ref.expect), (doctype.slug, ref.key)
+                assert {"several", "women", "men"} <= set(ref.expect), (doctype.slug, ref.key)
             fields = doctype.field(ref.group).fields if ref.group else doctype.fields
             names = {f.name for f in fields}
             assert {ref.name, ref.pesel or ref.name, ref.sex or ref.name} <= names
