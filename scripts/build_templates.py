@@ -366,10 +366,10 @@ def build_power_of_attorney() -> object:
 # ---------------------------------------------------------------------------- v3: wording that agrees
 
 # Whom the family consent speaks to: the persons consenting (grammar.Persons `consenting`).
-# agree(one woman, one man, several women, several persons with a man among them)
-YOU_GEN = "{{ consenting|agree('Pani', 'Pana', 'Pań', 'Państwa') }}"
-YOU_DAT = "{{ consenting|agree('Pani', 'Panu', 'Paniom', 'Państwu') }}"
-YOU_DECIDE = "{{ consenting|agree('uzna Pani', 'uzna Pan', 'uznają Panie', 'uznają Państwo') }}"
+# agree(one woman, one man, several women, several persons with a man among them, several men only)
+YOU_GEN = "{{ consenting|agree('Pani', 'Pana', 'Pań', 'Państwa', 'Panów') }}"
+YOU_DAT = "{{ consenting|agree('Pani', 'Panu', 'Paniom', 'Państwu', 'Panom') }}"
+YOU_DECIDE = "{{ consenting|agree('uzna Pani', 'uzna Pan', 'uznają Panie', 'uznają Państwo', 'uznają Panowie') }}"
 RODO_POINTS_V3 = [
     f"Administratorem {YOU_GEN} danych osobowych oraz danych osobowych członków {YOU_GEN} rodziny jest "
     "{{ office.name }}, {{ office.street }}, {{ office.postal_code }} {{ office.town }}, tel. {{ office.phone }}, "

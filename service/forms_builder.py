@@ -15,7 +15,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .documents.context import office_today, polish_date
-from .documents.grammar import sex_problem
+from .documents.grammar import pesel_problem, sex_problem
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .documents.text import normalize_identifier
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
@@ -275,7 +275,10 @@ class DocumentForm(FlaskTextForm):
     def _validate_persons(self) -> bool:
         """Each person the wording agrees with has a known gender (grammar.sex_problem): the
         „Płeć” field is required when neither the PESEL nor the first name tells, and may not
-        contradict the PESEL. The message goes to the „Płeć” field."""
+        contradict the PESEL (message at the „Płeć” field); a PESEL of the other sex than a first
+        name the dictionary is sure of is refused at the PESEL field unless the „Płeć” chosen
+        confirms it (grammar.pesel_problem). One message per field: a field already refused
+        (an unknown choice, a bad checksum) is not judged again."""
         valid = True
         for ref in self.doctype.persons:
             if ref.group:
@@ -286,10 +289,17 @@ class DocumentForm(FlaskTextForm):
                 rows = [(self, {name: _canonical(self.doctype.field(name), self[name].data)
                                 for name in (ref.name, ref.pesel, ref.sex) if name})]
             for form, values in rows:
-                if any(form[name].errors for name in (ref.name, ref.pesel) if name):
-                    continue  # the name or PESEL is wrong: that message comes first
-                message = sex_problem(values.get(ref.name), values.get(ref.pesel) if ref.pesel else None,
-                                      values.get(ref.sex) if ref.sex else None)
+                if any(form[name].errors for name in (ref.name, ref.pesel, ref.sex) if name):
+                    continue  # the name, PESEL or choice is wrong: that one message comes first
+                name, chosen = values.get(ref.name), values.get(ref.sex) if ref.sex else None
+                pesel = values.get(ref.pesel) if ref.pesel else None
+                # a PESEL of the other sex than the first name: most often another person's number
+                message = pesel_problem(name, pesel, chosen, can_choose=ref.sex is not None)
+                if message:
+                    form[ref.pesel].errors.append(message)
+                    valid = False
+                    continue
+                message = sex_problem(name, pesel, chosen)
                 if message:
                     form[ref.sex or ref.name].errors.append(message)
                     valid = False

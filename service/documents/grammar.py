@@ -123,8 +123,11 @@ def gender_from_first_name(name: str) -> Gender | None:
     words = name.split()
     if not words or not _latin(words[0]):
         return None
+    # „anna kowalska” typed in lower case is still Anna (the dictionary holds names capitalised;
+    # capitals, „ANNA”, it reads as they are)
+    first = words[0][:1].upper() + words[0][1:] if words[0].islower() else words[0]
     found = set()
-    for start, end, (orth, _lemma, tag, qualifiers, _labels) in _analyse(words[0]):
+    for start, end, (orth, _lemma, tag, qualifiers, _labels) in _analyse(first):
         parsed = _tag(tag)
         if (start, end) != (0, 1) or parsed is None or not _qualified(qualifiers, "imię"):
             continue
@@ -147,6 +150,32 @@ def gender_of(name: str | None, pesel: str | None = None, chosen: str | None = N
 
 SEX_CHOICES = (("f", "kobieta"), ("m", "mężczyzna"))
 _SEX_LABEL = dict(SEX_CHOICES)
+
+
+def pesel_problem(name: str | None, pesel: str | None, chosen: str | None, can_choose: bool = True) -> str | None:
+    """The Polish message for a person's PESEL field when its sex digit contradicts the first name.
+
+    A valid PESEL of a woman typed for „Jan Kowalski” (or a man's for „Anna Kowalska”) is most
+    often another family member's number copied from the file; printed as it is, the document
+    would say „Ja, niżej podpisana Jan Kowalski” next to the wrong number. Only a first name the
+    SGJP dictionary knows as one gender's only is compared. The staff member confirms an unusual
+    but true combination by choosing in the „Płeć” field the gender the PESEL says
+    (`can_choose`: the person has such a field). Returns None when nothing contradicts.
+    """
+    by_pesel = gender_from_pesel(pesel)
+    if not name or not by_pesel or chosen == by_pesel:
+        return None
+    by_name = gender_from_first_name(name)
+    if by_name is None or by_name == by_pesel:
+        return None
+    first = name.split()[0]
+    kind = "żeńskie" if by_name == "f" else "męskie"
+    owner = "kobiety" if by_pesel == "f" else "mężczyzny"
+    message = (f"Ten numer PESEL jest numerem {owner}, a „{first}” to imię {kind}. "
+               "Sprawdź, czy to numer PESEL tej osoby")
+    if can_choose:
+        return message + f"; jeśli tak, wybierz płeć „{_SEX_LABEL[by_pesel]}”."
+    return message + "."
 
 
 def sex_problem(name: str | None, pesel: str | None, chosen: str | None) -> str | None:
@@ -285,10 +314,12 @@ def make_person(name: str, gender: Gender | None, printer: Printer = lambda text
     The name in every case is generated here, once per render, so the filters only look it up.
     """
     forms: dict[str, str | None] = {}
-    for case in CASES:
-        form = decline(name, case, gender) if gender else (name if case == "nom" else None)
-        forms[case] = printer(form) if form is not None else None
     words = name.split()
+    for case in CASES:
+        # The nominative is the name as typed whatever its letters („Pani Олена Коваленко”,
+        # „Pan Seán O'Connor”): only the other cases need the dictionary.
+        form = " ".join(words) if case == "nom" else decline(name, case, gender) if gender else None
+        forms[case] = printer(form) if form is not None else None
     # „o imionach i nazwisku” only for what reads as several given names and a surname
     given = len(words) - 1 if _NAME.fullmatch(" ".join(words)) else 1
     return Person(name=printer(" ".join(words)), gender=gender, forms=forms, given_names=max(1, given))
@@ -325,14 +356,17 @@ def named(person: Person, case: str = "nom", honorific: bool = True) -> str:
     return f"{head} {label} {person.name}"
 
 
-def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plural: str | None = None) -> str:
+def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plural: str | None = None,
+          men_plural: str | None = None) -> str:
     """Jinja filter: the word agreeing with a person or group: `{{ persons|agree('podpisana',
     'podpisany', 'podpisane', 'podpisani') }}`.
 
     One woman -> fem, one man -> masc; several persons -> fem_plural when all are women, else
     masc_plural (Polish grammar: a group with at least one man takes the masculine-personal
     plural, „podpisani”, „zamieszkali”; only a group of women the non-masculine-personal one,
-    „podpisane”). A person of unknown gender raises ValueError, as does a group
+    „podpisane”). `men_plural`, when given, is for a group of men only, where the honorific
+    differs from a mixed group's: „Państwo” address a woman and a man together, „Panowie” men
+    only (`agree('Pani', 'Pana', 'Pań', 'Państwa', 'Panów')`); verbs need no such form. A person of unknown gender raises ValueError, as does a group
     without the plural forms: the form asks for every acting person's gender, so either is a
     template or validation defect (render_docx reports it as RenderError).
     """
@@ -348,7 +382,11 @@ def agree(who: Any, fem: str, masc: str, fem_plural: str | None = None, masc_plu
         raise ValueError("agree with several persons needs the plural forms")
     if any(p.gender is None for p in members):
         raise ValueError("the gender of a person of the group is not known")
-    return fem_plural if all(p.gender == "f" for p in members) else masc_plural
+    if all(p.gender == "f" for p in members):
+        return fem_plural
+    if men_plural is not None and all(p.gender == "m" for p in members):
+        return men_plural
+    return masc_plural
 
 
 def agree_number(who: Any, one: str, several: str) -> str:

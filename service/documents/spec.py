@@ -101,7 +101,7 @@ class SignerSlot:
 Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # The variants every document type is rendered in by tests/documents/test_grammar.py.
-PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women")
+PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women", "men")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class PersonRef:
     choice the form requires when nothing else tells), or the first name.
 
     `expect` maps a variant (PERSON_VARIANTS: one woman, one man, one person whose name the
-    dictionary does not know, several persons, several women) to phrases the rendered document
+    dictionary does not know, several persons, several women, several men) to phrases the rendered document
     must contain; "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
     a case as written by hand in the test. The test renders every declared variant, so a new
     document type gets it by declaring its persons.

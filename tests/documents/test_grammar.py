@@ -178,6 +178,12 @@ def test_agree_filters():
     assert agree(Persons((anna, zofia)), *forms) == "podpisane"
     assert agree(Persons((anna, jan)), *forms) == "podpisani"
     assert agree(Persons((jan, make_person("Piotr Nowak", "m"))), *forms) == "podpisani"
+    # the honorific of a group: „Panów” for men only, „Państwa” for a woman and a man together
+    you = ("Pani", "Pana", "Pań", "Państwa", "Panów")
+    assert agree(Persons((jan, make_person("Piotr Nowak", "m"))), *you) == "Panów"
+    assert agree(Persons((anna, jan)), *you) == "Państwa"
+    assert agree(Persons((anna, zofia)), *you) == "Pań"
+    assert agree(jan, *you) == "Pana"
     assert agree_number(Persons((anna,)), "wyrażam", "wyrażamy") == "wyrażam"
     assert agree_number(Persons((anna, jan)), "wyrażam", "wyrażamy") == "wyrażamy"
     with pytest.raises(ValueError):
@@ -213,8 +219,9 @@ MAN = Someone("Jan Kowalski", MAN_PESEL, gen="Jana Kowalskiego", dat="Janowi Kow
 # Unknown to the dictionary, gender from the staff member's choice (or the PESEL where one is required).
 UNKNOWN = Someone("Ołena Kowalenko", None, "f")
 SECOND_WOMAN = Someone("Zofia Kowalska-Źródłowska")  # no PESEL: the gender from her first name
+SECOND_MAN = Someone("Barnaba Kot")  # a man's name ending in -a; a surname that is a common noun
 PEOPLE = {"woman": [WOMAN], "man": [MAN], "unknown": [UNKNOWN], "several": [WOMAN, MAN],
-          "women": [WOMAN, SECOND_WOMAN]}
+          "women": [WOMAN, SECOND_WOMAN], "men": [MAN, SECOND_MAN]}
 assert set(PEOPLE) == set(PERSON_VARIANTS)
 
 # word/word (podpisana/y, Pani/Pana, a/a) and word(s) forms (poinformowana/y(i), zamieszkał(a)); not
@@ -268,7 +275,7 @@ def variant_data(doctype, ref: PersonRef, variant: str) -> dict:
 
 def variants(ref: PersonRef) -> list[str]:
     """The variants that apply: several persons only where the persons are a group."""
-    return [v for v in PERSON_VARIANTS if ref.group or v not in ("several", "women")]
+    return [v for v in PERSON_VARIANTS if ref.group or v not in ("several", "women", "men")]
 
 
 CASES = [(doctype, ref, variant) for doctype in DOCUMENT_TYPES for ref in doctype.persons
@@ -308,7 +315,7 @@ def test_every_declared_person_has_expectations():
         for ref in doctype.persons:
             assert {"woman", "man", "unknown"} <= set(ref.expect), (doctype.slug, ref.key)
             if ref.group:
-                assert {"several", "women"} <= set(ref.expect), (doctype.slug, ref.key)
+                assert {"several", "women", "men"} <= set(ref.expect), (doctype.slug, ref.key)
             fields = doctype.field(ref.group).fields if ref.group else doctype.fields
             names = {f.name for f in fields}
             assert {ref.name, ref.pesel or ref.name, ref.sex or ref.name} <= names
@@ -430,3 +437,101 @@ def test_person_gender_of_a_signer_slot():
     assert person_gender(consent, data, "full_name", "persons", 0) == "f"
     poa = DOCUMENT_TYPES["zz_power_of_attorney"]
     assert person_gender(poa, poa.sample_data, "principal_name") == "f"  # from the PESEL
+
+
+# ---------------------------------------------------------------------------- found by trying it as an office would
+
+def test_nominative_is_the_name_as_typed_whatever_its_letters():
+    # Only the other cases need the dictionary: „jest Pani Олена Коваленко”, not „jest Pani
+    # o imieniu i nazwisku Олена Коваленко”.
+    assert named(make_person("Олена Коваленко", "f")) == "Pani Олена Коваленко"
+    assert named(make_person("Seán O'Connor", "m")) == "Pan Seán O'Connor"
+    assert named(make_person("Seán O'Connor", "m"), "inst") == "Panem o\u00a0imieniu i\u00a0nazwisku Seán O'Connor"
+    assert named(make_person("Sasha  O'Neill", None), honorific=False) == "Sasha O'Neill"
+
+
+@pytest.mark.parametrize(("name", "gender"), [("anna kowalska", "f"), ("jan kowalski", "m"), ("ANNA KOWALSKA", "f"),
+                                              ("JAN KOWALSKI", "m")])
+def test_gender_from_a_first_name_in_lower_case_or_capitals(name, gender):
+    assert gender_from_first_name(name) == gender
+    assert sex_problem(name, None, None) is None  # the form does not ask what the name says
+
+
+def test_pesel_of_the_other_sex_than_the_first_name():
+    from service.documents.grammar import pesel_problem
+    assert pesel_problem("Jan Kowalski", WOMAN_PESEL, None) == (
+        "Ten numer PESEL jest numerem kobiety, a „Jan” to imię męskie. Sprawdź, czy to numer PESEL tej osoby; "
+        "jeśli tak, wybierz płeć „kobieta”.")
+    assert pesel_problem("Anna Kowalska", MAN_PESEL, None, can_choose=False) == (
+        "Ten numer PESEL jest numerem mężczyzny, a „Anna” to imię żeńskie. Sprawdź, czy to numer PESEL tej osoby.")
+    assert pesel_problem("Jan Kowalski", WOMAN_PESEL, "f") is None  # confirmed by the staff member
+    assert pesel_problem("Jan Maria Rokita", MAN_PESEL, None) is None  # the first name decides
+    assert pesel_problem("Ołena Kowalenko", MAN_PESEL, None) is None  # the dictionary cannot tell
+    assert pesel_problem("Anna Kowalska", WOMAN_PESEL, None) is None
+    assert pesel_problem("Jan Kowalski", None, None) is None
+
+
+def test_form_refuses_a_pesel_of_the_other_sex_at_the_pesel_field(app, client, create_user, login):
+    # The wife's PESEL copied for the husband would print „Ja, niżej podpisana Jan Kowalski”.
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    login(create_user(issuer_role(doctype)))
+    data = doctype.sample_data | {"principal_name": "Jan Kowalski", "principal_pesel": WOMAN_PESEL}
+    response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Ten numer PESEL jest numerem kobiety, a „Jan” to imię męskie." in page
+    assert 'id="principal_pesel-error"' in page or "principal_pesel" in page
+    assert WOMAN_PESEL in page and "Jan Kowalski" in page  # what was typed is kept
+    response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data | {"principal_sex": "f"}))
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_api_one_message_per_field_for_persons(client, create_user, api_token):
+    headers = api_token(create_user("assistant"))
+    poa = DOCUMENT_TYPES["zz_power_of_attorney"].sample_data | {"principal_name": "Jan Kowalski",
+                                                                   "principal_pesel": WOMAN_PESEL}
+    response = client.post("/api/documents/zz_power_of_attorney", json=poa, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"principal_pesel": [
+        "Ten numer PESEL jest numerem kobiety, a „Jan” to imię męskie. Sprawdź, czy to numer PESEL tej osoby; "
+        "jeśli tak, wybierz płeć „kobieta”."]}
+    consent = DOCUMENT_TYPES["family_consent"].sample_data
+    consent["persons"] = [{"full_name": "Ołena Kowalenko", "role": "matka", "sex": "kobieta"}]
+    response = client.post("/api/documents/family_consent", json=consent, headers=headers)
+    assert response.status_code == 422
+    # the unknown choice is the one message; „Wybierz płeć” would only repeat it
+    assert response.get_json()["errors"] == {"persons[0].sex": ["Wybrano nieznaną opcję."]}
+    described = client.get("/api/document-types/zz_power_of_attorney", headers=headers).get_json()
+    sex_field = next(f for f in described["fields"] if f["name"] == "principal_sex")
+    assert sex_field["kind"] == "choice" and sex_field["required"] is False
+    assert sex_field["choices"] == [{"value": "f", "label": "kobieta"}, {"value": "m", "label": "mężczyzna"}]
+
+
+def test_api_asks_for_sex_at_each_person_and_describes_the_field(client, create_user, api_token):
+    headers = api_token(create_user("assistant"))
+    consent = DOCUMENT_TYPES["family_consent"].sample_data
+    consent["persons"] = [{"full_name": "Ołena Kowalenko", "role": "matka"},
+                          {"full_name": "Tetiana Szewczenko", "role": "babcia", "sex": "f"}]
+    consent["assistant_name"] = "Mykoła Kowalenko"
+    response = client.post("/api/documents/family_consent", json=consent, headers=headers)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"persons[0].sex", "assistant_sex"}
+    assert errors["persons[0].sex"] == [
+        "Wybierz płeć: nie wynika ona z numeru PESEL ani z imienia „Ołena”, a od niej zależy forma słów w dokumencie "
+        "(np. „podpisana” albo „podpisany”)."]
+    described = client.get("/api/document-types/family_consent", headers=headers).get_json()
+    row = {f["name"]: f for f in next(f for f in described["fields"] if f["name"] == "persons")["fields"]}
+    assert row["sex"]["label"] == "Płeć" and row["sex"]["required"] is False
+    assert "nie wynika z numeru PESEL ani z imienia" in row["sex"]["help"]
+
+
+def test_form_keeps_what_was_typed_when_it_asks_for_sex(app, client, create_user, login):
+    doctype = DOCUMENT_TYPES["family_consent"]
+    login(create_user(issuer_role(doctype)))
+    data = doctype.sample_data
+    data["persons"] = [{"full_name": "Ołena Kowalenko", "role": "matka"},
+                       {"full_name": "Jan Kowalski", "pesel": WOMAN_PESEL, "role": "ojciec"}]
+    page = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data)).get_data(as_text=True)
+    assert 'value="Ołena Kowalenko"' in page and 'value="Jan Kowalski"' in page and f'value="{WOMAN_PESEL}"' in page
+    assert "imienia „Ołena”" in page and "Ten numer PESEL jest numerem kobiety, a „Jan” to imię męskie." in page

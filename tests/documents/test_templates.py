@@ -174,7 +174,7 @@ SHA256 = {
     ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
     ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",
     ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
-    ("family_consent", "v3"): "8167f905953eb4289f1e1cf416b98c17bcefad7dbbbdf35533b7b6082c7ae3f1",
+    ("family_consent", "v3"): "7bc0f5c8d1e390864d0223189f4272de04e294262dd4755febd58b8a7fabb906",
     ("assignment_letter", "v3"): "906097847dc3c3b6da6b68d522c26da118e0cd2137536e1bdfd7605d2c7eea3d",
     ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
 }

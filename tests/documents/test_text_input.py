@@ -28,8 +28,12 @@ FULL_WIDTH_PESEL = "９０１１０３０２６４０"
 FUTURE_PESEL = "90210112345"  # valid check digit, born 1 January 2090
 
 
-def make_pesel(born: dt.date, serial: str = "0123") -> str:
-    """A PESEL with a correct check digit for this date of birth (Dz.U. 2024 poz. 736, art. 15)."""
+def make_pesel(born: dt.date, serial: str = "0124") -> str:
+    """A PESEL with a correct check digit for this date of birth (Dz.U. 2024 poz. 736, art. 15).
+
+    The serial's last digit is the sex digit: even (the default) for a woman, as the samples'
+    names are women's (a man's number for „Magdalena” is refused as another person's PESEL).
+    """
     month = born.month + {18: 80, 19: 0, 20: 20, 21: 40, 22: 60}[born.year // 100]
     digits = f"{born.year % 100:02d}{month:02d}{born.day:02d}{serial}"
     check = (10 - sum(int(d) * w for d, w in zip(digits, (1, 3, 7, 9, 1, 3, 7, 9, 1, 3))) % 10) % 10

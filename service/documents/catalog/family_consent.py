@@ -59,6 +59,9 @@ FAMILY_CONSENT = DocumentType(
                         "Przysługuje Państwu prawo", "jeżeli uznają Państwo, że"),
             "women": ("My, niżej podpisane:", "zamieszkałe pod adresem:", "Zostałyśmy poinformowane, że:",
                       "Administratorem Pań danych", "Przysługuje Paniom prawo", "jeżeli uznają Panie, że"),
+            # men only: „Panowie”, not „Państwo” (which addresses a woman and a man together)
+            "men": ("My, niżej podpisani:", "zamieszkali pod adresem:", "Zostaliśmy poinformowani, że:",
+                    "Administratorem Panów danych", "Przysługuje Panom prawo", "jeżeli uznają Panowie, że"),
         }),
         PersonRef("assistant", "assistant_name", "assistant_sex", expect={
             "woman": ("z asystentem rodziny zatrudnionym przez", "– Panią {name.inst} oraz"),

@@ -32,6 +32,8 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
         # The principal grants the authorisation personally: of age (for a minor, the guardian grants it).
         pesel("principal_pesel", "PESEL osoby upoważniającej", "90110302640", adult=True),
+        # Asked for only to confirm a PESEL of the other sex than the first name (grammar.pesel_problem).
+        sex("principal_sex", "Płeć osoby upoważniającej"),
         *address("ul. Zwycięstwa 5", "32-600", "Oświęcim"),
         phone("principal_phone", "Telefon osoby upoważniającej", "501 234 567", required=False),
         full_name("assistant_name", "Upoważniony asystent rodziny", "Katarzyna Zielińska"),
@@ -72,7 +74,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     ),
     persons=(
         # The principal's PESEL is required, and tells the gender.
-        PersonRef("principal", "principal_name", pesel="principal_pesel", expect={
+        PersonRef("principal", "principal_name", "principal_sex", pesel="principal_pesel", expect={
             "woman": ("Ja, niżej podpisana {name}, PESEL", "zamieszkała pod adresem:"),
             "man": ("Ja, niżej podpisany {name}, PESEL", "zamieszkały pod adresem:"),
             "unknown": ("Ja, niżej podpisana {name}, PESEL",),
