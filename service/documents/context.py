@@ -57,12 +57,39 @@ def isolate_bidi(text: str) -> str:
     return text
 
 
+_PRESENTATION_FOLLOWERS = "\ufe0e\ufe0f\u200d\u20e3"  # selectors, the emoji joiner, the keycap
+
+
+def select_text_presentation(text: str) -> str:
+    """Puts U+FE0E (text presentation selector) after each pictograph outside the BMP (😀, 🙂 …)
+    that has no selector, modifier or joiner after it, in a text with right-to-left letters or
+    Arabic-Indic digits; other texts are returned unchanged.
+
+    Why: LibreOffice 7.4 lays such a pictograph out with the complex-script font of the right-to-left
+    or Arabic-digit text around it (Liberation Serif) and prints that font's empty glyph, without
+    falling back to a font that has it (Symbola); with a presentation selector it falls back.
+    Unicode's StandardizedVariants allow U+FE0E after every emoji; the selector is invisible and
+    is dropped by copy and search as a default-ignorable character (Unicode 15, sec. 5.21).
+    """
+    if not any(unicodedata.bidirectional(ch) in ("R", "AL", "AN") for ch in text):
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if (ord(ch) > 0xFFFF and unicodedata.category(ch) == "So" and nxt not in _PRESENTATION_FOLLOWERS
+                and not (nxt and 0x1F3FB <= ord(nxt) <= 0x1F3FF)):
+            out.append("\ufe0e")
+    return "".join(out)
+
+
 def printed(text: Any) -> Any:
-    """A text as a document prints it: typeset for Polish, then bidi-isolated; non-text unchanged.
+    """A text as a document prints it: typeset for Polish, pictographs among right-to-left text
+    given a presentation selector, then bidi-isolated; non-text unchanged.
 
     Typesetting comes first so that its rules see the text's own word boundaries, not the isolates.
     """
-    return isolate_bidi(typeset(text)) if isinstance(text, str) else text
+    return isolate_bidi(select_text_presentation(typeset(text))) if isinstance(text, str) else text
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:

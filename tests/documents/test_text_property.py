@@ -116,7 +116,9 @@ def shown(value: str, text: str) -> bool:
     v, t = _comparable(value), _comparable(text)
     if v in t:
         return True
-    if not any(_rtl(c) for c in v):
+    # Arabic-Indic digits (bidi class AN) make a right-to-left run of the neutrals between them too
+    # (UAX #9, N1): "٣😀=١" is drawn, and extracted, as "٣=😀١".
+    if not any(_rtl(c) or unicodedata.bidirectional(c) == "AN" for c in v):
         return False
     # Bidi runs come out in visual order, their neutral neighbours moved: each run of letters of
     # one direction, and each run of digits, must be there (reversed, for right-to-left), and
@@ -131,7 +133,10 @@ def shown(value: str, text: str) -> bool:
 def _direction_runs(word: str) -> list[str]:
     runs: list[str] = []
     for ch in word:
-        if runs and (_rtl(runs[-1][-1]) == _rtl(ch)) and runs[-1][-1].isdigit() == ch.isdigit():
+        last = runs[-1][-1] if runs else ""
+        # Arabic-Indic (AN) and Extended Arabic-Indic (EN) digits side by side are separate runs
+        if runs and _rtl(last) == _rtl(ch) and last.isdigit() == ch.isdigit() \
+                and (not ch.isdigit() or unicodedata.bidirectional(last) == unicodedata.bidirectional(ch)):
             runs[-1] += ch
         else:
             runs.append(ch)
