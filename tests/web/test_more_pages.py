@@ -97,8 +97,8 @@ def test_signing_and_after(app, live, chromium, axe, create_user, tmp_path):
     scan.write_bytes(in_thread(lambda: scans.pdf(paper(printed, 150, ("family_member:0", "family_member:1")), 150)))
     staff.goto("/scans")
     staff.locator("#file").set_input_files(str(scan))
-    staff.locator("form button[type=submit]").first.click()
-    staff.wait_for_load_state()
+    staff.get_by_role("button", name="Sprawdź skan").click()
+    staff.wait_for_url("**/scans/*", timeout=60000)
     check_page(staff, axe, "scan-confirm")
 
 
@@ -211,3 +211,96 @@ def test_switching_the_language_keeps_the_drawing_and_the_tick(app, live, chromi
     pad.get_by_role("link", name="Polski").click()
     pad.wait_for_load_state()
     assert not pad.evaluate(INKED)
+
+
+def test_the_staff_step_with_the_keyboard_alone(app, live, chromium, axe, create_user):
+    social, head = create_user("social_worker"), create_user("head")
+
+    def prepare_letter():
+        client = app.test_client()
+        app.config["WTF_CSRF_ENABLED"] = False
+        try:
+            client.post("/login", data={"login": social.login, "password": "haslo-" + social.login})
+            doc_id = issue_document(client, "assignment_letter")
+            return start_remote(client, doc_id)[0]
+        finally:
+            app.config["WTF_CSRF_ENABLED"] = True
+
+    link = in_thread(prepare_letter)
+    page = chromium.new_context(viewport={"width": 1366, "height": 900}, locale=POLISH, base_url=live).new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda e: page.js_errors.append(str(e)))
+    page.goto(link)
+    check_page(page, axe, "signing-staff-step")
+
+    def tab_to(selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    def fill_and_send(password: str) -> None:
+        page.locator("body").focus()
+        page.evaluate("window.scrollTo(0, 0); document.activeElement.blur()")
+        tab_to("input[name=read_confirmed]")
+        if not page.locator("input[name=read_confirmed]").is_checked():
+            page.keyboard.press("Space")
+        tab_to("input[name=login]")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(head.login)
+        tab_to("input[name=password]")
+        page.keyboard.type(password)
+        tab_to("#sign-button")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    fill_and_send("zle-haslo")
+    assert page.locator("input[name=password]").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.name") == "password", "focus is not at the refused field"
+    check_page(page, axe, "signing-staff-step-refused")
+    fill_and_send("haslo-" + head.login)
+    assert page.get_by_role("heading", name="Dokument został podpisany").is_visible(), page.locator("main").inner_text()[:2000]
+
+
+def test_the_error_summary_on_the_other_forms(app, live, chromium, create_user, tmp_path):
+    """Office profile, password change, scan upload: the summary takes the focus, each link leads
+    to its field, and what was typed is kept."""
+    def summary_leads_to_fields(page, name):
+        summary = page.locator(".error-summary")
+        assert summary.count() == 1, f"{name}: no error summary"
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')"), f"{name}: focus"
+        links = summary.get_by_role("link")
+        assert links.count() >= 1, name
+        for i in range(links.count()):
+            target = links.nth(i).get_attribute("href")
+            links.nth(i).click()
+            assert page.evaluate("document.activeElement.id") == target[1:], (name, target)
+
+    admin = create_user("admin")
+    page = new_page(chromium, live)
+    log_in(page, admin)
+    page.goto("/office")
+    page.get_by_label("NIP").fill("123")
+    page.get_by_label("E-mail inspektora ochrony danych").fill("nie-adres") if page.get_by_label(
+        "E-mail inspektora ochrony danych").count() else None
+    page.get_by_role("button", name="Zapisz").click()
+    page.wait_for_load_state()
+    summary_leads_to_fields(page, "office")
+    assert page.get_by_label("NIP").input_value() == "123"
+
+    page.goto("/password")
+    page.locator("input[type=password]").nth(1).fill("krótkie")
+    page.get_by_role("button", name="Zmień hasło").click()
+    page.wait_for_load_state()
+    summary_leads_to_fields(page, "password")
+
+    page.context.clear_cookies()
+    log_in(page, create_user("assistant"))
+    page.goto("/scans")
+    bad = tmp_path / "skan.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really")
+    page.locator("#file").set_input_files(str(bad))
+    page.get_by_role("button", name="Sprawdź skan").click()
+    page.wait_for_load_state()
+    summary_leads_to_fields(page, "scans")
