@@ -115,6 +115,35 @@ def test_other_pages(app, live, chromium, axe, create_user):
     r = page.goto("/logout")
     assert r.status == 405
     check_page(page, axe, "error-405")
+    # a form sent with a stale CSRF token (400), a file over the request limit (413)
+    page.goto("/password")
+    page.locator("main input[name=csrf_token]").evaluate("e => e.value = 'nieaktualny'")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Zmień hasło").click()
+    assert posted.value.status == 400
+    page.wait_for_load_state()
+    check_page(page, axe, "error-400")
+    page.goto("/scans")
+    page.locator("#file").set_input_files({"name": "skan.pdf", "mimeType": "application/pdf",
+                                           "buffer": b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)})
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Sprawdź skan").click()
+    page.wait_for_load_state()
+    # a file over the limit is a wrong value in the form: said at the file's field, with the summary
+    assert posted.value.status == 413
+    assert page.locator("#file").get_attribute("aria-invalid") == "true"
+    assert "20 MB" in page.locator("#file-error, .field.has-error .error").first.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_page(page, axe, "scan-too-large")
+    page.goto("/verify")
+    page.locator("#file").set_input_files({"name": "dokument.pdf", "mimeType": "application/pdf",
+                                           "buffer": b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)})
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Sprawdź").click()
+    page.wait_for_load_state()
+    assert posted.value.status == 413
+    assert page.locator("#file").get_attribute("aria-invalid") == "true"
+    check_page(page, axe, "verify-too-large")
     page.goto("/")
     page.context.clear_cookies()
     fresh = create_user("assistant", login="nowa")
