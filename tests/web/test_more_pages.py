@@ -5,7 +5,9 @@ password change forced at first login; the family copy's refusal pages. Each: no
 at 390/820/1180/1366 px and 0 axe-core violations (WCAG 2.1 A/AA)."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -231,6 +233,12 @@ def test_switching_the_language_keeps_the_drawing_and_the_tick(app, live, chromi
     assert pad.locator("html").get_attribute("lang") == "en"
     assert pad.evaluate(INKED), "the drawing was lost by the language switch"
     assert pad.get_by_label("I confirm that I have read the document.").is_checked()
+    if os.environ.get("ASYSTA_SHOTS"):
+        for width in (390, 820, 1366):
+            pad.set_viewport_size({"width": width, "height": 1000})
+            pad.locator("#pad").scroll_into_view_if_needed()
+            pad.screenshot(path=str(Path(os.environ["ASYSTA_SHOTS"]) / f"language-switched-{width}.png"))
+        pad.set_viewport_size(TABLET)
     pad.get_by_role("button", name="Sign", exact=True).click()
     pad.wait_for_load_state()
     assert pad.locator("p.error:visible").count() == 0
