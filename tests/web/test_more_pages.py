@@ -14,7 +14,6 @@ import pytest
 
 from service.accounts.models import User
 from service.extensions import db
-from tests.helpers import download
 from tests.signing import scans
 from tests.signing.conftest import issue_document, start_remote
 from tests.signing.test_browser import POLISH, TABLET, sign_as
