@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 
 from signatures.sandbox import Crashed, Limits, MemoryLimit, TimeLimit, run
 
@@ -142,3 +142,19 @@ def parse(job: Callable[..., Iterable], *args, messages: Messages) -> list:
             raise UploadRefused(messages.too_heavy) from None
         except Crashed:
             raise UploadRefused(messages.broken) from None
+
+
+def too_large_message() -> str:
+    """The message at a file's field when the request was over MAX_CONTENT_LENGTH (bytes, from the
+    configuration) and Werkzeug refused to read it (413): in whole MB, as the error page said."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{max(limit // 1024, 1)} kB"
+    return f"Plik jest za duży – największy dopuszczalny plik ma {size}."
+
+
+def too_large_page():
+    """The general 413 page (service.ERRORS), for a request the upload pages cannot answer themselves."""
+    from . import ERRORS  # the package imports this module's users: at call time, not at import
+
+    title, message = ERRORS[413]
+    return render_template("error.html", title=title, message=message), 413

@@ -35,6 +35,32 @@
     try { pad.fromData(JSON.parse(form.dataset.restore)); } catch (e) { /* draw again */ }
   }
 
+  // Switching the page's language is a new page load: the drawing and the tick of this signer's
+  // step are carried over in this tab's sessionStorage (the step's address and position as its
+  // key, read once and deleted), so a family member who changes the language need not sign again.
+  var readBox = form.elements.read_confirmed;
+  var carryKey = "asysta-step:" + location.pathname + ":" + (form.elements.position ? form.elements.position.value : "");
+  function storage() { try { return window.sessionStorage; } catch (e) { return null; } }
+  var store = storage();
+  if (store) {
+    var carried = store.getItem(carryKey);
+    Object.keys(store).forEach(function (key) { if (key.indexOf("asysta-step:") === 0) { store.removeItem(key); } });
+    if (carried && !form.dataset.restore) {
+      try {
+        carried = JSON.parse(carried);
+        if (carried.strokes && carried.strokes.length) { pad.fromData(carried.strokes); }
+        if (carried.read && readBox) { readBox.checked = true; }
+      } catch (e) { /* draw again */ }
+    }
+    document.querySelectorAll("nav.languages a").forEach(function (link) {
+      link.addEventListener("click", function () {
+        try {
+          store.setItem(carryKey, JSON.stringify({ strokes: pad.toData(), read: !!(readBox && readBox.checked) }));
+        } catch (e) { /* storage full or refused: the language still changes */ }
+      });
+    });
+  }
+
   // iPadOS Scribble and the magnifier take pencil strokes away from the page unless touches on
   // the canvas are claimed (signature_pad issue 518); the warning tells how to switch it off.
   ["touchstart", "touchmove"].forEach(function (type) {
@@ -62,7 +88,6 @@
   var padError = document.getElementById("pad-error");
   var readField = document.getElementById("read-field");
   var readError = document.getElementById("read-error");
-  var readBox = form.elements.read_confirmed;
 
   // Shows `text` at a field (or hides it when text is empty); returns nothing.
   function mark(field, message, control, text) {

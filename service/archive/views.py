@@ -19,7 +19,7 @@ from ..security import ANY_STAFF, READERS, allow, log_access
 from ..signing.pages import archived_pages
 from ..signing.sessions import plan_for
 from ..signing.staff_views import SIGNING_STAFF, document_context
-from ..uploads import UploadRefused, UploadsBusy
+from ..uploads import UploadRefused, UploadsBusy, too_large_message, too_large_page
 from .models import Case, DocumentRecord
 from .verify import verify_document
 
@@ -93,6 +93,18 @@ def download(doc_id: str, kind: str):
 
 class VerifyForm(FlaskForm):
     file = FileField("Plik PDF", [FileRequired("Wybierz plik PDF do sprawdzenia.")])
+
+
+@bp.errorhandler(413)
+def upload_too_large(exc):
+    """A PDF over MAX_CONTENT_LENGTH sent to the seal check: its form again, 413, with the message at
+    the file's field; any other page of the blueprint, or a request without a staff login, gets the
+    general page."""
+    if request.endpoint != "archive.verify" or not current_user.is_authenticated:
+        return too_large_page()
+    form = VerifyForm(formdata=None)
+    form.file.errors = [too_large_message()]
+    return render_template("verify.html", form=form, result=None), 413
 
 
 @bp.route("/verify", methods=["GET", "POST"])

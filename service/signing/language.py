@@ -57,7 +57,24 @@ def current() -> str:
     if isinstance(stored, dict) and stored.get("lang") in LANGUAGES and session_id \
             and stored.get("session") == session_id:
         return stored["lang"]
-    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+    return from_browser()
+
+
+def from_browser() -> str:
+    """The best of LANGUAGES for this request's `Accept-Language`, else DEFAULT.
+
+    RFC 4647, 3.4 (lookup) over the ranges in order of quality (RFC 9110, 12.5.4): each range is
+    tried whole, then by its primary subtag, before the next, less wanted range; so „uk-UA,pl;q=0.9”
+    gives Ukrainian. (Werkzeug's best_match tries every range exactly first and would give Polish.)
+    A range with q=0 is refused; „*” and languages not offered fall through to the next. Returns a
+    key of LANGUAGES."""
+    for value, quality in request.accept_languages:  # sorted by quality, the header's order kept
+        if quality <= 0:
+            continue
+        primary = value.lower().replace("_", "-").split("-", 1)[0]
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
 
 
 def polish_name(lang: str) -> str:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..issuing import MIMETYPES, visible_document
 from ..office.models import get_profile
 from ..security import READERS, allow, log_access
-from ..uploads import UploadsBusy
+from ..uploads import UploadsBusy, too_large_message, too_large_page
 from . import family, paper, sessions, staged_scans
 from .device_views import client, start_here
 from .forms import ConfirmScanForm, ScanForm
@@ -186,6 +186,20 @@ def upload_scan():
         log_access("view", "document", chosen.id, detail="skan: dokument już podpisany")
     return render_template("signing/scan.html", form=form, signed_doc=chosen if in_force else None,
                            in_force=in_force), status, headers
+
+
+@bp.errorhandler(413)
+def upload_too_large(exc):
+    """A scan over MAX_CONTENT_LENGTH: the upload form again, 413, with the message at the file's field
+    and in the error summary, not a dead-end error page. The body was never read, so only the document
+    chosen by the address (?document=) is kept. Other pages of the blueprint, and anyone who may not
+    upload scans (the check runs before the view's own), get the general page."""
+    if request.endpoint != "signing.upload_scan" or not (
+            current_user.is_authenticated and current_user.role in READERS):
+        return too_large_page()
+    form = ScanForm(formdata=None, document_id=request.args.get("document", ""))
+    form.file.errors = [too_large_message()]
+    return render_template("signing/scan.html", form=form, signed_doc=None, in_force=None), 413
 
 
 def _attach(form: ScanForm):

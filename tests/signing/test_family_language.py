@@ -245,3 +245,22 @@ def test_the_wait_after_too_many_tries_is_said_in_the_pages_language(app):
         assert device_views.wait_message(until) == f"Забагато невдалих спроб. Спробуйте ще раз після {time}."
     with app.test_request_context("/s"):  # Polish: word for word what the login page says
         assert device_views.wait_message(until) == throttle.Throttled(until).message
+
+
+@pytest.mark.parametrize("header, lang", [
+    ("uk-UA,pl;q=0.9", "uk"),  # a Ukrainian browser with Polish second (Firefox, Safari send no bare „uk”)
+    ("en-GB,pl;q=0.5", "en"),
+    ("ru,uk;q=0.8,pl;q=0.7", "uk"),  # Russian is not offered: the next language by quality
+    ("pl;q=0,en-US", "en"),  # q=0: „not this one”
+    ("*", "pl"),
+    ("ru", "pl"),
+    ("UK-ua", "uk"),
+    ("uk;q=abc,en;q=0.5", "en"),  # an unreadable quality counts as none (RFC 9110, 12.4.2)
+])
+def test_the_browser_language_is_chosen_by_quality_then_by_primary_subtag(app, staff, tablet, header, lang):
+    """RFC 4647, 3.4 lookup over the ranges in order of quality: „uk-UA” asks for Ukrainian before
+    „pl;q=0.9” asks for Polish, though only the latter matches exactly."""
+    link, session_id = start_remote(staff, issue_document(staff))
+    tablet.get(link)
+    page = tablet.get(f"/podpis/{session_id}", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page

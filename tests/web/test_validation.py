@@ -173,3 +173,20 @@ def test_a_conditionally_required_field_is_marked_as_the_choice_stands(app, as_i
     textarea, marker = matter(post(client, "zz_power_of_attorney", {"scope": "general",
                                                                     "principal_name": ""}).get_data(as_text=True))
     assert "aria-required" not in textarea and " hidden" in marker
+
+
+def test_an_upload_over_the_request_limit_is_refused_at_its_field(app, client, create_user, login):
+    """413 on the scan upload and the seal check: the form again with the message at the file's field;
+    a request without a login gets the general page, not the form."""
+    import io
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    big = b"%PDF-1.4\n" + b"0" * 2048
+    anonymous = client.post("/scans", data={"file": (io.BytesIO(big), "skan.pdf")}, content_type="multipart/form-data")
+    assert anonymous.status_code in (302, 413) and 'id="file"' not in anonymous.get_data(as_text=True)
+    login(create_user("assistant"))
+    for path in ("/scans", "/verify"):
+        response = client.post(path, data={"file": (io.BytesIO(big), "skan.pdf")}, content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 413, path
+        assert 'aria-invalid="true"' in page and "największy dopuszczalny plik ma 1 kB" in page, path
+        assert "Plik jest za duży" in page and 'href="#file"' in page, path
