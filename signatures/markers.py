@@ -29,6 +29,7 @@ from pypdf.generic import (
 
 from .slots import PIECE_INFO, PIECE_NAME, PLACES_KEY, AssembleError, _markers
 from .content import without_sequences
+from .tagcheck import parent_tree
 
 __all__ = ["hide_markers"]
 
@@ -102,28 +103,10 @@ def _drop_sequences(writer: PdfWriter, page, mcids: set[int]) -> None:
 
 
 def _parent_tree(writer: PdfWriter) -> dict[int, ArrayObject]:
-    """The structure parent tree (a number tree, ISO 32000-1 14.7.4.4): page StructParents -> array
-    of the structure elements by MCID. Empty for an untagged document."""
+    """The writer's structure parent tree (tagcheck.parent_tree); empty for an untagged document."""
     root = writer.root_object.get("/StructTreeRoot")
     root = root.get_object() if root is not None else None
-    tree = root.get("/ParentTree") if isinstance(root, DictionaryObject) else None
-    out: dict[int, ArrayObject] = {}
-
-    def walk(node) -> None:
-        node = node.get_object()
-        nums = node.get("/Nums")
-        if nums is not None:
-            nums = nums.get_object()
-            for i in range(0, len(nums) - 1, 2):
-                value = nums[i + 1].get_object()
-                if isinstance(value, ArrayObject):
-                    out[int(nums[i])] = value
-        for kid in node.get("/Kids", ArrayObject()).get_object():
-            walk(kid)
-
-    if tree is not None:
-        walk(tree)
-    return out
+    return parent_tree(root if isinstance(root, DictionaryObject) else None)
 
 
 def _drop_elements(elements: ArrayObject | None, mcids: set[int]) -> None:

@@ -70,7 +70,7 @@ def tag_report(pdf: bytes) -> TagReport:
         report.has_structure = True
         roles = tree.get("/RoleMap")
         roles = roles.get_object() if roles is not None else {}
-        parents = _parent_tree(tree)
+        parents = parent_tree(tree)
         _count_elements(tree, roles, report)
         for number, page in enumerate(reader.pages, 1):
             owners = parents.get(int(page["/StructParents"])) if "/StructParents" in page else None
@@ -80,7 +80,10 @@ def tag_report(pdf: bytes) -> TagReport:
     return report
 
 
-def _parent_tree(tree: DictionaryObject) -> dict[int, ArrayObject]:
+def parent_tree(tree: DictionaryObject | None) -> dict[int, ArrayObject]:
+    """The structure parent tree of a StructTreeRoot (a number tree, ISO 32000-1 14.7.4.4):
+    a page's /StructParents -> the array of its structure elements by MCID. Empty when `tree` is
+    None or has no /ParentTree (an untagged document)."""
     out: dict[int, ArrayObject] = {}
 
     def walk(node) -> None:
@@ -95,7 +98,7 @@ def _parent_tree(tree: DictionaryObject) -> dict[int, ArrayObject]:
         for kid in node.get("/Kids", ArrayObject()).get_object():
             walk(kid)
 
-    if "/ParentTree" in tree:
+    if tree is not None and "/ParentTree" in tree:
         walk(tree["/ParentTree"])
     return out
 

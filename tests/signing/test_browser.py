@@ -74,22 +74,31 @@ def sign_as(page, name: str) -> None:
     assert not errors, errors
 
 
-def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp_path):
-    user = create_user("assistant", full_name="Katarzyna Zielińska")
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live)
-    staff = desk.new_page()
+def staff_page(browser, live: str, user, width: int = 1366):
+    """A desktop page (its own context) of `live`, logged in as `user` (password 'haslo-' + login)."""
+    staff = browser.new_context(viewport={"width": width, "height": 900}, base_url=live).new_page()
     staff.goto("/login")
     staff.get_by_label("Login").fill(user.login)
     staff.get_by_label("Hasło").fill("haslo-" + user.login)
     staff.get_by_role("button", name="Zaloguj").click()
-    staff.goto("/documents/new/family_consent")
-    doctype = DOCUMENT_TYPES.get("family_consent")
-    values = form_data(doctype, doctype.sample_data)
-    response = staff.request.post(live + "/documents/new/family_consent", form={
-        **{k: str(v) for k, v in values.items()},
+    return staff
+
+
+def issue_sample(staff, live: str, slug: str = "family_consent") -> str:
+    """Issues the type's sample through its form (with the page's CSRF token); returns the document's path."""
+    staff.goto(f"/documents/new/{slug}")
+    doctype = DOCUMENT_TYPES.get(slug)
+    response = staff.request.post(live + f"/documents/new/{slug}", form={
+        **{k: str(v) for k, v in form_data(doctype, doctype.sample_data).items()},
         "csrf_token": staff.locator("input[name=csrf_token]").first.get_attribute("value")}, max_redirects=0)
     assert response.status == 302, response.text()[:2000]
-    doc_path = response.headers["location"]
+    return response.headers["location"]
+
+
+def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp_path):
+    user = create_user("assistant", full_name="Katarzyna Zielińska")
+    staff = staff_page(browser, live, user, width=1280)
+    doc_path = issue_sample(staff, live)
     doc_id = doc_path.rstrip("/").rsplit("/", 1)[1]
     staff.goto(doc_path)
     staff.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()

@@ -10,9 +10,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from service.documents.registry import DOCUMENT_TYPES
-from tests.helpers import form_data
-from tests.signing.test_browser import POLISH, TABLET, browser, live, sign_as  # noqa: F401 (fixtures)
+from tests.signing.test_browser import POLISH, TABLET, browser, issue_sample, live, sign_as, staff_page  # noqa: F401 (fixtures)
 
 playwright = pytest.importorskip("playwright.sync_api")
 # screenshots for looking at the pages (never in the repository)
@@ -24,19 +22,8 @@ def test_the_family_takes_their_copy_by_qr_code_once(app, live, browser, create_
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
     user = create_user("assistant", full_name="Katarzyna Zielińska")
-    desk = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live)
-    staff = desk.new_page()
-    staff.goto("/login")
-    staff.get_by_label("Login").fill(user.login)
-    staff.get_by_label("Hasło").fill("haslo-" + user.login)
-    staff.get_by_role("button", name="Zaloguj").click()
-    staff.goto("/documents/new/family_consent")
-    doctype = DOCUMENT_TYPES.get("family_consent")
-    response = staff.request.post(live + "/documents/new/family_consent", form={
-        **{k: str(v) for k, v in form_data(doctype, doctype.sample_data).items()},
-        "csrf_token": staff.locator("input[name=csrf_token]").first.get_attribute("value")}, max_redirects=0)
-    assert response.status == 302, response.text()[:2000]
-    doc_path = response.headers["location"]
+    staff = staff_page(browser, live, user)
+    doc_path = issue_sample(staff, live)
     staff.goto(doc_path)
     staff.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()
     link = staff.locator("#link").get_attribute("href")

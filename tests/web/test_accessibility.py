@@ -9,15 +9,14 @@ ASYSTA_SHOTS=/some/folder to also save a screenshot of each page at each width.
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from service.documents.registry import DOCUMENT_TYPES
 from tests.helpers import form_data
+from tests.signing.test_browser import live  # noqa: F401 (fixture: the app over HTTP, CSRF on)
 
 playwright = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -35,17 +34,6 @@ LONG_NAME = "Ż" * 100  # names hold at most 120 characters
 SHOTS = os.environ.get("ASYSTA_SHOTS")
 
 pytestmark = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def live(app):
-    """The app served over HTTP on a free port, with CSRF protection on as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="module")
