@@ -58,8 +58,9 @@ def hide_markers(pdf: bytes, *, now: dt.datetime | None = None) -> bytes:
         raise AssembleError(f"The document's pages cannot be read: {exc}") from exc
     if not any(found):
         return pdf
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header  # PDF/A: the version LibreOffice declared, not pypdf's 1.3
+    # An incremental update: only the changed pages, content streams and structure elements are
+    # appended (ISO 32000-1 7.5.6), instead of cloning and rewriting the whole file.
+    writer = PdfWriter(reader, incremental=True)
     stamp = TextStringObject(_pdf_date(now or dt.datetime.now(dt.timezone.utc)))
     parents = _parent_tree(writer)
     for index, markers in enumerate(found):
