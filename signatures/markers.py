@@ -45,9 +45,10 @@ def hide_markers(pdf: bytes, *, now: dt.datetime | None = None) -> bytes:
     """`pdf` (as LibreOffice wrote it, not yet sealed) without its SIG marker text, each marker's
     place recorded on its page; a document without markers is returned as it is.
 
-    The file is rewritten (pypdf), keeping its header version, catalog (XMP, output intent,
-    structure tree, /Lang, /MarkInfo), Info and file identifier: PDF/A-2b stays as LibreOffice made
-    it. `now` dates the page-piece dictionaries (default: the current time). Raises AssembleError
+    The changes are appended as an incremental update (pypdf): LibreOffice's bytes, header
+    version, catalog (XMP, output intent, structure tree, /Lang, /MarkInfo), Info and file
+    identifier stay, so PDF/A-2b stays as LibreOffice made it; the marker text is gone from the
+    document every reader shows (its unreferenced stream remains in the first revision's bytes). `now` dates the page-piece dictionaries (default: the current time). Raises AssembleError
     for an unreadable PDF. A marker sharing its marked-content sequence with other text (a template
     defect) is recorded, logged and left in the text.
     """
