@@ -77,14 +77,20 @@ def sign_as(page, name: str) -> None:
 def staff_page(browser, live: str, user, width: int = 1366):
     """A desktop page (its own context) of `live`, logged in as `user` (password 'haslo-' + login)."""
     staff = browser.new_context(viewport={"width": width, "height": 900}, base_url=live).new_page()
-    staff.goto("/login")
-    staff.get_by_label("Login").fill(user.login)
-    staff.get_by_label("Hasło").fill("haslo-" + user.login)
-    staff.get_by_role("button", name="Zaloguj").click()
+    log_in(staff, user)
     return staff
 
 
-def issue_sample(staff, live: str, slug: str = "family_consent") -> str:
+def log_in(page, user) -> None:
+    """Logs `page` in through the login form as `user` (password 'haslo-' + login)."""
+    page.goto("/login")
+    page.get_by_label("Login").fill(user.login)
+    page.get_by_label("Hasło").fill("haslo-" + user.login)
+    page.get_by_role("button", name="Zaloguj").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def issue_sample_in_page(staff, live: str, slug: str = "family_consent") -> str:
     """Issues the type's sample through its form (with the page's CSRF token); returns the document's path."""
     staff.goto(f"/documents/new/{slug}")
     doctype = DOCUMENT_TYPES.get(slug)
@@ -98,7 +104,7 @@ def issue_sample(staff, live: str, slug: str = "family_consent") -> str:
 def test_two_signers_on_a_tablet_with_touch(app, live, browser, create_user, tmp_path):
     user = create_user("assistant", full_name="Katarzyna Zielińska")
     staff = staff_page(browser, live, user, width=1280)
-    doc_path = issue_sample(staff, live)
+    doc_path = issue_sample_in_page(staff, live)
     doc_id = doc_path.rstrip("/").rsplit("/", 1)[1]
     staff.goto(doc_path)
     staff.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()

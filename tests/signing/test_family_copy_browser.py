@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from tests.signing.test_browser import POLISH, TABLET, browser, issue_sample, live, sign_as, staff_page  # noqa: F401 (fixtures)
+from tests.signing.test_browser import POLISH, TABLET, browser, issue_sample_in_page, live, sign_as, staff_page  # noqa: F401 (fixtures)
 
 playwright = pytest.importorskip("playwright.sync_api")
 # screenshots for looking at the pages (never in the repository)
@@ -23,7 +23,7 @@ def test_the_family_takes_their_copy_by_qr_code_once(app, live, browser, create_
         SHOTS.mkdir(parents=True, exist_ok=True)
     user = create_user("assistant", full_name="Katarzyna Zielińska")
     staff = staff_page(browser, live, user)
-    doc_path = issue_sample(staff, live)
+    doc_path = issue_sample_in_page(staff, live)
     staff.goto(doc_path)
     staff.get_by_role("button", name="Podpis na innym urządzeniu (kod QR)").click()
     link = staff.locator("#link").get_attribute("href")

@@ -16,7 +16,7 @@ import pytest
 
 from service.documents.registry import DOCUMENT_TYPES
 from tests.helpers import form_data
-from tests.signing.test_browser import live  # noqa: F401 (fixture: the app over HTTP, CSRF on)
+from tests.signing.test_browser import live, log_in  # noqa: F401 (live: the app over HTTP, CSRF on)
 
 playwright = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -60,14 +60,6 @@ def new_page(chromium, live):
             if r.status >= 400 and r.request.resource_type not in ("document",) else None)
     page.js_errors = errors
     return page
-
-
-def log_in(page, user) -> None:
-    page.goto("/login")
-    page.get_by_label("Login").fill(user.login)
-    page.get_by_label("Hasło").fill("haslo-" + user.login)
-    page.get_by_role("button", name="Zaloguj").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def check_page(page, axe, name: str, widths=WIDTHS) -> None:
