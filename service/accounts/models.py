@@ -17,8 +17,10 @@ from ..extensions import db
 ROLES = {
     "assistant": "asystent rodziny",
     "social_worker": "pracownik socjalny",
+    "coordinator": "koordynator asystentów rodziny",
     "head": "kierownik ośrodka",
     "archivist": "archiwista",
+    "dpo": "inspektor ochrony danych",
     "admin": "administrator",
 }
 # Roles that see every family's documents; the others see only their own cases.
