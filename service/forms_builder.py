@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .documents.context import office_today, polish_date
 from .documents.grammar import pesel_problem, sex_problem
+from .families.people import age_on
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .documents.text import normalize_identifier
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
@@ -83,11 +84,6 @@ def _years(n: int) -> str:
     if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
         return f"{n} lata"
     return f"{n} lat"
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Full years of age on `day` of a person born on `born` (a 29 February birthday counts on 1 March)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def adult_check(form, field) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 
 from . import pipeline
 from .accounts.models import User
-from .archive.models import Case, DocumentRecord
+from .archive.models import DocumentRecord
+from .families.models import Case
 from .documents.issue import Issued
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType

@@ -7,7 +7,8 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from .accounts.models import ROLES
-from .archive.models import AccessLog
+from . import audit
+from .audit import Origin
 from .extensions import db
 
 ANY_STAFF = frozenset(ROLES)
@@ -95,18 +96,26 @@ def enforce_roles():
     return None
 
 
+def request_origin() -> Origin:
+    """The current request's origin (address, browser, channel: "api" under /api/, else "web")."""
+    return Origin(ip=request.remote_addr or "", user_agent=request.headers.get("User-Agent", "")[:300],
+                  channel="api" if request.blueprint == "api" else "web")
+
+
+def request_actor():
+    """The logged-in staff member, or None."""
+    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
+
+
 def log_access(action: str, object_type: str = "", object_id: str = "", detail: str = "",
-               commit: bool = True) -> None:
-    """Records who did what to which object, from which address.
+               commit: bool = True, family_id: int | None = None) -> None:
+    """Records who did what to which object, from which address, for a view (audit.record with the
+    current staff member and request_origin()).
 
     With commit=True (the default) the row is committed at once, with whatever the request has
     pending: call it after the operation it records has committed, so that the log's write is a
     short transaction of its own and never keeps a long one open. commit=False joins the caller's
     transaction (which the caller commits promptly).
     """
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
-    db.session.add(AccessLog(user_id=user_id, action=action, object_type=object_type,
-                             object_id=str(object_id), ip=request.remote_addr or "",
-                             detail=detail[:300]))
-    if commit:
-        db.session.commit()
+    audit.record(db.session, request_actor(), request_origin(), action, object_type, object_id, detail,
+                 family_id=family_id, commit=commit)

@@ -66,6 +66,10 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     api_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     active: Mapped[bool] = mapped_column(default=True)
+    # Work contact, printed where a document names this person (an assistant's phone in the
+    # assignment letter): the file fills it in (families.facts).
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

@@ -1,60 +1,17 @@
-"""Registry rows of the archive: cases, issued documents and the access log. Rows are never updated
-(only the counter and the case numbers in flight, which are not part of the register)."""
+"""Registry rows of the archive: issued documents and the access log. Rows are never updated.
+
+Cases (sprawy) and their numbering belong to the family's file: service/families/models.py."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User, utcnow
 from ..extensions import db
-
-
-class CaseCounter(db.Model):
-    """The last case number used per JRWA class and year (the spis spraw's running number)."""
-
-    __tablename__ = "case_counters"
-    symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
-    last_number: Mapped[int] = mapped_column(default=0)
-
-
-class CaseNumber(db.Model):
-    """A case number taken from its counter but not (yet) in the register of cases.
-
-    While the first document of a new case is being made, its number is reserved here (`token` set,
-    `reserved_at` when). When it is issued, the row is deleted and the case enters `cases`; when
-    issuing fails, the number is released (`token` empty) and given to the next new case of the same
-    class and year, so the register keeps no gap (see archive/cases.py).
-    """
-
-    __tablename__ = "case_numbers"
-    symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    token: Mapped[str | None] = mapped_column(String(32))
-    reserved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class Case(db.Model):
-    """A case (sprawa) with its sign, e.g. MOPS.SPS.4011.12.2026; documents are filed under it."""
-
-    __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("symbol", "year", "number", name="uq_cases_number"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sign: Mapped[str] = mapped_column(String(80), unique=True)
-    symbol: Mapped[str] = mapped_column(String(20))
-    year: Mapped[int]
-    number: Mapped[int]
-    jrwa_key: Mapped[str] = mapped_column(String(40))
-    category: Mapped[str] = mapped_column(String(10))
-    title: Mapped[str] = mapped_column(String(300))
-    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
-    documents: Mapped[list["DocumentRecord"]] = relationship(back_populates="case", order_by="DocumentRecord.created_at")
+from ..families.models import Case
 
 
 class DocumentRecord(db.Model):
@@ -95,5 +52,9 @@ class AccessLog(db.Model):
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str] = mapped_column(String(64), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    channel: Mapped[str] = mapped_column(String(10), default="web", server_default="web")  # web, api, cli, job
+    # The family whose file the object belongs to (a family, its document), for the access-log page.
+    family_id: Mapped[int | None] = mapped_column(index=True, default=None)
     detail: Mapped[str] = mapped_column(String(300), default="")
     user: Mapped[User | None] = relationship()

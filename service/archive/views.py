@@ -20,7 +20,8 @@ from ..signing.pages import archived_pages
 from ..signing.sessions import plan_for
 from ..signing.staff_views import SIGNING_STAFF, document_context
 from ..uploads import UploadRefused, UploadsBusy, too_large_message, too_large_page
-from .models import Case, DocumentRecord
+from ..families.models import Case
+from .models import DocumentRecord
 from .verify import verify_document
 
 bp = Blueprint("archive", __name__)

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from signatures.markers import hide_markers
 
-from ..archive.cases import case_sign, open_case, release_number, reserve_number
-from ..archive.models import Case, DocumentRecord
+from ..families.cases import case_sign, open_case, release_number, reserve_number
+from ..archive.models import DocumentRecord
+from ..families.models import Case
 from ..archive.store import ArchiveStore, archiving
 from .context import WARSAW, build_context
 from .render import render_docx

@@ -7,7 +7,7 @@ from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField
 from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
 
 from ..accounts.models import utcnow
-from ..archive.cases import format_case_sign, pattern_problems
+from ..families.cases import format_case_sign, pattern_problems
 from ..extensions import db
 from ..forms_base import FlaskTextForm, TextForm, text_filters
 from ..forms_builder import nip_check

@@ -1,0 +1,1 @@
+"""The family's file: families, members, basis of support, assignments, cases and case signs."""

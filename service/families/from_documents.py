@@ -1,0 +1,136 @@
+"""A family's file made from documents alone: for cases opened before families existed (the 0010
+migration) and for a document issued without a family (issuing.issue_document).
+
+What a document knows of its family: the persons it names (a consent's signatories, an
+authorisation's principal, an assignment letter's addressees), their PESEL and sex where given,
+the address, and for an assignment letter the basis of support. Everything else stays empty, and
+the basis "unknown" (do uzupełnienia), for staff to complete on the family's page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from .people import birth_date_from_pesel, fold, sex_from_pesel
+
+# The JRWA class keys of the document types (DocumentType.jrwa_key) are the supports.
+SUPPORT_OF_CLASS = {"family_support": "family_support", "za_zyciem": "za_zyciem"}
+_RELATION_WORDS = {"matka": "mother", "ojciec": "father", "opiekun prawny": "guardian", "opiekunka prawna": "guardian",
+                   "opiekun": "guardian", "opiekunka": "guardian", "dziecko": "child", "syn": "child",
+                   "córka": "child", "babcia": "grandparent", "dziadek": "grandparent"}
+_HONORIFIC = re.compile(r"^(pani|pan|państwo|panie|panowie)\s+", re.IGNORECASE)
+
+
+def relation_from_text(text: str) -> str:
+    """The relation key for a role typed in a document ('matka' -> 'mother'), else 'other'."""
+    return _RELATION_WORDS.get(" ".join((text or "").lower().split()), "other")
+
+
+def _person(name: str, pesel: str = "", sex: str = "", relation: str = "other") -> dict[str, Any]:
+    pesel = pesel if birth_date_from_pesel(pesel) else ""
+    return {"full_name": name, "pesel": pesel or None, "birth_date": birth_date_from_pesel(pesel),
+            "sex": sex_from_pesel(pesel) or (sex if sex in ("woman", "man") else ""), "relation": relation}
+
+
+def members_from_document(slug: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The persons a document names, as family-member values: full_name, pesel (or None),
+    birth_date (from the PESEL, or None), sex ('woman', 'man' or ''), relation (a RELATIONS key)."""
+    if slug == "family_consent":
+        return [_person(p.get("full_name", ""), p.get("pesel") or "", p.get("sex") or "",
+                        relation_from_text(p.get("role", ""))) for p in data.get("persons") or [] if p.get("full_name")]
+    if slug == "zz_power_of_attorney" and data.get("principal_name"):
+        return [_person(data["principal_name"], data.get("principal_pesel") or "", data.get("principal_sex") or "")]
+    if slug == "assignment_letter" and data.get("addressee_name"):
+        # "Pani Anna Kowalska i Pan Jan Kowalski": the names without their honorifics.
+        parts = re.split(r"\s*(?:,|\bi\b|\boraz\b)\s*", data["addressee_name"])
+        names = [_HONORIFIC.sub("", p).strip() for p in parts]
+        return [_person(n) for n in names if len(n.split()) >= 2]
+    return []
+
+
+def address_from_document(data: Mapping[str, Any]) -> dict[str, str]:
+    """The address a document gives (street, postal_code, town), empty strings where it gives none."""
+    return {key: str(data.get(key) or "") for key in ("street", "postal_code", "town")}
+
+
+def basis_from_document(slug: str, data: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """(basis_kind, basis) an assignment letter states; ("unknown", {}) for any other document."""
+    if slug == "assignment_letter" and data.get("basis") == "request" and data.get("request_date"):
+        return "request", {"request_date": str(data["request_date"])}
+    if slug == "assignment_letter" and data.get("basis") == "court":
+        return "court", {"court_name": str(data.get("court_name") or ""),
+                         "court_case_number": str(data.get("court_case_number") or ""),
+                         "court_decision_date": str(data.get("court_decision_date") or "")}
+    return "unknown", {}
+
+
+def file_from_documents(documents: list[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
+    """What the documents of one case (slug, data), oldest first, tell of its family: members (each
+    person once, by PESEL or folded name; the first mention wins), address (the latest document's),
+    basis_kind and basis (the latest assignment letter's)."""
+    members: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    address = {"street": "", "postal_code": "", "town": ""}
+    basis_kind, basis = "unknown", {}
+    for slug, data in documents:
+        for person in members_from_document(slug, data):
+            key = person["pesel"] or fold(person["full_name"])
+            if key and key not in seen:
+                seen.add(key)
+                members.append(person)
+        found = address_from_document(data)
+        if any(found.values()):
+            address = found
+        kind, found_basis = basis_from_document(slug, data)
+        if kind != "unknown":
+            basis_kind, basis = kind, found_basis
+    return {"members": members, "address": address, "basis_kind": basis_kind, "basis": basis}
+
+
+def files_for_existing_cases(connection: sa.engine.Connection) -> int:
+    """Makes a family's file for every case that has none (the 0010 migration); returns how many.
+
+    Works on the tables as revision 0010 creates them (SQLAlchemy Core, no ORM models, which
+    follow later revisions). The case's assignee becomes the social worker in charge, or, for an
+    assistant, the assistant assigned from the day the case was opened; the head's cases get
+    neither (the head sees every family).
+    """
+    meta = sa.MetaData()
+    cases, documents, users, families, members, assignments, changes = (
+        sa.Table(name, meta, autoload_with=connection)
+        for name in ("cases", "documents", "users", "families", "family_members", "assignments", "family_changes"))
+    made = 0
+    existing = {row.case_id for row in connection.execute(sa.select(families.c.case_id))}
+    for case in connection.execute(sa.select(cases).order_by(cases.c.id)).all():
+        if case.id in existing:
+            continue
+        docs = connection.execute(sa.select(documents.c.slug, documents.c.data)
+                                  .where(documents.c.case_id == case.id).order_by(documents.c.created_at)).all()
+        found = file_from_documents([(d.slug, d.data or {}) for d in docs])
+        role = connection.execute(sa.select(users.c.role).where(users.c.id == case.assignee_id)).scalar()
+        created = case.created_at
+        family_id = connection.execute(families.insert().values(
+            case_id=case.id, support=SUPPORT_OF_CLASS.get(case.jrwa_key, "family_support"),
+            basis_kind=found["basis_kind"], basis=found["basis"], **found["address"],
+            corr_street="", corr_postal_code="", corr_town="",
+            social_worker_id=case.assignee_id if role == "social_worker" else None,
+            origin="migration", created_at=created, created_by_id=None, updated_at=None)
+            .returning(families.c.id)).scalar()
+        for position, person in enumerate(found["members"]):
+            connection.execute(members.insert().values(
+                family_id=family_id, position=position, full_name=person["full_name"][:160],
+                name_folded=fold(person["full_name"])[:160], pesel=person["pesel"], birth_date=person["birth_date"],
+                sex=person["sex"], relation=person["relation"], phone="", email="", left_on=None))
+        if role == "assistant":
+            start = created.date() if isinstance(created, dt.datetime) else dt.date.today()
+            connection.execute(assignments.insert().values(
+                family_id=family_id, assistant_id=case.assignee_id, start_date=start, end_date=None,
+                created_at=created, created_by_id=None, ended_by_id=None))
+        connection.execute(changes.insert().values(family_id=family_id, at=created, by_id=None, what="registered",
+                                                   before={}, after={"origin": "migration"}))
+        made += 1
+    return made
