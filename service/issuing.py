@@ -1,30 +1,28 @@
-"""Issuing a document on behalf of a staff member: shared by the web form, the API and the CLI."""
+"""Issuing a document on behalf of a staff member: the one application service the web form, the
+API, the CLI and a batch job call. It takes the acting staff member and the request's origin, so it
+needs no request context."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from . import pipeline
-from .accounts.models import User
-from .archive.models import DocumentRecord
-from .families.models import Case
+from .accounts.models import User, utcnow
+from .audit import Origin, record
+from .documents.context import office_today
 from .documents.issue import Issued
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
 from .extensions import db
+from .families.access import family_filter, visible_document, visible_documents  # noqa: F401 (re-exported)
+from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
+from .families.from_documents import file_from_documents
+from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
+from .families.registration import member_values
 from .office.models import JrwaClass, get_profile, issuing_paused
-from .security import log_access
-
-
-def visible_documents(user: User):
-    """A select() of the documents this user may see: all for head and archivist, else own cases."""
-    query = select(DocumentRecord).join(Case)
-    if not user.sees_all_cases:
-        query = query.where(or_(Case.assignee_id == user.id, DocumentRecord.author_id == user.id))
-    return query
-
 
 # Every role that may issue at least one document type.
 ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
@@ -32,52 +30,105 @@ MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-def visible_document(user: User, doc_id: str) -> DocumentRecord | None:
-    """The document if this user may see it, else None (its existence is not revealed)."""
-    return db.session.execute(visible_documents(user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
-
-
-def visible_cases(user: User, jrwa_key: str | None = None):
-    """A select() of the cases this user may file documents under.
-
-    Only cases in the register: a number reserved for a case whose first document is still being
-    made lives in case_numbers, not in cases, so it is never listed or choosable here.
-    """
-    query = select(Case).order_by(Case.created_at.desc())
-    if jrwa_key:
-        query = query.where(Case.jrwa_key == jrwa_key)
-    if not user.sees_all_cases:
-        query = query.where(Case.assignee_id == user.id)
-    return query
-
-
-def find_case(user: User, jrwa_key: str, *, case_id: int | None = None, sign: str | None = None) -> Case | None:
-    """A case of this class that the user may use, by id or sign; None if there is none."""
-    query = visible_cases(user, jrwa_key)
-    query = query.where(Case.id == case_id) if case_id is not None else query.where(Case.sign == sign)
-    return db.session.execute(query).scalar_one_or_none()
+def find_family(user: User, *, family_id: object = None, case_id: object = None, case_sign: str | None = None) -> Family | None:
+    """A family this user may read, by its id, its case's id or its case sign; None otherwise."""
+    query = db.select(Family).join(Case, Family.case_id == Case.id).where(family_filter(user))
+    try:
+        if family_id is not None:
+            query = query.where(Family.id == int(family_id))
+        elif case_id is not None:
+            query = query.where(Case.id == int(case_id))
+        elif case_sign:
+            query = query.where(Case.sign == case_sign)
+        else:
+            return None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    try:
+        return db.session.execute(query).scalar_one_or_none()
+    except OverflowError:
+        return None
 
 
 class IssuingPaused(Exception):
     """No document may be issued now; str() is the Polish message saying who must do what."""
 
 
-def issue(user: User, doctype: DocumentType, data: dict[str, Any], case: Case | None = None) -> Issued:
-    """Issues, seals and archives one document, and logs it; returns the Issued record and timings.
+class NotForThisFamily(ValueError):
+    """The document type does not apply to the family's support (e.g. a „Za życiem” authorisation
+    for a family supported under the family-support act); str() is the Polish message."""
+
+
+def applies_to(doctype: DocumentType, family: Family) -> bool:
+    """Whether a document type is issued for families of this support (its JRWA class)."""
+    return doctype.jrwa_key == family.support or family.support == ""
+
+
+def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str, Any], *,
+          family: Family | None = None, session: Session | None = None) -> Issued:
+    """Issues, seals and archives one document, files it in the family's case, and logs it.
+
+    With `family`, the document is filed in the family's case (the caller checked the actor may
+    read it, and filled `data` from the file where the form left fields out). Without one, a new
+    case is opened and a family's file made from what the document says (families.from_documents):
+    a social worker issuing it is in charge of the family, an assistant is assigned to it from
+    today (art. 15 ust. 4: refused when the assistant already has the office's limit of families).
 
     The transaction phases are those of documents.issue.Pipeline.issue (a short one for the case,
-    none while rendering, converting and sealing, a short one to store); the access-log row is
-    committed after them, on its own. Raises IssuingPaused (the office profile is not confirmed:
-    office.models.issuing_paused), LookupError (no JRWA class), ConversionError, OSError.
+    none while rendering, converting and sealing, a short one to store the document, the new case
+    and its family); the access-log row is committed after them, on its own. Raises IssuingPaused
+    (the office profile is not confirmed: office.models.issuing_paused), NotForThisFamily,
+    AssignmentRefused (status 409: the assistant's limit), LookupError (no JRWA class),
+    ConversionError, OSError.
     """
+    session = session or db.session
     paused = issuing_paused()
     if paused:
         raise IssuingPaused(paused)
+    if family is not None and not applies_to(doctype, family):
+        raise NotForThisFamily("Ten dokument nie dotyczy wsparcia, którym objęto tę rodzinę.")
     profile = get_profile()
-    jrwa = db.session.get(JrwaClass, doctype.jrwa_key)
+    jrwa = session.get(JrwaClass, doctype.jrwa_key)
     if jrwa is None:
         raise LookupError(f"Brak klasy JRWA {doctype.jrwa_key!r} w profilu urzędu.")
-    issued = pipeline(current_app).issue(db.session, doctype, data, author_id=user.id,
-                                         office=profile.letterhead(), jrwa=jrwa, case=case)
-    log_access("issue", "document", issued.record.id, detail=doctype.slug)
+    on_new_case = None
+    if family is None:
+        if actor.role == "assistant":
+            limit, count = family_limit(session), current_count(session, actor.id)
+            if count >= limit:
+                raise AssignmentRefused(
+                    f"Masz już {families_word(count)}, a asystent rodziny może prowadzić najwyżej {limit} "
+                    "jednocześnie (art. 15 ust. 4 ustawy o wspieraniu rodziny i systemie pieczy zastępczej). "
+                    "Wystaw dokument dla rodziny z Twojej listy.", status=409)
+        on_new_case = _file_from_document(doctype, dict(data), actor)
+    issued = pipeline(current_app).issue(session, doctype, data, author_id=actor.id, office=profile.letterhead(),
+                                         jrwa=jrwa, case=family.case if family is not None else None,
+                                         on_new_case=on_new_case)
+    family_id = session.execute(db.select(Family.id).where(Family.case_id == issued.record.case_id)).scalar()
+    record(session, actor, origin, "issue", "document", issued.record.id, detail=doctype.slug, family_id=family_id)
     return issued
+
+
+def _file_from_document(doctype: DocumentType, data: dict[str, Any], actor: User):
+    """The hook that makes a new case's family's file, inside the transaction storing the document."""
+    found = file_from_documents([(doctype.slug, data)])
+    actor_id, role = actor.id, actor.role
+
+    def make(session: Session, case: Case) -> None:
+        now = utcnow()
+        family = Family(case_id=case.id, support=doctype.jrwa_key, basis_kind=found["basis_kind"],
+                        basis=found["basis"], **found["address"], corr_street="", corr_postal_code="", corr_town="",
+                        social_worker_id=actor_id if role == "social_worker" else None, origin="document",
+                        created_at=now, created_by_id=actor_id)
+        session.add(family)
+        session.flush()
+        for position, member in enumerate(found["members"]):
+            session.add(FamilyMember(family_id=family.id, **member_values(
+                {**member, "phone": "", "email": ""}, position)))
+        if role == "assistant":
+            session.add(Assignment(family_id=family.id, assistant_id=actor_id, start_date=office_today(),
+                                   created_at=now, created_by_id=actor_id))
+        session.add(FamilyChange(family_id=family.id, at=now, by_id=actor_id, what="registered", before={},
+                                 after={"origin": "document", "document": doctype.slug}))
+
+    return make

@@ -14,9 +14,10 @@ from ..documents.registry import DOCUMENT_TYPES
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
-from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, find_case, issue, visible_document
+from ..families.assignments import AssignmentRefused
+from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
 from ..office.models import issuing_paused
-from ..security import ANY_STAFF, READERS, allow, log_access
+from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from ..signing import family
 from ..signing.models import as_utc
 from .openapi import openapi_document
@@ -152,23 +153,28 @@ def create_document(slug: str):
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
     valid = form.validate()
     errors = {**errors_by_path(form), **errors}
-    case = None
+    family = None
     if payload.get("case_sign") not in (None, ""):
         sign = normalize_identifier(str(payload["case_sign"]))  # the rule of every identifier field
         digit_problem = foreign_digits(sign)
-        case = None if digit_problem else find_case(current_user, doctype.jrwa_key, sign=sign)
+        family = None if digit_problem else find_family(current_user, case_sign=sign)
         if digit_problem:
             errors["case_sign"] = [digit_problem]
-        elif case is None:
+        elif family is None or not applies_to(doctype, family):
+            family = None
             errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
     if errors or not valid:
         return jsonify(errors=errors), 422
     try:
-        issued = issue(current_user, doctype, form.cleaned_data(), case=case)
+        issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family)
     except ConversionError as exc:  # LibreOffice failed, or too many documents wait for it
         return jsonify(error=str(exc)), 503, {"Retry-After": str(exc.retry_after)}
     except IssuingPaused as exc:  # the profile was unconfirmed while this request was checked
         return jsonify(error=str(exc)), 409
+    except AssignmentRefused as exc:  # an assistant's new family over the limit (art. 15 ust. 4)
+        return jsonify(error=str(exc)), exc.status
+    except NotForThisFamily as exc:
+        return jsonify(errors={"family_id": [str(exc)]}), 422
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 

@@ -84,7 +84,8 @@ class Pipeline:
 
     def issue(self, session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
               author_id: int, office: Mapping[str, str], jrwa: Any, case: Case | None = None,
-              now: dt.datetime | None = None) -> Issued:
+              now: dt.datetime | None = None,
+              on_new_case: Callable[[Session, Case], None] | None = None) -> Issued:
         """Issues one document from validated data into `case`, or into a new case of `jrwa`'s class.
 
         Commits the caller's transaction first (the caller must have no pending changes it may
@@ -94,6 +95,8 @@ class Pipeline:
           3. render and convert, give the converter back, seal, all with no transaction open;
           4. the files are written, then the case (for a new one) and the document row are inserted
              in one short transaction.
+        `on_new_case(session, case)` runs in that transaction for a new case (the families package
+        makes the case's family's file there), so the case never exists without it.
         On any failure the files written are removed, that transaction is rolled back and a
         reserved number is released for the next new case: nothing is archived, no number is lost.
         `now` (default: when a converter was obtained) dates the case, the document and its text.
@@ -157,11 +160,14 @@ class Pipeline:
                 staged.put(docx, "docx")
                 staged.put(sealed, "pdf")
                 if reservation is not None:
-                    record.case_id = open_case(
+                    new_case = open_case(
                         session, reservation, pattern=office["case_sign_pattern"],
                         dept=office["department_code"], jrwa_key=jrwa_key, category=category,
                         title=doctype.case_title(data) or doctype.title, assignee_id=author_id,
-                        created_at=now).id
+                        created_at=now)
+                    record.case_id = new_case.id
+                    if on_new_case is not None:
+                        on_new_case(session, new_case)
                 record.template_sha256 = template_sha
                 record.docx_sha256, record.docx_size = hashlib.sha256(docx).hexdigest(), len(docx)
                 record.pdf_sha256, record.pdf_size = hashlib.sha256(sealed).hexdigest(), len(sealed)

@@ -13,9 +13,11 @@ from ..extensions import db
 from ..forms_builder import choices, form_class
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
-from ..issuing import ISSUERS, IssuingPaused, find_case, issue, visible_cases, visible_documents
+from ..families.access import visible_families
+from ..families.assignments import AssignmentRefused
+from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
-from ..security import ANY_STAFF, READERS, allow, log_access
+from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 
 bp = Blueprint("web", __name__)
 
@@ -24,8 +26,9 @@ bp = Blueprint("web", __name__)
 def web_form_class(doctype):
     """The declaration's form plus the choice of case, built once per document type."""
     return type(f"{doctype.slug}WebForm", (form_class(doctype),), {
-        "case_id": SelectField("Sprawa", default="", validate_choice=False,
-                               description="Nowa sprawa otrzyma kolejny znak w klasie JRWA tego dokumentu.")})
+        "case_id": SelectField("Sprawa rodziny", default="", validate_choice=False,
+                               description="Nowa sprawa otrzyma kolejny znak w klasie JRWA tego dokumentu; "
+                                           "powstanie też teczka rodziny z danymi z dokumentu.")})
 
 
 RECENT = 5
@@ -68,40 +71,44 @@ def new_document(slug: str):
         abort(404)
     if current_user.role not in doctype.issued_by:
         abort(403)
-    cases = db.session.execute(visible_cases(current_user, doctype.jrwa_key).limit(200)).scalars().all()
+    families = [f for f in db.session.execute(visible_families(current_user).limit(200)).scalars()
+                if applies_to(doctype, f)]
     form_cls = web_form_class(doctype)
     if request.method == "GET" and request.args.get("case"):
         form = form_cls(case_id=request.args["case"])
     else:
         form = form_cls()
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
-        (str(c.id), f"{c.sign} – {c.title}") for c in cases])
+        (str(f.case.id), f"{f.case.sign} – {f.name}") for f in families])
     status, retry_after = 200, None
     paused = issuing_paused()
     if paused and request.method == "POST":  # what was typed stays in the form below
         form.validate()  # its errors are shown too, so nothing waits for a second round
         status = 409
     elif form.validate_on_submit():
-        case = None
+        family = None
         if form.case_id.data:
-            case = find_case(current_user, doctype.jrwa_key, case_id=int(form.case_id.data))
-            if case is None:
+            family = find_family(current_user, case_id=form.case_id.data)
+            if family is None or not applies_to(doctype, family):
                 form.case_id.errors.append("Wybierz sprawę z listy.")
         if not form.case_id.errors:
             try:
-                issued = issue(current_user, doctype, form.cleaned_data(), case=case)
+                issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family)
             except ConversionError as exc:  # the form below is shown again with what was typed
                 flash(str(exc), "error")
                 status = 503
                 retry_after = exc.retry_after
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
+            except (AssignmentRefused, NotForThisFamily) as exc:  # the assistant's limit of families
+                form.case_id.errors.append(str(exc))
+                status = getattr(exc, "status", 422)
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
                 return redirect(url_for("archive.document", doc_id=issued.record.id))
     elif request.method == "POST":  # the error summary at the top of the page lists every error
         status = 422
-    if form.case_id.errors:
+    if form.case_id.errors and status < 400:
         status = 422
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused), status, headers

@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 
 from service import create_app
 from service.accounts.models import User
-from service.archive.models import Case, CaseCounter, CaseNumber, DocumentRecord
+from service.archive.models import DocumentRecord
+from service.families.models import Case, CaseCounter, CaseNumber
 from service.config import database_url
 from service.documents.convert import shared_pool
 from service.extensions import db

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from service.accounts.models import utcnow
 from service.accounts.models import User
-from service.archive.cases import ReservationLost, case_sign, open_case, release_number, reserve_number
-from service.archive.models import CaseCounter, CaseNumber
+from service.families.cases import ReservationLost, case_sign, open_case, release_number, reserve_number
+from service.families.models import CaseCounter, CaseNumber
 from service.extensions import db
-from service.issuing import find_case, visible_cases
+from service.families.access import visible_families
+from service.families.models import Family
+from service.issuing import find_family
 
 SYMBOL, YEAR = "4011", 2026
 CASE = dict(pattern="{dept}.{symbol}.{number}.{year}", dept="MOPS", jrwa_key="k", category="A", title="t")
@@ -97,8 +99,9 @@ def test_a_reserved_number_is_neither_listed_nor_choosable(app, create_user):
     with app.app_context():
         reservation = reserve()
         user = db.session.get(User, head.id)
-        assert db.session.execute(visible_cases(user)).first() is None
-        assert find_case(user, "k", sign=case_sign(CASE["pattern"], CASE["dept"], reservation)) is None
-        open_case(db.session, reservation, assignee_id=head.id, **CASE)
+        assert db.session.execute(visible_families(user)).first() is None
+        assert find_family(user, case_sign=case_sign(CASE["pattern"], CASE["dept"], reservation)) is None
+        case = open_case(db.session, reservation, assignee_id=head.id, **CASE)
+        db.session.add(Family(case_id=case.id, support="family_support", basis_kind="unknown", basis={}))
         db.session.commit()
-        assert [c.number for c in db.session.execute(visible_cases(user)).scalars()] == [1]
+        assert [f.case.number for f in db.session.execute(visible_families(user)).scalars()] == [1]

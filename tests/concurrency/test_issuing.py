@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from service import pipeline
-from service.archive.models import Case
+from service.families.models import Case
 from service.extensions import db
 from service.documents.converter import profile_processes
 from service.documents.registry import DOCUMENT_TYPES

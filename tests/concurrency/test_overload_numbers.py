@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import select
 
 from service import pipeline
-from service.archive.models import Case
+from service.families.models import Case
 from service.documents.converter import profile_processes
 from service.extensions import db
 from tests.concurrency.conftest import Answer, archived_files, burst, register, serve, staff_token

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from service import create_app, pipeline
 from service.accounts.models import User
-from service.archive.models import Case, CaseCounter, DocumentRecord
+from service.archive.models import DocumentRecord
+from service.families.models import Case, CaseCounter
 from service.documents.convert import shared_pool
 from service.documents.converter import profile_processes
 from service.documents.registry import DOCUMENT_TYPES

@@ -119,7 +119,8 @@ def test_second_document_in_the_same_case(app, client, create_user, login):
     login(create_user("assistant"))
     first = client.post("/documents/new/family_consent", data=form_data(doctype, doctype.sample_data))
     with app.app_context():
-        from service.archive.models import Case, DocumentRecord
+        from service.archive.models import DocumentRecord
+        from service.families.models import Case
         case = db.session.get(DocumentRecord, first.location.rsplit("/", 1)[-1]).case
         case_id, sign = case.id, case.sign
     second = client.post("/documents/new/family_consent",

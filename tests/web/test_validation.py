@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from service.archive.models import Case, DocumentRecord
+from service.archive.models import DocumentRecord
+from service.families.models import Case
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from tests.helpers import form_data, issuer_role

@@ -1,0 +1,79 @@
+"""Who sees whom: which families, cases and documents a staff member may read.
+
+The data-protection section of the catalogue (../shared/domain/documents.md) and the issue: an
+assistant sees the families currently assigned to them; a social worker the families in their
+charge; the head and the coordinator every family; the archivist the archive (every document, no
+family's file); the data-protection officer and the administrator no family data. Everything else
+is answered as if it did not exist (404), so these functions return None or narrow a select().
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, false, or_, select
+
+from ..accounts.models import User
+from ..archive.models import DocumentRecord
+from ..extensions import db
+from .models import Assignment, Case, Family
+
+# Roles that read every family's file (and its documents).
+ALL_FAMILIES = frozenset({"head", "coordinator"})
+# Roles that read every document of the archive, without the family's file.
+WHOLE_ARCHIVE = frozenset({"archivist"})
+
+
+def assigned_family_ids(assistant_id: int, on: dt.date | None = None):
+    """A select() of the ids of the families an assistant is assigned to: assignments not ended
+    (end_date empty) or ending on or after `on` (default: no ended one counts). An assignment
+    starting later is included: the assistant prepares the first visit."""
+    ended_before = Assignment.end_date.is_(None) if on is None else or_(
+        Assignment.end_date.is_(None), Assignment.end_date >= on)
+    return select(Assignment.family_id).where(Assignment.assistant_id == assistant_id, ended_before)
+
+
+def family_filter(user: User):
+    """A SQL condition on Family for the families this user may read (false() for none)."""
+    if user.role in ALL_FAMILIES:
+        return Family.id.is_not(None)
+    if user.role == "assistant":
+        return Family.id.in_(assigned_family_ids(user.id))
+    if user.role == "social_worker":
+        return Family.social_worker_id == user.id
+    return false()
+
+
+def visible_families(user: User) -> Select:
+    """A select() of the families this user may read, newest first."""
+    return select(Family).where(family_filter(user)).order_by(Family.created_at.desc())
+
+
+def visible_family(user: User, family_id: object) -> Family | None:
+    """The family if this user may read it, else None (its existence is not revealed)."""
+    try:
+        family_id = int(family_id)
+    except (TypeError, ValueError):
+        return None
+    if not -2**31 <= family_id < 2**31:  # an id no row can have (PostgreSQL integer range)
+        return None
+    return db.session.execute(select(Family).where(Family.id == family_id, family_filter(user))).scalar_one_or_none()
+
+
+def visible_documents(user: User) -> Select:
+    """A select() of the documents this user may read: the archivist and the roles of
+    ALL_FAMILIES every one; assistants and social workers those filed in the cases of their
+    families; others none."""
+    query = select(DocumentRecord).join(Case, DocumentRecord.case_id == Case.id)
+    if user.role in WHOLE_ARCHIVE or user.role in ALL_FAMILIES:
+        return query
+    return query.join(Family, Family.case_id == Case.id).where(family_filter(user))
+
+
+def visible_document(user: User, doc_id: str) -> DocumentRecord | None:
+    """The document if this user may read it, else None (its existence is not revealed)."""
+    return db.session.execute(visible_documents(user).where(DocumentRecord.id == doc_id)).scalar_one_or_none()
+
+
+def family_of_case(case_id: int) -> int | None:
+    """The id of the family whose case this is (every case has one since migration 0010)."""
+    return db.session.execute(select(Family.id).where(Family.case_id == case_id)).scalar()
