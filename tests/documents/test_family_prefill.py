@@ -54,9 +54,10 @@ EXTRAS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def app_context():
     # The forms only read Flask-WTF's settings from the current app; no database is involved.
+    # Per test: a context left pushed would stand in for the `app` fixture's in the tests below.
     with Flask(__name__).app_context():
         yield
 
