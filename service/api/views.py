@@ -5,13 +5,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..documents.convert import ConversionError
+from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
-from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
 from ..families.assignments import AssignmentRefused
@@ -59,59 +58,6 @@ def document_type(slug: str):
     """One document type: its fields with sample values, signer slots and JSON Schema."""
     doctype = DOCUMENT_TYPES.get(slug) or abort(404)
     return jsonify(describe_type(doctype))
-
-
-def json_to_formdata(doctype: DocumentType, payload: dict[str, Any]) -> tuple[MultiDict, dict[str, list[str]]]:
-    """Flattens a JSON body into the form's field names; type errors are reported per field."""
-    data: MultiDict = MultiDict()
-    errors: dict[str, list[str]] = {}
-
-    def put(name: str, spec: FieldSpec, value: Any) -> None:
-        if value is None:
-            return
-        if spec.kind == "boolean":
-            if not isinstance(value, bool):
-                errors[name] = ["Oczekiwano wartości true albo false."]
-            elif value:
-                data.add(name, "y")
-        elif spec.kind == "multichoice":
-            if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
-                errors[name] = ["Oczekiwano listy wartości."]
-            else:
-                for v in value:
-                    data.add(name, v)
-        elif not isinstance(value, str):
-            # The schema says string: a JSON number would be printed as Python writes it
-            # (1e400 as "inf"), so it is refused like any other wrong type.
-            errors[name] = ["Oczekiwano tekstu (wartość w cudzysłowie)."]
-        else:
-            data.add(name, value)
-
-    for key, value in payload.items():
-        if key == "case_sign":
-            continue
-        try:
-            spec = doctype.field(key)
-        except KeyError:
-            errors[key] = ["Nieznane pole."]
-            continue
-        if isinstance(spec, GroupSpec):
-            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-                errors[key] = ["Oczekiwano listy obiektów."]
-                continue
-            if len(value) > spec.max_entries:
-                errors[key] = [f"Najwyżej {spec.max_entries} pozycji."]
-                continue
-            subs = {f.name: f for f in spec.fields}
-            for i, row in enumerate(value):
-                for sub_key, sub_value in row.items():
-                    if sub_key not in subs:
-                        errors[f"{key}[{i}].{sub_key}"] = ["Nieznane pole."]
-                    else:
-                        put(f"{key}-{i}-{sub_key}", subs[sub_key], sub_value)
-        else:
-            put(key, spec, value)
-    return data, errors
 
 
 def document_json(doc: DocumentRecord) -> dict[str, Any]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # family_facts imports this module; the annotation only names the class
+    from .family_facts import FamilyFacts
 
 FIELD_KINDS = frozenset({
     "text", "textarea", "date", "pesel", "nip", "postal_code", "phone", "email",
@@ -149,6 +152,9 @@ class DocumentType:
     case_title: Callable[[Mapping[str, Any]], str] = field(default=lambda data: "")
     checks: tuple[Check, ...] = ()
     persons: tuple[PersonRef, ...] = ()  # whom the wording agrees with (grammar.py)
+    # The input values the family's file knows (members, address, staff, court data), in the
+    # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
+    from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
 
     @property
     def template_path(self) -> Path:

@@ -1,4 +1,5 @@
 """Pismo przydzielające rodzinie asystenta rodziny, signed by the head of the office."""
+from ..family_facts import FamilyFacts, addressee, adults, iso, letter_address, staff_name
 from ..fields import address, date, dates_in_order, email, full_name, phone, sex
 from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, PersonRef, SignerSlot
@@ -7,6 +8,35 @@ BASIS_CHOICES = (
     ("request", "wniosek pracownika socjalnego"),
     ("court", "postanowienie sądu"),
 )
+
+
+
+def _basis(facts: FamilyFacts) -> dict:
+    basis = facts.basis
+    if facts.basis_kind == "request":
+        return {"basis": "request", "request_date": basis.get("request_date", "")}
+    if facts.basis_kind == "court":
+        court = ", ".join(part for part in (basis.get("court_name", ""), basis.get("court_division", "")) if part)
+        return {"basis": "court", "court_name": court, "court_case_number": basis.get("court_case_number", ""),
+                "court_decision_date": basis.get("court_decision_date", "")}
+    if facts.basis_kind == "referral":
+        # An institution's referral (a school, a clinic) is no basis of assignment by itself: the
+        # assistant is assigned on the social worker's request after the social interview (art. 11
+        # ust. 1–2 of the family-support act). The request's date is not in the file (the referral
+        # letter's date is another date), so the staff member types it.
+        return {"basis": "request"}
+    return {}  # „Za życiem” or unknown: neither choice of this letter follows from the file
+
+
+def from_family(facts: FamilyFacts) -> dict:
+    """The adult members as the addressee, the address letters go to, the current assignment
+    (assistant and start date), its basis, and the social worker in charge."""
+    assistant = facts.assistant
+    return {"addressee_name": addressee(adults(facts)), **letter_address(facts),
+            "assistant_name": staff_name(assistant), "assistant_phone": assistant.phone if assistant else "",
+            "assistant_email": assistant.email if assistant else "", "start_date": iso(facts.assignment_start),
+            **_basis(facts), "social_worker_name": staff_name(facts.social_worker)}
+
 
 ASSIGNMENT_LETTER = DocumentType(
     slug="assignment_letter",
@@ -63,5 +93,6 @@ ASSIGNMENT_LETTER = DocumentType(
             "unknown": ("sprawę Państwa rodziny jest Pani {name}.",),
         }),
     ),
+    from_family=from_family,
     case_title=lambda d: f"Przydzielenie asystenta rodziny – {d.get('addressee_name', '')}",
 )

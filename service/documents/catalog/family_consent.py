@@ -1,7 +1,19 @@
 """Zgoda rodziny na współpracę z asystentem rodziny (with the RODO information clause)."""
+from ..family_facts import FamilyFacts, adults, residence, sex_choice, staff_name
 from ..fields import address, date, full_name, pesel, sex
 from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
+
+
+def from_family(facts: FamilyFacts) -> dict:
+    """Every adult member consents for themselves (a child never: the parents consent for it),
+    the parents and guardians first, as many as the form has rows for; the residence; the staff."""
+    rows = FAMILY_CONSENT.field("persons").max_entries
+    persons = [{"full_name": m.full_name, "pesel": m.pesel, "sex": sex_choice(m), "role": m.relation_label}
+               for m in adults(facts)[:rows]]
+    return {"persons": persons, **residence(facts), "assistant_name": staff_name(facts.assistant),
+            "social_worker_name": staff_name(facts.social_worker)}
+
 
 FAMILY_CONSENT = DocumentType(
     slug="family_consent",
@@ -74,6 +86,7 @@ FAMILY_CONSENT = DocumentType(
             "unknown": ("prowadzącym sprawę rodziny jest Pani {name}.",),
         }),
     ),
+    from_family=from_family,
     case_title=lambda d: "Wsparcie asystenta rodziny – " + ", ".join(
         p.get("full_name", "") for p in d.get("persons", [])),
 )

@@ -1,4 +1,5 @@
 """Upoważnienie do występowania w imieniu osoby uprawnionej („Za życiem”, art. 8)."""
+from ..family_facts import FamilyFacts, adults, residence, sex_choice, staff_name
 from ..fields import address, date, dates_in_order, full_name, pesel, phone, sex
 from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
@@ -13,6 +14,25 @@ ACTION_CHOICES = (
     ("receive_letters", "odbieranie pism i dokumentów"),
     ("accompany", "towarzyszenie osobie uprawnionej w kontaktach z podmiotami"),
 )
+
+# Who grants the authorisation when the file does not say: the person entitled under art. 8 of
+# the „Za życiem” act, i.e. the pregnant woman, else a parent or the legal guardian of the child.
+PRINCIPAL_PREFERENCE = ("pregnant", "mother", "father", "guardian")
+
+
+def from_family(facts: FamilyFacts) -> dict:
+    """The principal (the first adult in PRINCIPAL_PREFERENCE, else the first adult member), the
+    residence and the assistant; what the authorisation covers is the principal's decision."""
+    grown = adults(facts)
+    ranked = sorted(grown, key=lambda m: PRINCIPAL_PREFERENCE.index(m.relation)
+                    if m.relation in PRINCIPAL_PREFERENCE else len(PRINCIPAL_PREFERENCE))
+    principal = {}
+    if ranked:
+        p = ranked[0]  # sorted() is stable: the first in the file among equals
+        principal = {"principal_name": p.full_name, "principal_pesel": p.pesel,
+                     "principal_sex": sex_choice(p), "principal_phone": p.phone}
+    return {**principal, **residence(facts), "assistant_name": staff_name(facts.assistant)}
+
 
 ZZ_POWER_OF_ATTORNEY = DocumentType(
     slug="zz_power_of_attorney",
@@ -85,5 +105,6 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
             "unknown": ("upoważniam Panią o imieniu i nazwisku {name}, zatrudnioną przez",),
         }),
     ),
+    from_family=from_family,
     case_title=lambda d: f"Koordynacja wsparcia „Za życiem” – {d.get('principal_name', '')}",
 )

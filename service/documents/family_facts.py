@@ -1,0 +1,187 @@
+"""What a family's file knows, as plain values, and the forms pre-filled from it.
+
+The documents package must not depend on the families package (dependencies point down:
+families → documents), so the families package describes a family in these frozen, DB-free
+dataclasses (`FamilyFacts`, `PersonFacts`, `StaffFacts`) and each document type declares, in
+`DocumentType.from_family`, which of its input values follow from them. `prefill(doctype, facts)`
+returns those values in the API's JSON shape (that of `DocumentType.sample_data`: groups as lists
+of dicts, choices as keys, dates as ISO strings, booleans as bools), without empty values; the
+staff member or the API client supplies the rest and may change any of them for one document.
+
+The helpers below (`adults`, `residence`, `letter_address`, `sex_choice`, `addressee`) are what
+the catalog modules' declarations are written with, so that every document reads the file alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .grammar import HONORIFIC, gender_of
+
+if TYPE_CHECKING:
+    from .spec import DocumentType
+
+RELATIONS = ("mother", "father", "guardian", "child", "partner", "grandparent", "sibling", "pregnant", "other")
+# Those who act for the family (a parent, a legal guardian, the pregnant woman of „Za życiem”):
+# they come first where a document has room for a few persons only.
+PARENTS = ("mother", "father", "guardian", "pregnant")
+SUPPORTS = ("family_support", "za_zyciem")
+BASIS_KINDS = ("request", "court", "referral", "zz_application", "unknown")
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """One current member of the family as the file knows them.
+
+    `relation` is a key of RELATIONS, `relation_label` its Polish label („matka”, „opiekun
+    prawny”); `sex` is "woman", "man" or "" (unknown); `adult`: 18 or older on the day of issue,
+    computed by the families package from the PESEL or the date of birth.
+    """
+
+    full_name: str
+    relation: str
+    relation_label: str
+    pesel: str = ""
+    birth_date: dt.date | None = None
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    adult: bool = True
+
+
+@dataclass(frozen=True)
+class StaffFacts:
+    """A staff member named in a document (the assistant, the social worker in charge)."""
+
+    full_name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class FamilyFacts:
+    """A family's file on the day of issue: members, addresses, staff and the basis of support.
+
+    The correspondence address (`corr_*`) is empty when letters go to the residence. `basis_kind`
+    is one of BASIS_KINDS; `basis` holds its details as text, dates as ISO strings: request_date
+    (request); court_name, court_division, court_case_number, court_decision_date (court);
+    institution_name, letter_date, letter_number (referral); application_date and situation
+    ("pregnancy", "diagnosis" or "loss") (zz_application).
+    """
+
+    case_sign: str
+    support: str  # one of SUPPORTS
+    members: tuple[PersonFacts, ...]
+    street: str
+    postal_code: str
+    town: str
+    corr_street: str = ""
+    corr_postal_code: str = ""
+    corr_town: str = ""
+    assistant: StaffFacts | None = None  # the current assignment's assistant
+    assignment_start: dt.date | None = None
+    social_worker: StaffFacts | None = None
+    basis_kind: str = "unknown"
+    basis: Mapping[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- reading the file
+
+def adults(facts: FamilyFacts) -> list[PersonFacts]:
+    """The adult members, those who act for the family (PARENTS) first, each part in file order."""
+    grown = [m for m in facts.members if m.adult and m.full_name.strip()]
+    return [m for m in grown if m.relation in PARENTS] + [m for m in grown if m.relation not in PARENTS]
+
+
+def residence(facts: FamilyFacts) -> dict[str, str]:
+    """The address of residence as the fields of documents.fields.address()."""
+    return {"street": facts.street, "postal_code": facts.postal_code, "town": facts.town}
+
+
+def letter_address(facts: FamilyFacts) -> dict[str, str]:
+    """Where letters go: the correspondence address when the file has one, else the residence.
+
+    The two are never mixed: a correspondence address with a part missing gives that part empty
+    (the form then asks for it) rather than the residence's postal code under another street.
+    """
+    if any((facts.corr_street, facts.corr_postal_code, facts.corr_town)):
+        return {"street": facts.corr_street, "postal_code": facts.corr_postal_code, "town": facts.corr_town}
+    return residence(facts)
+
+
+_SEX_CHOICE = {"woman": "f", "man": "m"}
+
+
+def sex_choice(person: PersonFacts) -> str:
+    """The person's sex as a key of grammar.SEX_CHOICES ("f", "m"), or "" when the file does not say."""
+    return _SEX_CHOICE.get(person.sex, "")
+
+
+def staff_name(staff: StaffFacts | None) -> str:
+    """The staff member's full name, or "" when the file names nobody (no assistant assigned yet)."""
+    return staff.full_name if staff else ""
+
+
+def iso(day: dt.date | None) -> str:
+    """A date as the API writes it (RRRR-MM-DD), or "" for none."""
+    return day.isoformat() if day else ""
+
+
+def addressee(people: Iterable[PersonFacts]) -> str:
+    """The addressee line of a letter to these persons, in the nominative, without slash forms.
+
+    One or two persons whose gender is known (from the PESEL, the file's sex, or a first name the
+    dictionary is sure of: grammar.gender_of) each get their honorific: „Pani Anna Kowalska”,
+    „Pani Anna Kowalska i Pan Jan Kowalski”. Three or more, or anyone of unknown gender, are named
+    without honorifics („Anna Kowalska, Jan Kowalski i Ewa Kowalska”): a lone „Pani” or „Pan”
+    beside a bare name would be inconsistent, and „Państwo” needs the surname in the plural
+    („Państwo Kowalscy”), which cannot be formed safely for every surname. "" for nobody.
+    """
+    people = [p for p in people if p.full_name.strip()]
+    names = [" ".join(p.full_name.split()) for p in people]
+    genders = [gender_of(p.full_name, p.pesel or None, sex_choice(p) or None) for p in people]
+    if len(people) <= 2 and all(genders):
+        names = [f"{HONORIFIC[g]['nom']} {name}" for g, name in zip(genders, names)]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " i " + names[-1]
+
+
+# ---------------------------------------------------------------------------- pre-filling
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def prefill(doctype: DocumentType, facts: FamilyFacts) -> dict[str, Any]:
+    """The input values of `doctype` that the family's file knows, in the API's JSON shape.
+
+    Calls the type's `from_family` declaration ({} when it has none) and drops empty values (None,
+    "", [], and empty group rows). Raises ValueError when the declaration returns a name the type
+    does not declare (a defect of the declaration, found by tests/documents/test_family_prefill.py).
+    """
+    if doctype.from_family is None:
+        return {}
+    out: dict[str, Any] = {}
+    for name, value in doctype.from_family(facts).items():
+        try:
+            spec = doctype.field(name)
+        except KeyError:
+            raise ValueError(f"{doctype.slug}.from_family returns an undeclared field {name!r}") from None
+        if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+            subs = {f.name for f in getattr(spec, "fields", ())}
+            rows = []
+            for row in value:
+                unknown = set(row) - subs
+                if unknown:
+                    raise ValueError(f"{doctype.slug}.from_family returns undeclared fields {sorted(unknown)} "
+                                     f"in {name!r}")
+                row = {k: v for k, v in row.items() if not _empty(v)}
+                if row:
+                    rows.append(row)
+            value = rows
+        if not _empty(value):
+            out[name] = value
+    return out

@@ -1,0 +1,76 @@
+"""The API's JSON body of a document, flattened into the form data its WTForms form reads.
+
+The API and anything else that takes a document's values as JSON (the values pre-filled from a
+family's file: family_facts.prefill) validate them with the same form as the web page
+(forms_builder.form_class), so the JSON shape (that of DocumentType.sample_data) is turned here
+into the form's field names: persons[0].full_name -> persons-0-full_name, a boolean -> "y" or
+nothing, a multichoice -> the key repeated.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from .spec import DocumentType, FieldSpec, GroupSpec
+
+
+def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: Collection[str] = ("case_sign",)
+                     ) -> tuple[MultiDict, dict[str, list[str]]]:
+    """Flattens a JSON body into the form's field names; type errors are reported per field.
+
+    Takes the type and the body ({"persons": [{"full_name": …}], "consent_date": "2026-11-24"});
+    the keys in `envelope` are about the request, not the document (the case to file it in), and
+    are skipped. Returns the form data and {"persons[0].pesel": ["Oczekiwano tekstu …"]} for
+    values of the wrong JSON type, an unknown key, or a group with more rows than it allows.
+    """
+    data: MultiDict = MultiDict()
+    errors: dict[str, list[str]] = {}
+
+    def put(name: str, spec: FieldSpec, value: Any) -> None:
+        if value is None:
+            return
+        if spec.kind == "boolean":
+            if not isinstance(value, bool):
+                errors[name] = ["Oczekiwano wartości true albo false."]
+            elif value:
+                data.add(name, "y")
+        elif spec.kind == "multichoice":
+            if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
+                errors[name] = ["Oczekiwano listy wartości."]
+            else:
+                for v in value:
+                    data.add(name, v)
+        elif not isinstance(value, str):
+            # The schema says string: a JSON number would be printed as Python writes it
+            # (1e400 as "inf"), so it is refused like any other wrong type.
+            errors[name] = ["Oczekiwano tekstu (wartość w cudzysłowie)."]
+        else:
+            data.add(name, value)
+
+    for key, value in payload.items():
+        if key in envelope:
+            continue
+        try:
+            spec = doctype.field(key)
+        except KeyError:
+            errors[key] = ["Nieznane pole."]
+            continue
+        if isinstance(spec, GroupSpec):
+            if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+                errors[key] = ["Oczekiwano listy obiektów."]
+                continue
+            if len(value) > spec.max_entries:
+                errors[key] = [f"Najwyżej {spec.max_entries} pozycji."]
+                continue
+            subs = {f.name: f for f in spec.fields}
+            for i, row in enumerate(value):
+                for sub_key, sub_value in row.items():
+                    if sub_key not in subs:
+                        errors[f"{key}[{i}].{sub_key}"] = ["Nieznane pole."]
+                    else:
+                        put(f"{key}-{i}-{sub_key}", subs[sub_key], sub_value)
+        else:
+            put(key, spec, value)
+    return data, errors
