@@ -1,16 +1,46 @@
-"""What a family's file tells a document: the values a form is pre-filled with."""
+"""What a family's file tells a document: the values a form is pre-filled with.
+
+The documents package declares, per type, how a DB-free description of the file
+(documents.family_facts.FamilyFacts) becomes the document's input; this module builds that
+description from a Family (members of age on the day of issue, the current assistant, the social
+worker in charge, the basis) and asks the type for its values.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from ..accounts.models import User
+from ..documents.context import office_today
+from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, prefill
 from ..documents.spec import DocumentType
 from .models import Family
+from .people import is_adult
+
+
+def _staff(user: User | None) -> StaffFacts | None:
+    return None if user is None else StaffFacts(full_name=user.full_name, phone=user.phone or "",
+                                                email=user.email or "")
+
+
+def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
+    """The family's file as a document sees it on `today` (default: the office's today, Warsaw)."""
+    today = today or office_today()
+    current = family.current_assignment
+    members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
+                                pesel=m.pesel or "", birth_date=m.birth_date, sex=m.sex, phone=m.phone,
+                                email=m.email, adult=bool(is_adult(m.birth_date, today)))
+                    for m in family.current_members)
+    return FamilyFacts(case_sign=family.case.sign, support=family.support, members=members,
+                       street=family.street, postal_code=family.postal_code, town=family.town,
+                       corr_street=family.corr_street, corr_postal_code=family.corr_postal_code,
+                       corr_town=family.corr_town, assistant=_staff(current.assistant if current else None),
+                       assignment_start=current.start_date if current else None,
+                       social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
+                       basis={k: str(v) for k, v in (family.basis or {}).items()})
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:
     """The document's input values the family's file knows, in the API's JSON shape (groups as
-    lists of dicts, choices as keys, dates as ISO strings); empty values left out.
-
-    (Wired to the documents' own from-file declarations when they land; until then nothing.)
-    """
-    return {}
+    lists of dicts, choices as keys, dates as ISO strings); empty values left out."""
+    return prefill(doctype, facts_of(family))
