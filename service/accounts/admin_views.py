@@ -20,13 +20,14 @@ from wtforms.validators import ValidationError
 from ..archive.models import AccessLog
 from ..extensions import db
 from ..forms_base import FlaskTextForm
+from ..forms_builder import choices
 from ..security import allow, log_access
 from . import manage
 from .models import ROLES, User
 
 bp = Blueprint("staff", __name__, url_prefix="/accounts")
 
-ROLE_CHOICES = [("", "— wybierz rolę —")] + [(key, label) for key, label in ROLES.items()]
+ROLE_CHOICES = choices([("", "— wybierz rolę —")] + list(ROLES.items()))
 
 
 def _login_check(form, field) -> None:

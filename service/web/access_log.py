@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..archive.models import AccessLog, Case, DocumentRecord
 from ..extensions import db
 from ..forms_base import FlaskTextForm, text_filters
-from ..forms_builder import PolishDateField
+from ..forms_builder import PolishDateField, choices
 from ..security import allow, log_access
 from ..signing.models import FamilyCopy, SignedDocument, SigningSession
 
@@ -95,7 +95,7 @@ def day_start(day: dt.date) -> dt.datetime:
 
 def _choice_check(message: str):
     def check(form, field) -> None:
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
     return check
 
@@ -139,13 +139,13 @@ def family_rows(sign: str):
 
 def _filters_form(users: list[User]) -> AccessLogFilters:
     form = AccessLogFilters(formdata=request.args, meta={"csrf": False})
-    form.person.choices = [("", "— wszystkie osoby —")] + [
+    form.person.choices = choices([("", "— wszystkie osoby —")] + [
         (str(u.id), f"{u.full_name} ({u.login}, {u.role_label}{'' if u.active else ', konto wyłączone'})")
-        for u in users]
+        for u in users])
     logged = db.session.execute(select(AccessLog.action).distinct()).scalars().all()
     known = sorted(ACTIONS.items(), key=lambda item: item[1])
-    form.action.choices = [("", "— wszystkie czynności —")] + known + [
-        (code, code) for code in sorted(set(logged) - set(ACTIONS))]
+    form.action.choices = choices([("", "— wszystkie czynności —")] + known + [
+        (code, code) for code in sorted(set(logged) - set(ACTIONS))])
     return form
 
 
