@@ -46,7 +46,7 @@ def test_admin_creates_an_account_the_person_must_change_the_password_then_works
     assert client.get("/accounts/new").status_code == 200
     response = client.post("/accounts/new", data={"login": " kzielinska ", "full_name": "Katarzyna  Zielińska",
                                                    "role": "assistant"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
     password = one_time_password(page)
     assert "kzielinska" in page and "nie da się go wyświetlić ponownie" in page
