@@ -142,14 +142,16 @@ def register_extensions(app: Flask) -> None:
     def inject_globals():
         from .forms_base import error_summary
         from .security import READERS
+        from .web.access_log import LOG_ROLES
         return {"development_seal": _is_development_seal(app), "archive_readers": READERS,
-                "error_summary": error_summary}
+                "log_readers": LOG_ROLES, "error_summary": error_summary}
 
     headers.init_app(app)  # CSP, no-store, HSTS… on every response
 
 
 def register_blueprints(app: Flask) -> None:
     """The web pages, the JSON API, and the role check in front of all of them."""
+    from .accounts.admin_views import bp as staff_bp
     from .accounts.views import bp as accounts_bp
     from .api.views import bp as api_bp
     from .archive.views import bp as archive_bp
@@ -158,11 +160,13 @@ def register_blueprints(app: Flask) -> None:
     from .signing.device_views import bp as device_bp
     from .signing.family_views import bp as family_bp
     from .signing.staff_views import bp as signing_bp
+    from .web.access_log import bp as access_log_bp
     from .web.views import bp as web_bp
 
     app.before_request(refuse_control_characters)
     app.before_request(enforce_roles)
-    for bp in (accounts_bp, web_bp, archive_bp, office_bp, signing_bp, device_bp, family_bp, api_bp):
+    for bp in (accounts_bp, staff_bp, web_bp, access_log_bp, archive_bp, office_bp, signing_bp, device_bp,
+               family_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates every request by its token, not by a cookie
 

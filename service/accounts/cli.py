@@ -4,10 +4,10 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..documents.text import normalize_line, refusal
+from ..documents.text import normalize_line
 from ..extensions import db
-from . import sessions
-from .models import ROLES, User
+from . import manage
+from .models import ROLES
 from .passwords import password_problems
 
 users_cli = click.Group("users", help="Konta pracowników.")
@@ -17,16 +17,14 @@ REQUIRE_CHANGE_HELP = ("Czy przy pierwszym logowaniu trzeba zmienić hasło (dom
 
 
 def _login(typed: str, new: bool = False) -> str:
-    """A login given on the command line, read as the login page reads its field (NFC, spaces
-    around it and invisible characters removed: service/documents/text.py), so an account created
-    here can be logged in to. With `new`, ClickException for an empty one, one of over 64
-    characters (users.login) or one holding a character the service refuses."""
-    login = normalize_line(typed)
+    """A login given on the command line, read as the login page reads its field (manage.read_login),
+    so an account created here can be logged in to. With `new`, ClickException for a login the
+    service refuses (manage.login_problem: empty, over 64 characters, an unprintable character)."""
+    login = manage.read_login(typed)
     if new:
-        problem = refusal(login) or ("jest pusty" if not login else "") or (
-            "może mieć najwyżej 64 znaki" if len(login) > 64 else "")
+        problem = manage.login_problem(login)
         if problem:
-            raise click.ClickException(f"Login {problem}.")
+            raise click.ClickException(problem)
     return login
 
 
@@ -48,17 +46,18 @@ def _checked_password(password: str, *inputs: str) -> str:
 def create(login: str, role: str, password: str, full_name: str, require_change: bool) -> None:
     """Create a staff account (the password must be changed at first login unless --no-require-change)."""
     login = _login(login, new=True)
-    if db.session.execute(db.select(User).where(User.login == login)).first():
+    if manage.find(login) is not None:
         raise click.ClickException(f"Konto {login!r} już istnieje.")
     # The name is printed on documents and stamps: the same rule as every form field.
     full_name = normalize_line(full_name)
-    problem = refusal(full_name)
+    problem = manage.name_problem(full_name)
     if problem:
         raise click.ClickException(f"Imię i nazwisko: {problem}")
     _checked_password(password, login, full_name)
-    user = User(login=login, role=role, full_name=full_name or login, must_change_password=require_change)
-    user.set_password(password)
-    db.session.add(user)
+    try:
+        manage.create_account(login, full_name, role, password, must_change=require_change)
+    except manage.AccountRefused as exc:  # created by someone else meanwhile
+        raise click.ClickException(exc.message) from None
     db.session.commit()
     then = " Przy pierwszym logowaniu trzeba zmienić hasło." if require_change else ""
     click.echo(f"Utworzono konto {login} ({ROLES[role]}).{then}")
@@ -72,13 +71,11 @@ def create(login: str, role: str, password: str, full_name: str, require_change:
 def set_password(login: str, password: str, require_change: bool) -> None:
     """Set a new password for an account (e.g. a forgotten one); every session of the account ends."""
     login = _login(login)
-    user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
+    user = manage.find(login)
     if user is None:
         raise click.ClickException(f"Nie ma konta {login!r}.")
     _checked_password(password, login, user.full_name)
-    user.set_password(password)
-    user.must_change_password = require_change
-    ended = sessions.end_all(user, "password")
+    ended = manage.set_password(user, password, must_change=require_change)
     db.session.commit()
     click.echo(f"Zmieniono hasło konta {login}; zakończone sesje: {ended}.")
 
@@ -89,7 +86,7 @@ def set_password(login: str, password: str, require_change: bool) -> None:
 def token(login: str) -> None:
     """Print a new API token for an account (the previous one stops working)."""
     login = _login(login)
-    user = db.session.execute(db.select(User).where(User.login == login)).scalar_one_or_none()
+    user = manage.find(login)
     if user is None:
         raise click.ClickException(f"Nie ma konta {login!r}.")
     value = user.new_api_token()

@@ -11,13 +11,14 @@ from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..forms_builder import choices, form_class
-from ..accounts.models import User
+from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
 from ..families.access import visible_families
 from ..families.assignments import AssignmentRefused
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
+from .access_log import LOG_ROLES
 
 bp = Blueprint("web", __name__)
 
@@ -40,9 +41,10 @@ def index():
     """The start page of each role: what it can do, with links.
 
     Issuers: the document types they may issue and their own most recent documents; the archivist
-    (and the head): the archive and the seal check; the administrator: the state of the office
-    profile (issuing waits for its confirmation) and the staff accounts. Reading the recent
-    documents is logged as the archive list is.
+    (and the head): the archive and the seal check; the head and the data-protection officer: the
+    access log (the officer sees nothing else: no family data); the administrator: the state of
+    the office profile (issuing waits for its confirmation) and the staff accounts. Reading the
+    recent documents is logged as the archive list is.
     """
     role = current_user.role
     types = [t for t in DOCUMENT_TYPES if role in t.issued_by]
@@ -55,7 +57,8 @@ def index():
     if role == "admin":
         accounts = db.session.execute(db.select(User).order_by(User.active.desc(), User.full_name)).scalars().all()
     return render_template("index.html", types=types, recent=recent, accounts=accounts,
-                           profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS)
+                           profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS,
+                           reads_log=role in LOG_ROLES, role_codes=list(ROLES))
 
 
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
