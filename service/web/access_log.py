@@ -68,6 +68,11 @@ ACTIONS = {
     "family_copy_issue": "wydanie linku do kopii dla rodziny",
     "family_copy_view": "podgląd linku do kopii dla rodziny",
     "family_copy_refused": "odmowa otwarcia kopii dla rodziny",
+    "register": "założenie teczki rodziny",
+    "search": "wyszukiwanie rodzin",
+    "assign": "przydzielenie asystenta rodziny",
+    "assignment_end": "zakończenie przydziału asystenta",
+    "family_change": "zmiana danych rodziny",
 }
 OBJECT_TYPES = {
     "document": "dokument",
