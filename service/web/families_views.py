@@ -42,6 +42,13 @@ def family_or_404(family_id: int) -> Family:
     return visible_family(current_user, family_id) or abort(404)
 
 
+def refusal_status(form, paused: str | None) -> int:
+    """Validates a posted form (so every error shows at once) and answers its status: 409 while
+    issuing is paused (what was typed stays), 422 with errors, 200 when the service may be called."""
+    valid = form.validate()
+    return 409 if paused else 200 if valid else 422
+
+
 @bp.route("/families")
 @allow(FAMILY_ROLES)
 def index():
@@ -74,12 +81,8 @@ def new():
             form.members.append_entry()
         return render_template("families/new.html", form=form, specs=SPECS, paused=paused, max_rows=MAX_MEMBERS)
     if request.method == "POST":
-        valid = form.validate()
-        if paused:
-            status = 409
-        elif not valid:
-            status = 422
-        else:
+        status = refusal_status(form, paused)
+        if status == 200:
             kind = form.basis_kind.data
             jrwa = db.session.get(JrwaClass, BASIS_KINDS[kind][0])
             try:
@@ -143,12 +146,8 @@ def issue_document(family_id: int, slug: str):
         log_access("view", "family", family.id, detail=f"formularz: {doctype.slug}", family_id=family.id)
     status, retry_after, paused = 200, None, issuing_paused()
     if request.method == "POST":
-        valid = form.validate()
-        if paused:
-            status = 409
-        elif not valid:
-            status = 422
-        else:
+        status = refusal_status(form, paused)
+        if status == 200:
             try:
                 issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family)
             except ConversionError as exc:
