@@ -143,8 +143,9 @@ def register_extensions(app: Flask) -> None:
         from .forms_base import error_summary
         from .security import READERS
         from .web.access_log import LOG_ROLES
+        from .web.families_views import FAMILY_ROLES
         return {"development_seal": _is_development_seal(app), "archive_readers": READERS,
-                "log_readers": LOG_ROLES, "error_summary": error_summary}
+                "log_readers": LOG_ROLES, "family_roles": FAMILY_ROLES, "error_summary": error_summary}
 
     headers.init_app(app)  # CSP, no-store, HSTS… on every response
 
@@ -161,12 +162,14 @@ def register_blueprints(app: Flask) -> None:
     from .signing.family_views import bp as family_bp
     from .signing.staff_views import bp as signing_bp
     from .web.access_log import bp as access_log_bp
+    from .web.family_changes_views import bp as family_changes_bp
+    from .web.families_views import bp as families_bp
     from .web.views import bp as web_bp
 
     app.before_request(refuse_control_characters)
     app.before_request(enforce_roles)
-    for bp in (accounts_bp, staff_bp, web_bp, access_log_bp, archive_bp, office_bp, signing_bp, device_bp,
-               family_bp, api_bp):
+    for bp in (accounts_bp, staff_bp, web_bp, families_bp, family_changes_bp, access_log_bp, archive_bp, office_bp,
+               signing_bp, device_bp, family_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates every request by its token, not by a cookie
 

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .documents.context import office_today, polish_date
 from .documents.grammar import pesel_problem, sex_problem
-from .families.people import age_on
+from .families.people import age_on, years_text
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .documents.text import normalize_identifier
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
@@ -76,16 +76,6 @@ def pesel_check(form, field) -> None:
                               "Sprawdź cyfry miesiąca.")
 
 
-def _years(n: int) -> str:
-    if n == 0:
-        return "mniej niż rok"
-    if n == 1:
-        return "1 rok"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} lata"
-    return f"{n} lat"
-
-
 def adult_check(form, field) -> None:
     """The person of this PESEL acts for themselves: 18 or older on the day of issue (today).
 
@@ -98,7 +88,7 @@ def adult_check(form, field) -> None:
     age = age_on(stdnum_pesel.get_birth_date(field.data), office_today())
     if age < 18:
         raise ValidationError(
-            f"Według numeru PESEL ta osoba ma {_years(age)}, a tu podpisuje osoba pełnoletnia. "
+            f"Według numeru PESEL ta osoba ma {years_text(age)}, a tu podpisuje osoba pełnoletnia. "
             "Za osobę niepełnoletnią podpisuje jej przedstawiciel ustawowy (rodzic lub opiekun prawny) "
             "– wpisz tutaj jego dane.")
 

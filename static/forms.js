@@ -33,6 +33,9 @@
     var required = value === box.dataset.requiredValue;
     var marker = box.querySelector(".req");
     if (marker) { marker.hidden = !required; }
+    // A field of another choice only (a family's basis of support) is hidden until it applies;
+    // without scripts every field shows, and the server ignores those that do not apply.
+    if (box.hasAttribute("data-conditional")) { box.hidden = !required; }
     box.querySelectorAll("input, textarea, select").forEach(function (input) {
       if (input.type === "radio" || input.type === "checkbox" || input.type === "file") { return; }
       if (required) { input.setAttribute("aria-required", "true"); } else { input.removeAttribute("aria-required"); }
@@ -43,6 +46,78 @@
     var form = box.closest("form");
     form.addEventListener("change", function (event) {
       if (event.target.name === box.dataset.requiredIf) { update(box); }
+    });
+  });
+
+  // Repeating rows (a family's members): „Dodaj osobę” copies the last row empty, „Usuń” takes a
+  // row out; the rows are renumbered (name and id members-<i>-…) so the server reads them in
+  // order. Without scripts both buttons submit the form and the server adds or removes the row.
+  document.querySelectorAll("[data-repeat]").forEach(function (group) {
+    var name = group.dataset.repeat;
+    var max = parseInt(group.dataset.max, 10);
+    var min = parseInt(group.dataset.min, 10);
+    var addButton = group.querySelector("[data-add-row]");
+    var pattern = new RegExp(name + "-\\d+-", "g");
+    function rows() { return group.querySelectorAll("[data-row]"); }
+    function renumber() {
+      rows().forEach(function (row, i) {
+        var prefix = name + "-" + i + "-";
+        row.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
+          ["id", "name", "for", "aria-describedby"].forEach(function (attr) {
+            if (el.hasAttribute(attr)) { el.setAttribute(attr, el.getAttribute(attr).replace(pattern, prefix)); }
+          });
+        });
+        var legend = row.querySelector("legend");
+        legend.textContent = group.dataset.rowLabel + " " + (i + 1) + (i >= min ? " (opcjonalnie)" : "");
+        var remove = row.querySelector("[data-remove-row]");
+        if (remove) { remove.value = String(i); remove.textContent = "Usuń osobę " + (i + 1); }
+      });
+      if (addButton) { addButton.hidden = rows().length >= max; }
+    }
+    group.addEventListener("click", function (event) {
+      var remove = event.target.closest("[data-remove-row]");
+      if (remove) {
+        event.preventDefault();
+        var row = remove.closest("[data-row]");
+        var next = row.nextElementSibling;
+        row.remove();
+        renumber();
+        (next && next.matches("[data-row]") ? next.querySelector("input") : addButton).focus();
+        return;
+      }
+      if (event.target.closest("[data-add-row]")) {
+        event.preventDefault();
+        var all = rows();
+        if (all.length >= max) { return; }
+        var last = all[all.length - 1];
+        var copy = last.cloneNode(true);
+        copy.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+        copy.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+        copy.querySelectorAll("input, select, textarea").forEach(function (input) {
+          if (input.type === "radio" || input.type === "checkbox") { input.checked = false; }
+          else if (input.tagName === "SELECT") { input.selectedIndex = 0; }
+          else { input.value = ""; }
+          input.setAttribute("aria-invalid", "false");
+          var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+            return id && !/-error$/.test(id);
+          });
+          if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+          else { input.removeAttribute("aria-describedby"); }
+        });
+        copy.querySelectorAll(".req").forEach(function (el) { el.hidden = true; });
+        copy.querySelectorAll("[aria-required]").forEach(function (el) { el.removeAttribute("aria-required"); });
+        if (!copy.querySelector("[data-remove-row]")) {
+          var p = document.createElement("p");
+          var button = document.createElement("button");
+          button.type = "submit"; button.name = "remove_row"; button.className = "link";
+          button.setAttribute("data-remove-row", "");
+          p.appendChild(button);
+          copy.appendChild(p);
+        }
+        last.after(copy);
+        renumber();
+        copy.querySelector("input").focus();
+      }
     });
   });
 })();

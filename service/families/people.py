@@ -52,3 +52,14 @@ def age_on(born: dt.date, day: dt.date) -> int:
 def is_adult(born: dt.date | None, day: dt.date) -> bool | None:
     """Whether a person born on `born` is of age (18, Kodeks cywilny art. 10) on `day`; None if unknown."""
     return None if born is None else age_on(born, day) >= AGE_OF_MAJORITY
+
+
+def years_text(n: int) -> str:
+    """An age in words as Polish says it: 'mniej niż rok', '1 rok', '3 lata', '12 lat', '22 lata'."""
+    if n == 0:
+        return "mniej niż rok"
+    if n == 1:
+        return "1 rok"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} lata"
+    return f"{n} lat"

@@ -48,13 +48,14 @@ MEMBERS = GroupSpec("members", "Członkowie rodziny", MEMBER_FIELDS, min_entries
                     row_label="Osoba", help="Wszyscy członkowie rodziny, także dzieci.")
 BASIS_CHOICES = tuple((key, label) for key, (support, label) in BASIS_KINDS.items() if support)
 
-FIELDS: tuple[FieldSpec | GroupSpec, ...] = (
-    MEMBERS,
+ADDRESS_FIELDS: tuple[FieldSpec, ...] = (
     *common.address(),
     FieldSpec("corr_street", "Adres do korespondencji: ulica, numer domu i mieszkania", required=False,
               max_length=120, help="tylko gdy inny niż adres zamieszkania"),
     FieldSpec("corr_postal_code", "Adres do korespondencji: kod pocztowy", "postal_code", required=False, max_length=6),
     FieldSpec("corr_town", "Adres do korespondencji: miejscowość", required=False, max_length=80),
+)
+BASIS_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("basis_kind", "Podstawa objęcia wsparciem", "choice", choices=BASIS_CHOICES, sample="request"),
     FieldSpec("request_date", "Data wniosku pracownika socjalnego", "date", required=False, not_future=True,
               required_if=("basis_kind", "request"), sample="2026-11-20", help="po przeprowadzeniu wywiadu środowiskowego"),
@@ -77,6 +78,7 @@ FIELDS: tuple[FieldSpec | GroupSpec, ...] = (
     FieldSpec("situation", "Sytuacja", "choice", required=False, choices=tuple(ZZ_SITUATIONS.items()),
               required_if=("basis_kind", "zz_application"), sample="pregnancy"),
 )
+FIELDS: tuple[FieldSpec | GroupSpec, ...] = (MEMBERS, *ADDRESS_FIELDS, *BASIS_SPECS)
 # Which basis fields belong to which basis (the others are dropped from the stored basis).
 BASIS_FIELDS = {
     "request": ("request_date",),
@@ -116,41 +118,21 @@ class FamilyForm(FlaskTextForm):
     """The registration form; validate() adds the rules across fields (a PESEL or a date of birth
     for each member, the basis's own fields, a whole correspondence address or none)."""
 
+    # the declaration names the rows for the error summary ("Osoba 2 – PESEL"): forms_base.error_summary
+    doctype = Declaration
     members = FieldList(FormField(_member_form()), MEMBERS.label, min_entries=3, max_entries=MAX_MEMBERS)
     social_worker = SelectField(SOCIAL_WORKER.label, validate_choice=False, description="")
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
-        kind = self.basis_kind.data
-        for name, fields in BASIS_FIELDS.items():
-            for field_name in fields:
-                if name != kind:
-                    self[field_name].errors = []
-                elif self[field_name].data in (None, "") and not self[field_name].errors:
-                    self[field_name].errors.append(REQUIRED)
-        filled = [row.form for row in self.members if any(f.data not in (None, "", False) for f in row.form)]
+        check_basis(self)
+        filled = [row.form for row in self.members if not row_empty(row.form)]
         if not filled:
             self.members.errors.append("Podaj co najmniej jednego członka rodziny.")
         for form in filled:
-            for name in ("full_name", "relation"):
-                if form[name].data in (None, "") and not form[name].errors:
-                    form[name].errors.append(REQUIRED)
-            pesel, born = form.pesel.data, form.birth_date.data
-            if not pesel and born is None and not form.pesel.errors and not form.birth_date.errors:
-                form.birth_date.errors.append("Podaj numer PESEL albo datę urodzenia.")
-            if pesel and not form.pesel.errors and born and birth_date_from_pesel(pesel) != born:
-                form.birth_date.errors.append("Data urodzenia nie zgadza się z numerem PESEL.")
-            if pesel and not form.pesel.errors and form.sex.data and sex_from_pesel(pesel) != form.sex.data:
-                form.sex.errors.append("Płeć nie zgadza się z numerem PESEL.")
-        pesels = [f.pesel.data for f in filled if f.pesel.data and not f.pesel.errors]
-        for form in filled:
-            if form.pesel.data and pesels.count(form.pesel.data) > 1 and not form.pesel.errors:
-                form.pesel.errors.append("Ten numer PESEL wpisano już przy innym członku rodziny.")
-        given = [self[name].data for name in CORRESPONDENCE]
-        if any(given) and not all(given):
-            for name, value in zip(CORRESPONDENCE, given):
-                if not value and not self[name].errors:
-                    self[name].errors.append("Podaj cały adres do korespondencji albo zostaw go pusty.")
+            check_member(form)
+        check_distinct_pesels(filled)
+        check_correspondence(self)
         return not any(self._all_errors())
 
     def _all_errors(self):
@@ -164,23 +146,85 @@ class FamilyForm(FlaskTextForm):
 
     def cleaned(self) -> dict[str, Any]:
         """The validated data as register_family takes it (members as dicts, dates as date)."""
-        members = []
-        for row in self.members:
-            form = row.form
-            if not any(f.data not in (None, "", False) for f in form):
-                continue
-            members.append({"full_name": form.full_name.data, "pesel": form.pesel.data or None,
-                            "birth_date": form.birth_date.data, "relation": form.relation.data,
-                            "sex": form.sex.data or "", "phone": form.phone.data or "", "email": form.email.data or ""})
-        kind = self.basis_kind.data
-        basis = {}
-        for name in BASIS_FIELDS.get(kind, ()):
-            value = self[name].data
-            if value not in (None, ""):
-                basis[name] = value.isoformat() if isinstance(value, dt.date) else value
-        return {"members": members, "street": self.street.data, "postal_code": self.postal_code.data,
-                "town": self.town.data, **{name: self[name].data or "" for name in CORRESPONDENCE},
-                "basis_kind": kind, "basis": basis, "social_worker": self.social_worker.data or ""}
+        members = [member_data(row.form) for row in self.members if not row_empty(row.form)]
+        return {"members": members, **address_data(self), **basis_data(self),
+                "social_worker": self.social_worker.data or ""}
+
+
+def row_empty(form) -> bool:
+    """Whether a member row of a form was left blank (nothing typed or chosen)."""
+    return not any(f.data not in (None, "", False) for f in form)
+
+
+def check_member(form) -> None:
+    """Adds the rules across one member's fields to its form's errors: a name and a relation; a
+    PESEL or a date of birth; the date of birth and the sex, when given, agreeing with the PESEL."""
+    for name in ("full_name", "relation"):
+        if form[name].data in (None, "") and not form[name].errors:
+            form[name].errors.append(REQUIRED)
+    pesel, born = form.pesel.data, form.birth_date.data
+    if not pesel and born is None and not form.pesel.errors and not form.birth_date.errors:
+        form.birth_date.errors.append("Podaj numer PESEL albo datę urodzenia.")
+    if pesel and not form.pesel.errors and born and birth_date_from_pesel(pesel) != born:
+        form.birth_date.errors.append("Data urodzenia nie zgadza się z numerem PESEL.")
+    if pesel and not form.pesel.errors and form.sex.data and sex_from_pesel(pesel) != form.sex.data:
+        form.sex.errors.append("Płeć nie zgadza się z numerem PESEL.")
+
+
+DUPLICATE_PESEL = "Ten numer PESEL wpisano już przy innym członku rodziny."
+
+
+def check_distinct_pesels(forms, others: tuple[str, ...] = ()) -> None:
+    """Adds an error at each PESEL typed for two members (of `forms`, or one of `others`: the
+    PESELs of the family's other members)."""
+    pesels = [f.pesel.data for f in forms if f.pesel.data and not f.pesel.errors] + list(others)
+    for form in forms:
+        if form.pesel.data and pesels.count(form.pesel.data) > 1 and not form.pesel.errors:
+            form.pesel.errors.append(DUPLICATE_PESEL)
+
+
+def check_basis(form) -> None:
+    """The basis's own fields are required for the basis chosen; the others are not checked."""
+    kind = form.basis_kind.data
+    for name, fields in BASIS_FIELDS.items():
+        for field_name in fields:
+            if name != kind:
+                form[field_name].errors = []
+            elif form[field_name].data in (None, "") and not form[field_name].errors:
+                form[field_name].errors.append(REQUIRED)
+
+
+def check_correspondence(form) -> None:
+    """A correspondence address is given whole or not at all."""
+    given = [form[name].data for name in CORRESPONDENCE]
+    if any(given) and not all(given):
+        for name, value in zip(CORRESPONDENCE, given):
+            if not value and not form[name].errors:
+                form[name].errors.append("Podaj cały adres do korespondencji albo zostaw go pusty.")
+
+
+def member_data(form) -> dict[str, Any]:
+    """One validated member row as register_family and the changes take it (dates as date)."""
+    return {"full_name": form.full_name.data, "pesel": form.pesel.data or None,
+            "birth_date": form.birth_date.data, "relation": form.relation.data,
+            "sex": form.sex.data or "", "phone": form.phone.data or "", "email": form.email.data or ""}
+
+
+def address_data(form) -> dict[str, str]:
+    """The address and the correspondence address of a validated form ("" for none)."""
+    return {"street": form.street.data, "postal_code": form.postal_code.data, "town": form.town.data,
+            **{name: form[name].data or "" for name in CORRESPONDENCE}}
+
+
+def basis_data(form) -> dict[str, Any]:
+    """{"basis_kind": …, "basis": {its own fields, dates as ISO strings}} of a validated form."""
+    kind = form.basis_kind.data
+    basis = {}
+    for name in BASIS_FIELDS.get(kind, ()):
+        value = form[name].data
+        if value not in (None, ""):
+            basis[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return {"basis_kind": kind, "basis": basis}
 
 
 for _spec in FIELDS:

@@ -13,12 +13,13 @@ from ..extensions import db
 from ..forms_builder import choices, form_class
 from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
-from ..families.access import visible_families
+from ..families.access import ALL_FAMILIES, visible_families
 from ..families.assignments import AssignmentRefused
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from .access_log import LOG_ROLES
+from .families_views import REGISTRARS
 
 bp = Blueprint("web", __name__)
 
@@ -33,6 +34,7 @@ def web_form_class(doctype):
 
 
 RECENT = 5
+FAMILIES_ON_START = 50  # an assistant has at most 15; a social worker's charge may be longer
 
 
 @bp.route("/")
@@ -43,20 +45,26 @@ def index():
     Issuers: the document types they may issue and their own most recent documents; the archivist
     (and the head): the archive and the seal check; the head and the data-protection officer: the
     access log (the officer sees nothing else: no family data); the administrator: the state of
-    the office profile (issuing waits for its confirmation) and the staff accounts. Reading the
-    recent documents is logged as the archive list is.
+    the office profile (issuing waits for its confirmation) and the staff accounts; the assistant
+    the families assigned, the social worker the families in their charge, the head and the
+    coordinator the families' list and the registration. Reading the recent documents and the
+    families' names is logged as the lists are.
     """
     role = current_user.role
     types = [t for t in DOCUMENT_TYPES if role in t.issued_by]
-    recent, accounts = [], []
+    recent, accounts, families = [], [], []
     if types:
         recent = db.session.execute(
             visible_documents(current_user).where(DocumentRecord.author_id == current_user.id)
             .order_by(DocumentRecord.created_at.desc()).limit(RECENT)).scalars().all()
         log_access("list", "archive", detail="start: ostatnie dokumenty")
+    if role in ("assistant", "social_worker"):  # their own families' names: a read of family data
+        families = db.session.execute(visible_families(current_user).limit(FAMILIES_ON_START)).scalars().all()
+        log_access("list", "family", detail=f"start: rodziny ({len(families)})")
     if role == "admin":
         accounts = db.session.execute(db.select(User).order_by(User.active.desc(), User.full_name)).scalars().all()
-    return render_template("index.html", types=types, recent=recent, accounts=accounts,
+    return render_template("index.html", types=types, recent=recent, accounts=accounts, families=families,
+                           registers=role in REGISTRARS, all_families=role in ALL_FAMILIES,
                            profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS,
                            reads_log=role in LOG_ROLES, role_codes=list(ROLES))
 

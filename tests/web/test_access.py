@@ -49,6 +49,7 @@ def test_every_route_refuses_anonymous(app, client):
             "<any(pdf, docx):kind>", "pdf")
         url = url.replace("<session_id>", "y" * 32).replace("<code>", "ABCD2345").replace(
             "<int:number>", "1").replace("<signed_id>", "z" * 32).replace("<int:user_id>", "1")
+        url = url.replace("<int:family_id>", "1").replace("<int:member_id>", "1")
         device = getattr(app.view_functions[rule.endpoint], "signing_device", False)
         family = getattr(app.view_functions[rule.endpoint], "family_link", False)
         for method in rule.methods - {"HEAD", "OPTIONS"}:

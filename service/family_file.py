@@ -1,0 +1,76 @@
+"""What the family's page shows of the documents: the timeline of the family's case with each
+document's signing state, and the document types the staff member may issue for the family.
+
+An application service over families/, the archive and signing (it reads the signing state through
+signing.paper.current_version and signing.sessions, the helpers the document page uses), so the
+pages and any other reader share one wording. No request state.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .accounts.models import User
+from .archive.models import DocumentRecord
+from .documents.registry import DOCUMENT_TYPES
+from .documents.spec import DocumentType
+from .families.models import Family
+from .issuing import applies_to
+from .signing.paper import current_version
+from .signing.sessions import open_sessions, plan_for
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One document of the family's case: its id, title, when, who issued it, its signing state
+    ("signed_paper", "signed_tablet", "signing", "waiting" or "none") and that state in Polish."""
+
+    id: str
+    title: str
+    created_at: dt.datetime
+    author: str
+    state: str
+    state_label: str
+
+
+STATE_LABELS = {
+    "signed_paper": "podpisany na papierze",
+    "signed_tablet": "podpisany na tablecie",
+    "signing": "podpisywanie w toku",
+    "waiting": "czeka na podpis",
+    "none": "nie wymaga podpisu",
+}
+
+
+def signing_state(doc: DocumentRecord) -> str:
+    """A document's signing state (a key of STATE_LABELS): the signed version in force decides;
+    without one, an open signing session; without one, whether the document has signers at all."""
+    version = current_version(doc)
+    if version is not None:
+        return "signed_paper" if version.kind == "paper" else "signed_tablet"
+    if not plan_for(doc):
+        return "none"
+    return "signing" if open_sessions(doc) else "waiting"
+
+
+def timeline(family: Family) -> list[TimelineEntry]:
+    """Every document filed in the family's case, newest first."""
+    docs = sorted(family.case.documents, key=lambda d: d.created_at, reverse=True)
+    out = []
+    for doc in docs:
+        state = signing_state(doc)
+        out.append(TimelineEntry(id=doc.id, title=doc.title, created_at=doc.created_at,
+                                 author=doc.author.full_name if doc.author else "", state=state,
+                                 state_label=STATE_LABELS[state]))
+    return out
+
+
+def issuable_types(user: User, family: Family) -> list[DocumentType]:
+    """The document types that apply to the family's support (issuing.applies_to) and that the
+    user's role may issue (DocumentType.issued_by), in the catalogue's order."""
+    return [t for t in DOCUMENT_TYPES if user.role in t.issued_by and applies_to(t, family)]
+
+
+def issuable_type(user: User, family: Family, slug: str) -> DocumentType | None:
+    """The type with this slug if the user may issue it for this family, else None."""
+    return next((t for t in issuable_types(user, family) if t.slug == slug), None)

@@ -1,0 +1,168 @@
+"""The family's file in the staff pages: the list with search, registering a family, the family's
+page, and issuing a document from the file. The views parse, call the services (families/,
+family_file.py, issuing.py) and render; a family the user may not read is answered 404."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..documents.convert import ConversionError
+from ..documents.json_input import json_to_formdata
+from ..documents.registry import DOCUMENT_TYPES
+from ..extensions import db
+from ..families.access import visible_family
+from ..families.assignments import AssignmentRefused
+from ..families.changes import may_change
+from ..families.display import address_line, basis_rows, describe_change, member_view, support_label
+from ..families.facts import prefill_for
+from ..families.forms import rows_in, without_row
+from ..families.models import BASIS_KINDS, Family
+from ..families.registration import FIELDS, MAX_MEMBERS, FamilyForm, RegistrationRefused, bind_social_workers, register_family
+from ..families.search import search_families
+from ..family_file import issuable_types, timeline
+from ..forms_builder import form_class
+from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, issue
+from ..documents.context import office_today
+from ..office.models import JrwaClass, get_profile, issuing_paused
+from ..security import READERS, allow, log_access, request_origin
+
+bp = Blueprint("families", __name__)
+
+# Who works with families' files (families.access): the administrator, the archivist and the
+# data-protection officer have no family pages.
+FAMILY_ROLES = frozenset({"assistant", "social_worker", "head", "coordinator"})
+REGISTRARS = frozenset({"social_worker", "head", "coordinator"})
+MAX_PAGE = 10_000  # deeper than any office's list; keeps OFFSET within the database's integer
+# The registration's fields by name, for the pages' conditional fields (FieldSpec.required_if).
+SPECS = {spec.name: spec for spec in FIELDS}
+
+
+def family_or_404(family_id: int) -> Family:
+    """The family if the user may read it; 404 otherwise (its existence is not revealed)."""
+    return visible_family(current_user, family_id) or abort(404)
+
+
+def refusal_status(form, paused: str | None) -> int:
+    """Validates a posted form (so every error shows at once) and answers its status: 409 while
+    issuing is paused (what was typed stays), 422 with errors, 200 when the service may be called."""
+    valid = form.validate()
+    return 409 if paused else 200 if valid else 422
+
+
+@bp.route("/families")
+@allow(FAMILY_ROLES)
+def index():
+    """The families the user sees, newest first, with the search by a member's name or PESEL."""
+    query = request.args.get("q", "")[:200]
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    result = search_families(db.session, current_user, request_origin(), query, page=page)
+    rows = [{"family": f, "address": address_line("", f.postal_code, f.town),
+             "assistant": f.current_assignment.assistant.full_name if f.current_assignment else "",
+             "social_worker": f.social_worker.full_name if f.social_worker else ""} for f in result.families]
+    return render_template("families/list.html", rows=rows, result=result, query=query,
+                           may_register=current_user.role in REGISTRARS)
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@allow(REGISTRARS)
+def new():
+    """Registering a family: members, address, basis of support, social worker; its case is
+    opened in the JRWA class of the basis's support. 422 with the errors at the fields, 409 while
+    issuing is paused (the case sign needs the office's confirmed pattern)."""
+    formdata = request.form if request.method == "POST" else None
+    if formdata is not None and request.form.get("remove_row", "").isdigit():
+        formdata = without_row(request.form, "members", int(request.form["remove_row"]))
+    form = FamilyForm(formdata=formdata)
+    bind_social_workers(form, db.session, current_user)
+    status, paused = 200, issuing_paused()
+    if request.method == "POST" and ("add_row" in request.form or "remove_row" in request.form):
+        # the page without scripts adds or removes a member row: shown again, nothing checked yet
+        if "add_row" in request.form and rows_in(request.form, "members") < MAX_MEMBERS:
+            form.members.append_entry()
+        return render_template("families/new.html", form=form, specs=SPECS, paused=paused, max_rows=MAX_MEMBERS)
+    if request.method == "POST":
+        status = refusal_status(form, paused)
+        if status == 200:
+            kind = form.basis_kind.data
+            jrwa = db.session.get(JrwaClass, BASIS_KINDS[kind][0])
+            try:
+                family = register_family(db.session, current_user, request_origin(), form.cleaned(),
+                                         office=get_profile().letterhead(), jrwa=jrwa)
+            except RegistrationRefused as exc:
+                for name, messages in exc.errors.items():
+                    form[name].errors = list(form[name].errors) + messages
+                status = 422
+            else:
+                flash(f"Zarejestrowano rodzinę. Znak sprawy: {family.case.sign}.", "success")
+                return redirect(url_for("families.show", family_id=family.id))
+    return render_template("families/new.html", form=form, specs=SPECS, paused=paused,
+                           max_rows=MAX_MEMBERS), status
+
+
+@bp.route("/families/<int:family_id>")
+@allow(FAMILY_ROLES)
+def show(family_id: int):
+    """The family's file: members, address, basis, staff, the documents' timeline, the document
+    types to issue and the history of changes. Every read is logged."""
+    family = family_or_404(family_id)
+    log_access("view", "family", family.id, family_id=family.id)
+    today = office_today()
+    members = [member_view(m, today) for m in family.members]
+    current = family.current_assignment
+    return render_template(
+        "families/family.html", family=family, today=today,
+        members=[m for m in members if not m.left_on], former=[m for m in members if m.left_on],
+        address=address_line(family.street, family.postal_code, family.town),
+        correspondence=address_line(family.corr_street, family.corr_postal_code, family.corr_town),
+        basis=basis_rows(family.basis_kind, family.basis or {}), support=support_label(family),
+        current=current, assignments=list(reversed(family.assignments)), timeline=timeline(family),
+        types=issuable_types(current_user, family), reads_documents=current_user.role in READERS,
+        changes=[(c, describe_change(db.session, c)) for c in reversed(family.changes)],
+        may={what: may_change(current_user, family, what) for what in
+             ("address", "basis", "social_worker", "member_added", "member_changed", "contact", "member_left")},
+        may_assign=current_user.role in ("head", "coordinator"))
+
+
+@bp.route("/families/<int:family_id>/documents/new/<slug>", methods=["GET", "POST"])
+@allow(ISSUERS)
+def issue_document(family_id: int, slug: str):
+    """A document's form pre-filled from the family's file (facts.prefill_for); the staff member
+    may change any value for this one document. On success the document is filed in the family's
+    case. 404: a family the user may not read, an unknown type or one that does not apply to the
+    family's support; 403: a type the user's role does not issue."""
+    family = family_or_404(family_id)
+    doctype = DOCUMENT_TYPES.get(slug)
+    if doctype is None or not applies_to(doctype, family):
+        abort(404)
+    if current_user.role not in doctype.issued_by:
+        abort(403)
+    form_cls = form_class(doctype)
+    if request.method == "POST":
+        form = form_cls()
+    else:
+        # values the file knows; their shape is the API's, flattened by the API's own helper
+        formdata, _ = json_to_formdata(doctype, prefill_for(doctype, family))
+        form = form_cls(formdata=formdata)
+        log_access("view", "family", family.id, detail=f"formularz: {doctype.slug}", family_id=family.id)
+    status, retry_after, paused = 200, None, issuing_paused()
+    if request.method == "POST":
+        status = refusal_status(form, paused)
+        if status == 200:
+            try:
+                issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family)
+            except ConversionError as exc:
+                flash(str(exc), "error")
+                status, retry_after = 503, exc.retry_after
+            except IssuingPaused as exc:
+                paused, status = str(exc), 409
+            except (AssignmentRefused, NotForThisFamily) as exc:
+                flash(str(exc), "error")
+                status = getattr(exc, "status", 422)
+            else:
+                flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
+                return redirect(url_for("archive.document", doc_id=issued.record.id)
+                                if current_user.role in READERS else url_for("families.show", family_id=family.id))
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template("document_form.html", doctype=doctype, form=form, paused=paused, family=family,
+                           action=url_for("families.issue_document", family_id=family.id, slug=slug)), status, headers
+
