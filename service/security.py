@@ -14,7 +14,7 @@ from .extensions import db
 ANY_STAFF = frozenset(ROLES)
 # Who may read issued documents: everyone but the administrator (what each sees is narrowed
 # further by issuing.visible_documents).
-READERS = frozenset({"assistant", "social_worker", "head", "archivist"})
+READERS = frozenset({"assistant", "social_worker", "coordinator", "head", "archivist"})
 # The few endpoints anyone may open: the login page and static files.
 PUBLIC_ENDPOINTS = frozenset({"static", "accounts.login"})
 

@@ -34,7 +34,7 @@ SEXES = (("woman", "kobieta"), ("man", "mężczyzna"))
 MEMBER_FIELDS = (
     common.full_name(sample=["Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"]),
     FieldSpec("pesel", "PESEL", "pesel", required=False, max_length=11,
-              sample=["88031504580", "85072212339", "15250112346"], help="11 cyfr; jeśli osoba go nie ma, podaj datę urodzenia"),
+              sample=["88031504580", "85072212339", "15250112342"], help="11 cyfr; jeśli osoba go nie ma, podaj datę urodzenia"),
     FieldSpec("birth_date", "Data urodzenia", "date", required=False, not_future=True,
               help="gdy osoba nie ma numeru PESEL"),
     FieldSpec("relation", "Kim jest w rodzinie", "choice", choices=tuple(RELATIONS.items()),
