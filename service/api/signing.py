@@ -18,7 +18,8 @@ from ..signing.models import SigningSession, as_utc
 from ..signing.paper import version_of
 from ..signing.progress import session_progress
 from ..signing.sessions import link_for
-from ..signing.staff import SIGNING_STAFF, start_signing
+from ..signing import staff as staff_signing
+from ..signing.staff import SIGNING_STAFF
 from .views import bp
 
 
@@ -64,7 +65,7 @@ def start_signing(doc_id: str):
     error when the document cannot be signed."""
     doc = visible_document(current_user, doc_id) or abort(404)
     try:
-        session, code = start_signing(doc, request_actor(), request_origin(), "remote")
+        session, code = staff_signing.start_signing(doc, request_actor(), request_origin(), "remote")
     except sessions.SigningError as exc:
         return jsonify(error=str(exc)), 409
     body = session_json(session)
