@@ -96,9 +96,22 @@ def enforce_roles():
     return None
 
 
+def header_text(value: str) -> str:
+    """A request header's text: WSGI hands header bytes over decoded as Latin-1 (PEP 3333), while
+    browsers send UTF-8 (a device model in Chinese, an emoji); bytes that are valid UTF-8 are
+    read as UTF-8, anything else stays Latin-1 as received. Takes and returns str; never raises."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:  # not Latin-1 code points (already decoded) or not UTF-8 bytes: as it came
+        return value
+
+
 def request_origin() -> Origin:
-    """The current request's origin (address, browser, channel: "api" under /api/, else "web")."""
-    return Origin(ip=request.remote_addr or "", user_agent=request.headers.get("User-Agent", "")[:300],
+    """The current request's origin (address, browser, channel: "api" under /api/, else "web").
+
+    The browser's User-Agent is read as UTF-8 (header_text) and kept up to 500 characters, what the
+    signing trail and the evidence page hold; the access log keeps its first 300 (audit.record)."""
+    return Origin(ip=request.remote_addr or "", user_agent=header_text(request.headers.get("User-Agent", ""))[:500],
                   channel="api" if request.blueprint == "api" else "web")
 
 

@@ -3,7 +3,7 @@
 Each schema lists the keys the views always send (`required`) and allows more, so a client written
 against this document keeps working when an answer gains a key. The shapes mirror
 service/api/views.py (document_json), service/api/schema.py (describe_type) and
-service/signing/staff_views.py (session_json); tests/api/test_fuzz.py checks every answer against them.
+service/api/signing.py (session_json); tests/api/test_fuzz.py checks every answer against them.
 """
 from __future__ import annotations
 

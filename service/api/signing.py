@@ -12,22 +12,32 @@ from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..extensions import db
 from ..issuing import MIMETYPES, visible_document
-from ..security import READERS, allow, log_access
+from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..signing import sessions
-from ..signing.device_views import client
 from ..signing.models import SigningSession, as_utc
-from ..signing.staff_views import SIGNING_STAFF, link_for, session_json, signed_version
+from ..signing.paper import version_of
+from ..signing.progress import session_progress
+from ..signing.sessions import link_for
+from ..signing import staff as staff_signing
+from ..signing.staff import SIGNING_STAFF
 from .views import bp
+
+
+def session_json(session: SigningSession) -> dict:
+    """A session's state and signers (signing.progress) and, once complete, the API's links to its
+    document and signed PDF; the shape is responses.SCHEMAS["SigningSession"]."""
+    body = session_progress(session)
+    result = body["signed_document"]
+    if result is not None:
+        result["page"] = url_for("api.get_document", doc_id=session.document_id, _external=True)
+        result["pdf"] = url_for("api.signed_pdf", doc_id=session.document_id, signed_id=result["id"], _external=True)
+    return body
 
 
 def signing_json(doc: DocumentRecord) -> dict:
     """The latest signing session of a document and its signed versions, with API links."""
     latest = max(doc_sessions(doc), key=lambda s: s.created_at, default=None)
     state = session_json(latest) if latest else None
-    if state and state["signed_document"]:
-        version = state["signed_document"]
-        version["pdf"] = url_for("api.signed_pdf", doc_id=doc.id, signed_id=version["id"], _external=True)
-        version["page"] = url_for("api.get_document", doc_id=doc.id, _external=True)
     versions = [{"id": v.id, "kind": v.kind, "created_at": as_utc(v.created_at).isoformat(), "sha256": v.pdf_sha256,
                  "size": v.pdf_size, "signers": v.signers,
                  "pdf": url_for("api.signed_pdf", doc_id=doc.id, signed_id=v.id, _external=True),
@@ -55,11 +65,9 @@ def start_signing(doc_id: str):
     error when the document cannot be signed."""
     doc = visible_document(current_user, doc_id) or abort(404)
     try:
-        session, code = sessions.start(doc, current_user, "remote",
-                                       minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client())
+        session, code = staff_signing.start_signing(doc, request_actor(), request_origin(), "remote")
     except sessions.SigningError as exc:
         return jsonify(error=str(exc)), 409
-    log_access("signing_start", "document", doc.id, detail="api remote")
     body = session_json(session)
     body.update(link=link_for(code), code=sessions.format_code(code),
                 qr=url_for("api.signing_qr", code=code, _external=True),
@@ -87,7 +95,7 @@ def signing_qr(code: str):
 @allow(READERS)
 def signed_pdf(doc_id: str, signed_id: str):
     """A signed, sealed version of a document."""
-    version = signed_version(visible_document(current_user, doc_id) or abort(404), signed_id)
+    version = version_of(visible_document(current_user, doc_id) or abort(404), signed_id) or abort(404)
     log_access("download", "signed_document", version.id, detail="api")
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
                      download_name=f"{doc_id}-podpisany.pdf")

@@ -30,18 +30,16 @@ from ..config import ROOT
 from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
-from ..extensions import db
 from ..documents.registry import DOCUMENT_TYPES
 from ..i18n import N_
 from ..issuing import MIMETYPES
 from ..office.models import get_profile
-from ..security import log_access, signing_device
-from . import family, language, sessions
+from ..security import log_access, request_actor, request_origin, signing_device
+from . import device, family, language, sessions
 from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
 from .models import SigningSession
 from .pages import archived_pages
 from .sessions import SessionClosed
-from .steps import sign
 
 bp = Blueprint("device", __name__)
 KIOSK = "kiosk"  # the web session key of a device locked to one signing session
@@ -77,23 +75,6 @@ def wait_message(until) -> str:
 def cookie_name(session_id: str) -> str:
     """The name of a session's device cookie: one per session, so a browser may hold several."""
     return f"{COOKIE_PREFIX}{session_id[:12]}"
-
-
-def header_text(value: str) -> str:
-    """A request header's text: WSGI hands header bytes over decoded as Latin-1 (PEP 3333), while
-    browsers send UTF-8 (a device model in Chinese, an emoji); bytes that are valid UTF-8 are
-    read as UTF-8, anything else stays Latin-1 as received. Takes and returns str; never raises."""
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except UnicodeError:  # not Latin-1 code points (already decoded) or not UTF-8 bytes: as it came
-        return value
-
-
-def client() -> sessions.Client:
-    """The requesting browser, for the event trail and the evidence page."""
-    user_id = current_user.id if current_user.is_authenticated else None
-    agent = header_text(request.headers.get("User-Agent", ""))
-    return sessions.Client(ip=request.remote_addr or "", user_agent=agent[:500], user_id=user_id)
 
 
 def closed(exc: SessionClosed, session: SigningSession | None = None):
@@ -261,13 +242,12 @@ def open_link(code: str):
         throttle.code_blocked(address)
         if sessions.holds(session, request.cookies.get(cookie_name(session.id))):
             return redirect(url_for("device.page", session_id=session.id, lang=language.requested()))
-        secret = sessions.claim(session, client())
+        secret = device.open_link(session, request_actor(), request_origin())
     except throttle.Throttled as exc:
         return render_template("signing/closed.html", title=_("Zbyt wiele prób"), message=wait_message(exc.until),
                                session=None, kiosk=False), 429, throttle.retry_after(exc.until)
     except SessionClosed as exc:
         return closed(exc)
-    log_access("signing_link", "signing_session", session.id)
     return bind_device(redirect(url_for("device.page", session_id=session.id, lang=language.requested())),
                        session, secret)
 
@@ -301,8 +281,7 @@ def page(session_id: str):
         restore = form.strokes.data or ""
         with force_locale("pl"):  # the event trail is read by staff: in Polish
             detail = "; ".join(str(e) for errors in form.errors.values() for e in errors)[:500]
-        sessions.record(session, "refused", client(), detail)
-        db.session.commit()
+        device.refuse_signature(session, request_actor(), request_origin(), detail)
     else:
         log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}")
     pages = archived_pages(session.shown_pdf_sha256)
@@ -330,17 +309,14 @@ def _submit(session: SigningSession, step, plan, form):
         except SignatureRejected as exc:
             form.signature.errors = [lazy_gettext(CAPTURE_MESSAGES.get(str(exc), str(exc)))]
             return None
-    profile = get_profile()
     try:
-        signed = sign(session, step, plan, pipe=pipeline(current_app), office_name=profile.name,
-                      location=profile.town, client=client(), captured=captured, staff=staff,
-                      language=language.current())
+        signed = device.give_signature(session, step, plan, request_actor(), request_origin(), captured=captured,
+                                       staff=staff, language=language.current())
     except IntegrityError:
         flash(_("Ten podpis został już złożony. Poniżej jest aktualny krok."), "info")
         return redirect(url_for("device.page", session_id=session.id))
     except SessionClosed as exc:
         return closed(exc, session)
-    log_access("sign", "signing_session", session.id, detail=f"krok {step.position + 1}")
     if staff is not None and web_session.get(KIOSK) == session.id:
         web_session.pop(KIOSK)  # the staff member has just proved who they are: the device is theirs again
     upcoming = sessions.next_step(session, plan)
@@ -391,10 +367,9 @@ def choose_paper(session_id: str):
     session (held_session), with the page's CSRF token."""
     session = held_session(session_id)  # the CSRF token is checked by CSRFProtect before this
     try:
-        sessions.choose_paper(session, client())
+        device.choose_paper(session, request_actor(), request_origin())
     except SessionClosed as exc:
         return closed(exc, session)
-    log_access("signing_paper", "signing_session", session.id)
     return closed(SessionClosed("paper"), session)
 
 
@@ -438,11 +413,9 @@ def leave(session_id: str):
             message = exc.message
         else:
             web_session.pop(KIOSK)
-            sessions.record(session, "device_unlocked", client())
-            log_access("signing_unlock", "signing_session", session.id)
+            device.unlock(session, request_actor(), request_origin())
             return redirect(url_for("archive.document", doc_id=session.document_id))
-    sessions.record(session, "unlock_refused", client())
-    db.session.commit()
+    device.unlock_refused(session, request_actor(), request_origin())
     flash(message, "error")
     return redirect(url_for("device.page", session_id=session.id))
 

@@ -16,10 +16,10 @@ from .. import pipeline
 from ..accounts import throttle
 from ..extensions import db
 from ..issuing import MIMETYPES
-from ..security import family_link, log_access
+from ..security import family_link, log_access, request_actor, request_origin
 from . import family
 from .models import FamilyCopy
-from .device_views import client
+from .sessions import Client
 
 bp = Blueprint("family", __name__)
 
@@ -101,7 +101,7 @@ def copy(code: str):
         response.headers.update({"Content-Type": MIMETYPES["pdf"], "Accept-Ranges": "none"})
         response.content_length = path.stat().st_size
         return response
-    if not family.use(found, client()):
+    if not family.use(found, Client.of(request_actor(), request_origin())):
         reason = family.state(found_again(found))
         log_access("family_copy_refused", "family_copy", str(found.id), detail=reason)
         return refusal(reason if reason != "active" else "used")

@@ -171,6 +171,11 @@ def current_version(doc: DocumentRecord) -> SignedDocument | None:
     return heads[-1] if heads else None
 
 
+def version_of(doc: DocumentRecord, signed_id: str) -> SignedDocument | None:
+    """The document's signed version with this identifier (in force or replaced), or None."""
+    return next((v for v in doc.signed_versions if v.id == signed_id), None)
+
+
 def describe_version(version: SignedDocument) -> str:
     """A signed version as the evidence page names it: kind, time (Warsaw) and identifier."""
     kind = "podpisana na papierze (skan)" if version.kind == "paper" else "podpisana na tablecie"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from flask import current_app, url_for
 from babel.dates import format_datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from signatures.assemble import find_slots, unsealed_revision
 
 from .. import pipeline
 from ..accounts.models import User, utcnow
+from ..audit import Origin
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
@@ -81,11 +82,19 @@ class SessionClosed(SigningError):
 
 @dataclass(frozen=True)
 class Client:
-    """Where a request came from: for the event trail and the evidence page."""
+    """Who acted and from where, as the event trail and the evidence page record it: the origin's
+    address and browser (at most 500 characters) and the staff member's id (None: the family on the
+    device, or no one logged in). Built from an audit.Origin and the actor by Client.of."""
 
     ip: str = ""
     user_agent: str = ""
     user_id: int | None = None
+
+    @classmethod
+    def of(cls, actor: User | None, origin: Origin) -> Client:
+        """The trail's view of an actor (a staff member or None) acting from `origin`."""
+        # the id is taken now: the actor's row may be expired by a commit before it is recorded
+        return cls(ip=origin.ip, user_agent=origin.user_agent[:500], user_id=actor.id if actor is not None else None)
 
 
 def sha256_text(value: str) -> str:
@@ -100,6 +109,12 @@ def normalize_code(text: str) -> str:
 def format_code(code: str) -> str:
     """'ABCD2345' -> 'ABCD-2345', easier to read aloud and type."""
     return f"{code[:4]}-{code[4:]}"
+
+
+def link_for(code: str) -> str:
+    """The short link of a code: what the QR code carries and what can be typed on the tablet
+    (absolute, built from ASYSTA_PUBLIC_URL when set, as every external link)."""
+    return url_for("device.open_link", code=code, _external=True)
 
 
 def _code_box(purpose: bytes = b"asysta: signing link codes") -> Fernet:

@@ -15,20 +15,19 @@ from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..extensions import db
 from ..issuing import MIMETYPES, visible_document
-from ..office.models import get_profile
-from ..security import READERS, allow, log_access
+from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..uploads import UploadsBusy, too_large_message, too_large_page
-from . import family, paper, sessions, staged_scans
-from .device_views import client, start_here
+from . import family, paper, scans, sessions, staged_scans
+from .device_views import start_here
 from .forms import ConfirmScanForm, ScanForm
-from .models import SignedDocument, SigningSession, as_utc
+from .models import SignedDocument, SigningSession
 from .pages import archived_pages
-from .paper import attach_scan, current_version, print_copy, read_scan
-from .sessions import SigningError
+from .paper import current_version, print_copy, version_of
+from .progress import session_progress
+from .sessions import SigningError, link_for
+from .staff import SIGNING_STAFF, cancel_signing, new_family_link, start_signing
 
 bp = Blueprint("signing", __name__)
-# Who starts signing: the staff who prepare documents with families (the archivist files them).
-SIGNING_STAFF = frozenset({"assistant", "social_worker", "head"})
 
 
 def visible(doc_id: str) -> DocumentRecord:
@@ -42,11 +41,6 @@ def session_of(doc: DocumentRecord, session_id: str) -> SigningSession:
     return session
 
 
-def link_for(code: str) -> str:
-    """The short link of a code: what the QR code carries and what can be typed on the tablet."""
-    return url_for("device.open_link", code=code, _external=True)
-
-
 @bp.route("/archive/<doc_id>/signing", methods=["POST"])
 @allow(SIGNING_STAFF)
 def start(doc_id: str):
@@ -57,13 +51,11 @@ def start(doc_id: str):
     mode = request.form.get("mode")
     if mode not in ("here", "remote"):
         abort(400)
-    minutes = current_app.config["SIGNING_HERE_MINUTES" if mode == "here" else "SIGNING_LINK_MINUTES"]
     try:
-        session, secret = sessions.start(doc, current_user, mode, minutes=minutes, client=client())
+        session, secret = start_signing(doc, request_actor(), request_origin(), mode)
     except SigningError as exc:
         flash(str(exc), "error")
         return redirect(url_for("archive.document", doc_id=doc.id))
-    log_access("signing_start", "document", doc.id, detail=mode)
     if mode == "here":
         return start_here(session, secret)
     # The code stays in the session row (encrypted) for this staff member's handoff page, never in
@@ -95,42 +87,12 @@ def handoff(doc_id: str, session_id: str):
 def status(doc_id: str, session_id: str):
     """The session's state as JSON, polled by the handoff page."""
     doc = visible(doc_id)
-    return jsonify(session_json(session_of(doc, session_id)))
-
-
-def session_json(session: SigningSession) -> dict:
-    """A session's state, its signers and, once complete, the link to the signed PDF."""
-    plan = sessions.plan_for(session.document)
-    done = {s.position: s for s in session.signatures}
-    state = session.state()
-    body = {
-        "id": session.id, "state": state, "state_label": session.state_label, "mode": session.mode,
-        "created_at": _iso(session.created_at), "expires_at": _iso(session.expires_at),
-        "link_opened": session.claimed_at is not None,
-        "signers": [{"position": p.position + 1, "slot": p.slot, "role": p.role,
-                     "name": done[p.position].signer_name if p.position in done else p.name,
-                     "signed": p.position in done,
-                     "signed_at": _iso(done[p.position].signed_at) if p.position in done else None,
-                     "method": done[p.position].method if p.position in done else None} for p in plan],
-        "signed_document": None,
-    }
-    result = result_of(session)
-    if state == "complete" and result is not None:
-        body["signed_document"] = {
-            "id": result.id, "sha256": result.pdf_sha256, "size": result.pdf_size,
-            "page": url_for("archive.document", doc_id=session.document_id, _external=True),
-            "pdf": url_for("signing.signed_pdf", doc_id=session.document_id, signed_id=result.id,
-                           _external=True)}
-    return body
-
-
-def result_of(session: SigningSession) -> SignedDocument | None:
-    """The signed document a session produced, if any."""
-    return next((v for v in session.document.signed_versions if v.session_id == session.id), None)
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return as_utc(moment).isoformat() if moment else None
+    body = session_progress(session_of(doc, session_id))
+    result = body["signed_document"]
+    if result is not None:  # complete: the links to its page and the signed PDF
+        result["page"] = url_for("archive.document", doc_id=doc.id, _external=True)
+        result["pdf"] = url_for("signing.signed_pdf", doc_id=doc.id, signed_id=result["id"], _external=True)
+    return jsonify(body)
 
 
 @bp.route("/archive/<doc_id>/signing/<session_id>/cancel", methods=["POST"])
@@ -142,11 +104,10 @@ def cancel(doc_id: str, session_id: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        sessions.cancel(session, current_user, client())
+        cancel_signing(session, request_actor(), request_origin())
     except SigningError as exc:
         flash(str(exc), "error")
     else:
-        log_access("signing_cancel", "signing_session", session.id)
         flash("Podpisywanie anulowane – link przestał działać.", "success")
     return redirect(url_for("archive.document", doc_id=doc.id))
 
@@ -203,45 +164,18 @@ def upload_too_large(exc):
 
 
 def _attach(form: ScanForm):
-    """Reads the scan, finds its document and checks its signature places; keeps it for confirmation.
+    """Checks the uploaded scan and keeps it for confirmation (scans.check_upload).
 
     Returns a redirect to the confirmation page, the refusal page (422: places empty or pages not
-    found, named), or None when the upload form shows an error. Nothing is archived here.
+    found, named), or None when the upload form shows an error at its field. Nothing is archived here.
     """
     try:
-        scan = read_scan(form.file.data.read())
-    except ScanError as exc:
-        form.file.errors = [str(exc)]
+        doc, staged = scans.check_upload(form.file.data.read(), (form.document_id.data or "").strip().lower(),
+                                         request_actor(), request_origin())
+    except scans.UploadProblem as exc:
+        getattr(form, exc.field).errors = [str(exc)]
         return None
-    chosen = (form.document_id.data or "").strip().lower()
-    if chosen and scan.found_ids and chosen not in scan.found_ids:
-        form.document_id.errors = ["Kod QR na skanie wskazuje inny dokument niż wybrany – sprawdź skan."]
-        return None
-    candidates = [chosen] if chosen else scan.found_ids
-    if not candidates:
-        form.document_id.errors = ["Na skanie nie znaleziono czytelnego kodu QR – wpisz identyfikator dokumentu."]
-        return None
-    if len(set(candidates)) > 1:
-        form.file.errors = ["Skan zawiera kody QR kilku różnych dokumentów – zeskanuj każdy dokument osobno."]
-        return None
-    doc = visible_document(current_user, candidates[0])
-    if doc is None:
-        form.document_id.errors = ["Nie ma takiego dokumentu albo nie masz do niego dostępu."]
-        return None
-    try:
-        result = paper.check(doc, scan, pipeline(current_app).store)
-    except paper.ScanRefused as exc:
-        form.file.errors = [str(exc)]
-        return None
-    staged = staged_scans.stage(scan.data, ext=scan.ext, user_id=current_user.id, document_id=doc.id,
-                                chosen_by_hand=bool(chosen), ok=result.ok, problems=result.problems,
-                                places=[place.to_json() for place in result.places],
-                                previews=paper.previews(scan, result),
-                                blank=[index + 1 for index in result.blank])
-    log_access("scan_check", "document", doc.id,
-               detail=f"{'sprawdzony' if result.ok else 'odrzucony'} {'ręcznie' if chosen else 'QR'} "
-                      f"{staged.token[:8]}")
-    if result.ok:
+    if staged.ok:
         return redirect(url_for("signing.confirm_scan", token=staged.token), 303)
     return _confirmation(doc, staged, ConfirmScanForm(), status=422)
 
@@ -305,13 +239,9 @@ def confirm_scan(token: str):
         form.reason.errors = ["Podaj powód zastąpienia podpisanej wersji – bez niego nie można jej zastąpić."]
         return _confirmation(doc, staged, form, status=422)
     try:
-        scan = read_scan(staged.scan_bytes())
         # checked again, on the same file: what is sealed is what was checked, whatever the folder held
-        result = paper.check(doc, scan, pipeline(current_app).store)
-        profile = get_profile()
-        signed = attach_scan(doc, scan, current_user, pipe=pipeline(current_app), office_name=profile.name,
-                             location=profile.town, client=client(), result=result, replaces=in_force,
-                             reason=reason or None)
+        signed = scans.confirm(staged, doc, request_actor(), request_origin(), replaces=in_force,
+                               reason=reason or None)
     except (ScanError, paper.ScanRefused, OSError) as exc:
         # a click that lost to another one of the same scan: its staged files may be gone already
         db.session.rollback()
@@ -326,10 +256,6 @@ def confirm_scan(token: str):
         response = _confirmation(doc, staged, form, status=503)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    staged_scans.discard(staged)
-    log_access("scan_attach", "document", doc.id,
-               detail=f"{signed.id} {'ręcznie' if staged.chosen_by_hand else 'QR'}"
-                      + (f" zastępuje {in_force.id}" if in_force else ""))
     what = "zastąpił podpisaną wersję dokumentu" if in_force else "dołączono do dokumentu"
     flash(f"Skan {what} „{doc.title}” ({doc.case.sign}) i opatrzono go pieczęcią.", "success")
     return redirect(url_for("archive.document", doc_id=doc.id), 303)
@@ -368,14 +294,13 @@ def drop_scan(token: str):
         abort(400)
     staged = staged_scans.load(token, current_user.id)
     if staged is not None:
-        staged_scans.discard(staged)
-        log_access("scan_drop", "document", staged.document_id, detail=staged.token[:8])
+        scans.drop(staged, request_actor(), request_origin())
         flash("Skan odrzucono – nic nie zostało zarchiwizowane.", "info")
     return redirect(url_for("signing.upload_scan"), 303)
 
 
 def signed_version(doc: DocumentRecord, signed_id: str) -> SignedDocument:
-    return next((v for v in doc.signed_versions if v.id == signed_id), None) or abort(404)
+    return version_of(doc, signed_id) or abort(404)
 
 
 @bp.route("/archive/<doc_id>/signed/<signed_id>.pdf")
@@ -411,9 +336,7 @@ def family_copy(doc_id: str):
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
-        copy = family.issue(version, user=current_user, client=client())
-        db.session.commit()
-        log_access("family_copy_issue", "signed_document", version.id, detail=f"link {copy.id}")
+        new_family_link(version, request_actor(), request_origin())
         flash("Wydano nowy link dla rodziny – poprzedni przestał działać.", "success")
         return redirect(url_for("signing.family_copy", doc_id=doc.id), 303)
     copy = family.active_for(doc)

@@ -181,7 +181,7 @@ def test_utf8_user_agent_is_printed_as_sent(app, staff, tablet):
 
 
 def test_latin1_user_agent_stays_latin1():
-    from service.signing.device_views import header_text
+    from service.security import header_text
 
     assert header_text("Caf\xe9 Browser") == "Caf\xe9 Browser"  # not UTF-8: kept as received
     assert header_text("Mozilla/5.0") == "Mozilla/5.0"
