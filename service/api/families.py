@@ -23,6 +23,7 @@ from .family_json import assignment_json, family_document_json, family_json, fam
 from .openapi_families import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, PER_PAGE
 from .views import bp
 
+
 def _family(family_id: str) -> Family:
     return visible_family(current_user, family_id) or abort(404)
 
