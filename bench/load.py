@@ -2,10 +2,14 @@
 
 Starts the service as the Procfile does (gunicorn) on a free local port with a temporary instance
 folder (SQLite there, or --database-url), seeds one assistant account per simulated person with
-the service's own functions, and lets them work for a while: page views, archive searches,
-issuing through the web form (logged in through the login form, CSRF token read from the form)
-and through the JSON API (Bearer token), and signing on a second device (one-time link, page
-image, one «Podpisz» per family member; the last one appends the evidence page and seals).
+the service's own functions, each with a few registered families assigned to them (an assistant
+works with at most 15 families at a time, art. 15 ust. 4, and a document issued without a family
+would make a new one), and lets them work for a while: page views, archive searches, reading
+their families' files through the API, issuing for their families through the web form (logged
+in through the login form, CSRF token read from the form; the family's case chosen) and through
+the JSON API (Bearer token; family_id and only what the file cannot know), and signing on a
+second device (one-time link, page image, one «Podpisz» per family member; the last one appends
+the evidence page and seals).
 Prints requests per second, median and p95 per kind of request and the errors, then stops the
 service. Indicative on a busy machine; compare runs made on the same quiet machine.
 
@@ -36,31 +40,101 @@ WARM_UP_S = 180       # first document: LibreOffice starting
 STOP_S = 40           # gunicorn's graceful_timeout is 30 s
 
 
+FAMILIES_EACH = 3     # registered families per simulated assistant (at most 15)
+SLUG_FOR = {"family_support": "family_consent", "za_zyciem": "zz_power_of_attorney"}  # by the family's support
+ASSISTANT_FIRST_NAMES = (("Katarzyna", True), ("Magdalena", True), ("Tomasz", False), ("Joanna", True),
+                         ("Agnieszka", True), ("Piotr", False), ("Ewa", True), ("Monika", True))
+SURNAMES = ("Kowalsk", "Nowak", "Wiśniewsk", "Wójcik", "Kamińsk", "Lewandowsk", "Zielińsk", "Szymańsk",
+            "Woźniak", "Dąbrowsk", "Kozłowsk", "Jankowsk")
+
+
+def _pesel(born, serial: int, woman: bool) -> str:
+    """A valid PESEL for a made-up person born on `born` (month + 20 for the 2000s)."""
+    from stdnum.pl import pesel
+    month = born.month + (20 if born.year >= 2000 else 0)
+    digits = f"{born:%y}{month:02d}{born:%d}{serial % 1000:03d}{(serial % 5) * 2 + (0 if woman else 1)}"
+    return digits + pesel.calc_check_digit(digits)
+
+
+def _surname(n: int, woman: bool) -> str:
+    stem = SURNAMES[n % len(SURNAMES)]
+    return stem + ("a" if woman else "i") if stem.endswith("sk") else stem
+
+
+def family_data(n: int, support: str) -> dict:
+    """A made-up family in registration.register_family's shape: a mother and a father with a child
+    (family-support act, the social worker's request), or a pregnant woman („Za życiem”)."""
+    import datetime as dt
+    mother = {"full_name": f"Anna {_surname(n, True)}", "pesel": _pesel(dt.date(1988, 3, 1 + n % 28), n, True),
+              "relation": "mother" if support == "family_support" else "pregnant"}
+    address = {"street": f"ul. Zaborska {n % 90 + 1} m. {n % 12 + 1}", "postal_code": "32-600", "town": "Oświęcim"}
+    if support == "za_zyciem":
+        return {"members": [mother], **address, "basis_kind": "zz_application",
+                "basis": {"application_date": "2026-11-02", "situation": "pregnancy"}}
+    father = {"full_name": f"Jan {_surname(n, False)}", "pesel": _pesel(dt.date(1985, 7, 1 + n % 28), n + 1, False),
+              "relation": "father"}
+    child = {"full_name": f"Zosia {_surname(n, True)}", "birth_date": dt.date(2016, 5, 4), "relation": "child",
+             "sex": "woman"}
+    return {"members": [mother, father, child], **address, "basis_kind": "request",
+            "basis": {"request_date": "2026-11-02"}}
+
+
 def seed(count: int) -> None:
-    """In a child process (no gevent there): accounts and sample data; prints them as JSON."""
+    """In a child process (no gevent there): accounts, their families and sample data; prints them as JSON."""
     sys.path.insert(0, str(ROOT))
     from service import create_app
     from service.accounts.models import User
+    from service.audit import Origin
+    from service.documents.context import office_today
     from service.documents.registry import DOCUMENT_TYPES
     from service.extensions import db
+    from service.families.assignments import assign_assistant
+    from service.families.models import BASIS_KINDS, Family
+    from service.families.registration import register_family
+    from service.office.models import JrwaClass, get_profile
     from tests.helpers import confirm_office, form_data
 
     app = create_app({"CONVERTER_AUTOSTART": False})
     run = secrets.token_hex(3)  # distinct logins if a --database-url is reused
     staff = []
+    origin = Origin(channel="job")
+    today = office_today()
     with app.app_context():
         confirm_office()  # a fresh instance's profile is empty: nothing could be issued
+        head = User(login=f"load{run}head", role="head", full_name="Kierowniczka Ośrodka")
+        head.set_password(secrets.token_urlsafe(12))
+        db.session.add(head)
         for n in range(count):
             password = secrets.token_urlsafe(12)
-            user = User(login=f"load{run}{n:02d}", role="assistant", full_name=f"Asystentka {n + 1}")
+            # a real name: documents take the assistant's grammatical gender from it
+            first, woman = ASSISTANT_FIRST_NAMES[n % len(ASSISTANT_FIRST_NAMES)]
+            user = User(login=f"load{run}{n:02d}", role="assistant", full_name=f"{first} {_surname(n + 5, woman)}")
             user.set_password(password)
             db.session.add(user)
-            staff.append({"login": user.login, "password": password, "token": user.new_api_token()})
+            staff.append({"login": user.login, "password": password, "token": user.new_api_token(), "families": []})
         db.session.commit()
+        for n, account in enumerate(staff):
+            assistant = db.session.execute(db.select(User).where(User.login == account["login"])).scalar_one()
+            for k in range(FAMILIES_EACH):
+                # every third family „Za życiem”, the others under the family-support act
+                support = "za_zyciem" if k % 3 == 2 else "family_support"
+                data = family_data(n * FAMILIES_EACH + k, support)
+                family = register_family(db.session, head, origin, data, office=get_profile().letterhead(),
+                                         jrwa=db.session.get(JrwaClass, BASIS_KINDS[data["basis_kind"]][0]))
+                family = db.session.get(Family, family.id)
+                assign_assistant(db.session, head, origin, family, assistant, today)
+                account["families"].append({"id": family.id, "case_id": family.case_id, "support": support,
+                                            "slug": SLUG_FOR[support], "name": data["members"][0]["full_name"]})
     samples = {slug: DOCUMENT_TYPES[slug].sample_data for slug in SLUGS}
     forms = {slug: {k: ("y" if v is True else v) for k, v in form_data(DOCUMENT_TYPES[slug], data).items()}
              for slug, data in samples.items()}
-    json.dump({"staff": staff, "api": samples, "forms": forms}, sys.stdout, default=str)
+    # Through the API only what the family's file cannot know; the rest is filled from the file.
+    extras = {"family_consent": {"consent_date": today.isoformat()},
+              "zz_power_of_attorney": {"scope": "general", "actions": ["obtain_information", "receive_letters"],
+                                       "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń "
+                                                                 "Rodzinnych"}],
+                                       "valid_from": today.isoformat()}}
+    json.dump({"staff": staff, "api": extras, "forms": forms}, sys.stdout, default=str)
 
 
 def free_port() -> int:
@@ -91,10 +165,11 @@ def wait_until(url: str, seconds: float, server: subprocess.Popen) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def warm_up(base: str, token: str, body: dict) -> float:
-    """One document through the API, so that LibreOffice is up before the clock starts."""
+def warm_up(base: str, token: str, family: dict, body: dict) -> float:
+    """One document for a family through the API, so that LibreOffice is up before the clock starts."""
     started = time.monotonic()
-    request = urllib.request.Request(f"{base}/api/documents/{SLUGS[0]}", data=json.dumps(body).encode(),
+    body = {**body, "family_id": family["id"]}
+    request = urllib.request.Request(f"{base}/api/documents/{family['slug']}", data=json.dumps(body).encode(),
                                      headers={"Authorization": f"Bearer {token}",
                                               "Content-Type": "application/json"})
     deadline = started + WARM_UP_S
@@ -158,7 +233,8 @@ def main() -> None:
     kept = False
     try:
         wait_until(f"{base}/login", SERVER_START_S, server)
-        first = warm_up(base, data["staff"][0]["token"], data["api"][SLUGS[0]])
+        account = data["staff"][0]
+        first = warm_up(base, account["token"], account["families"][0], data["api"][account["families"][0]["slug"]])
         print(f"service up on {base} (first document after {first:.1f} s); "
               f"{args.users} staff for {args.time:.0f} s", flush=True)
         from bench.load_users import run  # imports Locust, which patches the standard library for gevent

@@ -22,6 +22,7 @@ LINK = re.compile(r'/s/([A-Z0-9]{8})"')
 DOC = re.compile(r"/archive/([0-9a-f]{32})$")
 SESSION = re.compile(r"/signing/([^/?#]+)$")
 ISSUING = ("issue: web form", "issue: API")
+FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
 STROKE = signature_post()
 
 
@@ -34,7 +35,8 @@ def csrf(html: str) -> str:
 
 
 class Staff(HttpUser):
-    """An assistant: logs in through the form, then issues, looks up, searches and has documents signed."""
+    """An assistant: logs in through the form, then issues for their families, looks up, searches,
+    reads their families' files and has documents signed."""
 
     network_timeout = 120.0
     connection_timeout = 10.0
@@ -44,6 +46,7 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         self.account = self.accounts.pop()
+        self.families: list[dict] = self.account["families"]  # assigned to this assistant by the seed
         self.docs: list[str] = []       # issued by this person, newest last
         self.unsigned: list[str] = []   # family consents nobody has started signing yet
         self.case_signs: list[str] = []
@@ -84,13 +87,25 @@ class Staff(HttpUser):
             self.client.get(f"/api/documents/{random.choice(self.docs)}", name="API: document",
                             headers=self.bearer)
 
+    @task(1)
+    def api_family(self) -> None:
+        family = random.choice(self.families)
+        self.client.get(f"/api/families/{family['id']}", name="API: family file", headers=self.bearer)
+
+    @task(1)
+    def api_family_search(self) -> None:
+        # a surname as typed in a hurry: lower case, without Polish letters
+        surname = random.choice(self.families)["name"].split()[-1].lower().translate(FOLD)
+        self.client.get("/api/families", params={"q": surname}, name="API: family search", headers=self.bearer)
+
     # --- issuing ---------------------------------------------------------------------------------
 
     @task(2)
     def issue_web(self) -> None:
-        slug = random.choice(self.slugs)
-        page = self.client.get(f"/documents/new/{slug}", name="page: form").text
-        fields = dict(self.data["forms"][slug], csrf_token=csrf(page))
+        family = random.choice(self.families)
+        slug = family["slug"]
+        page = self.client.get(f"/documents/new/{slug}", params={"case": family["case_id"]}, name="page: form").text
+        fields = dict(self.data["forms"][slug], csrf_token=csrf(page), case_id=family["case_id"])
         with self.client.post(f"/documents/new/{slug}", data=fields, name="issue: web form",
                               allow_redirects=False, catch_response=True) as answer:
             location = answer.headers.get("Location", "")
@@ -101,8 +116,10 @@ class Staff(HttpUser):
 
     @task(2)
     def issue_api(self) -> None:
-        slug = random.choice(self.slugs)
-        with self.client.post(f"/api/documents/{slug}", json=self.data["api"][slug], headers=self.bearer,
+        family = random.choice(self.families)
+        slug = family["slug"]
+        body = {**self.data["api"][slug], "family_id": family["id"]}  # the rest comes from the family's file
+        with self.client.post(f"/api/documents/{slug}", json=body, headers=self.bearer,
                               name="issue: API", catch_response=True) as answer:
             if answer.status_code != 201:
                 return answer.failure(f"HTTP {answer.status_code}: {answer.text[:200]}")

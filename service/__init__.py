@@ -231,12 +231,14 @@ def register_pages(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """flask users …, flask documents …"""
+    """flask users …, flask documents …, flask families …"""
     from .accounts.cli import users_cli
     from .archive.cli import documents_cli
+    from .families.cli import families_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(documents_cli)
+    app.cli.add_command(families_cli)
 
 
 def bootstrap(app: Flask) -> None:

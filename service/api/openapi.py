@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..documents.registry import DOCUMENT_TYPES
+from .openapi_families import SCHEMAS as FAMILY_SCHEMAS, family_paths
 from .responses import RESPONSES, SCHEMAS, common_responses, error, json_body, ref
 from .schema import request_schema
 
@@ -72,8 +73,11 @@ def _paths() -> dict[str, Any]:
                                                  "schema": {"type": "string", "format": "uri"}}},
                         **json_body(ref("Document"))},
                 "409": error("Wystawianie wstrzymane: administrator musi uzupełnić i zatwierdzić profil urzędu"),
-                "422": {"description": "Błędne dane: komunikaty przy polach", **json_body(ref("FieldErrors"))},
+                "422": {"description": "Błędne dane: komunikaty przy polach (także family_id: rodzina, do której "
+                                       "nie masz dostępu, albo dokument nie dotyczy jej wsparcia)",
+                        **json_body(ref("FieldErrors"))},
                 **common_responses("Unavailable")}}}
+    paths.update(family_paths())
     return paths
 
 
@@ -82,11 +86,11 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Asysta API", "version": "1",
-                 "description": "Wystawianie dokumentów asystenta rodziny: dane JSON → DOCX i PDF/A "
-                                "opatrzony pieczęcią urzędu, zarchiwizowany w sprawie."},
+                 "description": "Teczki rodzin i wystawianie dokumentów asystenta rodziny: dane JSON → DOCX "
+                                "i PDF/A opatrzony pieczęcią urzędu, zarchiwizowany w sprawie rodziny."},
         "servers": [{"url": server_url}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": SCHEMAS, "responses": RESPONSES},
+                       "schemas": {**SCHEMAS, **FAMILY_SCHEMAS}, "responses": RESPONSES},
         "security": [{"bearer": []}],
         "paths": _paths(),
     }

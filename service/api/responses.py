@@ -3,7 +3,8 @@
 Each schema lists the keys the views always send (`required`) and allows more, so a client written
 against this document keeps working when an answer gains a key. The shapes mirror
 service/api/views.py (document_json), service/api/schema.py (describe_type) and
-service/api/signing.py (session_json); tests/api/test_fuzz.py checks every answer against them.
+service/api/signing.py (session_json); the families' shapes are in service/api/openapi_families.py
+(service/api/family_json.py); tests/api/test_fuzz.py checks every answer against them.
 """
 from __future__ import annotations
 
@@ -23,16 +24,17 @@ def ref(name: str) -> dict[str, str]:
     return {"$ref": REF + name}
 
 
-def _object(properties: dict[str, Any], *, optional: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+def obj(properties: dict[str, Any], *, optional: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    """An object schema whose listed properties are all required except `optional`; more keys allowed."""
     return {"type": "object", "properties": properties,
             "required": [k for k in properties if k not in optional], **extra}
 
 
-_FILE = _object({"sha256": _STRING, "size": {"type": "integer", "minimum": 0}})
-_SIGNER = _object({"position": {"type": "integer", "minimum": 1}, "slot": _STRING, "role": _NULLABLE_STRING,
+_FILE = obj({"sha256": _STRING, "size": {"type": "integer", "minimum": 0}})
+_SIGNER = obj({"position": {"type": "integer", "minimum": 1}, "slot": _STRING, "role": _NULLABLE_STRING,
                    "name": _NULLABLE_STRING, "signed": {"type": "boolean"}, "signed_at": _NULLABLE_TIME,
                    "method": _NULLABLE_STRING})
-_SIGNED_DOCUMENT = _object({"id": _STRING, "sha256": _STRING, "size": {"type": "integer"}, "page": _URL,
+_SIGNED_DOCUMENT = obj({"id": _STRING, "sha256": _STRING, "size": {"type": "integer"}, "page": _URL,
                             "pdf": _URL})
 _SESSION_PROPERTIES = {
     "id": _STRING, "state": _STRING, "state_label": _STRING, "mode": _STRING, "created_at": _NULLABLE_TIME,
@@ -45,57 +47,59 @@ _FIELD = {
     "properties": {"name": _STRING, "label": _STRING, "kind": _STRING, "required": {"type": "boolean"},
                    "help": _STRING, "max_length": {"type": ["integer", "null"]},
                    "fields": {"type": "array", "items": {"type": "object"}},
-                   "choices": {"type": "array", "items": _object({"value": _STRING, "label": _STRING})}},
+                   "choices": {"type": "array", "items": obj({"value": _STRING, "label": _STRING})}},
 }
 
 SCHEMAS: dict[str, dict[str, Any]] = {
-    "Error": _object({"error": {"type": "string", "description": "Komunikat po polsku."}}),
-    "FieldErrors": _object({
+    "Signing": obj({
+        "signers_planned": {"type": "integer", "minimum": 0},
+        "session": {"oneOf": [{"type": "null"}, ref("SigningSession")]},
+        "signed_versions": {"type": "array", "items": obj({
+            "id": _STRING, "kind": _STRING, "created_at": _TIME, "sha256": _STRING,
+            "size": {"type": "integer"}, "signers": {}, "pdf": _URL,
+            "replaces": _NULLABLE_STRING, "replace_reason": _NULLABLE_STRING,
+            "replaced_by": {"oneOf": [{"type": "null"}, obj({
+                "id": _STRING, "created_at": _TIME, "reason": _NULLABLE_STRING})]}})},
+        "signed_pdf": {"oneOf": [{"type": "null"}, _URL]}},
+        description="Stan podpisywania: ostatnia sesja, podpisane wersje i najnowszy podpisany PDF (albo null)."),
+    "Error": obj({"error": {"type": "string", "description": "Komunikat po polsku."}}),
+    "FieldErrors": obj({
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": _STRING},
                    "description": "Komunikaty po polsku dla każdego błędnego pola, np. \"persons[0].pesel\"; "
                                   "klucz \"\" dotyczy całej treści żądania."},
         "error": _STRING,
     }, optional=("error",)),
-    "DocumentTypeList": _object({"document_types": {"type": "array", "items": _object({
+    "DocumentTypeList": obj({"document_types": {"type": "array", "items": obj({
         "slug": _STRING, "title": _STRING, "description": _STRING,
         "issued_by": {"type": "array", "items": _STRING}, "url": _URL})}}),
-    "DocumentType": _object({
+    "DocumentType": obj({
         "slug": _STRING, "title": _STRING, "description": _STRING, "legal_basis": _STRING, "jrwa_key": _STRING,
         "template_version": _STRING, "issued_by": {"type": "array", "items": _STRING},
         "fields": {"type": "array", "items": _FIELD},
-        "signers": {"type": "array", "items": _object({
+        "signers": {"type": "array", "items": obj({
             "key": _STRING, "label": _STRING, "signer": {"enum": ["family", "staff"]},
             "repeat_over": _NULLABLE_STRING, "only_if": _NULLABLE_STRING, "staff_role": _NULLABLE_STRING})},
         "sample": {"type": "object"},
         "schema": {"type": "object", "description": "JSON Schema treści POST /api/documents/{slug}."},
     }),
-    "SigningSession": _object(_SESSION_PROPERTIES),
-    "SigningStarted": _object({
+    "SigningSession": obj(_SESSION_PROPERTIES),
+    "SigningStarted": obj({
         **_SESSION_PROPERTIES, "link": _URL, "code": {"type": "string", "description": "np. ABCD-2345"},
         "qr": _URL, "document": _URL}),
-    "Document": _object({
+    "Document": obj({
         "id": _STRING, "type": _STRING, "title": _STRING, "case_sign": _STRING, "case_title": _STRING,
         "jrwa_symbol": _STRING, "archival_category": _STRING, "template_version": _STRING,
         "template_sha256": _NULLABLE_STRING, "created_at": _TIME, "author": _STRING,
         "data": {"type": "object", "description": "Dane dokumentu po walidacji, tak jak zapisane."},
-        "files": _object({"pdf": _FILE, "docx": _FILE}),
+        "files": obj({"pdf": _FILE, "docx": _FILE}),
         "seal_certificate_sha256": _NULLABLE_STRING,
-        "signing": _object({
-            "signers_planned": {"type": "integer", "minimum": 0},
-            "session": {"oneOf": [{"type": "null"}, ref("SigningSession")]},
-            "signed_versions": {"type": "array", "items": _object({
-                "id": _STRING, "kind": _STRING, "created_at": _TIME, "sha256": _STRING,
-                "size": {"type": "integer"}, "signers": {}, "pdf": _URL,
-                "replaces": _NULLABLE_STRING, "replace_reason": _NULLABLE_STRING,
-                "replaced_by": {"oneOf": [{"type": "null"}, _object({
-                    "id": _STRING, "created_at": _TIME, "reason": _NULLABLE_STRING})]}})},
-            "signed_pdf": {"oneOf": [{"type": "null"}, _URL]}}),
-        "family_copy": {"oneOf": [{"type": "null"}, _object({
+        "signing": ref("Signing"),
+        "family_copy": {"oneOf": [{"type": "null"}, obj({
             "link": _URL, "code": {"type": "string", "description": "np. ABCDE-FGHJK"}, "expires_at": _TIME,
             "signed_document": _STRING},
             description="Jednorazowy link rodziny do podpisanego PDF (otwiera go raz; HEAD go nie zużywa), "
                         "dopóki można go użyć; inaczej null.")]},
-        "links": _object({"self": _URL, "pdf": _URL, "docx": _URL}),
+        "links": obj({"self": _URL, "pdf": _URL, "docx": _URL}),
     }),
 }
 

@@ -31,13 +31,14 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     return schema
 
 
-def _object_schema(fields, doc: str = "") -> dict[str, Any]:
+def object_schema(fields, doc: str = "") -> dict[str, Any]:
+    """The JSON Schema of an object of these fields (groups as arrays of objects); no other keys."""
     props: dict[str, Any] = {}
     required = []
     for spec in fields:
         if isinstance(spec, GroupSpec):
             props[spec.name] = {"type": "array", "title": spec.label, "minItems": spec.min_entries,
-                                "maxItems": spec.max_entries, "items": _object_schema(spec.fields)}
+                                "maxItems": spec.max_entries, "items": object_schema(spec.fields)}
             required.append(spec.name)
         else:
             props[spec.name] = field_schema(spec)
@@ -51,10 +52,18 @@ def _object_schema(fields, doc: str = "") -> dict[str, Any]:
 
 def request_schema(doctype: DocumentType) -> dict[str, Any]:
     """The JSON Schema of a POST /api/documents/<slug> body."""
-    schema = _object_schema(doctype.fields, doctype.description)
+    schema = object_schema(doctype.fields, doctype.description)
     schema["properties"]["case_sign"] = {
         "type": "string", "title": "Znak istniejącej sprawy",
-        "description": "Bez tego pola dokument otwiera nową sprawę w swojej klasie JRWA."}
+        "description": "Bez tego pola (i bez family_id) dokument otwiera nową sprawę w swojej klasie JRWA "
+                       "i zakłada teczkę rodziny z tego, co podaje."}
+    schema["properties"]["family_id"] = {
+        "type": "integer", "title": "Rodzina",
+        "description": "Dokument trafia do sprawy tej rodziny; pola pominięte w treści wypełnia się "
+                       "z teczki rodziny (podana wartość ma pierwszeństwo)."}
+    # With a family, the fields its file knows may be left out: which ones, the answer's 422 says.
+    required = schema.pop("required")
+    schema["anyOf"] = [{"required": required}, {"required": ["family_id"]}]
     return schema
 
 

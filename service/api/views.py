@@ -13,7 +13,10 @@ from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, form_class
+from ..families.access import visible_family
 from ..families.assignments import AssignmentRefused
+from ..families.facts import prefill_for
+from ..families.models import Family
 from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
 from ..office.models import issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
@@ -84,7 +87,11 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
 @allow(ISSUERS)
 def create_document(slug: str):
     """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field;
-    409 while issuing is paused (the office profile is not confirmed)."""
+    409 while issuing is paused (the office profile is not confirmed).
+
+    With `family_id` (or the `case_sign` of a family's case) the document is filed in that family's
+    case, and the fields the body leaves out are filled from the family's file (families.facts);
+    without either, a new case and a family's file are made from the document (issuing.issue)."""
     doctype = DOCUMENT_TYPES.get(slug) or abort(404)
     if current_user.role not in doctype.issued_by:
         return jsonify(error="Twoja rola nie może wystawiać tego dokumentu."), 403
@@ -95,20 +102,14 @@ def create_document(slug: str):
     if not isinstance(payload, dict):
         return jsonify(error="Treść żądania musi być obiektem JSON.",
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
-    formdata, errors = json_to_formdata(doctype, payload)
+    family, errors = _family_of(doctype, payload)
+    if family is not None:
+        # Fields left out are filled from the family's file; a value sent (even empty) wins.
+        payload = {**prefill_for(doctype, family), **payload}
+    formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
     valid = form.validate()
-    errors = {**errors_by_path(form), **errors}
-    family = None
-    if payload.get("case_sign") not in (None, ""):
-        sign = normalize_identifier(str(payload["case_sign"]))  # the rule of every identifier field
-        digit_problem = foreign_digits(sign)
-        family = None if digit_problem else find_family(current_user, case_sign=sign)
-        if digit_problem:
-            errors["case_sign"] = [digit_problem]
-        elif family is None or not applies_to(doctype, family):
-            family = None
-            errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
+    errors = {**errors_by_path(form), **input_errors, **errors}
     if errors or not valid:
         return jsonify(errors=errors), 422
     try:
@@ -123,6 +124,41 @@ def create_document(slug: str):
         return jsonify(errors={"family_id": [str(exc)]}), 422
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
+
+
+# The keys of a document's body that are about the request, not the document: where to file it.
+ENVELOPE = ("case_sign", "family_id")
+NO_SUCH_FAMILY = "Nie ma takiej rodziny (albo nie masz do niej dostępu)."
+
+
+def _family_of(doctype, payload: dict[str, Any]) -> tuple[Family | None, dict[str, list[str]]]:
+    """The family a document body names by `family_id` or by its case's `case_sign` (both: they
+    must agree), if the caller may read it and the type applies to it; else errors at that key."""
+    errors: dict[str, list[str]] = {}
+    family = None
+    family_id = payload.get("family_id")
+    if family_id is not None:
+        if isinstance(family_id, bool) or not isinstance(family_id, int):
+            errors["family_id"] = ["Oczekiwano liczby całkowitej (identyfikatora rodziny)."]
+        else:
+            family = visible_family(current_user, family_id)
+            if family is None:
+                errors["family_id"] = [NO_SUCH_FAMILY]
+            elif not applies_to(doctype, family):
+                family, errors["family_id"] = None, ["Ten dokument nie dotyczy wsparcia, którym objęto tę rodzinę."]
+    if payload.get("case_sign") not in (None, ""):
+        sign = normalize_identifier(str(payload["case_sign"]))  # the rule of every identifier field
+        digit_problem = foreign_digits(sign)
+        by_sign = None if digit_problem else find_family(current_user, case_sign=sign)
+        if digit_problem:
+            errors["case_sign"] = [digit_problem]
+        elif by_sign is None or not applies_to(doctype, by_sign):
+            errors["case_sign"] = ["Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."]
+        elif family is not None and by_sign.id != family.id:
+            errors["case_sign"] = ["To nie jest sprawa tej rodziny: podaj family_id albo case_sign tej samej rodziny."]
+        elif family_id is None:
+            family = by_sign
+    return (None if errors else family), errors
 
 
 def _visible(doc_id: str) -> DocumentRecord:
@@ -150,3 +186,4 @@ def document_file(doc_id: str, kind: str):
 
 
 from .signing import signing_json  # noqa: E402  (registers the signing routes on bp)
+from . import families  # noqa: E402,F401  (registers the families' routes on bp)

@@ -21,6 +21,11 @@ from .models import Assignment, Case, Family
 ALL_FAMILIES = frozenset({"head", "coordinator"})
 # Roles that read every document of the archive, without the family's file.
 WHOLE_ARCHIVE = frozenset({"archivist"})
+# Roles that read families' files at all (which ones: family_filter), register a family, and assign
+# an assistant to one (the head and the coordinator manage the assistants' work).
+FAMILY_READERS = frozenset({"assistant", "social_worker", "head", "coordinator"})
+REGISTRARS = frozenset({"social_worker", "head", "coordinator"})
+ASSIGNERS = frozenset({"head", "coordinator"})
 
 
 def assigned_family_ids(assistant_id: int, on: dt.date | None = None):

@@ -13,15 +13,8 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin, record
-from .models import Assignment, Family, FamilyChange, OfficeSettings
-
-STATUTORY_LIMIT = 15  # art. 15 ust. 4 ustawy o wspieraniu rodziny i systemie pieczy zastępczej
-
-
-def family_limit(session: Session) -> int:
-    """The office's limit of families per assistant (default and maximum: STATUTORY_LIMIT)."""
-    settings = session.get(OfficeSettings, 1)
-    return settings.family_limit if settings else STATUTORY_LIMIT
+from .models import Assignment, Family, FamilyChange
+from .settings import STATUTORY_LIMIT, family_limit  # noqa: F401 (re-exported: issuing, views)
 
 
 def current_count(session: Session, assistant_id: int, *, except_family: int | None = None) -> int:

@@ -8,10 +8,11 @@ from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationE
 
 from ..accounts.models import utcnow
 from ..families.cases import format_case_sign, pattern_problems
+from ..families.settings import STATUTORY_LIMIT, family_limit, limit_problem, set_family_limit
 from ..extensions import db
 from ..forms_base import FlaskTextForm, TextForm, text_filters
 from ..forms_builder import nip_check
-from ..security import allow, log_access
+from ..security import allow, log_access, request_origin
 from .models import PROFILE_FIELDS, JrwaClass, get_profile
 
 bp = Blueprint("office", __name__)
@@ -28,6 +29,11 @@ def _regon(form, field) -> None:
     from stdnum.pl import regon
     if not regon.is_valid(field.data or ""):
         raise ValidationError("Nieprawidłowy numer REGON (9 lub 14 cyfr z poprawną cyfrą kontrolną).")
+
+
+def _family_limit(form, field) -> None:
+    if (field.data or "").strip() and limit_problem(field.data):
+        raise ValidationError(limit_problem(field.data))
 
 
 def _pattern(form, field) -> None:
@@ -70,6 +76,11 @@ class OfficeForm(FlaskTextForm):
                             kind="identifier")
     case_sign_pattern = _text("Wzór znaku sprawy", 80, _pattern, kind="identifier")
     classes = FieldList(FormField(JrwaRow), "Klasy JRWA")
+    # Not part of the profile printed in letters: changing it does not unconfirm the profile.
+    family_limit = StringField("Najwyższa liczba rodzin jednego asystenta", [_family_limit],
+                               filters=text_filters("identifier"), description=(
+                                   f"Od 1 do {STATUTORY_LIMIT} (art. 15 ust. 4 ustawy o wspieraniu rodziny i "
+                                   f"systemie pieczy zastępczej: najwyżej {STATUTORY_LIMIT} rodzin jednocześnie)."))
     confirm = BooleanField("Zatwierdzam dane urzędu", description=(
         "Potwierdzam, że powyższe dane są kompletne i zgodne ze stanem faktycznym. Od tej chwili trafiają "
         "do każdego wystawianego dokumentu. Bez zatwierdzenia wystawianie dokumentów jest wstrzymane."))
@@ -83,13 +94,18 @@ def profile():
     Documents are issued only from a confirmed profile (office.models.issuing_paused). Saving with
     „Zatwierdzam dane urzędu” ticked records who confirmed it and when; saving a change without
     the tick leaves the profile unconfirmed, and so pauses issuing, until someone confirms it.
-    Saving an unchanged confirmed profile with the tick keeps the earlier confirmation.
+    Saving an unchanged confirmed profile with the tick keeps the earlier confirmation. The limit
+    of families per assistant (families.settings, 1..15 by art. 15 ust. 4 of the family-support
+    act) is saved with it and does not touch the confirmation.
     """
     profile = get_profile()
     classes = db.session.execute(db.select(JrwaClass).order_by(JrwaClass.key)).scalars().all()
-    form = OfficeForm(obj=profile, data={"confirm": profile.confirmed, "classes": [
-        {"key": c.key, "symbol": c.symbol, "title": c.title, "category": c.category} for c in classes]})
+    form = OfficeForm(obj=profile, data={"confirm": profile.confirmed, "family_limit": str(family_limit(db.session)),
+                                         "classes": [{"key": c.key, "symbol": c.symbol, "title": c.title,
+                                                      "category": c.category} for c in classes]})
     if form.validate_on_submit():
+        if (form.family_limit.data or "").strip():  # left empty: the limit stays as it was
+            set_family_limit(db.session, current_user, request_origin(), int(form.family_limit.data), commit=False)
         changed = False
         for name in PROFILE_FIELDS:
             changed |= getattr(profile, name) != form[name].data

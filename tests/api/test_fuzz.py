@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance, status_code_conformance)
 
 from service.api.openapi import openapi_document
+from service.api.openapi_families import ASSIGNMENT_EXAMPLE, REGISTRATION_EXAMPLE
 from service.documents.registry import DOCUMENT_TYPES
 
 EXAMPLES = 8  # per operation and pass of generated data
@@ -29,8 +30,12 @@ OPERATIONS = sum(len(methods) for methods in openapi_document("http://localhost"
 @pytest.fixture
 def api(app, client, create_user, api_token):
     """(schema, headers, real path parameters): the OpenAPI document as the app serves it, a head's
-    token, and the id of an issued document with an open signing session and that session's code."""
+    token, the id of an issued document with an open signing session and that session's code, and
+    a registered family (the assistant of the assignment example exists)."""
     headers = api_token(create_user("head"))
+    create_user("assistant", login=ASSIGNMENT_EXAMPLE["assistant"])
+    family = client.post("/api/families", json=REGISTRATION_EXAMPLE, headers=headers)
+    assert family.status_code == 201, family.get_json()
     doctype = DOCUMENT_TYPES["family_consent"]
     issued = client.post(f"/api/documents/{doctype.slug}", json=doctype.sample_data, headers=headers)
     assert issued.status_code == 201, issued.get_json()
@@ -38,7 +43,7 @@ def api(app, client, create_user, api_token):
     signing = client.post(f"/api/documents/{doc_id}/signing", headers=headers)
     assert signing.status_code == 201, signing.get_json()
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers=dict(headers))
-    return schema, headers, {"id": doc_id, "code": signing.get_json()["code"]}
+    return schema, headers, {"id": doc_id, "code": signing.get_json()["code"], "family_id": family.get_json()["id"]}
 
 
 def fuzz(operation, headers, statuses, *, mode=GenerationMode.POSITIVE, examples=EXAMPLES, **fixed) -> None:
@@ -70,13 +75,14 @@ def test_api_answers_as_documented(api):
         fuzz(operation, headers, statuses)
         fuzz(operation, headers, statuses, mode=GenerationMode.NEGATIVE)
         # The same operations on things that exist, so that successful answers are checked too.
-        path = {name: real[name] for name in ("id", "code") if name in operation.path_parameters}
+        path = {name: real[name] for name in ("id", "code", "family_id") if name in operation.path_parameters}
         if path and "signed_id" not in operation.path_parameters:
             fuzz(operation, headers, statuses, examples=EXISTING, path_parameters=path)
-        # Issuing with the documented example body: 201 with the document's metadata.
+        # The documented example body (on the real family): 201 with what was made.
         for example in operation.body:
             if "example" in example.definition:
-                case = operation.Case(body=example.definition["example"], media_type="application/json")
+                case = operation.Case(body=example.definition["example"], media_type="application/json",
+                                      path_parameters=path or None)
                 response = case.call_and_validate(headers=headers, checks=CONFORMANCE)
                 statuses[operation.label, response.status_code] += 1
 
@@ -85,6 +91,9 @@ def test_api_answers_as_documented(api):
     assert {200, 201, 401, 404, 422} <= seen, statuses
     for doctype in DOCUMENT_TYPES:
         assert statuses[f"POST /api/documents/{doctype.slug}", 201] >= 1, statuses
+    for label in ("POST /api/families", "POST /api/families/{family_id}/assignments",
+                  "GET /api/families/{family_id}", "GET /api/families"):
+        assert statuses[label, 200 if label.startswith("GET") else 201] >= 1, statuses
 
 
 def test_every_operation_documents_its_errors():
