@@ -11,6 +11,7 @@ from signatures.qr import qr_png
 from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..extensions import db
+from ..families.access import family_of_case
 from ..issuing import MIMETYPES, visible_document
 from ..security import READERS, allow, log_access
 from ..signing import sessions
@@ -59,7 +60,7 @@ def start_signing(doc_id: str):
                                        minutes=current_app.config["SIGNING_LINK_MINUTES"], client=client())
     except sessions.SigningError as exc:
         return jsonify(error=str(exc)), 409
-    log_access("signing_start", "document", doc.id, detail="api remote")
+    log_access("signing_start", "document", doc.id, detail="api remote", family_id=family_of_case(doc.case_id))
     body = session_json(session)
     body.update(link=link_for(code), code=sessions.format_code(code),
                 qr=url_for("api.signing_qr", code=code, _external=True),
@@ -88,6 +89,7 @@ def signing_qr(code: str):
 def signed_pdf(doc_id: str, signed_id: str):
     """A signed, sealed version of a document."""
     version = signed_version(visible_document(current_user, doc_id) or abort(404), signed_id)
-    log_access("download", "signed_document", version.id, detail="api")
+    log_access("download", "signed_document", version.id, detail="api",
+               family_id=family_of_case(version.document.case_id))
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
                      download_name=f"{doc_id}-podpisany.pdf")

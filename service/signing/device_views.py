@@ -31,6 +31,7 @@ from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..extensions import db
+from ..families.access import family_of_case
 from ..documents.registry import DOCUMENT_TYPES
 from ..i18n import N_
 from ..issuing import MIMETYPES
@@ -267,7 +268,8 @@ def open_link(code: str):
                                session=None, kiosk=False), 429, throttle.retry_after(exc.until)
     except SessionClosed as exc:
         return closed(exc)
-    log_access("signing_link", "signing_session", session.id)
+    log_access("signing_link", "signing_session", session.id,
+               family_id=family_of_case(session.document.case_id))
     return bind_device(redirect(url_for("device.page", session_id=session.id, lang=language.requested())),
                        session, secret)
 
@@ -304,7 +306,8 @@ def page(session_id: str):
         sessions.record(session, "refused", client(), detail)
         db.session.commit()
     else:
-        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}")
+        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}",
+                   family_id=family_of_case(session.document.case_id))
     pages = archived_pages(session.shown_pdf_sha256)
     doctype = DOCUMENT_TYPES.get(doc.slug)
     return render_template(
@@ -340,7 +343,8 @@ def _submit(session: SigningSession, step, plan, form):
         return redirect(url_for("device.page", session_id=session.id))
     except SessionClosed as exc:
         return closed(exc, session)
-    log_access("sign", "signing_session", session.id, detail=f"krok {step.position + 1}")
+    log_access("sign", "signing_session", session.id, detail=f"krok {step.position + 1}",
+               family_id=family_of_case(session.document.case_id))
     if staff is not None and web_session.get(KIOSK) == session.id:
         web_session.pop(KIOSK)  # the staff member has just proved who they are: the device is theirs again
     upcoming = sessions.next_step(session, plan)
@@ -394,7 +398,8 @@ def choose_paper(session_id: str):
         sessions.choose_paper(session, client())
     except SessionClosed as exc:
         return closed(exc, session)
-    log_access("signing_paper", "signing_session", session.id)
+    log_access("signing_paper", "signing_session", session.id,
+               family_id=family_of_case(session.document.case_id))
     return closed(SessionClosed("paper"), session)
 
 
@@ -415,7 +420,8 @@ def page_image(session_id: str, number: int):
 def shown_pdf(session_id: str):
     """The exact PDF the signers are shown (its SHA-256 goes into the evidence page)."""
     session = held_session(session_id)
-    log_access("signing_pdf", "signing_session", session.id)
+    log_access("signing_pdf", "signing_session", session.id,
+               family_id=family_of_case(session.document.case_id))
     return send_file(pipeline(current_app).store.path(session.shown_pdf_sha256, "pdf"),
                      mimetype=MIMETYPES["pdf"], download_name="dokument.pdf", conditional=False, etag=False)
 
@@ -439,7 +445,8 @@ def leave(session_id: str):
         else:
             web_session.pop(KIOSK)
             sessions.record(session, "device_unlocked", client())
-            log_access("signing_unlock", "signing_session", session.id)
+            log_access("signing_unlock", "signing_session", session.id,
+                       family_id=family_of_case(session.document.case_id))
             return redirect(url_for("archive.document", doc_id=session.document_id))
     sessions.record(session, "unlock_refused", client())
     db.session.commit()
