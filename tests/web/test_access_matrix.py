@@ -3,22 +3,25 @@
 HOW TO PLACE A ROUTE (a new route fails test_every_route_is_in_the_matrix until it is here): add one
 line to ROUTES, keyed by its endpoint:
 
-    "families.page": Route("/families/{family}", FAMILY_FILE, logs=True),
+    "api.get_family": Route("/api/families/{family}", FAMILY_FILE, logs=True),
 
 - the URL names family A's objects through placeholders; the test asks it once more with family B's.
   {family} {case} {case_sign}: the family, its case's id and sign; {doc}: a consent with an open
   signing session ({session}, its one-time link {code}); {signed_doc} with {signed}: a consent signed
   on paper (its signed version, with the scan); {work_doc} with {work_session}: a consent whose
   session the POSTs may cancel or restart; {scan}, {scan_drop}: a scan the requesting user staged
-  for {doc}. Anything without a placeholder is asked once.
+  for {doc}; {member}: the family's first member; {staff}: a staff account (family B's assistant).
+  Anything without a placeholder is asked once.
 - `who` says what each role gets (the groups below): ALL (may use it for any family), OWN (only for
-  its own family: another's answers as if it did not exist, `gone`, 404 unless said), 403 (never),
+  its own family: another's answers as if it did not exist, `gone`, 404 unless said), OWN_REFUSED
+  (403 for its own family, as a missing object for another's), 403 (never),
   or a fixed set of statuses (public routes: the login, static files, the signing device's pages
   without the device cookie, the family's copy link). "Allowed" is any answer but 401, 403, 404,
   405, 5xx and a redirect to the login page: 422 for the minimal (invalid) body POSTs send.
 - `body` is what a POST sends (form fields; `json` for the API), placeholders filled in.
 - `logs=True`: the route reads a family's data; each allowed GET must leave an access_log row of
   the reader naming the family (family_id).
+- `names_families`: roles to which the page names any family by design (the dpo's access log).
 
 Wherever a role may not read family B (the assistant and the social worker of A, the dpo, the
 admin), no answer may hold B's members' names or case sign.
@@ -45,11 +48,13 @@ from tests.helpers import download
 from tests.signing.conftest import issue_document, start_remote
 
 ALL, OWN, NO = "all", "own", 403
+OWN_REFUSED = "own_refused"  # its own family's: 403 (not this role's change); another's: 404
 
 
-def who(all=(), own=()) -> dict[str, object]:
-    """Each role's expectation: ALL for `all`, OWN for `own`, 403 for the rest."""
-    return {role: ALL if role in all else OWN if role in own else NO for role in ROLES}
+def who(all=(), own=(), own_refused=()) -> dict[str, object]:
+    """Each role's expectation: ALL for `all`, OWN for `own`, OWN_REFUSED for `own_refused`, 403 for the rest."""
+    return {role: ALL if role in all else OWN if role in own else OWN_REFUSED if role in own_refused else NO
+            for role in ROLES}
 
 
 def fixed(*statuses: int) -> dict[str, object]:
@@ -70,6 +75,10 @@ SIGNING = who(all=("head",), own=("assistant", "social_worker"))
 ISSUING = who(all=("head", "assistant", "social_worker"))
 # The family's file: the archivist has the archive only (documents.md, data protection).
 FAMILY_FILE = who(all=("head", "coordinator"), own=("assistant", "social_worker"))
+# Assigning an assistant, changing the social worker in charge.
+ASSIGNING = who(all=("head", "coordinator"))
+# Changes of the file the assistant may not make (the basis, a member leaving): families.changes.
+SOCIAL_WORKERS_CHANGE = who(all=("head", "coordinator"), own=("social_worker",), own_refused=("assistant",))
 PUBLIC = fixed(200, 302, 422)
 DEVICE = fixed(403, 404, 410)  # no device cookie: a refusal page, never the document
 
@@ -84,6 +93,7 @@ class Route:
     json: dict | None = None
     logs: bool = False
     gone: int = 404  # the answer to an object that does not exist (or is another family's)
+    names_families: tuple[str, ...] = ()  # roles the page names every family to by design (no leak check)
     last: bool = False  # asked after every other route (logout)
 
 
@@ -140,6 +150,30 @@ ROUTES: dict[str, Route] = {
     "device.leave": Route("/podpis/{session}/zakoncz", DEVICE, body={}),
     # the family's one-time copy link: the code is the key; one that names no link
     "family.copy": Route("/k/ZZZZ2345ZZ", fixed(404)),
+    # the family's file (the list is narrowed to the role's families, never refused)
+    "families.index": Route("/families", who(all=("assistant", "social_worker", "coordinator", "head"))),
+    "families.new": Route("/families/new", who(all=("social_worker", "coordinator", "head")), body={}),
+    "families.show": Route("/families/{family}", FAMILY_FILE, logs=True),
+    "families.issue_document": Route("/families/{family}/documents/new/family_consent", SIGNING, body={},
+                                     logs=True),
+    "family_changes.address": Route("/families/{family}/address", FAMILY_FILE, body={}),
+    "family_changes.basis": Route("/families/{family}/basis", SOCIAL_WORKERS_CHANGE, body={}),
+    "family_changes.social_worker": Route("/families/{family}/social-worker", ASSIGNING, body={}),
+    "family_changes.assign": Route("/families/{family}/assign", ASSIGNING, body={}),
+    "family_changes.end": Route("/families/{family}/assign/end", ASSIGNING, body={}),
+    "family_changes.add_member": Route("/families/{family}/members/new", FAMILY_FILE, body={}),
+    "family_changes.edit_member": Route("/families/{family}/members/{member}", FAMILY_FILE, body={}),
+    "family_changes.member_left": Route("/families/{family}/members/{member}/left", SOCIAL_WORKERS_CHANGE,
+                                        body={}),
+    # staff accounts and the access log ({staff}: an account no test logs in with)
+    "staff.index": Route("/accounts", ADMIN),
+    "staff.new": Route("/accounts/new", ADMIN, body={}),
+    "staff.edit": Route("/accounts/{staff}", ADMIN, body={}),
+    "staff.deactivate": Route("/accounts/{staff}/deactivate", ADMIN, body={}),
+    "staff.reactivate": Route("/accounts/{staff}/reactivate", ADMIN, body={}),
+    "staff.reset_password": Route("/accounts/{staff}/password", ADMIN, body={}),
+    # who read which family's file, by design for the dpo too (RODO art. 38–39)
+    "access_log.index": Route("/access-log", who(all=("head", "dpo")), names_families=("dpo",)),
 }
 
 # Each role is represented by one user; the assistant and the social worker are family A's.
@@ -148,7 +182,8 @@ NAMES_B = ("Barbara Wiśniewska", "Piotr Wiśniewski", "Hanna Wiśniewska")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 MISSING = {"family": "999999", "case": "999999", "case_sign": "MOPS.SPS.4011.999.2026", "doc": "0" * 32,
            "session": "0" * 32, "code": "ZZZZ2345", "signed_doc": "0" * 32, "signed": "0" * 32,
-           "work_doc": "0" * 32, "work_session": "0" * 32, "scan": "A" * 32, "scan_drop": "A" * 32}
+           "work_doc": "0" * 32, "work_session": "0" * 32, "scan": "A" * 32, "scan_drop": "A" * 32,
+           "member": "999999", "staff": "999999"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -210,7 +245,8 @@ def build_world(app, create_user, login) -> World:
             world.values[key] = {"family": str(family_id), "case": str(family.case_id),
                                  "case_sign": family.case.sign, "doc": doc, "session": open_session.id,
                                  "code": code, "signed_doc": signed_doc, "work_doc": work_doc,
-                                 "work_session": work_session.id}
+                                 "work_session": work_session.id, "member": str(family.members[0].id),
+                                 "staff": str(others["assistant"].id)}
     staff = login(head)
     for key in "AB":
         sign_on_paper(staff, world.values[key]["signed_doc"])
@@ -276,6 +312,8 @@ def verdict(expected, key: str, route: Route, answer: Answer) -> bool:
         return answer.status in expected
     if expected == NO:
         return answer.status == 403
+    if expected == OWN_REFUSED:
+        return answer.status == (403 if key == "A" else route.gone)
     if expected == ALL or key == "A":
         return allowed(answer.status, answer.location)
     # OWN, another family's object: as if it did not exist
@@ -317,17 +355,17 @@ def test_access_matrix(app, create_user, login, runner):
                 where = f"{role} {method} {endpoint} (family {key}): {answer}"
                 if not verdict(expected, key, route, answer):
                     failures.append(f"{where}: expected {expected}")
-                found = [] if may_read_b else leaks(answer.body, NAMES_B, sign_b)
+                found = [] if may_read_b or role in route.names_families else leaks(answer.body, NAMES_B, sign_b)
                 if found:
                     failures.append(f"{where}: the answer holds family B's {found}")
                 may_read = expected == ALL or (expected == OWN and key == "A")
                 if route.logs and method == "GET" and may_read and allowed(answer.status, answer.location) \
                         and world.family_ids[key] not in {r[2] for r in answer.logged}:
                     failures.append(f"{where}: no access_log row of {role} naming the family ({answer.logged})")
-                refused = expected == NO or (expected == OWN and key == "B")
+                refused = expected in (NO, OWN_REFUSED) or (expected == OWN and key == "B")
                 if refused and any(r[2] == family_b or r[1] in objects_b for r in answer.logged):
                     failures.append(f"{where}: logged as a read of family B (processed before refusing)")
-            if expected == OWN and both:  # another family's object answers as a missing one does
+            if expected in (OWN, OWN_REFUSED) and both:  # another family's object answers as a missing one does
                 missing = ask(app, clients[role], tokens[role], user.id, route, method, MISSING)
                 if missing.status != route.gone:
                     failures.append(f"{role} {method} {endpoint}: a missing object answers {missing}, "
