@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts.models import User
-from .archive.models import AccessLog
+from .archive.models import AccessLog, DocumentRecord
+from .families.models import Family
+from .signing.models import SignedDocument, SigningSession
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ def record(session: Session, actor: User | None, origin: Origin, action: str, ob
 
     With commit=True the row is committed at once with whatever the session has pending: call it
     after the operation it records has committed, so the log's write is a short transaction of its
-    own. `family_id` names the family whose file the object belongs to (documents, the family
-    itself), so the access-log page can show every read of one family's file.
+    own. `family_id` names the family whose file the object belongs to, so the access-log page
+    can show every read of one family's file; when not given it is found from the object
+    (family_of_object), so no service can forget it.
     """
+    if family_id is None:
+        family_id = family_of_object(session, object_type, str(object_id))
     row = AccessLog(user_id=actor.id if actor is not None else None, action=action, object_type=object_type,
                     object_id=str(object_id)[:64], ip=origin.ip[:64], user_agent=origin.user_agent[:300],
                     channel=origin.channel, family_id=family_id, detail=detail[:300])
@@ -49,3 +55,21 @@ def record(session: Session, actor: User | None, origin: Origin, action: str, ob
     if commit:
         session.commit()
     return row
+
+
+def family_of_object(session: Session, object_type: str, object_id: str) -> int | None:
+    """The id of the family whose file holds this object (a family, a document, a signed version,
+    a signing session), else None (an account, the office profile, a file checked at /verify)."""
+    if object_type == "family":
+        return int(object_id) if object_id.isdigit() and len(object_id) < 10 else None
+    if object_type == "document":
+        document_id = select(DocumentRecord.case_id).where(DocumentRecord.id == object_id)
+    elif object_type == "signed_document":
+        document_id = select(DocumentRecord.case_id).join(
+            SignedDocument, SignedDocument.document_id == DocumentRecord.id).where(SignedDocument.id == object_id)
+    elif object_type == "signing_session":
+        document_id = select(DocumentRecord.case_id).join(
+            SigningSession, SigningSession.document_id == DocumentRecord.id).where(SigningSession.id == object_id)
+    else:
+        return None
+    return session.execute(select(Family.id).where(Family.case_id.in_(document_id.scalar_subquery()))).scalar()

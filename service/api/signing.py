@@ -11,6 +11,7 @@ from signatures.qr import qr_png
 from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..extensions import db
+from ..families.access import family_of_case
 from ..issuing import MIMETYPES, visible_document
 from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..signing import sessions

@@ -17,6 +17,7 @@ from ..families.access import visible_family
 from ..families.assignments import AssignmentRefused
 from ..families.facts import prefill_for
 from ..families.models import Family
+from ..families.access import family_of_case
 from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
 from ..office.models import issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
@@ -170,7 +171,7 @@ def _visible(doc_id: str) -> DocumentRecord:
 def get_document(doc_id: str):
     """The metadata of an issued document."""
     doc = _visible(doc_id)
-    log_access("view", "document", doc.id, detail="api")
+    log_access("view", "document", doc.id, detail="api", family_id=family_of_case(doc.case_id))
     return jsonify(document_json(doc))
 
 
@@ -180,7 +181,7 @@ def document_file(doc_id: str, kind: str):
     """The archived PDF or DOCX of a document."""
     doc = _visible(doc_id)
     digest = doc.pdf_sha256 if kind == "pdf" else doc.docx_sha256
-    log_access("download", "document", doc.id, detail=f"api {kind}")
+    log_access("download", "document", doc.id, detail=f"api {kind}", family_id=family_of_case(doc.case_id))
     return send_file(pipeline(current_app).store.path(digest, kind), mimetype=MIMETYPES[kind],
                      download_name=f"{doc.id}.{kind}")
 

@@ -21,6 +21,7 @@ from ..signing.sessions import plan_for
 from ..signing.staff_views import SIGNING_STAFF, document_context
 from ..uploads import UploadRefused, UploadsBusy, too_large_message, too_large_page
 from ..families.models import Case
+from ..families.access import family_of_case
 from .models import DocumentRecord
 from .verify import verify_document
 
@@ -69,7 +70,7 @@ def index():
 def document(doc_id: str):
     """One document's metadata, files and seal status."""
     doc = get_visible(doc_id)
-    log_access("view", "document", doc.id)
+    log_access("view", "document", doc.id, family_id=family_of_case(doc.case_id))
     doctype = DOCUMENT_TYPES.get(doc.slug)
     preview_pages = 0
     if doc.signed_versions:  # the latest signed version is shown page by page
@@ -87,7 +88,7 @@ def download(doc_id: str, kind: str):
     doc = get_visible(doc_id)
     digest = doc.pdf_sha256 if kind == "pdf" else doc.docx_sha256
     path = pipeline(current_app).store.path(digest, kind)
-    log_access("download", "document", doc.id, detail=kind)
+    log_access("download", "document", doc.id, detail=kind, family_id=family_of_case(doc.case_id))
     name = f"{doc.case.sign}_{doc.slug}.{kind}".replace("/", "-")
     return send_file(path, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 

@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from .. import pipeline
 from ..accounts import throttle
 from ..extensions import db
+from ..families.access import family_of_case
 from ..issuing import MIMETYPES
 from ..security import family_link, log_access, request_actor, request_origin
 from . import family
@@ -105,7 +106,8 @@ def copy(code: str):
         reason = family.state(found_again(found))
         log_access("family_copy_refused", "family_copy", str(found.id), detail=reason)
         return refusal(reason if reason != "active" else "used")
-    log_access("download", "signed_document", version.id, detail=f"kopia dla rodziny, link {found.id}")
+    log_access("download", "signed_document", version.id, detail=f"kopia dla rodziny, link {found.id}",
+               family_id=family_of_case(version.document.case_id))
     # the whole file whatever Range asked for (RFC 9110, 14.2): one delivery is one use
     response = send_file(path, mimetype=MIMETYPES["pdf"], download_name="dokument-podpisany.pdf",
                          conditional=False, etag=False)

@@ -94,6 +94,11 @@ def confirm(staged: staged_scans.StagedScan, doc: DocumentRecord, actor: User, o
 
 
 def drop(staged: staged_scans.StagedScan, actor: User, origin: Origin) -> None:
-    """Drops a staged scan without archiving anything, and logs it."""
+    """Drops a staged scan without archiving anything, and logs it.
+
+    A scan staged for a document the actor may no longer read (the family was reassigned since)
+    is left alone, unlogged, like an unknown one: it expires with the others (staged_scans)."""
+    if visible_document(actor, staged.document_id) is None:
+        return
     staged_scans.discard(staged)
     audit.record(db.session, actor, origin, "scan_drop", "document", staged.document_id, detail=staged.token[:8])

@@ -14,6 +14,7 @@ from signatures.qr import ScanError, qr_svg
 from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..extensions import db
+from ..families.access import family_of_case
 from ..issuing import MIMETYPES, visible_document
 from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..uploads import UploadsBusy, too_large_message, too_large_page
@@ -74,7 +75,7 @@ def handoff(doc_id: str, session_id: str):
     session = session_of(doc, session_id)
     code = sessions.link_code(session, current_user)
     link = link_for(code) if code else None
-    log_access("signing_watch", "signing_session", session.id)
+    log_access("signing_watch", "signing_session", session.id, family_id=family_of_case(doc.case_id))
     response = make_response(render_template(
         "signing/handoff.html", doc=doc, session=session, link=link,
         code=sessions.format_code(code) if code else None, qr=qr_svg(link) if link else None,
@@ -119,7 +120,7 @@ def print_pdf(doc_id: str):
     doc = visible(doc_id)
     shown = pipeline(current_app).store.read(doc.pdf_sha256, "pdf")
     pdf = print_copy(doc, shown)
-    log_access("print", "document", doc.id)
+    log_access("print", "document", doc.id, family_id=family_of_case(doc.case_id))
     return send_file(BytesIO(pdf), mimetype=MIMETYPES["pdf"], as_attachment=False,
                      download_name=f"{doc.case.sign}_{doc.slug}_do_podpisu.pdf".replace("/", "-"))
 
@@ -144,7 +145,8 @@ def upload_scan():
         if form.document_id.data and not form.document_id.errors else None
     in_force = current_version(chosen) if chosen else None
     if in_force is not None:
-        log_access("view", "document", chosen.id, detail="skan: dokument już podpisany")
+        log_access("view", "document", chosen.id, detail="skan: dokument już podpisany",
+                   family_id=family_of_case(chosen.case_id))
     return render_template("signing/scan.html", form=form, signed_doc=chosen if in_force else None,
                            in_force=in_force), status, headers
 
@@ -221,7 +223,7 @@ def confirm_scan(token: str):
         return gone
     form = ConfirmScanForm()
     if request.method == "GET":
-        log_access("scan_preview", "document", doc.id, detail=staged.token[:8])
+        log_access("scan_preview", "document", doc.id, detail=staged.token[:8], family_id=family_of_case(doc.case_id))
         return _confirmation(doc, staged, form)
     if not form.validate_on_submit():
         return _confirmation(doc, staged, form, status=422)
@@ -289,7 +291,8 @@ def scan_preview(token: str, number: int):
 @bp.route("/scans/<token>/drop", methods=["POST"])
 @allow(READERS)
 def drop_scan(token: str):
-    """Drops a staged scan without archiving anything."""
+    """Drops a staged scan without archiving anything. A scan of a document this staff member may no
+    longer see (its family was reassigned meanwhile) is answered as an unknown one: it expires."""
     if not FlaskForm().validate_on_submit():
         abort(400)
     staged = staged_scans.load(token, current_user.id)
@@ -309,7 +312,7 @@ def signed_pdf(doc_id: str, signed_id: str):
     """A signed, sealed version of a document."""
     doc = visible(doc_id)
     version = signed_version(doc, signed_id)
-    log_access("download", "signed_document", version.id)
+    log_access("download", "signed_document", version.id, family_id=family_of_case(doc.case_id))
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
                      download_name=f"{doc.case.sign}_{doc.slug}_podpisany.pdf".replace("/", "-"))
 
@@ -321,7 +324,8 @@ def print_family_copy(doc_id: str, signed_id: str):
     whose print dialog prints it; logged as a print of that version."""
     doc = visible(doc_id)
     version = signed_version(doc, signed_id)
-    log_access("print", "signed_document", version.id, detail="kopia dla rodziny")
+    log_access("print", "signed_document", version.id, detail="kopia dla rodziny",
+               family_id=family_of_case(doc.case_id))
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
                      as_attachment=False, download_name="kopia-dla-rodziny.pdf")
 
@@ -342,7 +346,8 @@ def family_copy(doc_id: str):
     copy = family.active_for(doc)
     code = family.code_of(copy) if copy is not None else None
     link = family.link_for(code) if code else None
-    log_access("family_copy_view", "signed_document", version.id, detail=f"link {copy.id}" if copy else "brak")
+    log_access("family_copy_view", "signed_document", version.id, detail=f"link {copy.id}" if copy else "brak",
+               family_id=family_of_case(doc.case_id))
     return render_template("signing/family_copy.html", doc=doc, version=version, copy=copy if link else None,
                            link=link, code=family.format_code(code) if code else None,
                            qr=qr_svg(link, scale=5) if link else None, issue_form=FlaskForm())
@@ -369,7 +374,7 @@ def scan_file(doc_id: str, signed_id: str):
     version = signed_version(doc, signed_id)
     if not version.scan_sha256:
         abort(404)
-    log_access("download", "signed_document", version.id, detail="scan")
+    log_access("download", "signed_document", version.id, detail="scan", family_id=family_of_case(doc.case_id))
     response = send_file(pipeline(current_app).store.path(version.scan_sha256, version.scan_ext),
                          mimetype="application/octet-stream", as_attachment=True,
                          download_name=f"skan_{doc.id[:8]}_oryginal.{version.scan_ext}")
@@ -387,4 +392,7 @@ def signed_page(doc_id: str, signed_id: str, number: int):
     pages = archived_pages(version.pdf_sha256)
     if not 1 <= number <= len(pages):
         abort(404)
+    # a page of a signed document is a read of the family's file as the PDF is (one row per page shown)
+    log_access("view_page", "signed_document", version.id, detail=f"strona {number}",
+               family_id=family_of_case(doc.case_id))
     return send_file(pages[number - 1], mimetype="image/png", max_age=0)

@@ -1,0 +1,73 @@
+"""Families' files for tests, made through the real services: registered, an assistant assigned, a
+consent issued from the file, a document signed on paper (printed, signed, scanned, confirmed)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from service.accounts.models import User
+from service.audit import Origin
+from service.documents.json_input import json_to_formdata
+from service.documents.registry import DOCUMENT_TYPES
+from service.extensions import db
+from service.families.assignments import assign_assistant
+from service.families.facts import prefill_for
+from service.families.models import Family
+from service.families.registration import register_family
+from service.forms_builder import errors_by_path, form_class
+from service.issuing import issue
+from service.office.models import JrwaClass, get_profile
+
+ORIGIN = Origin(ip="192.0.2.1", user_agent="pytest", channel="job")
+CONSENT = DOCUMENT_TYPES["family_consent"]
+
+
+# Valid PESELs: a woman and a man for each of two families.
+PESELS = (("88031504580", "85072212339"), ("90110302640", "82041501357"))
+
+
+def family_data(mother: str, father: str, child: str, *, pesels: tuple[str, str] = PESELS[0],
+                street: str = "ul. Zaborska 17 m. 3") -> dict:
+    """A family-support family of two parents (with PESELs) and a child, registered on a request."""
+    return {"members": [{"full_name": mother, "pesel": pesels[0], "relation": "mother"},
+                        {"full_name": father, "pesel": pesels[1], "relation": "father"},
+                        {"full_name": child, "birth_date": dt.date(2019, 5, 4), "relation": "child", "sex": "woman"}],
+            "street": street, "postal_code": "32-600", "town": "Oświęcim",
+            "basis_kind": "request", "basis": {"request_date": "2026-11-02"}}
+
+
+def register(actor_id: int, data: dict, *, social_worker: str = "", assistant_id: int | None = None) -> int:
+    """In an app or request context: registers a family (by the staff member `actor_id`), assigns
+    the assistant if given (from 2 November 2026); returns the family's id."""
+    actor = db.session.get(User, actor_id)
+    family = register_family(db.session, actor, ORIGIN, {**data, "social_worker": social_worker},
+                             office=get_profile().letterhead(), jrwa=db.session.get(JrwaClass, "family_support"))
+    family_id = family.id
+    if assistant_id is not None:
+        assign_assistant(db.session, db.session.get(User, actor_id), ORIGIN, db.session.get(Family, family_id),
+                         db.session.get(User, assistant_id), dt.date(2026, 11, 2))
+    return family_id
+
+
+def issue_consent(issuer_id: int, family_id: int) -> str:
+    """In a request context: a family consent filled from the family's file, issued by `issuer_id`
+    for the family; returns the document's id."""
+    family = db.session.get(Family, family_id)
+    values = {**prefill_for(CONSENT, family), "consent_date": dt.date.today().isoformat()}
+    formdata, errors = json_to_formdata(CONSENT, values)
+    form = form_class(CONSENT)(formdata=formdata, meta={"csrf": False})
+    assert form.validate() and not errors, (errors_by_path(form), errors)
+    issued = issue(db.session.get(User, issuer_id), ORIGIN, CONSENT, form.cleaned_data(), family=family)
+    return issued.record.id
+
+
+def sign_on_paper(staff, doc_id: str) -> None:
+    """Through the pages, as `staff` (a logged-in test client): prints the document, signs every
+    place, scans it at 300 dpi, uploads the scan and confirms it (a paper signed version)."""
+    from tests.signing import scans
+    from tests.signing.test_paper import confirm_page, paper, print_copy, upload
+
+    printed = print_copy(staff, doc_id)
+    scan = scans.pdf(paper(printed, 300, tuple(scans.places(printed))), 300)
+    path, page = confirm_page(staff, upload(staff, scan, "skan.pdf"))
+    confirmed = staff.post(path, data={"replaces": ""})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)[:2000]
