@@ -283,8 +283,7 @@ def page(session_id: str):
             detail = "; ".join(str(e) for errors in form.errors.values() for e in errors)[:500]
         device.refuse_signature(session, request_actor(), request_origin(), detail)
     else:
-        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}",
-                   family_id=family_of_case(session.document.case_id))
+        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}")
     pages = archived_pages(session.shown_pdf_sha256)
     doctype = DOCUMENT_TYPES.get(doc.slug)
     return render_template(
@@ -391,8 +390,7 @@ def page_image(session_id: str, number: int):
 def shown_pdf(session_id: str):
     """The exact PDF the signers are shown (its SHA-256 goes into the evidence page)."""
     session = held_session(session_id)
-    log_access("signing_pdf", "signing_session", session.id,
-               family_id=family_of_case(session.document.case_id))
+    log_access("signing_pdf", "signing_session", session.id)
     return send_file(pipeline(current_app).store.path(session.shown_pdf_sha256, "pdf"),
                      mimetype=MIMETYPES["pdf"], download_name="dokument.pdf", conditional=False, etag=False)
 

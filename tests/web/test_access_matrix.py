@@ -139,6 +139,12 @@ ROUTES: dict[str, Route] = {
     "api.signed_pdf": Route("/api/documents/{signed_doc}/signed/{signed}.pdf", DOCUMENTS, logs=True),
     "api.start_signing": Route("/api/documents/{work_doc}/signing", SIGNING, json={}),
     "api.signing_qr": Route("/api/signing-links/{code}/qr.png", SIGNING),
+    "api.register": Route("/api/families", who(all=("social_worker", "head", "coordinator")), json={}),
+    "api.list_families": Route("/api/families?q=kowal", who(all=("assistant", "social_worker", "coordinator", "head"))),
+    "api.get_family": Route("/api/families/{family}", FAMILY_FILE, logs=True),
+    "api.family_documents": Route("/api/families/{family}/documents", FAMILY_FILE, logs=True),
+    "api.family_assignments": Route("/api/families/{family}/assignments", FAMILY_FILE, logs=True),
+    "api.assign": Route("/api/families/{family}/assignments", ASSIGNING, json={}),
     # the signing device (no staff login: the device cookie; a staff login opens nothing)
     "device.signature_pad_js": Route("/vendor/signature_pad.js", fixed(200)),
     "device.enter_code": Route("/s", PUBLIC, body={}),
