@@ -10,7 +10,7 @@ from ..documents.convert import ConversionError
 from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..families.access import visible_family
+from ..families.access import REGISTRARS, visible_family
 from ..families.assignments import AssignmentRefused
 from ..families.changes import may_change
 from ..families.display import address_line, basis_rows, describe_change, member_view, support_label
@@ -31,7 +31,6 @@ bp = Blueprint("families", __name__)
 # Who works with families' files (families.access): the administrator, the archivist and the
 # data-protection officer have no family pages.
 FAMILY_ROLES = frozenset({"assistant", "social_worker", "head", "coordinator"})
-REGISTRARS = frozenset({"social_worker", "head", "coordinator"})
 MAX_PAGE = 10_000  # deeper than any office's list; keeps OFFSET within the database's integer
 # The registration's fields by name, for the pages' conditional fields (FieldSpec.required_if).
 SPECS = {spec.name: spec for spec in FIELDS}

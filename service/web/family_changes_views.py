@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..accounts.models import User
 from ..extensions import db
+from ..families.access import ASSIGNERS
 from ..families import changes
 from ..families.assignments import AssignmentRefused, assign_assistant, end_assignment
 from ..families.changes import ChangeRefused, may_change
@@ -24,7 +25,6 @@ from ..security import allow, request_origin
 from .families_views import FAMILY_ROLES, SPECS, family_or_404
 
 bp = Blueprint("family_changes", __name__)
-ASSIGNERS = frozenset({"head", "coordinator"})
 
 
 def _family_for(family_id: int, what: str) -> Family:
