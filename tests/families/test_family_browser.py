@@ -13,30 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.signing.test_browser import live, log_in  # noqa: F401 (live: the app over HTTP, CSRF on)
+# live: the app over HTTP with CSRF on; browser: headless Chromium
+from tests.signing.test_browser import browser, live, log_in  # noqa: F401
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 SHOTS = os.environ.get("ASYSTA_SHOTS")
 SHOT_WIDTHS = (820, 1366)  # tablet portrait, desktop
 
 pytestmark = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 
 
-@pytest.fixture
-def chromium():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def staff(chromium, live: str, user):
+def staff(browser, live: str, user):
     """A desktop page of its own, logged in as `user`, that collects script errors."""
-    page = chromium.new_context(viewport={"width": 1366, "height": 900}, base_url=live,
+    page = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=live,
                                 locale="pl-PL").new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -67,13 +55,13 @@ def fill_member(row, name: str, relation: str, *, pesel: str = "", birth_date: s
     row.get_by_role("radio", name=relation, exact=True).check()
 
 
-def test_register_assign_find_and_issue_a_consent_from_the_file(app, live, chromium, create_user):  # noqa: F811
+def test_register_assign_find_and_issue_a_consent_from_the_file(app, live, browser, create_user):  # noqa: F811
     worker = create_user("social_worker", full_name="Tomasz Wójcik")
     head = create_user("head", full_name="Ewa Dyrektorska")
     assistant = create_user("assistant", full_name="Katarzyna Zielińska")
 
     # --- the social worker registers the family ---
-    page = staff(chromium, live, worker)
+    page = staff(browser, live, worker)
     page.get_by_role("link", name="Rodziny", exact=True).click()
     page.get_by_role("link", name="Zarejestruj rodzinę").click()
     page.wait_for_url("**/families/new")
@@ -126,7 +114,7 @@ def test_register_assign_find_and_issue_a_consent_from_the_file(app, live, chrom
     assert page.js_errors == []
 
     # --- the head assigns the assistant ---
-    page = staff(chromium, live, head)
+    page = staff(browser, live, head)
     page.goto(family_url)
     page.get_by_role("link", name="Przydziel asystenta").click()
     page.get_by_role("button", name="Przydziel").click()  # nothing chosen
@@ -143,7 +131,7 @@ def test_register_assign_find_and_issue_a_consent_from_the_file(app, live, chrom
     assert page.js_errors == []
 
     # --- the assistant finds the family without Polish letters and issues the consent ---
-    page = staff(chromium, live, assistant)
+    page = staff(browser, live, assistant)
     page.get_by_role("link", name="Rodziny", exact=True).click()
     page.get_by_label("Imię i nazwisko członka rodziny albo numer PESEL").fill("zmijewska")
     page.get_by_role("button", name="Szukaj").click()
