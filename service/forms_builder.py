@@ -124,6 +124,10 @@ class PolishDateField(DateField):
     def process_formdata(self, valuelist) -> None:
         # Read like an identifier: pasted spaces, full-width digits and other dashes are no error.
         valuelist = [normalize_identifier(v) if isinstance(v, str) else v for v in valuelist]
+        if valuelist and not "".join(v for v in valuelist if isinstance(v, str)).strip():
+            # nothing typed is no date, not a wrong one: Required says „To pole jest wymagane.”
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:

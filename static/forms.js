@@ -108,8 +108,9 @@
         copy.querySelectorAll("[aria-required]").forEach(function (el) { el.removeAttribute("aria-required"); });
         if (!copy.querySelector("[data-remove-row]")) {
           var p = document.createElement("p");
+          p.className = "row-actions";
           var button = document.createElement("button");
-          button.type = "submit"; button.name = "remove_row"; button.className = "link";
+          button.type = "submit"; button.name = "remove_row"; button.className = "remove-row";
           button.setAttribute("data-remove-row", "");
           p.appendChild(button);
           copy.appendChild(p);

@@ -96,6 +96,11 @@ def _staff_name(session: Session, user_id: Any) -> str:
     return user.full_name if user else "—"
 
 
+def _sentence(text: str) -> str:
+    """The text with its closing full stop, unless it already ends with one (a date's „r.”)."""
+    return text if text.endswith(".") else text + "."
+
+
 def describe_change(session: Session, change: FamilyChange) -> str:
     """One change of a family's file as a Polish sentence (what, from what, to what)."""
     before, after, what = change.before or {}, change.after or {}, change.what
@@ -113,7 +118,7 @@ def describe_change(session: Session, change: FamilyChange) -> str:
         label = "Adres zamieszkania" if what == "address" else "Adres do korespondencji"
         return f"{label}: {old or empty} → {new or empty}."
     if what == "basis":
-        return f"Podstawa wsparcia: {_basis_text(before)} → {_basis_text(after)}."
+        return _sentence(f"Podstawa wsparcia: {_basis_text(before)} → {_basis_text(after)}")
     if what == "social_worker":
         return f"Pracownik socjalny prowadzący sprawę: {before.get('name', '—')} → {after.get('name', '—')}."
     if what == "member_added":
@@ -121,16 +126,16 @@ def describe_change(session: Session, change: FamilyChange) -> str:
     if what in ("member_changed", "contact"):
         parts = [f"{_MEMBER_LABELS.get(k, k)}: {_value(k, before.get(k))} → {_value(k, v)}"
                  for k, v in after.items() if k != "name"]
-        return f"Zmiana danych osoby {before.get('name', '')}: {'; '.join(parts)}."
+        return _sentence(f"Zmiana danych osoby {before.get('name', '')}: {'; '.join(parts)}")
     if what == "member_left":
-        return f"Osoba {before.get('name', '')} nie należy już do rodziny od {_value('left_on', after.get('left_on'))}."
+        return _sentence(f"Osoba {before.get('name', '')} nie należy już do rodziny od {_value('left_on', after.get('left_on'))}")
     if what == "assignment":
         text = (f"Przydzielono asystenta rodziny: {_staff_name(session, after.get('assistant_id'))} "
                 f"od {_value('start_date', after.get('start_date'))}")
         if before.get("assistant_id"):
             text += f" (zamiast: {_staff_name(session, before.get('assistant_id'))})"
-        return text + "."
+        return _sentence(text)
     if what == "assignment_ended":
-        return (f"Zakończono przydział asystenta rodziny {_staff_name(session, before.get('assistant_id'))} "
-                f"z dniem {_value('end_date', after.get('end_date'))}.")
+        return _sentence(f"Zakończono przydział asystenta rodziny {_staff_name(session, before.get('assistant_id'))} "
+                         f"z dniem {_value('end_date', after.get('end_date'))}")
     return what

@@ -77,6 +77,7 @@ class SocialWorkerForm(FlaskTextForm):
     def bind(self, session: Session) -> None:
         """Gives the select the active social workers."""
         self.social_worker.choices = choices([("", "— wybierz —")] + social_worker_choices(session))
+        self.social_worker.flags.required = True  # checked in validate(): the page marks it required
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
@@ -99,6 +100,7 @@ class AssignForm(FlaskTextForm):
                                .order_by(User.full_name)).scalars()
         self.assistant.choices = choices([("", "— wybierz —")] + [
             (str(u.id), f"{u.full_name} ({current_count(session, u.id)} z {limit})") for u in rows])
+        self.assistant.flags.required = True  # checked in validate(): the page marks it required
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
