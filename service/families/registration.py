@@ -132,6 +132,9 @@ class FamilyForm(FlaskTextForm):
         for form in filled:
             check_member(form)
         check_distinct_pesels(filled)
+        check_distinct_people(filled)
+        if filled and all(form.relation.data == "child" for form in filled):
+            self.members.errors.append(CHILDREN_ONLY)
         check_correspondence(self)
         return not any(self._all_errors())
 
@@ -167,7 +170,7 @@ def check_member(form) -> None:
         form.birth_date.errors.append("Podaj numer PESEL albo datę urodzenia.")
     if pesel and not form.pesel.errors and born and birth_date_from_pesel(pesel) != born:
         form.birth_date.errors.append("Data urodzenia nie zgadza się z numerem PESEL.")
-    if pesel and not form.pesel.errors and form.sex.data and sex_from_pesel(pesel) != form.sex.data:
+    if pesel and not form.pesel.errors and form.sex.data and not form.sex.errors and sex_from_pesel(pesel) != form.sex.data:
         form.sex.errors.append("Płeć nie zgadza się z numerem PESEL.")
 
 
@@ -181,6 +184,34 @@ def check_distinct_pesels(forms, others: tuple[str, ...] = ()) -> None:
     for form in forms:
         if form.pesel.data and pesels.count(form.pesel.data) > 1 and not form.pesel.errors:
             form.pesel.errors.append(DUPLICATE_PESEL)
+
+
+# Art. 8–11 of the family-support act: the assistant works with a family, whose parents (or the
+# persons caring for the children) consent and take part; children alone are no such family.
+CHILDREN_ONLY = ("Rodzina nie może składać się z samych dzieci: wpisz także rodzica, opiekuna prawnego "
+                 "albo inną osobę, która opiekuje się dziećmi.")
+SAME_PERSON = "Tę osobę wpisano już wyżej (to samo imię i nazwisko oraz data urodzenia)."
+
+
+def check_distinct_people(forms) -> None:
+    """Adds an error at the name of a row repeating an earlier one: the same name (folded: case,
+    diacritics and spaces aside) and the same date of birth (typed, or from the PESEL), where at
+    least one of the two has no PESEL (two different PESELs are two people, by the register)."""
+    seen: list[tuple[str, object, str | None]] = []
+    for form in forms:
+        if form.full_name.errors or form.pesel.errors or form.birth_date.errors:
+            continue
+        pesel = form.pesel.data or None
+        person = (fold(form.full_name.data or ""), birth_date_from_pesel(pesel) or form.birth_date.data)
+        if person[1] is not None and any(person == (name, born) and not (pesel and other)
+                                         for name, born, other in seen):
+            form.full_name.errors.append(SAME_PERSON)
+        seen.append((*person, pesel))
+
+
+def same_address(one: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
+    """Whether two addresses (street, postal code, town) are the same as written, case and spaces aside."""
+    return [" ".join(v.casefold().split()) for v in one] == [" ".join(v.casefold().split()) for v in other]
 
 
 def check_basis(form) -> None:
@@ -211,9 +242,13 @@ def member_data(form) -> dict[str, Any]:
 
 
 def address_data(form) -> dict[str, str]:
-    """The address and the correspondence address of a validated form ("" for none)."""
-    return {"street": form.street.data, "postal_code": form.postal_code.data, "town": form.town.data,
-            **{name: form[name].data or "" for name in CORRESPONDENCE}}
+    """The address and the correspondence address of a validated form ("" for none, and for one
+    that repeats the address: the field is for letters that go elsewhere)."""
+    address = {"street": form.street.data, "postal_code": form.postal_code.data, "town": form.town.data}
+    corr = {name: form[name].data or "" for name in CORRESPONDENCE}
+    if same_address(tuple(address.values()), tuple(corr.values())):
+        corr = dict.fromkeys(CORRESPONDENCE, "")
+    return {**address, **corr}
 
 
 def basis_data(form) -> dict[str, Any]:
