@@ -17,7 +17,8 @@ from ..families.display import address_line, basis_rows, describe_change, member
 from ..families.facts import prefill_for
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
-from ..families.registration import FIELDS, MAX_MEMBERS, FamilyForm, RegistrationRefused, bind_social_workers, register_family
+from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
+                                     bind_social_workers, new_submission, register_family)
 from ..families.search import search_families
 from ..family_file import issuable_types, timeline
 from ..forms_builder import form_class
@@ -74,6 +75,8 @@ def new():
     if formdata is not None and remove.isascii() and remove.isdigit():  # not "²": isdigit() alone takes it
         formdata = without_row(request.form, "members", int(remove))
     form = FamilyForm(formdata=formdata)
+    if not form.submission.data:
+        form.submission.data = new_submission()
     bind_social_workers(form, db.session, current_user)
     status, paused = 200, issuing_paused()
     if request.method == "POST" and ("add_row" in request.form or "remove_row" in request.form):
@@ -97,6 +100,10 @@ def new():
                 for name, messages in exc.errors.items():
                     form[name].errors = list(form[name].errors) + messages
                 status = 422
+            except AlreadyRegistered as exc:  # a double click, a reload: the family of the first sending
+                flash(f"Ten formularz już wysłano i rodzinę zarejestrowano (znak sprawy: {exc.case_sign}). "
+                      "Aby zarejestrować kolejną rodzinę, otwórz nowy formularz.", "info")
+                return redirect(url_for("families.show", family_id=exc.family_id))
             else:
                 flash(f"Zarejestrowano rodzinę. Znak sprawy: {family.case.sign}.", "success")
                 return redirect(url_for("families.show", family_id=family.id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -170,3 +171,28 @@ def test_correcting_a_pesel_on_the_member_page_needs_no_other_field(app, client,
     with app.app_context():
         member = db.session.get(FamilyMember, member_id)
         assert member.birth_date == dt.date(1990, 11, 3) and member.sex == "woman"
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page) or re.search(
+        r'type="hidden" name="submission" value="([0-9a-f]{32})"', page) or re.search(
+        r'id="submission" name="submission" type="hidden" value="([0-9a-f]{32})"', page)
+    assert match, "the registration form carries no submission token"
+    return match.group(1)
+
+
+def test_the_same_registration_form_sent_twice_registers_one_family(app, client, create_user, login):
+    login(create_user("social_worker"))
+    token = _token(client.get("/families/new").get_data(as_text=True))
+    first = client.post("/families/new", data=registration(submission=token))
+    assert first.status_code == 302
+    second = client.post("/families/new", data=registration(submission=token), follow_redirects=True)
+    assert second.status_code == 200 and second.request.path == first.location
+    assert "Ten formularz już wysłano" in second.get_data(as_text=True)
+    assert _count(app, Family) == _count(app, Case) == 1
+    # a form shown again (an error, a row added) keeps its token; a new form has a new one
+    kept = client.post("/families/new", data=registration(submission=token, add_row="1")).get_data(as_text=True)
+    assert _token(kept) == token
+    assert _token(client.get("/families/new").get_data(as_text=True)) != token
+    register(client)  # no token (a page from before the change): registered as before
+    assert _count(app, Family) == 2
