@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, request
 from flask.helpers import get_debug_flag
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.serving import is_running_from_reloader
 
 from . import headers, transport
@@ -99,8 +100,18 @@ def _exit_on_signal(signum, frame) -> None:
     sys.exit(0)
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with request bodies read by documents.json_input.parse_json: a body nested too
+    deep is then invalid JSON (request.get_json(silent=True) gives None), not a RecursionError."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        from .documents.json_input import parse_json
+        return parse_json(s)
+
+
 def register_extensions(app: Flask) -> None:
     """Binds the extensions created in extensions.py."""
+    app.json = _JSONProvider(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     from .i18n import TRANSLATIONS, compile_catalogues

@@ -4,6 +4,7 @@ lost, every archived PDF still verifies, and whoever could read a document still
 PostgreSQL)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,7 +30,8 @@ def before_families(app) -> str:
     ids are renumbered when branches are merged)."""
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
     for revision in script.walk_revisions():
-        if "'families'," in Path(revision.path).read_text(encoding="utf-8"):
+        # create_table, not any mention: later revisions alter the table
+        if re.search(r"create_table\(\s*'families',", Path(revision.path).read_text(encoding="utf-8")):
             return revision.down_revision
     raise AssertionError("no migration creates the families table")
 

@@ -8,12 +8,23 @@ nothing, a multichoice -> the key repeated.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from .spec import DocumentType, FieldSpec, GroupSpec
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A JSON text read as the standard json module reads it; raises ValueError for one that is not
+    JSON and for one nested deeper than Python's recursion limit (about a thousand levels), which
+    the json module reports as RecursionError: no body or file of the service nests that deep."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: Collection[str] = ("case_sign",)

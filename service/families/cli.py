@@ -7,7 +7,6 @@ not existing.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from ..accounts.manage import read_login
 from ..accounts.models import ROLES, User
 from ..audit import CLI, record
 from ..documents.context import office_today, polish_date
+from ..documents.json_input import parse_json
 from ..extensions import db
 from ..office.models import JrwaClass, get_profile, issuing_paused
 from .access import ASSIGNERS, FAMILY_READERS, REGISTRARS, visible_family
@@ -26,7 +26,7 @@ from .json_input import json_path, read_assignment_json, read_family_json
 from .models import BASIS_KINDS, SUPPORTS, Family
 from .people import is_adult
 from .registration import RegistrationRefused, register_family
-from .search import search_families
+from .search import MAX_PAGE, search_families
 
 families_cli = click.Group("families", help="Teczki rodzin: zakładanie, wyszukiwanie, odczyt, przydział asystenta.")
 AS_HELP = "Login pracownika, w którego imieniu działa polecenie (jego rola i dostęp do rodzin)."
@@ -68,8 +68,9 @@ def register(file: Path, login: str) -> None:
     if paused:
         raise click.ClickException(paused)
     try:
-        payload = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # utf-8-sig: Windows Notepad saves UTF-8 with a byte order mark, which is no error
+        payload = parse_json(file.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
         raise click.ClickException(f"Plik nie jest poprawnym JSON-em w UTF-8 ({exc}).") from None
     data, errors = read_family_json(payload)
     if errors:
@@ -85,7 +86,7 @@ def register(file: Path, login: str) -> None:
 @families_cli.command("list")
 @click.option("--q", "query", default="", help="Imię i nazwisko członka rodziny (bez względu na polskie litery) "
                                                 "albo dokładny PESEL.")
-@click.option("--page", default=1, type=click.IntRange(1), help="Która strona wyników (od 1).")
+@click.option("--page", default=1, type=click.IntRange(1, MAX_PAGE), help="Która strona wyników (od 1).")
 @click.option("--as", "login", required=True, help=AS_HELP)
 @with_appcontext
 def list_families(query: str, page: int, login: str) -> None:

@@ -128,14 +128,24 @@ def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
     return out
 
 
+def row_indices(formdata: MultiDict, group: str) -> set[int]:
+    """The row numbers of a repeating group the form data holds (group-<i>-field, i in ASCII digits)."""
+    pattern = re.compile(rf"{re.escape(group)}-([0-9]+)-")
+    return {int(m.group(1)) for m in map(pattern.match, formdata.keys()) if m}
+
+
 def rows_in(formdata: MultiDict, group: str) -> int:
     """How many rows of a repeating group the form data holds (its highest index + 1)."""
-    pattern = re.compile(rf"{re.escape(group)}-(\d+)-")
-    indices = [int(m.group(1)) for m in map(pattern.match, formdata.keys()) if m]
+    indices = row_indices(formdata, group)
     return max(indices) + 1 if indices else 0
 
 
 def member_initial(member: Any) -> dict[str, Any]:
-    """A FamilyMember's values as MemberForm's initial data."""
-    return {name: getattr(member, name) for name in ("full_name", "pesel", "birth_date", "relation", "sex",
-                                                      "phone", "email")}
+    """A FamilyMember's values as MemberForm's initial data. With a PESEL the date of birth and the
+    sex are left empty, as when they were registered: they follow from the number (stored from it),
+    so correcting a digit of the PESEL is not refused for the old date still in its field."""
+    values = {name: getattr(member, name) for name in ("full_name", "pesel", "birth_date", "relation", "sex",
+                                                        "phone", "email")}
+    if member.pesel:
+        values.update(birth_date=None, sex="")
+    return values

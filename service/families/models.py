@@ -123,6 +123,9 @@ class Family(db.Model):
     corr_town: Mapped[str] = mapped_column(String(80), default="")
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
     origin: Mapped[str] = mapped_column(String(20), default="registered")
+    # The one-time token of the registration page's form (32 hex digits) that made this file: the
+    # same form sent again (a double click, a reload) finds this family instead of making another.
+    submission: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -10,12 +10,15 @@ request after the social interview, or a court order; a referral from an institu
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from wtforms import FieldList, FormField, SelectField
+from wtforms import FieldList, FormField, HiddenField, SelectField
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin, record
@@ -25,7 +28,7 @@ from ..documents.spec import FieldSpec, GroupSpec
 from ..forms_base import FlaskTextForm, TextForm
 from ..forms_builder import REQUIRED, choices, make_field
 from .cases import open_case, release_number, reserve_number, case_sign
-from .models import BASIS_KINDS, RELATIONS, SUPPORTS, ZZ_SITUATIONS, Family, FamilyChange, FamilyMember
+from .models import BASIS_KINDS, RELATIONS, SUPPORTS, ZZ_SITUATIONS, Case, Family, FamilyChange, FamilyMember
 from .people import birth_date_from_pesel, fold, sex_from_pesel
 
 MAX_MEMBERS = 12
@@ -122,6 +125,9 @@ class FamilyForm(FlaskTextForm):
     doctype = Declaration
     members = FieldList(FormField(_member_form()), MEMBERS.label, min_entries=3, max_entries=MAX_MEMBERS)
     social_worker = SelectField(SOCIAL_WORKER.label, validate_choice=False, description="")
+    # The form's one-time token (new_submission), kept while the page is shown again: the same
+    # form sent twice registers one family (register_family, AlreadyRegistered).
+    submission = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
@@ -132,6 +138,9 @@ class FamilyForm(FlaskTextForm):
         for form in filled:
             check_member(form)
         check_distinct_pesels(filled)
+        check_distinct_people(filled)
+        if filled and all(form.relation.data == "child" for form in filled):
+            self.members.errors.append(CHILDREN_ONLY)
         check_correspondence(self)
         return not any(self._all_errors())
 
@@ -147,8 +156,18 @@ class FamilyForm(FlaskTextForm):
     def cleaned(self) -> dict[str, Any]:
         """The validated data as register_family takes it (members as dicts, dates as date)."""
         members = [member_data(row.form) for row in self.members if not row_empty(row.form)]
+        token = self.submission.data or ""
         return {"members": members, **address_data(self), **basis_data(self),
-                "social_worker": self.social_worker.data or ""}
+                "social_worker": self.social_worker.data or "",
+                "submission": token if _TOKEN.fullmatch(token) else None}
+
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def new_submission() -> str:
+    """A fresh one-time token for a registration form (32 hex digits: Family.submission)."""
+    return uuid.uuid4().hex
 
 
 def row_empty(form) -> bool:
@@ -167,7 +186,7 @@ def check_member(form) -> None:
         form.birth_date.errors.append("Podaj numer PESEL albo datę urodzenia.")
     if pesel and not form.pesel.errors and born and birth_date_from_pesel(pesel) != born:
         form.birth_date.errors.append("Data urodzenia nie zgadza się z numerem PESEL.")
-    if pesel and not form.pesel.errors and form.sex.data and sex_from_pesel(pesel) != form.sex.data:
+    if pesel and not form.pesel.errors and form.sex.data and not form.sex.errors and sex_from_pesel(pesel) != form.sex.data:
         form.sex.errors.append("Płeć nie zgadza się z numerem PESEL.")
 
 
@@ -181,6 +200,34 @@ def check_distinct_pesels(forms, others: tuple[str, ...] = ()) -> None:
     for form in forms:
         if form.pesel.data and pesels.count(form.pesel.data) > 1 and not form.pesel.errors:
             form.pesel.errors.append(DUPLICATE_PESEL)
+
+
+# Art. 8–11 of the family-support act: the assistant works with a family, whose parents (or the
+# persons caring for the children) consent and take part; children alone are no such family.
+CHILDREN_ONLY = ("Rodzina nie może składać się z samych dzieci: wpisz także rodzica, opiekuna prawnego "
+                 "albo inną osobę, która opiekuje się dziećmi.")
+SAME_PERSON = "Tę osobę wpisano już wyżej (to samo imię i nazwisko oraz data urodzenia)."
+
+
+def check_distinct_people(forms) -> None:
+    """Adds an error at the name of a row repeating an earlier one: the same name (folded: case,
+    diacritics and spaces aside) and the same date of birth (typed, or from the PESEL), where at
+    least one of the two has no PESEL (two different PESELs are two people, by the register)."""
+    seen: list[tuple[str, object, str | None]] = []
+    for form in forms:
+        if form.full_name.errors or form.pesel.errors or form.birth_date.errors:
+            continue
+        pesel = form.pesel.data or None
+        person = (fold(form.full_name.data or ""), birth_date_from_pesel(pesel) or form.birth_date.data)
+        if person[1] is not None and any(person == (name, born) and not (pesel and other)
+                                         for name, born, other in seen):
+            form.full_name.errors.append(SAME_PERSON)
+        seen.append((*person, pesel))
+
+
+def same_address(one: tuple[str, str, str], other: tuple[str, str, str]) -> bool:
+    """Whether two addresses (street, postal code, town) are the same as written, case and spaces aside."""
+    return [" ".join(v.casefold().split()) for v in one] == [" ".join(v.casefold().split()) for v in other]
 
 
 def check_basis(form) -> None:
@@ -211,9 +258,13 @@ def member_data(form) -> dict[str, Any]:
 
 
 def address_data(form) -> dict[str, str]:
-    """The address and the correspondence address of a validated form ("" for none)."""
-    return {"street": form.street.data, "postal_code": form.postal_code.data, "town": form.town.data,
-            **{name: form[name].data or "" for name in CORRESPONDENCE}}
+    """The address and the correspondence address of a validated form ("" for none, and for one
+    that repeats the address: the field is for letters that go elsewhere)."""
+    address = {"street": form.street.data, "postal_code": form.postal_code.data, "town": form.town.data}
+    corr = {name: form[name].data or "" for name in CORRESPONDENCE}
+    if same_address(tuple(address.values()), tuple(corr.values())):
+        corr = dict.fromkeys(CORRESPONDENCE, "")
+    return {**address, **corr}
 
 
 def basis_data(form) -> dict[str, Any]:
@@ -256,6 +307,24 @@ def member_values(member: Mapping[str, Any], position: int) -> dict[str, Any]:
             "phone": member.get("phone") or "", "email": member.get("email") or ""}
 
 
+class AlreadyRegistered(Exception):
+    """The same registration form was sent before: `family_id` and `case_sign` are of the family
+    it registered (the second sending stores nothing)."""
+
+    def __init__(self, family_id: int, case_sign: str) -> None:
+        super().__init__(f"family {family_id} ({case_sign}) was registered by this form")
+        self.family_id, self.case_sign = family_id, case_sign
+
+
+def _registered_by(session: Session, token: str | None) -> AlreadyRegistered | None:
+    if not token:
+        return None
+    row = session.execute(select(Family.id, Family.case_id).where(Family.submission == token)).first()
+    if row is None:
+        return None
+    return AlreadyRegistered(row.id, session.get(Case, row.case_id).sign)
+
+
 class RegistrationRefused(ValueError):
     """The family cannot be registered as given: `errors` maps a field to its Polish messages."""
 
@@ -273,8 +342,14 @@ def register_family(session: Session, actor: User, origin: Origin, data: Mapping
     transaction of its own (families.cases), then the case, the family, its members and the
     "registered" change are inserted and committed together; on failure the number is released.
     Logs "register" in the access log. Returns the Family. Raises RegistrationRefused when the
-    social worker named is not an active social worker.
+    social worker named is not an active social worker; AlreadyRegistered when `data["submission"]`
+    (the form's one-time token, optional) already made a family, also when two sendings of it race
+    (the unique Family.submission refuses the second; its number is released, so no gap).
     """
+    token = data.get("submission") or None
+    done = _registered_by(session, token)
+    if done is not None:
+        raise done
     worker = None
     if data.get("social_worker"):
         worker = session.execute(select(User).where(User.login == data["social_worker"])).scalar_one_or_none()
@@ -296,7 +371,8 @@ def register_family(session: Session, actor: User, origin: Origin, data: Mapping
         family = Family(case_id=case.id, support=support, basis_kind=data["basis_kind"], basis=dict(data["basis"]),
                         street=data["street"], postal_code=data["postal_code"], town=data["town"],
                         **{name: data.get(name) or "" for name in CORRESPONDENCE},
-                        social_worker_id=worker_id, origin="registered", created_at=now, created_by_id=actor_id)
+                        social_worker_id=worker_id, origin="registered", submission=token, created_at=now,
+                        created_by_id=actor_id)
         session.add(family)
         session.flush()
         for position, member in enumerate(data["members"]):
@@ -304,8 +380,11 @@ def register_family(session: Session, actor: User, origin: Origin, data: Mapping
         session.add(FamilyChange(family_id=family.id, at=now, by_id=actor_id, what="registered", before={},
                                  after={"case_sign": case.sign}))
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         release_number(session, reservation)
+        done = _registered_by(session, token) if isinstance(exc, IntegrityError) else None
+        if done is not None:  # the other sending of the same form was first
+            raise done from None
         raise
     record(session, actor, origin, "register", "family", family.id, detail=case.sign, family_id=family.id)
     return family

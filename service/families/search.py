@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..audit import Origin, record
+from ..documents.text import normalize_identifier, normalize_line
 from .access import visible_families
 from .models import Family, FamilyMember
 from .people import fold
 
 PER_PAGE = 25
+# The last page anyone may ask for: OFFSET stays within the databases' 64-bit integers.
+MAX_PAGE = 10**6
 _PESEL = re.compile(r"[0-9]{11}")
 _MAX_WORDS = 8  # a name has a few words; more is a paste, and each is a LIKE
 
@@ -46,19 +49,22 @@ def search_families(session: Session, actor: User, origin: Origin, query: str = 
     `query` (all of them for an empty one), page `page` (from 1) of `per_page`. Logs "search"
     "family" with the number of results on the page and the kind of query ("PESEL" or the
     number of words: never the query's text)."""
-    compact = re.sub(r"[\s-]", "", query or "")
+    # Read as registration reads what it stores (forms_base): a PESEL pasted in full-width digits or
+    # with an en dash, a name with a soft hyphen or a zero-width space from a Word document.
+    query = normalize_line(query or "")
+    compact = re.sub(r"[\s-]", "", normalize_identifier(query))
     by_pesel = bool(_PESEL.fullmatch(compact))
     stmt = visible_families(actor)
     if by_pesel:
         stmt = stmt.where(exists().where(FamilyMember.family_id == Family.id, FamilyMember.pesel == compact))
         kind = "PESEL"
     else:
-        words = fold(query or "").split()[:_MAX_WORDS]
+        words = fold(query).split()[:_MAX_WORDS]
         if words:
             stmt = stmt.where(exists().where(FamilyMember.family_id == Family.id, and_(
                 *(FamilyMember.name_folded.like(f"%{_escape(w)}%", escape="\\") for w in words))))
         kind = f"słowa: {len(words)}" if words else "wszystkie"
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = session.execute(stmt.order_by(None).order_by(Family.created_at.desc(), Family.id.desc())
                            .limit(per_page + 1).offset((page - 1) * per_page)).scalars().all()
     record(session, actor, origin, "search", "family", detail=f"wyniki: {len(rows[:per_page])}, {kind}")

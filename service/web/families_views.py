@@ -15,9 +15,10 @@ from ..families.assignments import AssignmentRefused
 from ..families.changes import may_change
 from ..families.display import address_line, basis_rows, describe_change, member_view, support_label
 from ..families.facts import prefill_for
-from ..families.forms import rows_in, without_row
+from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
-from ..families.registration import FIELDS, MAX_MEMBERS, FamilyForm, RegistrationRefused, bind_social_workers, register_family
+from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
+                                     bind_social_workers, new_submission, register_family)
 from ..families.search import search_families
 from ..family_file import issuable_types, timeline
 from ..forms_builder import form_class
@@ -69,9 +70,12 @@ def new():
     opened in the JRWA class of the basis's support. 422 with the errors at the fields, 409 while
     issuing is paused (the case sign needs the office's confirmed pattern)."""
     formdata = request.form if request.method == "POST" else None
-    if formdata is not None and request.form.get("remove_row", "").isdigit():
-        formdata = without_row(request.form, "members", int(request.form["remove_row"]))
+    remove = request.form.get("remove_row", "")
+    if formdata is not None and remove.isascii() and remove.isdigit():  # not "²": isdigit() alone takes it
+        formdata = without_row(request.form, "members", int(remove))
     form = FamilyForm(formdata=formdata)
+    if not form.submission.data:
+        form.submission.data = new_submission()
     bind_social_workers(form, db.session, current_user)
     status, paused = 200, issuing_paused()
     if request.method == "POST" and ("add_row" in request.form or "remove_row" in request.form):
@@ -81,6 +85,10 @@ def new():
         return render_template("families/new.html", form=form, specs=SPECS, paused=paused, max_rows=MAX_MEMBERS)
     if request.method == "POST":
         status = refusal_status(form, paused)
+        if len(row_indices(request.form, "members")) > MAX_MEMBERS:
+            # the form's list keeps the first MAX_MEMBERS rows: the rest must not vanish unsaid
+            form.members.errors.append(f"Najwyżej {MAX_MEMBERS} osób w rodzinie.")
+            status = 422 if status == 200 else status
         if status == 200:
             kind = form.basis_kind.data
             jrwa = db.session.get(JrwaClass, BASIS_KINDS[kind][0])
@@ -91,6 +99,10 @@ def new():
                 for name, messages in exc.errors.items():
                     form[name].errors = list(form[name].errors) + messages
                 status = 422
+            except AlreadyRegistered as exc:  # a double click, a reload: the family of the first sending
+                flash(f"Ten formularz już wysłano i rodzinę zarejestrowano (znak sprawy: {exc.case_sign}). "
+                      "Aby zarejestrować kolejną rodzinę, otwórz nowy formularz.", "info")
+                return redirect(url_for("families.show", family_id=exc.family_id))
             else:
                 flash(f"Zarejestrowano rodzinę. Znak sprawy: {family.case.sign}.", "success")
                 return redirect(url_for("families.show", family_id=family.id))

@@ -174,7 +174,9 @@ def assign(family_id: int):
     end_form = EndAssignmentForm(formdata=None)
 
     def apply():
-        assistant = db.session.get(User, int(form.assistant.data)) if form.assistant.data.isdigit() else None
+        # only an id of the list (active assistants): no int() of "²", no id beyond the database's integer
+        listed = {choice.value for choice in form.assistant.choices if choice.value}
+        assistant = db.session.get(User, int(form.assistant.data)) if form.assistant.data in listed else None
         if assistant is None:
             raise AssignmentRefused("Wybierz aktywne konto asystenta rodziny.")
         assign_assistant(db.session, current_user, request_origin(), family, assistant, form.start_date.data)
