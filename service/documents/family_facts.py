@@ -151,6 +151,39 @@ def addressee(people: Iterable[PersonFacts]) -> str:
 
 # ---------------------------------------------------------------------------- pre-filling
 
+ADDRESS_FIELDS = ("street", "postal_code", "town")  # documents.fields.address()
+
+
+def bundles(doctype: DocumentType) -> list[frozenset[str]]:
+    """The top-level fields of `doctype` that describe one thing together: the address, and each
+    person outside a group (PersonRef: name, sex, PESEL, and the fields sharing the name's prefix,
+    e.g. principal_name → principal_pesel, principal_sex, principal_phone)."""
+    names = {spec.name for spec in doctype.fields}
+    found = [frozenset(names & set(ADDRESS_FIELDS))]
+    for ref in doctype.persons:
+        if ref.group is None:
+            prefix = ref.name.removesuffix("name")
+            found.append(frozenset({n for n in names if n.startswith(prefix)}
+                                   | {n for n in (ref.name, ref.sex, ref.pesel) if n}))
+    return [b for b in found if b]
+
+
+def merge(doctype: DocumentType, prefilled: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a document is issued with: those `sent` win, the `prefilled` ones fill the rest,
+    except the prefilled partners of a person or an address the sender changed in part.
+
+    Sending only principal_name must not issue the new person with the PESEL, sex and phone the file
+    holds for another (nor a new street with the file's postal code): those partners are left out,
+    so the form asks for them („To pole jest wymagane.”) unless they are sent too. A group (the
+    consent's persons) is sent whole and so replaces the file's rows whole.
+    """
+    dropped: set[str] = set()
+    for bundle in bundles(doctype):
+        if bundle & sent.keys():
+            dropped |= bundle - sent.keys()
+    return {**{k: v for k, v in prefilled.items() if k not in dropped}, **sent}
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
