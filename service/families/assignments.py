@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin, record
+from ..documents.context import office_today
 from .models import Assignment, Family, FamilyChange
 from .settings import STATUTORY_LIMIT, family_limit  # noqa: F401 (re-exported: issuing, views)
 
 
 def current_count(session: Session, assistant_id: int, *, except_family: int | None = None) -> int:
-    """How many families the assistant has now: assignments not ended (one ending today still counts)."""
+    """How many families the assistant has now: assignments not ended, or ending today or later
+    (a family reassigned from a later date is still theirs until then; art. 15 ust. 4 counts the
+    families at the same time). One starting later counts too: its place is taken."""
     query = select(func.count()).select_from(Assignment).where(
-        Assignment.assistant_id == assistant_id, Assignment.end_date.is_(None))
+        Assignment.assistant_id == assistant_id,
+        or_(Assignment.end_date.is_(None), Assignment.end_date >= office_today()))
     if except_family is not None:
         query = query.where(Assignment.family_id != except_family)
     return session.execute(query).scalar_one()

@@ -52,3 +52,46 @@ def test_an_overridden_person_takes_none_of_the_files_values_for_that_person(cli
     response = client.post("/api/documents/zz_power_of_attorney", headers=headers,
                            json={"family_id": family_id, **POA_EXTRAS})
     assert response.status_code == 201, response.get_json()
+
+
+def test_an_assistant_keeps_the_family_until_the_assignment_ends(client, create_user, api_token, app):
+    # The head reassigns from a later date (or ends the assignment on a later date): the old
+    # assistant still works with the family until then, so still reads it and it still counts
+    # towards their limit; after the end date it is gone.
+    from service.families.settings import set_family_limit
+    from tests.families.files import ORIGIN
+
+    head = create_user("head")
+    worker = create_user("social_worker")
+    old, new = create_user("assistant"), create_user("assistant")
+    headers, old_headers = api_token(head), api_token(old)
+    first, second = _za_zyciem(client, headers, worker.login), _za_zyciem(client, headers, worker.login)
+    start = (TODAY - dt.timedelta(days=30)).isoformat()
+    for family_id in (first, second):
+        assert client.post(f"/api/families/{family_id}/assignments", headers=headers,
+                           json={"assistant": old.login, "start_date": start}).status_code == 201
+    later = (TODAY + dt.timedelta(days=14)).isoformat()
+    assert client.post(f"/api/families/{first}/assignments", headers=headers,
+                       json={"assistant": new.login, "start_date": later}).status_code == 201
+    assert client.get(f"/api/families/{first}", headers=old_headers).status_code == 200
+    assert client.get(f"/api/families/{first}", headers=api_token(new)).status_code == 200
+    # the old assistant still has two families until the day before `later`: a limit of 2 refuses a third
+    with app.test_request_context():
+        from service.accounts.models import User
+        from service.extensions import db
+        set_family_limit(db.session, db.session.get(User, head.id), ORIGIN, 2)
+    third = _za_zyciem(client, headers, worker.login)
+    refused = client.post(f"/api/families/{third}/assignments", headers=headers,
+                          json={"assistant": old.login, "start_date": TODAY.isoformat()})
+    assert refused.status_code == 409 and "2 rodziny" in refused.get_json()["error"]
+    # an assignment that ended yesterday frees the place and hides the family
+    with app.test_request_context():
+        from service.accounts.models import User
+        from service.extensions import db
+        from service.families.assignments import end_assignment
+        from service.families.models import Family
+        end_assignment(db.session, db.session.get(User, head.id), ORIGIN, db.session.get(Family, second),
+                       TODAY - dt.timedelta(days=1))
+    assert client.get(f"/api/families/{second}", headers=old_headers).status_code == 404
+    assert client.post(f"/api/families/{third}/assignments", headers=headers,
+                       json={"assistant": old.login, "start_date": TODAY.isoformat()}).status_code == 201
