@@ -22,7 +22,11 @@ SUPPORT_OF_CLASS = {"family_support": "family_support", "za_zyciem": "za_zyciem"
 _RELATION_WORDS = {"matka": "mother", "ojciec": "father", "opiekun prawny": "guardian", "opiekunka prawna": "guardian",
                    "opiekun": "guardian", "opiekunka": "guardian", "dziecko": "child", "syn": "child",
                    "córka": "child", "babcia": "grandparent", "dziadek": "grandparent"}
-_HONORIFIC = re.compile(r"^(pani|pan|państwo|panie|panowie)\s+", re.IGNORECASE)
+# Words of an addressee line before the names („Szanowni Państwo”, „Sz. P.”, „Rodzina”), and what
+# follows a name without being one („wraz z dziećmi”, „z rodziną”).
+_HONORIFIC = re.compile(r"^(?:(?:szanown[aiy]|sz\.|w\.?\s*p\.|p\.|rodzina|pani|pan|państwo|panie|panowie)\s+)+",
+                        re.IGNORECASE)
+_COMPANY = re.compile(r"\s+(?:wraz\s+z|razem\s+z|z)\s.*$", re.IGNORECASE)
 
 
 def relation_from_text(text: str) -> str:
@@ -45,10 +49,13 @@ def members_from_document(slug: str, data: Mapping[str, Any]) -> list[dict[str, 
     if slug == "zz_power_of_attorney" and data.get("principal_name"):
         return [_person(data["principal_name"], data.get("principal_pesel") or "", data.get("principal_sex") or "")]
     if slug == "assignment_letter" and data.get("addressee_name"):
-        # "Pani Anna Kowalska i Pan Jan Kowalski": the names without their honorifics.
-        parts = re.split(r"\s*(?:,|\bi\b|\boraz\b)\s*", data["addressee_name"])
+        # "Pani Anna Kowalska i Pan Jan Kowalski": the names without their honorifics. A line
+        # typed freely names no one by a first name and surname („Szanowni Państwo Kowalscy”,
+        # „Rodzina Kowalskich”): a name is two or more words, the first and the last capitalised
+        # („Anna de Vries” is one); anything else is dropped.
+        parts = re.split(r"\s*(?:,|\bi\b|\boraz\b)\s*", _COMPANY.sub("", data["addressee_name"]))
         names = [_HONORIFIC.sub("", p).strip() for p in parts]
-        return [_person(n) for n in names if len(n.split()) >= 2]
+        return [_person(n) for n in names if len(n.split()) >= 2 and n[0].isupper() and n.split()[-1][0].isupper()]
     return []
 
 

@@ -95,3 +95,56 @@ def test_an_assistant_keeps_the_family_until_the_assignment_ends(client, create_
     assert client.get(f"/api/families/{second}", headers=old_headers).status_code == 404
     assert client.post(f"/api/families/{third}/assignments", headers=headers,
                        json={"assistant": old.login, "start_date": TODAY.isoformat()}).status_code == 201
+
+
+def _family_of_document(client, headers, response) -> dict:
+    assert response.status_code == 201, response.get_json()
+    found = client.get("/api/families", headers=headers).get_json()["families"]
+    case = response.get_json()["case_sign"]
+    family_id = next(f["id"] for f in found if f["case_sign"] == case)
+    return client.get(f"/api/families/{family_id}", headers=headers).get_json()
+
+
+def test_a_letters_free_text_addressee_gives_only_persons_names(client, create_user, api_token):
+    # A document issued without a family (and the 0010 migration, by the same function) makes the
+    # family's members from the addressee line: salutations, plural surnames and „wraz z dziećmi”
+    # are no member's name.
+    from service.documents.registry import DOCUMENT_TYPES
+
+    worker = create_user("social_worker")
+    headers = api_token(worker)
+    expected = {
+        "Szanowni Państwo Kowalscy": [],
+        "Pani Anna Nowak-Kowalska wraz z dziećmi": ["Anna Nowak-Kowalska"],
+        "Szanowna Pani Ewa Lis z rodziną": ["Ewa Lis"],
+        "Pani Anna de Vries": ["Anna de Vries"],
+        "Rodzina Kowalskich": [],
+        "Pani Anna Kowalska i Pan Jan Kowalski": ["Anna Kowalska", "Jan Kowalski"],
+        "Олена Коваленко i Андрій Коваленко": ["Олена Коваленко", "Андрій Коваленко"],
+    }
+    sample = DOCUMENT_TYPES["assignment_letter"].sample_data
+    for addressee, names in expected.items():
+        response = client.post("/api/documents/assignment_letter", headers=headers,
+                               json={**sample, "addressee_name": addressee})
+        family = _family_of_document(client, headers, response)
+        assert [m["full_name"] for m in family["members"]] == names, addressee
+
+
+def test_a_person_of_unknown_age_named_in_a_consent_consents_again(client, create_user, api_token):
+    # A consent's person without a PESEL gives a member with no date of birth: the file cannot tell
+    # their age, but they consented as an adult, so the next consent names them again (a child
+    # still never: the relation says so).
+    from service.documents.registry import DOCUMENT_TYPES
+
+    worker = create_user("social_worker", full_name="Tomasz Wójcik")
+    headers = api_token(worker)
+    sample = DOCUMENT_TYPES["family_consent"].sample_data
+    persons = [{"full_name": "Anna Kowalska", "sex": "f", "role": "matka"},
+               {"full_name": "Jan Kowalski", "pesel": "85072212339", "role": "ojciec"}]
+    response = client.post("/api/documents/family_consent", headers=headers, json={**sample, "persons": persons})
+    family = _family_of_document(client, headers, response)
+    again = client.post("/api/documents/family_consent", headers=headers,
+                        json={"family_id": family["id"], "consent_date": TODAY.isoformat()})
+    assert again.status_code == 201, again.get_json()
+    named = client.get(again.get_json()["links"]["self"], headers=headers).get_json()["data"]["persons"]
+    assert [p["full_name"] for p in named] == ["Anna Kowalska", "Jan Kowalski"]
