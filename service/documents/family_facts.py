@@ -149,6 +149,19 @@ def addressee(people: Iterable[PersonFacts]) -> str:
     return ", ".join(names[:-1]) + " i " + names[-1]
 
 
+def left_out(doctype: DocumentType, facts: FamilyFacts, prefilled: Mapping[str, Any]) -> list[str]:
+    """The adult members a prefilled group of persons has no row for (the consent holds at most 4:
+    the fifth and sixth adult of a family), as their full names; [] for a type without such a
+    group (an authorisation names one principal by design) or when everyone fits."""
+    named: set[str] | None = None
+    for ref in doctype.persons:
+        if ref.group is not None and ref.group in prefilled:
+            named = (named or set()) | {row.get(ref.name, "") for row in prefilled[ref.group]}
+    if named is None:
+        return []
+    return [m.full_name for m in adults(facts) if m.full_name not in named]
+
+
 # ---------------------------------------------------------------------------- pre-filling
 
 ADDRESS_FIELDS = ("street", "postal_code", "town")  # documents.fields.address()

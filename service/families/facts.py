@@ -12,7 +12,7 @@ from typing import Any
 
 from ..accounts.models import User
 from ..documents.context import office_today
-from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, prefill
+from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from .models import Family
 from .people import is_adult
@@ -52,3 +52,9 @@ def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:
     """The document's input values the family's file knows, in the API's JSON shape (groups as
     lists of dicts, choices as keys, dates as ISO strings); empty values left out."""
     return prefill(doctype, facts_of(family))
+
+
+def left_out_for(doctype: DocumentType, family: Family) -> list[str]:
+    """The adult members the type's prefilled persons have no room for (family_facts.left_out)."""
+    facts = facts_of(family)
+    return left_out(doctype, facts, prefill(doctype, facts))

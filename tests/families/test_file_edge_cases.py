@@ -3,6 +3,7 @@ as staff would: an override of one prefilled value, future-dated reassignment, t
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from service.documents.context import office_today
 
@@ -148,3 +149,25 @@ def test_a_person_of_unknown_age_named_in_a_consent_consents_again(client, creat
     assert again.status_code == 201, again.get_json()
     named = client.get(again.get_json()["links"]["self"], headers=headers).get_json()["data"]["persons"]
     assert [p["full_name"] for p in named] == ["Anna Kowalska", "Jan Kowalski"]
+
+
+def test_adults_the_consent_has_no_row_for_are_named_on_the_form(client, create_user, api_token, login):
+    # Six adults, a consent of at most four persons: the form says who is left out, so the staff
+    # member issues a second consent for them rather than lose them unnoticed.
+    import html
+
+    head = create_user("head")
+    relations = ["mother", "father", "grandparent", "sibling", "other", "partner"]
+    members = [{"full_name": f"{first} Wielka", "birth_date": f"19{70 + i}-01-01", "sex": "woman", "relation": r}
+               for i, (first, r) in enumerate(zip(["Anna", "Beata", "Celina", "Dorota", "Ewa", "Fiona"], relations))]
+    body = {"members": members, "address": ADDRESS, "basis": {"kind": "request", "request_date": "2026-11-02"}}
+    response = client.post("/api/families", json=body, headers=api_token(head))
+    assert response.status_code == 201, response.get_json()
+    login(head)
+    page = html.unescape(client.get(f"/families/{response.get_json()['id']}/documents/new/family_consent")
+                         .get_data(as_text=True))
+    assert 'value="Dorota Wielka"' in page and 'value="Ewa Wielka"' not in page
+    text = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "zabrakło miejsca w tym dokumencie: Ewa Wielka i Fiona Wielka. Wystaw dla nich osobny dokument." in text
+    couple = client.get("/families/1/documents/new/assignment_letter").get_data(as_text=True)
+    assert "zabrakło miejsca" not in couple
