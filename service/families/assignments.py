@@ -54,7 +54,8 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
     day before (or on start_date, when it began that day). Commits and logs "assign".
 
     Raises AssignmentRefused: not an active assistant; the same assistant is already assigned; the
-    start date is before the current assignment began; the assistant already has family_limit
+    start date is before the current assignment began, or, with none current, before the last one
+    ended; the assistant already has family_limit
     families (status 409, the message names the current count: art. 15 ust. 4). The check and the
     insert are one transaction holding the assistant's row (a no-op UPDATE: a row lock on
     PostgreSQL, the write lock on SQLite), so two heads assigning at once cannot make a sixteenth.
@@ -75,6 +76,13 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
         session.rollback()
         raise AssignmentRefused("Data rozpoczęcia nie może być wcześniejsza niż początek obecnego przydziału "
                                 f"({current.start_date.isoformat()}).", field="start_date")
+    last_end = None if current is not None else session.execute(
+        select(func.max(Assignment.end_date)).where(Assignment.family_id == family_id)).scalar()
+    if last_end is not None and start_date < last_end:
+        # after an ended assignment: a start before its end would put two assistants on the same days
+        session.rollback()
+        raise AssignmentRefused("Data rozpoczęcia nie może być wcześniejsza niż koniec poprzedniego przydziału "
+                                f"({last_end.isoformat()}).", field="start_date")
     limit = family_limit(session)
     count = current_count(session, assistant_id, except_family=family_id)
     if count >= limit:

@@ -171,3 +171,32 @@ def test_adults_the_consent_has_no_row_for_are_named_on_the_form(client, create_
     assert "zabrakło miejsca w tym dokumencie: Ewa Wielka i Fiona Wielka. Wystaw dla nich osobny dokument." in text
     couple = client.get("/families/1/documents/new/assignment_letter").get_data(as_text=True)
     assert "zabrakło miejsca" not in couple
+
+
+def test_a_new_assignment_after_an_ended_one_does_not_overlap_it(client, create_user, api_token, app):
+    # Ended on 20 November, then a new assistant „from 1 November”: two assistants on the same
+    # days of the history. Refused at start_date; from the end date on it is accepted.
+    from tests.families.files import ORIGIN
+
+    head = create_user("head")
+    worker = create_user("social_worker")
+    first, second = create_user("assistant"), create_user("assistant")
+    headers = api_token(head)
+    family_id = _za_zyciem(client, headers, worker.login)
+    assert client.post(f"/api/families/{family_id}/assignments", headers=headers,
+                       json={"assistant": first.login, "start_date": "2026-10-01"}).status_code == 201
+    with app.test_request_context():
+        from service.accounts.models import User
+        from service.extensions import db
+        from service.families.assignments import end_assignment
+        from service.families.models import Family
+        end_assignment(db.session, db.session.get(User, head.id), ORIGIN, db.session.get(Family, family_id),
+                       dt.date(2026, 11, 20))
+    refused = client.post(f"/api/families/{family_id}/assignments", headers=headers,
+                          json={"assistant": second.login, "start_date": "2026-11-01"})
+    assert refused.status_code == 422, refused.get_json()
+    assert "2026-11-20" in refused.get_json()["errors"]["start_date"][0]
+    assert client.post(f"/api/families/{family_id}/assignments", headers=headers,
+                       json={"assistant": second.login, "start_date": "2026-11-21"}).status_code == 201
+    history = client.get(f"/api/families/{family_id}/assignments", headers=headers).get_json()["assignments"]
+    assert [(a["start_date"], a["end_date"]) for a in history] == [("2026-10-01", "2026-11-20"), ("2026-11-21", None)]
