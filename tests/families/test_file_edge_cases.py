@@ -200,3 +200,49 @@ def test_a_new_assignment_after_an_ended_one_does_not_overlap_it(client, create_
                        json={"assistant": second.login, "start_date": "2026-11-21"}).status_code == 201
     history = client.get(f"/api/families/{family_id}/assignments", headers=headers).get_json()["assignments"]
     assert [(a["start_date"], a["end_date"]) for a in history] == [("2026-10-01", "2026-11-20"), ("2026-11-21", None)]
+
+
+def test_changes_to_the_file_leave_issued_documents_and_fill_the_next_ones(app, client, create_user, login):
+    # A consent issued; then the address changes, a child is added, the father leaves, another
+    # assistant takes over. The consent's data and files stay; the next consent has the new values.
+    from service import pipeline
+    from service.accounts.models import User
+    from service.archive.models import DocumentRecord
+    from service.documents.registry import DOCUMENT_TYPES
+    from service.extensions import db
+    from service.families import changes
+    from service.families.assignments import assign_assistant
+    from service.families.facts import prefill_for
+    from service.families.models import Family
+    from tests.families.files import ORIGIN, family_data, issue_consent, register
+
+    head = create_user("head")
+    first, second = create_user("assistant", full_name="Katarzyna Zielińska"), create_user("assistant", full_name="Piotr Nowy")
+    with app.test_request_context():
+        family_id = register(head.id, family_data("Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"),
+                             assistant_id=first.id)
+        doc_id = issue_consent(head.id, family_id)
+        doc = db.session.get(DocumentRecord, doc_id)
+        before = (dict(doc.data), doc.pdf_sha256, doc.docx_sha256)
+        actor, family = db.session.get(User, head.id), db.session.get(Family, family_id)
+        changes.change_address(db.session, actor, ORIGIN, family, {
+            "street": "ul. Nowa 5", "postal_code": "32-602", "town": "Oświęcim",
+            "corr_street": "", "corr_postal_code": "", "corr_town": ""})
+        changes.add_member(db.session, actor, ORIGIN, db.session.get(Family, family_id), {
+            "full_name": "Kuba Kowalski", "pesel": None, "birth_date": dt.date(2024, 6, 1), "relation": "child",
+            "sex": "man", "phone": "", "email": ""})
+        family = db.session.get(Family, family_id)
+        father = next(m for m in family.members if m.full_name == "Jan Kowalski")
+        changes.member_left(db.session, actor, ORIGIN, family, father, TODAY)
+        assign_assistant(db.session, actor, ORIGIN, db.session.get(Family, family_id),
+                         db.session.get(User, second.id), TODAY)
+        doc = db.session.get(DocumentRecord, doc_id)
+        assert (dict(doc.data), doc.pdf_sha256, doc.docx_sha256) == before
+        store = pipeline(app).store
+        assert store.read(doc.pdf_sha256, "pdf") and store.read(doc.docx_sha256, "docx")  # SHA-256 checked
+        values = prefill_for(DOCUMENT_TYPES["family_consent"], db.session.get(Family, family_id))
+    assert [p["full_name"] for p in values["persons"]] == ["Anna Kowalska"]
+    assert (values["street"], values["postal_code"], values["assistant_name"]) == ("ul. Nowa 5", "32-602", "Piotr Nowy")
+    login(head)
+    page = client.get(f"/families/{family_id}").get_data(as_text=True)
+    assert f'href="/archive/{doc_id}"' in page
