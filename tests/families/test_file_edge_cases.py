@@ -144,6 +144,7 @@ def test_a_person_of_unknown_age_named_in_a_consent_consents_again(client, creat
                {"full_name": "Jan Kowalski", "pesel": "85072212339", "role": "ojciec"}]
     response = client.post("/api/documents/family_consent", headers=headers, json={**sample, "persons": persons})
     family = _family_of_document(client, headers, response)
+    assert [m.get("sex") for m in family["members"]] == ["woman", "man"]  # the consent's „Płeć” kept
     again = client.post("/api/documents/family_consent", headers=headers,
                         json={"family_id": family["id"], "consent_date": TODAY.isoformat()})
     assert again.status_code == 201, again.get_json()
