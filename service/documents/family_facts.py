@@ -183,16 +183,17 @@ def bundles(doctype: DocumentType) -> list[frozenset[str]]:
 
 def merge(doctype: DocumentType, prefilled: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
     """The values a document is issued with: those `sent` win, the `prefilled` ones fill the rest,
-    except the prefilled partners of a person or an address the sender changed in part.
+    except the prefilled partners of a person or an address whose prefilled value the sender changed.
 
-    Sending only principal_name must not issue the new person with the PESEL, sex and phone the file
-    holds for another (nor a new street with the file's postal code): those partners are left out,
-    so the form asks for them („To pole jest wymagane.”) unless they are sent too. A group (the
-    consent's persons) is sent whole and so replaces the file's rows whole.
+    Sending only another principal_name must not issue the new person with the PESEL, sex and phone
+    the file holds for someone else (nor a new street with the file's postal code): those partners
+    are left out, so the form asks for them („To pole jest wymagane.”) unless they are sent too.
+    A value the file did not have (a PESEL it lacks) or sent unchanged changes no one: the file's
+    partners stay. A group (the consent's persons) is sent whole and replaces the file's rows whole.
     """
     dropped: set[str] = set()
     for bundle in bundles(doctype):
-        if bundle & sent.keys():
+        if any(k in prefilled and sent[k] != prefilled[k] for k in bundle & sent.keys()):
             dropped |= bundle - sent.keys()
     return {**{k: v for k, v in prefilled.items() if k not in dropped}, **sent}
 

@@ -49,6 +49,12 @@ def test_an_overridden_person_takes_none_of_the_files_values_for_that_person(cli
                            json={"family_id": family_id, "principal_name": "Jan Wróbel",
                                  "principal_pesel": "85072212339", **POA_EXTRAS})
     assert response.status_code == 201, response.get_json()
+    # a value the file lacks, or one sent unchanged, keeps the file's partners
+    response = client.post("/api/documents/zz_power_of_attorney", headers=headers,
+                           json={"family_id": family_id, "principal_phone": "600 100 200",
+                                 "principal_name": "Magdalena Wróbel", "street": "ul. Zwycięstwa 5", **POA_EXTRAS})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["principal_pesel"] == "90110302640"
     # nothing sent for the principal: the file's values, as before
     response = client.post("/api/documents/zz_power_of_attorney", headers=headers,
                            json={"family_id": family_id, **POA_EXTRAS})
