@@ -134,3 +134,70 @@ def test_existing_cases_become_families_files_and_every_file_still_verifies(app,
     login(worker)
     assert client.get(f"/archive/{letter}").status_code == 200
     assert client.get(f"/archive/{consent}").status_code == 404
+
+
+def _issue(client, headers, slug, **values):
+    body = {**DOCUMENT_TYPES[slug].sample_data, **values}
+    response = client.post(f"/api/documents/{slug}", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _files(app) -> dict:
+    """case sign -> (members as (name, PESEL, sex, relation), social worker id, [(assistant id, end)])."""
+    with app.app_context():
+        out = {f.case.sign: ([(m.full_name, m.pesel, m.sex, m.relation) for m in f.members], f.social_worker_id,
+                             [(a.assistant_id, a.end_date) for a in f.assignments], f.basis_kind)
+               for f in db.session.execute(sa.select(Family)).scalars()}
+        db.session.remove()
+    return out
+
+
+def test_unusual_historic_cases_make_sensible_families_and_survive_down_and_up(app, client, create_user, api_token):
+    # Before families: a case with a consent (one person without a PESEL) and a letter naming the
+    # same persons; letters addressed in free text; a „Za życiem” case of the head; a case with no
+    # documents at all; its assistant deactivated since. Nothing lost, no salutation as a member,
+    # each person once; downgrade and upgrade again give the same files.
+    import datetime as dt
+
+    assistant = create_user("assistant", full_name="Katarzyna Zielińska")
+    worker, head = create_user("social_worker"), create_user("head")
+    persons = [{"full_name": "Anna Kowalska", "pesel": "88031504580", "sex": "f", "role": "matka"},
+               {"full_name": "Jan Kowalski", "sex": "m", "role": "ojciec"}]
+    consent = _issue(client, api_token(assistant), "family_consent", persons=persons)
+    both = _issue(client, api_token(head), "assignment_letter", case_sign=consent["case_sign"],
+                  addressee_name="Pani Anna Kowalska i Pan Jan Kowalski")
+    plural = _issue(client, api_token(worker), "assignment_letter", addressee_name="Szanowni Państwo Kowalscy")
+    company = _issue(client, api_token(worker), "assignment_letter",
+                     addressee_name="Pani Anna Nowak-Kowalska wraz z dziećmi")
+    power = _issue(client, api_token(head), "zz_power_of_attorney")
+    before = snapshot(app)
+    with app.app_context():
+        old = before_families(app)
+        downgrade(revision=old)
+        db.session.execute(sa.text(
+            "INSERT INTO cases (sign, symbol, year, number, jrwa_key, category, title, assignee_id, created_at) "
+            "VALUES ('MOPS.SPS.4011.99.2025', 'MOPS.SPS.4011', 2025, 99, 'family_support', 'B10', "
+            "'Sprawa bez dokumentów', :worker, :at)"), {"worker": worker.id, "at": dt.datetime(2025, 3, 1, 9)})
+        db.session.execute(sa.text("UPDATE users SET active = :no WHERE id = :id"), {"no": False, "id": assistant.id})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        db.session.remove()
+    assert snapshot(app) == before
+    files = _files(app)
+    assert len(files) == 5
+    assert files[consent["case_sign"]][0] == [("Anna Kowalska", "88031504580", "woman", "mother"),
+                                              ("Jan Kowalski", None, "man", "father")]
+    assert both["case_sign"] == consent["case_sign"]
+    assert files[plural["case_sign"]][0] == []
+    assert [m[0] for m in files[company["case_sign"]][0]] == ["Anna Nowak-Kowalska"]
+    assert files[company["case_sign"]][0][0][2] == "woman"  # „Pani” tells the sex
+    assert files[power["case_sign"]][1:3] == (None, [])
+    assert files["MOPS.SPS.4011.99.2025"][:3] == ([], worker.id, [])
+    with app.app_context():
+        downgrade(revision=old)
+        db.session.remove()
+        upgrade()
+        db.session.remove()
+    assert _files(app) == files and snapshot(app) == before

@@ -9,6 +9,7 @@ from flask_login import current_user
 from .. import pipeline
 from ..archive.models import DocumentRecord
 from ..documents.convert import ConversionError
+from ..documents.family_facts import merge
 from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.text import foreign_digits, normalize_identifier
@@ -105,8 +106,9 @@ def create_document(slug: str):
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
     family, errors = _family_of(doctype, payload)
     if family is not None:
-        # Fields left out are filled from the family's file; a value sent (even empty) wins.
-        payload = {**prefill_for(doctype, family), **payload}
+        # Fields left out are filled from the family's file; a value sent (even empty) wins, and a
+        # person or an address sent in part takes none of the file's values for it (merge).
+        payload = merge(doctype, prefill_for(doctype, family), payload)
     formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
     valid = form.validate()

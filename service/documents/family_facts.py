@@ -149,7 +149,54 @@ def addressee(people: Iterable[PersonFacts]) -> str:
     return ", ".join(names[:-1]) + " i " + names[-1]
 
 
+def left_out(doctype: DocumentType, facts: FamilyFacts, prefilled: Mapping[str, Any]) -> list[str]:
+    """The adult members a prefilled group of persons has no row for (the consent holds at most 4:
+    the fifth and sixth adult of a family), as their full names; [] for a type without such a
+    group (an authorisation names one principal by design) or when everyone fits."""
+    named: set[str] | None = None
+    for ref in doctype.persons:
+        if ref.group is not None and ref.group in prefilled:
+            named = (named or set()) | {row.get(ref.name, "") for row in prefilled[ref.group]}
+    if named is None:
+        return []
+    return [m.full_name for m in adults(facts) if m.full_name not in named]
+
+
 # ---------------------------------------------------------------------------- pre-filling
+
+ADDRESS_FIELDS = ("street", "postal_code", "town")  # documents.fields.address()
+
+
+def bundles(doctype: DocumentType) -> list[frozenset[str]]:
+    """The top-level fields of `doctype` that describe one thing together: the address, and each
+    person outside a group (PersonRef: name, sex, PESEL, and the fields sharing the name's prefix,
+    e.g. principal_name → principal_pesel, principal_sex, principal_phone)."""
+    names = {spec.name for spec in doctype.fields}
+    found = [frozenset(names & set(ADDRESS_FIELDS))]
+    for ref in doctype.persons:
+        if ref.group is None:
+            prefix = ref.name.removesuffix("name")
+            found.append(frozenset({n for n in names if n.startswith(prefix)}
+                                   | {n for n in (ref.name, ref.sex, ref.pesel) if n}))
+    return [b for b in found if b]
+
+
+def merge(doctype: DocumentType, prefilled: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a document is issued with: those `sent` win, the `prefilled` ones fill the rest,
+    except the prefilled partners of a person or an address whose prefilled value the sender changed.
+
+    Sending only another principal_name must not issue the new person with the PESEL, sex and phone
+    the file holds for someone else (nor a new street with the file's postal code): those partners
+    are left out, so the form asks for them („To pole jest wymagane.”) unless they are sent too.
+    A value the file did not have (a PESEL it lacks) or sent unchanged changes no one: the file's
+    partners stay. A group (the consent's persons) is sent whole and replaces the file's rows whole.
+    """
+    dropped: set[str] = set()
+    for bundle in bundles(doctype):
+        if any(k in prefilled and sent[k] != prefilled[k] for k in bundle & sent.keys()):
+            dropped |= bundle - sent.keys()
+    return {**{k: v for k, v in prefilled.items() if k not in dropped}, **sent}
+
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}

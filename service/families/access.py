@@ -14,6 +14,7 @@ from sqlalchemy import Select, false, or_, select
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
+from ..documents.context import office_today
 from ..extensions import db
 from .models import Assignment, Case, Family
 
@@ -29,11 +30,12 @@ ASSIGNERS = frozenset({"head", "coordinator"})
 
 
 def assigned_family_ids(assistant_id: int, on: dt.date | None = None):
-    """A select() of the ids of the families an assistant is assigned to: assignments not ended
-    (end_date empty) or ending on or after `on` (default: no ended one counts). An assignment
+    """A select() of the ids of the families an assistant is assigned to on `on` (default: the
+    office's today): assignments not ended (end_date empty) or ending on or after that day (a
+    reassignment or an end dated later leaves the assistant the family until then). An assignment
     starting later is included: the assistant prepares the first visit."""
-    ended_before = Assignment.end_date.is_(None) if on is None else or_(
-        Assignment.end_date.is_(None), Assignment.end_date >= on)
+    on = on or office_today()
+    ended_before = or_(Assignment.end_date.is_(None), Assignment.end_date >= on)
     return select(Assignment.family_id).where(Assignment.assistant_id == assistant_id, ended_before)
 
 

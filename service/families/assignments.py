@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin, record
+from ..documents.context import office_today
 from .models import Assignment, Family, FamilyChange
 from .settings import STATUTORY_LIMIT, family_limit  # noqa: F401 (re-exported: issuing, views)
 
 
 def current_count(session: Session, assistant_id: int, *, except_family: int | None = None) -> int:
-    """How many families the assistant has now: assignments not ended (one ending today still counts)."""
+    """How many families the assistant has now: assignments not ended, or ending today or later
+    (a family reassigned from a later date is still theirs until then; art. 15 ust. 4 counts the
+    families at the same time). One starting later counts too: its place is taken."""
     query = select(func.count()).select_from(Assignment).where(
-        Assignment.assistant_id == assistant_id, Assignment.end_date.is_(None))
+        Assignment.assistant_id == assistant_id,
+        or_(Assignment.end_date.is_(None), Assignment.end_date >= office_today()))
     if except_family is not None:
         query = query.where(Assignment.family_id != except_family)
     return session.execute(query).scalar_one()
@@ -50,7 +54,8 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
     day before (or on start_date, when it began that day). Commits and logs "assign".
 
     Raises AssignmentRefused: not an active assistant; the same assistant is already assigned; the
-    start date is before the current assignment began; the assistant already has family_limit
+    start date is before the current assignment began, or, with none current, before the last one
+    ended; the assistant already has family_limit
     families (status 409, the message names the current count: art. 15 ust. 4). The check and the
     insert are one transaction holding the assistant's row (a no-op UPDATE: a row lock on
     PostgreSQL, the write lock on SQLite), so two heads assigning at once cannot make a sixteenth.
@@ -71,6 +76,13 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
         session.rollback()
         raise AssignmentRefused("Data rozpoczęcia nie może być wcześniejsza niż początek obecnego przydziału "
                                 f"({current.start_date.isoformat()}).", field="start_date")
+    last_end = None if current is not None else session.execute(
+        select(func.max(Assignment.end_date)).where(Assignment.family_id == family_id)).scalar()
+    if last_end is not None and start_date < last_end:
+        # after an ended assignment: a start before its end would put two assistants on the same days
+        session.rollback()
+        raise AssignmentRefused("Data rozpoczęcia nie może być wcześniejsza niż koniec poprzedniego przydziału "
+                                f"({last_end.isoformat()}).", field="start_date")
     limit = family_limit(session)
     count = current_count(session, assistant_id, except_family=family_id)
     if count >= limit:

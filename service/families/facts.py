@@ -12,7 +12,7 @@ from typing import Any
 
 from ..accounts.models import User
 from ..documents.context import office_today
-from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, prefill
+from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from .models import Family
 from .people import is_adult
@@ -23,13 +23,21 @@ def _staff(user: User | None) -> StaffFacts | None:
                                                 email=user.email or "")
 
 
+def _adult(member, today: dt.date) -> bool:
+    """Of age on `today` by the date of birth; when the file has none (a person a document named
+    without a PESEL: from_documents), an adult unless recorded as a child, for they signed or were
+    addressed as one."""
+    known = is_adult(member.birth_date, today)
+    return member.relation != "child" if known is None else known
+
+
 def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
     """The family's file as a document sees it on `today` (default: the office's today, Warsaw)."""
     today = today or office_today()
     current = family.current_assignment
     members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
                                 pesel=m.pesel or "", birth_date=m.birth_date, sex=m.sex, phone=m.phone,
-                                email=m.email, adult=bool(is_adult(m.birth_date, today)))
+                                email=m.email, adult=_adult(m, today))
                     for m in family.current_members)
     return FamilyFacts(case_sign=family.case.sign, support=family.support, members=members,
                        street=family.street, postal_code=family.postal_code, town=family.town,
@@ -44,3 +52,9 @@ def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:
     """The document's input values the family's file knows, in the API's JSON shape (groups as
     lists of dicts, choices as keys, dates as ISO strings); empty values left out."""
     return prefill(doctype, facts_of(family))
+
+
+def left_out_for(doctype: DocumentType, family: Family) -> list[str]:
+    """The adult members the type's prefilled persons have no room for (family_facts.left_out)."""
+    facts = facts_of(family)
+    return left_out(doctype, facts, prefill(doctype, facts))

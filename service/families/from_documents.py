@@ -22,7 +22,11 @@ SUPPORT_OF_CLASS = {"family_support": "family_support", "za_zyciem": "za_zyciem"
 _RELATION_WORDS = {"matka": "mother", "ojciec": "father", "opiekun prawny": "guardian", "opiekunka prawna": "guardian",
                    "opiekun": "guardian", "opiekunka": "guardian", "dziecko": "child", "syn": "child",
                    "córka": "child", "babcia": "grandparent", "dziadek": "grandparent"}
-_HONORIFIC = re.compile(r"^(pani|pan|państwo|panie|panowie)\s+", re.IGNORECASE)
+# Words of an addressee line before the names („Szanowni Państwo”, „Sz. P.”, „Rodzina”), and what
+# follows a name without being one („wraz z dziećmi”, „z rodziną”).
+_HONORIFIC = re.compile(r"^(?:(?:szanown[aiy]|sz\.|w\.?\s*p\.|p\.|rodzina|pani|pan|państwo|panie|panowie)\s+)+",
+                        re.IGNORECASE)
+_COMPANY = re.compile(r"\s+(?:wraz\s+z|razem\s+z|z)\s.*$", re.IGNORECASE)
 
 
 def relation_from_text(text: str) -> str:
@@ -30,10 +34,14 @@ def relation_from_text(text: str) -> str:
     return _RELATION_WORDS.get(" ".join((text or "").lower().split()), "other")
 
 
+# A document's „Płeć” choice (grammar.SEX_CHOICES: "f", "m") or the file's own words.
+_SEXES = {"f": "woman", "m": "man", "woman": "woman", "man": "man"}
+
+
 def _person(name: str, pesel: str = "", sex: str = "", relation: str = "other") -> dict[str, Any]:
     pesel = pesel if birth_date_from_pesel(pesel) else ""
     return {"full_name": name, "pesel": pesel or None, "birth_date": birth_date_from_pesel(pesel),
-            "sex": sex_from_pesel(pesel) or (sex if sex in ("woman", "man") else ""), "relation": relation}
+            "sex": sex_from_pesel(pesel) or _SEXES.get(sex, ""), "relation": relation}
 
 
 def members_from_document(slug: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -45,10 +53,19 @@ def members_from_document(slug: str, data: Mapping[str, Any]) -> list[dict[str, 
     if slug == "zz_power_of_attorney" and data.get("principal_name"):
         return [_person(data["principal_name"], data.get("principal_pesel") or "", data.get("principal_sex") or "")]
     if slug == "assignment_letter" and data.get("addressee_name"):
-        # "Pani Anna Kowalska i Pan Jan Kowalski": the names without their honorifics.
-        parts = re.split(r"\s*(?:,|\bi\b|\boraz\b)\s*", data["addressee_name"])
-        names = [_HONORIFIC.sub("", p).strip() for p in parts]
-        return [_person(n) for n in names if len(n.split()) >= 2]
+        # "Pani Anna Kowalska i Pan Jan Kowalski": the names without their honorifics. A line
+        # typed freely names no one by a first name and surname („Szanowni Państwo Kowalscy”,
+        # „Rodzina Kowalskich”): a name is two or more words, the first and the last capitalised
+        # („Anna de Vries” is one); anything else is dropped.
+        parts = re.split(r"\s*(?:,|\bi\b|\boraz\b)\s*", _COMPANY.sub("", data["addressee_name"]))
+        found = []
+        for part in parts:
+            name = _HONORIFIC.sub("", part).strip()
+            if len(name.split()) >= 2 and name[0].isupper() and name.split()[-1][0].isupper():
+                # „Pani” or „Pan” directly before the name tells the sex
+                word = part.split()[0].lower() if part.split() else ""
+                found.append(_person(name, sex={"pani": "woman", "pan": "man"}.get(word, "")))
+        return found
     return []
 
 
@@ -68,20 +85,43 @@ def basis_from_document(slug: str, data: Mapping[str, Any]) -> tuple[str, dict[s
     return "unknown", {}
 
 
+def _same_person(members: list[dict[str, Any]], person: dict[str, Any]) -> dict[str, Any] | None:
+    """The earlier member who is `person`: the same PESEL, or the same name (folded) where one of
+    the two has no PESEL (a consent's „Anna Kowalska” with her PESEL and a letter's „Pani Anna
+    Kowalska” are one person; a father and a son of one name with two PESELs are two)."""
+    name = fold(person["full_name"])
+    for member in members:
+        if person["pesel"] and member["pesel"] == person["pesel"]:
+            return member
+        if fold(member["full_name"]) == name and not (person["pesel"] and member["pesel"]):
+            return member
+    return None
+
+
+def _complete(member: dict[str, Any], person: dict[str, Any]) -> None:
+    """Fills what the earlier mention of a member lacked from a later one (PESEL, date of birth,
+    sex, a relation other than 'other')."""
+    for key in ("pesel", "birth_date", "sex"):
+        if not member[key] and person[key]:
+            member[key] = person[key]
+    if member["relation"] == "other":
+        member["relation"] = person["relation"]
+
+
 def file_from_documents(documents: list[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
     """What the documents of one case (slug, data), oldest first, tell of its family: members (each
-    person once, by PESEL or folded name; the first mention wins), address (the latest document's),
+    person once: _same_person; the first mention wins, later ones fill what it lacked), address (the latest document's),
     basis_kind and basis (the latest assignment letter's)."""
     members: list[dict[str, Any]] = []
-    seen: set[str] = set()
     address = {"street": "", "postal_code": "", "town": ""}
     basis_kind, basis = "unknown", {}
     for slug, data in documents:
         for person in members_from_document(slug, data):
-            key = person["pesel"] or fold(person["full_name"])
-            if key and key not in seen:
-                seen.add(key)
+            same = _same_person(members, person)
+            if same is None:
                 members.append(person)
+            else:
+                _complete(same, person)
         found = address_from_document(data)
         if any(found.values()):
             address = found

@@ -14,7 +14,7 @@ from ..families.access import REGISTRARS, visible_family
 from ..families.assignments import AssignmentRefused
 from ..families.changes import may_change
 from ..families.display import address_line, basis_rows, describe_change, member_view, support_label
-from ..families.facts import prefill_for
+from ..families.facts import left_out_for, prefill_for
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
 from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
@@ -175,5 +175,6 @@ def issue_document(family_id: int, slug: str):
                                 if current_user.role in READERS else url_for("families.show", family_id=family.id))
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused, family=family,
+                           left_out=left_out_for(doctype, family),
                            action=url_for("families.issue_document", family_id=family.id, slug=slug)), status, headers
 

@@ -274,11 +274,15 @@ def test_fields_left_out_come_from_the_file(client, staff, monkeypatch):
 
     monkeypatch.setattr(api_views, "prefill_for", prefill)
     response = client.post("/api/documents/family_consent", headers=staff["a1"][1],
-                           json={"family_id": created["id"], "street": "ul. Podana 2"})
+                           json={"family_id": created["id"], "consent_date": "2026-11-20"})
     assert response.status_code == 201, response.get_json()
     assert asked == [("family_consent", created["id"])]
     data = response.get_json()["data"]
-    assert (data["town"], data["street"]) == ("Brzeszcze", "ul. Podana 2")
+    assert (data["town"], data["street"], data["consent_date"]) == ("Brzeszcze", "ul. Z teczki 1", "2026-11-20")
+    # an address sent in part takes none of the file's (documents.family_facts.merge)
+    partial = client.post("/api/documents/family_consent", headers=staff["a1"][1],
+                          json={"family_id": created["id"], "street": "ul. Podana 2"})
+    assert partial.status_code == 422 and set(partial.get_json()["errors"]) == {"postal_code", "town"}
 
 
 def test_samples_still_issue_without_a_family(client, staff):
