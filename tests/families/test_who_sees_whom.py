@@ -62,7 +62,7 @@ def client_of(app, user: User, n: int):
 def log_rows(app, user_id: int) -> list[tuple[str, int | None]]:
     with app.app_context():
         return [tuple(r) for r in db.session.execute(select(AccessLog.action, AccessLog.family_id)
-                                                     .where(AccessLog.user_id == user_id)).all()]
+                                                     .where(AccessLog.user_id == user_id).order_by(AccessLog.id)).all()]
 
 
 def test_the_seal_check_names_another_familys_document_only_to_those_who_may_read_it(app, office):
@@ -167,3 +167,33 @@ def test_a_new_assistant_may_start_signing_a_document_the_old_one_left_open(app,
     assistant1 = client_of(app, office.users["assistant1"], 3)
     response = assistant1.post(f"/archive/{office.doc_b}/signing", data={"mode": "remote"})
     assert response.status_code == 302 and "/signing/" in response.location, response.get_data(as_text=True)[:500]
+
+
+def test_the_change_forms_log_their_read_of_the_file(app, office):
+    """A change form shows the file's current values (the address, a member's PESEL, the basis, the
+    staff): opening it, or getting it back with errors, is a read of the family's file, logged with
+    the family like the family's page."""
+    with app.app_context():
+        member = db.session.get(Family, office.family_a).members[0].id
+    head = client_of(app, office.users["head"], 2)
+    base = f"/families/{office.family_a}"
+    pages = ("/address", "/basis", "/social-worker", "/assign", "/members/new", f"/members/{member}",
+             f"/members/{member}/left")
+    for path in pages:
+        before = len(log_rows(app, office.users["head"].id))
+        response = head.get(base + path)
+        assert response.status_code == 200, path
+        assert ("view", office.family_a) in log_rows(app, office.users["head"].id)[before:], path
+    before = len(log_rows(app, office.users["head"].id))
+    assert head.post(base + "/assign/end", data={"end_date": "zle"}).status_code == 422
+    assert ("view", office.family_a) in log_rows(app, office.users["head"].id)[before:]
+
+
+def test_the_document_forms_case_choice_is_logged_as_a_list_of_families(app, office):
+    """The case choice of a document's form names the families the staff member may read (case
+    signs and members): logged as the start page's list of families is, and only their families."""
+    assistant1 = client_of(app, office.users["assistant1"], 2)
+    before = len(log_rows(app, office.users["assistant1"].id))
+    text = assistant1.get("/documents/new/family_consent").get_data(as_text=True)
+    assert "Anna Kowalska" in text and not any(name in text for name in NAMES_B) and office.sign_b not in text
+    assert ("list", None) in log_rows(app, office.users["assistant1"].id)[before:]
