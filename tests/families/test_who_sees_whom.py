@@ -197,3 +197,29 @@ def test_the_document_forms_case_choice_is_logged_as_a_list_of_families(app, off
     text = assistant1.get("/documents/new/family_consent").get_data(as_text=True)
     assert "Anna Kowalska" in text and not any(name in text for name in NAMES_B) and office.sign_b not in text
     assert ("list", None) in log_rows(app, office.users["assistant1"].id)[before:]
+
+
+def test_after_a_reassignment_the_old_assistant_reads_nothing_of_the_family(app, office, api_token):
+    """assistant2 staged a scan of B's consent and holds an API token; B moves to assistant1 from
+    today: at once B's page, document, staged scan (its page and preview) and the API answer as if
+    they did not exist, and assistant1 reads them; assistant2's token still works for what is his."""
+    from service.signing import staged_scans
+    from tests.web.test_access_matrix import _preview
+
+    with app.test_request_context():
+        token = staged_scans.stage(b"%PDF-1.4 staged", ext="pdf", user_id=office.users["assistant2"].id,
+                                   document_id=office.doc_b, chosen_by_hand=True, ok=False, problems=["(test)"],
+                                   places=[], previews=[_preview()]).token
+    assistant2, bearer = client_of(app, office.users["assistant2"], 2), api_token(office.users["assistant2"])
+    assert assistant2.get(f"/scans/{token}").status_code == 200
+    reassign_b(app, office)
+    for path in (f"/families/{office.family_b}", f"/archive/{office.doc_b}", f"/scans/{token}/strona/1.jpg"):
+        assert assistant2.get(path).status_code == 404, path
+    response = assistant2.get(f"/scans/{token}")
+    assert response.status_code == 302 and response.location.endswith("/scans")
+    for path in (f"/api/families/{office.family_b}", f"/api/documents/{office.doc_b}"):
+        assert assistant2.get(path, headers=bearer).status_code == 404, path
+    listed = assistant2.get("/api/families", headers=bearer).get_json()["families"]
+    assert listed == []
+    assistant1 = client_of(app, office.users["assistant1"], 3)
+    assert assistant1.get(f"/families/{office.family_b}").status_code == 200
