@@ -174,7 +174,9 @@ def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[S
     sessions = db.session.execute(select(SigningSession).where(
         SigningSession.document_id == doc.id, SigningSession.completed_at.is_(None),
         SigningSession.cancelled_at.is_(None))).scalars()
-    return [s for s in sessions if s.state(now) in ("waiting", "partly_signed") and not end_if_starter_left(s)]
+    # one whose starter left is ended in the caller's transaction (a paper scan's attach is one)
+    return [s for s in sessions
+            if s.state(now) in ("waiting", "partly_signed") and not end_if_starter_left(s, commit=False)]
 
 
 def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
