@@ -23,6 +23,11 @@ class Verification:
     signed: object | None = None  # service.signing.models.SignedDocument
 
     @property
+    def document(self) -> DocumentRecord | None:
+        """The archived document this exact file is (its issued PDF or a signed version of it), or None."""
+        return self.signed.document if self.signed is not None else self.record
+
+    @property
     def archived_as(self) -> str | None:
         """How the archive holds this exact file, in Polish, or None."""
         if self.signed is not None:

@@ -106,7 +106,7 @@ def upload_too_large(exc):
         return too_large_page()
     form = VerifyForm(formdata=None)
     form.file.errors = [too_large_message()]
-    return render_template("verify.html", form=form, result=None), 413
+    return render_template("verify.html", form=form, result=None, details=None), 413
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -119,7 +119,7 @@ def verify():
     Retry-After and the message at the field.
     """
     form = VerifyForm()
-    result, status, headers = None, 200, {}
+    result, details, status, headers = None, None, 200, {}
     if form.validate_on_submit():
         data = form.file.data.read()
         try:
@@ -132,7 +132,14 @@ def verify():
             status = 422
             log_access("verify", "file", hashlib.sha256(data).hexdigest(), detail=f"przerwano: {exc}"[:300])
         else:
-            log_access("verify", "file", result.sha256[:64], detail=result.report.summary_pl[:300])
+            # Who sees whom: the archive's title, case sign and id of the file only for staff who may
+            # read that document (its reading logged for its family); anyone else learns only that
+            # the archive holds the file, which the seal already vouches for.
+            doc = result.document
+            readable = doc is not None and visible_document(current_user, doc.id) is not None
+            details = result.archived_as if readable else None
+            log_access("verify", "file", result.sha256[:64], detail=result.report.summary_pl[:300],
+                       family_id=family_of_case(doc.case_id) if readable else None)
     elif request.method == "POST":
         status = 422
-    return render_template("verify.html", form=form, result=result), status, headers
+    return render_template("verify.html", form=form, result=result, details=details), status, headers

@@ -153,6 +153,7 @@ def held_session(session_id: str) -> SigningSession:
     session = sessions.find_session(session_id)
     if session is None:
         abort(closed(SessionClosed("unknown")))
+    sessions.end_if_starter_left(session)
     state = session.state()
     if state == "cancelled" and session.paper_requested_at is not None:
         state = "paper"  # ended by the family's own choice: their page says what happens next

@@ -25,6 +25,7 @@ from ..audit import Origin
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
+from ..families.access import visible_document
 from ..i18n import N_
 from .models import SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner, signer_plan
@@ -173,7 +174,9 @@ def open_sessions(doc: DocumentRecord, now: dt.datetime | None = None) -> list[S
     sessions = db.session.execute(select(SigningSession).where(
         SigningSession.document_id == doc.id, SigningSession.completed_at.is_(None),
         SigningSession.cancelled_at.is_(None))).scalars()
-    return [s for s in sessions if s.state(now) in ("waiting", "partly_signed")]
+    # one whose starter left is ended in the caller's transaction (a paper scan's attach is one)
+    return [s for s in sessions
+            if s.state(now) in ("waiting", "partly_signed") and not end_if_starter_left(s, commit=False)]
 
 
 def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
@@ -222,6 +225,9 @@ def start(doc: DocumentRecord, user: User, mode: str, *, minutes: float,
     running = db.session.execute(select(SigningSession).where(
         SigningSession.document_id == doc.id, SigningSession.completed_at.is_(None),
         SigningSession.cancelled_at.is_(None), SigningSession.lapsed_at.is_(None))).scalars().first()
+    if running is not None and end_if_starter_left(running, commit=False):
+        db.session.flush()  # the partial unique index sees it ended before the new one is added
+        running = None
     if running is not None:
         message = already_open_message(running)
         db.session.rollback()
@@ -250,10 +256,37 @@ def by_code(code: str) -> SigningSession:
 
 
 def ensure_open(session: SigningSession) -> None:
-    """Raises SessionClosed unless the session still accepts signatures."""
+    """Raises SessionClosed unless the session still accepts signatures (one whose starter lost
+    the family is cancelled first: end_if_starter_left)."""
+    end_if_starter_left(session)
     state = session.state()
     if state not in ("waiting", "partly_signed"):
         raise SessionClosed(state)
+
+
+def starter_left(session: SigningSession) -> bool:
+    """Whether the staff member who started the session may no longer read its document: the
+    account turned off, or the family no longer theirs (reassigned, assignment ended, another
+    social worker in charge). Who sees whom (families.access) holds for the devices and links a
+    staff member handed out, not only for their own pages."""
+    starter = session.created_by
+    return starter is None or not starter.active or visible_document(starter, session.document_id) is None
+
+
+STARTER_LEFT = "zamknięte: osoba, która rozpoczęła podpisywanie, nie ma już dostępu do dokumentu"
+
+
+def end_if_starter_left(session: SigningSession, *, commit: bool = True) -> bool:
+    """Cancels an open session whose starter left (starter_left): its device and one-time link
+    stop at once, as after a cancel, and the trail says why. Returns whether it did; commits
+    unless `commit` is False (the caller's transaction then holds the change)."""
+    if session.state() not in ("waiting", "partly_signed") or not starter_left(session):
+        return False
+    session.cancelled_at, session.code_sealed = utcnow(), None
+    record(session, "cancelled", Client(), STARTER_LEFT)
+    if commit:
+        db.session.commit()
+    return True
 
 
 def claim(session: SigningSession, client: Client) -> str:

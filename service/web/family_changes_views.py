@@ -21,7 +21,7 @@ from ..families.forms import (AddressForm, AssignForm, BasisForm, ContactForm, E
                               MemberForm, SocialWorkerForm, member_initial)
 from ..families.models import Family, FamilyMember
 from ..families.registration import address_data, basis_data, member_data
-from ..security import allow, request_origin
+from ..security import allow, log_access, request_origin
 from .families_views import FAMILY_ROLES, SPECS, family_or_404
 
 bp = Blueprint("family_changes", __name__)
@@ -64,6 +64,8 @@ def _form_page(family: Family, form, title: str, apply: Callable[[], object], *,
                 return redirect(url_for("families.show", family_id=family_id))
         else:
             status = 422
+    # the form shows the file's current values (a member's PESEL, the address): a read of the file
+    log_access("view", "family", family.id, detail=f"formularz zmiany: {title}", family_id=family.id)
     return render_template(template, family=family, form=form, title=title, submit=submit,
                            intro=intro, specs=SPECS, **context), status
 
@@ -203,5 +205,6 @@ def end(family_id: int):
             flash("Zakończono przydział asystenta rodziny." if ended else "Rodzina nie ma teraz asystenta.",
                   "success" if ended else "info")
             return redirect(url_for("families.show", family_id=family.id))
+    log_access("view", "family", family.id, detail="formularz zmiany: koniec przydziału", family_id=family.id)
     return render_template("families/assign.html", family=family, form=form, end_form=end_form,
                            title="Przydział asystenta rodziny", submit="Przydziel", intro="", specs=SPECS), status

@@ -122,4 +122,6 @@ def new_document(slug: str):
     if form.case_id.errors and status < 400:
         status = 422
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    # the case choice names the families (their case signs and members): logged as the lists are
+    log_access("list", "family", detail=f"formularz {slug}: sprawy rodzin ({len(families)})")
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused), status, headers
