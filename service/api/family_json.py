@@ -42,7 +42,9 @@ def assignment_json(assignment: Assignment) -> dict[str, Any]:
     return {"id": assignment.id, "assistant": staff_json(assignment.assistant),
             "start_date": assignment.start_date.isoformat(),
             "end_date": assignment.end_date.isoformat() if assignment.end_date else None,
-            "current": assignment.end_date is None}
+            "current": assignment.end_date is None,
+            # false for one replaced on or before its first day (its end_date precedes start_date)
+            "took_effect": assignment.took_effect}
 
 
 def family_document_json(doc: DocumentRecord) -> dict[str, Any]:

@@ -78,7 +78,7 @@ _MEMBER = obj({"id": {"type": "integer"}, "full_name": _STRING, "pesel": _NULLAB
                "relation": {"enum": list(RELATIONS)}, "relation_label": _STRING, "sex": _STRING,
                "phone": _STRING, "email": _STRING, "left_on": _NULLABLE_DATE})
 _ASSIGNMENT = obj({"id": {"type": "integer"}, "assistant": _STAFF, "start_date": _DATE, "end_date": _NULLABLE_DATE,
-                   "current": {"type": "boolean"}})
+                   "current": {"type": "boolean"}, "took_effect": {"type": "boolean"}})
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Assignment": _ASSIGNMENT,

@@ -94,7 +94,10 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
     now = utcnow()
     before = {}
     if current is not None:
-        current.end_date = max(current.start_date, start_date - dt.timedelta(days=1))
+        # The old assignment lasts until the day before the new one starts. Replaced on or before
+        # the day it was to begin, it ends before its start: it never took effect
+        # (Assignment.took_effect), and its assistant has no access from today on.
+        current.end_date = start_date - dt.timedelta(days=1)
         current.ended_by_id = actor_id
         before = {"assistant_id": current.assistant_id, "start_date": current.start_date.isoformat()}
     assignment = Assignment(family_id=family_id, assistant_id=assistant_id, start_date=start_date,

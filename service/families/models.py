@@ -201,6 +201,11 @@ class Assignment(db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     family: Mapped[Family] = relationship(back_populates="assignments")
     assistant: Mapped[User] = relationship(foreign_keys=[assistant_id])
+
+    @property
+    def took_effect(self) -> bool:
+        """False for an assignment replaced on or before its first day (it ends before it starts)."""
+        return self.end_date is None or self.end_date >= self.start_date
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 

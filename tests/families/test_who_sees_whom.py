@@ -8,6 +8,8 @@ import io
 from dataclasses import dataclass
 
 import pytest
+
+from tests.helpers import download
 from sqlalchemy import select
 
 from service.accounts import manage
@@ -21,6 +23,13 @@ from tests.families.files import ORIGIN, PESELS, family_data, issue_consent, reg
 from tests.signing.conftest import LINK
 
 NAMES_B = ("Barbara Wiśniewska", "Piotr Wiśniewski", "Hanna Wiśniewska")
+
+
+def status(client, url, **kwargs) -> int:
+    """The status of a GET, its response closed (a file response holds the archived file open)."""
+    response = client.get(url, **kwargs)
+    response.close()
+    return response.status_code
 
 
 @dataclass
@@ -72,7 +81,7 @@ def test_the_seal_check_names_another_familys_document_only_to_those_who_may_rea
     read of family B. Another family's assistant or social worker, the dpo and the admin learn nothing
     of B's file from the archive, and no log row of theirs names B."""
     head = client_of(app, office.users["head"], 1)
-    pdf = head.get(f"/archive/{office.doc_b}/pdf").get_data()
+    response, pdf = download(head, f"/archive/{office.doc_b}/pdf")
     for n, name in enumerate(("head", "archivist", "assistant2", "assistant1", "worker1", "dpo", "admin"), start=2):
         user = office.users[name]
         response = client_of(app, user, n).post("/verify", data={"file": (io.BytesIO(pdf), "b.pdf")},
@@ -128,11 +137,11 @@ def deactivate_assistant2(app, office) -> None:
         db.session.commit()
 
 
-@pytest.mark.parametrize("lose_access", [reassign_b, end_b_next_week, deactivate_assistant2])
+@pytest.mark.parametrize("lose_access", [reassign_b, deactivate_assistant2])
 def test_signing_sessions_end_when_their_starter_loses_the_family(app, office, lose_access):
     """assistant2 started signing family B's consent on his own browser (locked to the document),
-    and a one-time link for a second B document; once B is not his (reassigned, assignment ended,
-    even with a later end date, or the account turned off) neither shows B's document any more:
+    and a one-time link for a second B document; once B is not his (reassigned, or the account turned off;
+    an assignment ending on a later day keeps the family his until that day: families.access) neither shows B's document any more:
     the locked browser's PDF and page images and the link answer the "cancelled" page (410), the
     sessions are cancelled in the trail, and whoever has B now may start signing the document."""
     with app.test_request_context():
@@ -140,7 +149,7 @@ def test_signing_sessions_end_when_their_starter_loses_the_family(app, office, l
     assistant2 = client_of(app, office.users["assistant2"], 2)
     link = start_remote(assistant2, second_b)
     session_id = start_here(assistant2, office.doc_b)
-    assert assistant2.get(f"/podpis/{session_id}/dokument.pdf").status_code == 200
+    assert status(assistant2, f"/podpis/{session_id}/dokument.pdf") == 200
 
     lose_access(app, office)
 
@@ -211,15 +220,15 @@ def test_after_a_reassignment_the_old_assistant_reads_nothing_of_the_family(app,
                                    document_id=office.doc_b, chosen_by_hand=True, ok=False, problems=["(test)"],
                                    places=[], previews=[_preview()]).token
     assistant2, bearer = client_of(app, office.users["assistant2"], 2), api_token(office.users["assistant2"])
-    assert assistant2.get(f"/scans/{token}").status_code == 200
+    assert status(assistant2, f"/scans/{token}") == 200
     reassign_b(app, office)
     for path in (f"/families/{office.family_b}", f"/archive/{office.doc_b}", f"/scans/{token}/strona/1.jpg"):
-        assert assistant2.get(path).status_code == 404, path
+        assert status(assistant2, path) == 404, path
     response = assistant2.get(f"/scans/{token}")
     assert response.status_code == 302 and response.location.endswith("/scans")
     for path in (f"/api/families/{office.family_b}", f"/api/documents/{office.doc_b}"):
-        assert assistant2.get(path, headers=bearer).status_code == 404, path
+        assert status(assistant2, path, headers=bearer) == 404, path
     listed = assistant2.get("/api/families", headers=bearer).get_json()["families"]
     assert listed == []
     assistant1 = client_of(app, office.users["assistant1"], 3)
-    assert assistant1.get(f"/families/{office.family_b}").status_code == 200
+    assert status(assistant1, f"/families/{office.family_b}") == 200
