@@ -218,7 +218,10 @@ def headers_by_slug(create_user, api_token):
 
     def get(doctype):
         if doctype.slug not in made:
-            made[doctype.slug] = api_token(create_user(issuer_role(doctype)))
+            # The head: every example opens a new family's file, and an assistant may have at most
+            # 15 families at a time (art. 15 ust. 4), which a property test passes quickly.
+            role = "head" if "head" in doctype.issued_by else issuer_role(doctype)
+            made[doctype.slug] = api_token(create_user(role))
         return made[doctype.slug]
 
     return get
