@@ -17,7 +17,7 @@ from .documents.issue import Issued
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
 from .extensions import db
-from .families.access import family_filter, visible_document, visible_documents  # noqa: F401 (re-exported)
+from .families.access import family_filter, row_id, visible_document, visible_documents  # noqa: F401 (re-exported)
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.from_documents import file_from_documents
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
@@ -33,21 +33,16 @@ MIMETYPES = {"pdf": "application/pdf",
 def find_family(user: User, *, family_id: object = None, case_id: object = None, case_sign: str | None = None) -> Family | None:
     """A family this user may read, by its id, its case's id or its case sign; None otherwise."""
     query = db.select(Family).join(Case, Family.case_id == Case.id).where(family_filter(user))
-    try:
-        if family_id is not None:
-            query = query.where(Family.id == int(family_id))
-        elif case_id is not None:
-            query = query.where(Case.id == int(case_id))
-        elif case_sign:
-            query = query.where(Case.sign == case_sign)
-        else:
+    if family_id is not None or case_id is not None:
+        number = row_id(family_id if family_id is not None else case_id)
+        if number is None:
             return None
-    except (TypeError, ValueError, OverflowError):
+        query = query.where((Family.id if family_id is not None else Case.id) == number)
+    elif case_sign:
+        query = query.where(Case.sign == case_sign)
+    else:
         return None
-    try:
-        return db.session.execute(query).scalar_one_or_none()
-    except OverflowError:
-        return None
+    return db.session.execute(query).scalar_one_or_none()
 
 
 class IssuingPaused(Exception):

@@ -55,13 +55,20 @@ def visible_families(user: User) -> Select:
     return select(Family).where(family_filter(user)).order_by(Family.created_at.desc())
 
 
+def row_id(value: object) -> int | None:
+    """An integer id as typed in a URL, form or JSON, or None when no row can have it (not an
+    integer, or outside PostgreSQL's integer range)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if -2**31 <= number < 2**31 else None
+
+
 def visible_family(user: User, family_id: object) -> Family | None:
     """The family if this user may read it, else None (its existence is not revealed)."""
-    try:
-        family_id = int(family_id)
-    except (TypeError, ValueError):
-        return None
-    if not -2**31 <= family_id < 2**31:  # an id no row can have (PostgreSQL integer range)
+    family_id = row_id(family_id)
+    if family_id is None:
         return None
     return db.session.execute(select(Family).where(Family.id == family_id, family_filter(user))).scalar_one_or_none()
 

@@ -15,6 +15,7 @@ from ..accounts.models import User, utcnow
 from ..audit import Origin, record
 from ..documents.context import office_today
 from .models import Assignment, Family, FamilyChange
+from .people import count_pl
 from .settings import STATUTORY_LIMIT, family_limit  # noqa: F401 (re-exported: issuing, views)
 
 
@@ -32,11 +33,7 @@ def current_count(session: Session, assistant_id: int, *, except_family: int | N
 
 def families_word(n: int) -> str:
     """'1 rodzinę', '3 rodziny', '15 rodzin': the accusative after „ma” / „prowadzi”."""
-    if n == 1:
-        return "1 rodzinę"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} rodziny"
-    return f"{n} rodzin"
+    return count_pl(n, "rodzinę", "rodziny", "rodzin")
 
 
 class AssignmentRefused(ValueError):

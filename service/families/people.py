@@ -54,12 +54,16 @@ def is_adult(born: dt.date | None, day: dt.date) -> bool | None:
     return None if born is None else age_on(born, day) >= AGE_OF_MAJORITY
 
 
+def count_pl(n: int, one: str, few: str, many: str) -> str:
+    """A count with its noun in the Polish plural form: count_pl(3, "rok", "lata", "lat") -> '3 lata'
+    (one for 1; few for 2–4, 22–24, … but not 12–14; many for the rest)."""
+    if n == 1:
+        return f"1 {one}"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
 def years_text(n: int) -> str:
     """An age in words as Polish says it: 'mniej niż rok', '1 rok', '3 lata', '12 lat', '22 lata'."""
-    if n == 0:
-        return "mniej niż rok"
-    if n == 1:
-        return "1 rok"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} lata"
-    return f"{n} lat"
+    return "mniej niż rok" if n == 0 else count_pl(n, "rok", "lata", "lat")
