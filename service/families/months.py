@@ -132,8 +132,8 @@ def _and_list(items: list[str], last_joiner: str = " i ") -> str:
 
 def dates_text(days: Iterable[dt.date]) -> str:
     """The days as a Polish list, each month named once and each year once, in date order:
-    „3, 10, 17 i 24 listopada 2026 r.”, „28 listopada i 2 grudnia 2026 r.”,
-    „30 grudnia 2026 r. i 2 stycznia 2027 r.”; a day given twice is said once; none gives "".
+    „3, 10, 17 i 24 listopada 2026 r.”, „28 listopada oraz 2 grudnia 2026 r.”,
+    „30 grudnia 2026 r. oraz 2 i 4 stycznia 2027 r.”; a day given twice is said once; none gives "".
     """
     ordered = sorted(set(days))
     years: list[str] = []
@@ -142,8 +142,9 @@ def dates_text(days: Iterable[dt.date]) -> str:
         for month in sorted({d.month for d in ordered if d.year == year}):
             numbers = [str(d.day) for d in ordered if d.year == year and d.month == month]
             months.append(f"{_and_list(numbers)} {GENITIVE[month - 1]}")
-        years.append(f"{_and_list(months)} {year}{_YEAR_SUFFIX}")
-    return _and_list(years)
+        years.append(f"{_and_list(months, ' oraz ')} {year}{_YEAR_SUFFIX}")
+    # „oraz” between months and years: „i” is the days' („3 i 5 listopada oraz 2 grudnia”).
+    return _and_list(years, " oraz ")
 
 
 def hours_text(minutes: int) -> str:
