@@ -169,9 +169,12 @@ def visits_of_assistant_month(session: Session, assistant: User, month: Month | 
         session, month.first - dt.timedelta(days=1), month.last,
         or_(DocumentRecord.author_id == assistant.id,
             DocumentRecord.data["assistant_login"].as_string() == assistant.login))
+    def is_mine(record: DocumentRecord) -> bool:  # assistant_login_of without loading the author
+        login = (record.data or {}).get("assistant_login")
+        return login == assistant.login if login else record.author_id == assistant.id
+
     mine = (v for v in map(visit_of, records)
-            if v is not None and assistant_login_of(v.record) == assistant.login
-            and (Month.of(v.day) == month or v.minutes_in(month) > 0))
+            if v is not None and is_mine(v.record) and (Month.of(v.day) == month or v.minutes_in(month) > 0))
     return _in_date_order(mine)
 
 
@@ -323,16 +326,18 @@ def family_report_values(session: Session, family: Family, month: Month | str) -
 
 # --- the time report ----------------------------------------------------------------------------
 
-def family_label(family: Family | None, on: dt.date) -> str:
-    """How a time report names a family next to its case sign: the full names of its adult members
-    on `on` („Anna Kowalska, Jan Kowalski”), nominative, without declining a surname into „rodzina
-    Kowalskich” (a wrong declension in an official report is worse than none); children are left
-    out, the supervisor needs no more to know the family. "" for a case without a family."""
+def family_label(family: Family | None, month: Month) -> str:
+    """How a time report names a family next to its case sign: the full names of the members who
+    were in the family in the month and were adults at its end („Anna Kowalska, Jan Kowalski”),
+    nominative, without declining a surname into „rodzina Kowalskich” (a wrong declension in an
+    official report is worse than none); children are left out, the supervisor needs no more to
+    know the family. The family's name (Family.name) when it has no adult; "" for a case without a
+    family."""
     if family is None:
         return ""
-    members = [m for m in family.members if m.left_on is None or m.left_on >= on]
+    members = [m for m in family.members if m.left_on is None or m.left_on >= month.first]
     adults = [m.full_name for m in members
-              if (is_adult(m.birth_date, on) if m.birth_date else m.relation != "child")]
+              if (is_adult(m.birth_date, month.last) if m.birth_date else m.relation != "child")]
     return ", ".join(adults) or family.name
 
 
@@ -367,7 +372,7 @@ def time_report_values(session: Session, assistant: User, month: Month | str) ->
         if Month.of(visit.day) == month and isinstance(given, int) and not isinstance(given, bool) and given > 0:
             travel += given
     cases = session.execute(select(Case).where(Case.id.in_(by_case))).scalars().all()
-    family_rows = [{"case_sign": case.sign, "family": family_label(case.family, month.last),
+    family_rows = [{"case_sign": case.sign, "family": family_label(case.family, month),
                     "minutes": by_case[case.id], "hours": hours_text(by_case[case.id])}
                    for case in sorted(cases, key=lambda c: (c.year, c.symbol, c.number, c.id))]
     task_rows = [{"contact_kind": kind, "label": label, "minutes": by_kind[kind], "hours": hours_text(by_kind[kind])}

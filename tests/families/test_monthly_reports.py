@@ -5,6 +5,8 @@ summer time, two assistants with one family, a month without visits, and a revis
 Visit records and work plans are inserted as stored data (tests/families/visits.py)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.accounts.models import User
@@ -84,7 +86,8 @@ def test_two_assistants_with_one_family(app, office):
         ewa_1 = visit(k, office.ewa, "2026-11-12", "13:00", "14:45", contact_kind="accompanying", travel_minutes=30)
         anna_2 = visit(k, office.anna, "2026-11-19", "09:00", "10:00", travel_minutes=20)
         # Entered by the coordinator for Ewa (on paper first), and one without assistant_login: the author's.
-        ewa_2 = visit(k, office.coordinator, "2026-11-26", "08:00", "08:20", assistant_login="elis", contact_kind="phone")
+        ewa_2 = visit(k, office.coordinator, "2026-11-26", "08:00", "08:20", assistant_login="elis",
+                      contact_kind="phone")
         anna_3 = visit(office.wisniewscy, office.anna, "2026-11-20", "17:00", "18:10", assistant_login=None)
         family = get(Family, k)
         assert family_report_values(db.session, family, "2026-11")["visit_refs"] == [anna_1, ewa_1, anna_2, ewa_2]
@@ -199,3 +202,20 @@ def test_goals_before_any_plan_and_the_plan_of_a_later_month(app, office):
         assert december["goal_work"] == [{"goal_no": "1", "goal": "Poprawa organizacji dnia",
                                           "work": "3 grudnia: Plan dnia."}]
         assert december["other_work"] == "" and december["institutions"] == ""
+
+
+def test_the_family_named_in_a_time_report(app, office):
+    """The adults who were in the family in the month, nominative; a father who left in October is
+    named in October's report, not in November's; the child never."""
+    with app.app_context():
+        visit(office.kowalscy, office.anna, "2026-10-14", "10:00", "11:00")
+        visit(office.kowalscy, office.anna, "2026-11-14", "10:00", "11:00")
+        family = get(Family, office.kowalscy)
+        father = next(m for m in family.members if m.full_name == "Jan Kowalski")
+        father.left_on = dt.date(2026, 10, 20)
+        db.session.commit()
+        anna = get(User, office.anna)
+        assert [r["family"] for r in time_report_values(db.session, anna, "2026-10")["family_hours"]] == [
+            "Anna Kowalska, Jan Kowalski"]
+        assert [r["family"] for r in time_report_values(db.session, anna, "2026-11")["family_hours"]] == [
+            "Anna Kowalska"]
