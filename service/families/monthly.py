@@ -141,7 +141,8 @@ def _in_date_order(visits: Iterable[Visit]) -> list[Visit]:
 
 
 def _visit_records(session: Session, first: dt.date, last: dt.date, *where) -> list[DocumentRecord]:
-    """Visit records whose `visit_date` is within [first, last] (ISO dates compare as text)."""
+    """Visit records whose `visit_date` is within [first, last] (ISO dates compare as text), and
+    those of the `where` conditions."""
     visit_date = DocumentRecord.data["visit_date"].as_string()
     return list(session.execute(select(DocumentRecord).where(
         DocumentRecord.slug == VISIT_RECORD, visit_date >= first.isoformat(), visit_date <= last.isoformat(),
@@ -153,7 +154,8 @@ def visits_of_month(session: Session, family: Family, month: Month | str) -> lis
     in date order: the contacts of its monthly family report."""
     month = as_month(month)
     records = _visit_records(session, month.first, month.last, DocumentRecord.case_id == family.case_id)
-    return _in_date_order(v for v in map(visit_of, records) if v is not None)
+    # The SQL range narrows; the dates read here decide (a text compare under a collation is no date's).
+    return _in_date_order(v for v in map(visit_of, records) if v is not None and Month.of(v.day) == month)
 
 
 def assistant_login_of(record: DocumentRecord) -> str:
@@ -169,6 +171,7 @@ def visits_of_assistant_month(session: Session, assistant: User, month: Month | 
         session, month.first - dt.timedelta(days=1), month.last,
         or_(DocumentRecord.author_id == assistant.id,
             DocumentRecord.data["assistant_login"].as_string() == assistant.login))
+
     def is_mine(record: DocumentRecord) -> bool:  # assistant_login_of without loading the author
         login = (record.data or {}).get("assistant_login")
         return login == assistant.login if login else record.author_id == assistant.id
