@@ -10,10 +10,11 @@ import datetime as dt
 import pytest
 
 from service.accounts.models import User
+from service.archive.models import DocumentRecord
 from service.extensions import db
 from service.families.models import Family
-from service.families.monthly import (NoVisits, family_report_values, time_report_values, visits_of_assistant_month,
-                                      visits_of_month)
+from service.families.monthly import (NoVisits, family_report_values, time_report_values, visit_of,
+                                      visits_of_assistant_month, visits_of_month)
 from service.families.months import Month
 from tests.families.visits import Office, make_office, plan, visit
 
@@ -219,3 +220,22 @@ def test_the_family_named_in_a_time_report(app, office):
             "Anna Kowalska, Jan Kowalski"]
         assert [r["family"] for r in time_report_values(db.session, anna, "2026-11")["family_hours"]] == [
             "Anna Kowalska"]
+
+
+@pytest.mark.parametrize("day, time_from, time_to, minutes", [
+    ("2026-10-25", "01:30", "02:30", 60),  # 2:30 happened twice: its first occurrence, summer time
+    ("2026-10-25", "02:15", "02:45", 30),
+    ("2026-03-29", "01:00", "02:30", 90),  # 2:30 never happened: read with the winter offset (= 3:30)
+    ("2026-03-29", "01:00", "03:00", 60),
+    ("2026-11-05", "10:00", "10:00", 0),
+    ("2026-11-05", "10:00", "", 0),
+    ("2026-11-05", "25:00", "10:00", 0),
+])
+def test_wall_clock_times_that_summer_time_makes_odd(day, time_from, time_to, minutes):
+    """Python's fold=0 for wall times that happen twice or never; no valid times, no minutes."""
+    record = DocumentRecord(id="x" * 32, data={"visit_date": day, "time_from": time_from, "time_to": time_to})
+    assert visit_of(record).minutes == minutes
+
+
+def test_a_record_without_a_date_belongs_to_no_month():
+    assert visit_of(DocumentRecord(id="y" * 32, data={"visit_date": "5 listopada", "time_from": "10:00"})) is None
