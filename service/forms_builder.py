@@ -11,10 +11,8 @@ from .documents.grammar import pesel_problem, sex_problem
 from .documents.kinds import KINDS
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused
-# The fields and checks of each kind; imported from here by the pages and the families' forms.
-from .forms_kinds import (EARLIEST_DATE, CheckboxesField, ChoiceField, PolishDateField,  # noqa: F401
-                          adult_check, case_number_check, choices, form_field, nip_check, not_future,
-                          pesel_check, plausible_date)
+# form_field builds each kind's field; the others are imported from here by pages' own forms.
+from .forms_kinds import PolishDateField, choices, form_field, nip_check  # noqa: F401
 
 REQUIRED = "To pole jest wymagane."
 # The kinds whose text is read as an identifier (NFKC, dashes and spaces unified: forms_base.IDENTIFIER).
