@@ -11,8 +11,7 @@ from .documents.grammar import pesel_problem, sex_problem
 from .documents.kinds import KINDS
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused
-# form_field builds each kind's field; the others are imported from here by pages' own forms.
-from .forms_kinds import PolishDateField, choices, form_field, nip_check  # noqa: F401
+from .forms_kinds import form_field
 
 REQUIRED = "To pole jest wymagane."
 # The kinds whose text is read as an identifier (NFKC, dashes and spaces unified: forms_base.IDENTIFIER).
@@ -158,7 +157,7 @@ def _applies(spec, data: dict[str, Any]) -> bool:
 
 
 def _canonical(spec: FieldSpec, value: Any) -> Any:
-    return spec.field_kind.canonical(value)  # service/documents/kinds.py
+    return spec.field_kind.canonical(value)  # service/documents/kinds/
 
 
 def _values(form: Form, fields: tuple[FieldSpec, ...]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The WTForms field of each kind of field (service/documents/kinds.py), with the checks they run.
+"""The WTForms field of each kind of field (service/documents/kinds/), with the checks they run.
 
 documents/ knows no web framework (tests/test_layers.py), so a kind's form field is built here: one
 function per FieldKind class, registered with `@form_field_for(KindClass)`; forms_builder.make_field

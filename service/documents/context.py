@@ -93,7 +93,7 @@ def printed(text: Any) -> Any:
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:
-    return spec.field_kind.printed(spec, value)  # service/documents/kinds.py
+    return spec.field_kind.printed(spec, value)  # service/documents/kinds/
 
 
 def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],

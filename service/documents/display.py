@@ -16,7 +16,7 @@ def shown_value(spec: FieldSpec, value: Any) -> str:
     (each kind's FieldKind.shown); „–” for nothing."""
     if value in (None, "", []):
         return "–"
-    return spec.field_kind.shown(spec, value)  # service/documents/kinds.py
+    return spec.field_kind.shown(spec, value)  # service/documents/kinds/
 
 
 def data_rows(doctype: DocumentType, data: Mapping[str, Any]) -> list[tuple[str, str | list[str]]]:

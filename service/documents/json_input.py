@@ -43,7 +43,7 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
         if value is None:
             return
         try:
-            values = spec.field_kind.form_values(value)  # service/documents/kinds.py
+            values = spec.field_kind.form_values(value)  # service/documents/kinds/
         except ValueError as error:
             errors[name] = [str(error)]
             return

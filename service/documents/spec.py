@@ -17,7 +17,7 @@ TEMPLATES_ROOT = Path(__file__).resolve().parents[2] / "forms_templates"
 class FieldSpec:
     """One input of a document: what it is called, what it accepts, and a realistic sample.
 
-    `kind` names a kind of service/documents/kinds.py ("text", "date", "pesel", "time", …; a
+    `kind` names a kind of service/documents/kinds/ ("text", "date", "pesel", "time", …; a
     FieldKind object is accepted too): `kind` stays that name, `field_kind` is the object, which
     knows the field's JSON Schema, stored, printed and shown values. An unknown name raises
     ValueError when the declaration is made, i.e. when its module is imported.
@@ -44,7 +44,7 @@ class FieldSpec:
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Imported here: kinds.py prints through context.py, which imports this module.
+        # Imported here: the kinds print through context.py, which imports this module.
         from .kinds import FieldKind, kind_named
 
         if isinstance(self.kind, FieldKind):

@@ -1,4 +1,4 @@
-"""The kinds of field (service/documents/kinds.py and their form fields in service/forms_kinds.py).
+"""The kinds of field (service/documents/kinds/ and their form fields in service/forms_kinds.py).
 
 Every kind of the registry has every part, so a kind added later cannot lack one; the kinds that read
 typed text themselves (time, month, integer) accept and refuse the same values in the form and in

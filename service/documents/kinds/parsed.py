@@ -54,9 +54,12 @@ class TimeKind(ParsedKind):
     """A clock time, 24-hour: typed „9:05”, „09.05” or „9 05”, stored „09:05” (ISO 8601, as an HTML
     time input sends it), printed „9.05”.
 
-    Printed with a dot and without a leading zero: the Polish spelling rules (Wielki słownik
-    ortograficzny PWN, zasady pisowni, § 95 [370]: „godz. 9.05”; the colon only tolerated, after
-    digital clocks) and the office letters that name an hour („w dniu … o godz. 10.00”).
+    Printed with a dot and without a leading zero, as the spelling dictionary puts it („Kropkę
+    jednak stawiamy pomiędzy cyframi oznaczającymi godziny i minuty, np. 15.10, 8.25”: E. Polański,
+    Nowy słownik ortograficzny PWN, 2002, p. CI), as railway timetables and office letters
+    („o godz. 10.00”) print hours. The PWN language advice service accepts the colon too (Poradnia
+    PWN, „zapis godziny”, 2005), but a document keeps to the dictionary's form; the colon stays the
+    stored form because HTML time inputs and ISO 8601 use it.
     """
 
     name = "time"
