@@ -6,6 +6,7 @@ from typing import Any
 from ..documents.legal import legal_basis
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
+
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field's value: its kind's (service/documents/kinds/), with the
     field's label as title and its help as description."""
