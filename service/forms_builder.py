@@ -1,32 +1,21 @@
 """Builds the WTForms form of a document type from its declaration; the web and the API share it."""
 from __future__ import annotations
 
-import datetime as dt
-import re
 from functools import lru_cache
 from typing import Any
 
-from stdnum.pl import nip as stdnum_nip
-from stdnum.pl import pesel as stdnum_pesel
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectMultipleField,
-                     StringField, TextAreaField)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, Length, Optional, Regexp, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import FieldList, Form, FormField
+from wtforms.validators import Optional, StopValidation
 
-from .documents.context import office_today, polish_date
 from .documents.grammar import pesel_problem, sex_problem
-from .families.people import age_on, years_text
+from .documents.kinds import KINDS
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
-from .documents.text import normalize_identifier
-from .forms_base import FlaskTextForm, TextForm, stop_if_refused, text_filters
+from .forms_base import FlaskTextForm, TextForm, stop_if_refused
+from .forms_kinds import form_field
 
 REQUIRED = "To pole jest wymagane."
-IDENTIFIER_KINDS = frozenset({"pesel", "nip", "postal_code", "phone", "email", "case_number"})
-
-
-def _compact(value: Any) -> Any:
-    return re.sub(r"[\s-]", "", value) if isinstance(value, str) else value
+# The kinds whose text is read as an identifier (NFKC, dashes and spaces unified: forms_base.IDENTIFIER).
+IDENTIFIER_KINDS = frozenset(name for name, kind in KINDS.items() if kind.normalisation in ("identifier", "email"))
 
 
 class Required:
@@ -52,164 +41,13 @@ class OptionalValue(Optional):
         super().__call__(form, field)
 
 
-def pesel_check(form, field) -> None:
-    """A PESEL with 11 ASCII digits, a correct checksum and a real date of birth, not in the future.
-
-    The checksum and the date (month + 20/40/60/80 for the 2000s/2100s/2200s/1800s) are read
-    with python-stdnum (stdnum.pl.pesel), as the PESEL register encodes them.
-    """
-    value = field.data or ""
-    if not re.fullmatch(r"[0-9]{11}", value):
-        raise ValidationError("PESEL musi składać się z 11 cyfr.")
-    try:
-        born = stdnum_pesel.get_birth_date(value)
-    except Exception:
-        raise ValidationError("Nieprawidłowy numer PESEL: zawiera niemożliwą datę urodzenia.")
-    if not stdnum_pesel.is_valid(value):
-        raise ValidationError("Nieprawidłowy numer PESEL: błędna cyfra kontrolna.")
-    if born > office_today():
-        raise ValidationError(f"Nieprawidłowy numer PESEL: wynika z niego data urodzenia {polish_date(born)}, "
-                              "która jeszcze nie nadeszła. Sprawdź cyfry.")
-    if born < EARLIEST_DATE:
-        # The 1800s encoding (month + 80) is valid in the register, but never for a living signer.
-        raise ValidationError(f"Nieprawidłowy numer PESEL: wynika z niego data urodzenia {polish_date(born)}. "
-                              "Sprawdź cyfry miesiąca.")
-
-
-def adult_check(form, field) -> None:
-    """The person of this PESEL acts for themselves: 18 or older on the day of issue (today).
-
-    Full legal capacity comes with majority (Kodeks cywilny art. 10–11); for a minor the legal
-    representative (a parent or legal guardian) consents or authorises, and signs, instead.
-    Runs after pesel_check, so the PESEL is known to be valid.
-    """
-    if field.errors or not field.data:
-        return
-    age = age_on(stdnum_pesel.get_birth_date(field.data), office_today())
-    if age < 18:
-        raise ValidationError(
-            f"Według numeru PESEL ta osoba ma {years_text(age)}, a tu podpisuje osoba pełnoletnia. "
-            "Za osobę niepełnoletnią podpisuje jej przedstawiciel ustawowy (rodzic lub opiekun prawny) "
-            "– wpisz tutaj jego dane.")
-
-
-def nip_check(form, field) -> None:
-    """A NIP with 10 digits and a correct checksum."""
-    if not stdnum_nip.is_valid(field.data or ""):
-        raise ValidationError("Nieprawidłowy numer NIP (10 cyfr z poprawną cyfrą kontrolną).")
-
-
-def not_future(form, field) -> None:
-    """A date that is not after today (in Warsaw, the documents' day)."""
-    if isinstance(field.data, dt.date) and field.data > office_today():
-        raise ValidationError("Data nie może być późniejsza niż dzisiejsza.")
-
-
-# No date of the family assistant's work (a consent, a decision, a birth) lies before this.
-EARLIEST_DATE = dt.date(1900, 1, 1)
-
-
-def plausible_date(form, field) -> None:
-    """A date not before 1 January 1900: „1 stycznia 1 r.” is a typing slip, not a date of a case."""
-    if isinstance(field.data, dt.date) and field.data < EARLIEST_DATE:
-        raise ValidationError(f"Podaj datę nie wcześniejszą niż {polish_date(EARLIEST_DATE)}")  # ends in „r.”
-
-
-class PolishDateField(DateField):
-    """A date typed as RRRR-MM-DD (the date picker) or DD.MM.RRRR, with a Polish message."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        # Read like an identifier: pasted spaces, full-width digits and other dashes are no error.
-        valuelist = [normalize_identifier(v) if isinstance(v, str) else v for v in valuelist]
-        if valuelist and not "".join(v for v in valuelist if isinstance(v, str)).strip():
-            # nothing typed is no date, not a wrong one: Required says „To pole jest wymagane.”
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Podaj poprawną datę w formacie RRRR-MM-DD lub DD.MM.RRRR.")
-
-
-class ChoiceField(RadioField):
-    """Radio buttons: nothing chosen is left to Required (one message, „To pole jest wymagane.”,
-    not WTForms' „Not a valid choice”); a value that is not among the choices is refused."""
-
-    def pre_validate(self, form) -> None:
-        if self.data in (None, ""):
-            return
-        if self.data not in {c.value for c in self.choices}:
-            raise ValidationError("Wybrano nieznaną opcję.")
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form) -> None:
-        keys = {c.value for c in self.choices}
-        if any(v not in keys for v in self.data or []):
-            raise ValidationError("Wybrano nieznaną opcję.")
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def case_number_check(form, field) -> None:
-    """A court case number (sygnatura akt) as courts write it: "III Nsm 123/26", "I C 45/2026"."""
-    if not _CASE_NUMBER.fullmatch(field.data or ""):
-        raise ValidationError("Sygnatura akt jak na piśmie sądu, np. III Nsm 123/26 "
-                              "(litery bez polskich znaków, cyfry, ukośnik).")
-
-
-_CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .-]*[0-9]/[0-9]+[A-Za-z0-9 ./-]*")
-
-
 def make_field(spec: FieldSpec, *, enforce_required: bool = True):
-    """The WTForms field for one declared field."""
+    """The unbound WTForms field for one declared field: the validators every field has, then its
+    kind's field, filters and checks (forms_kinds.form_field)."""
     # After Required/Optional: an empty optional date (which WTForms cannot parse) is no error.
     validators: list = [Required() if (spec.required and enforce_required and not spec.required_if)
                         else OptionalValue(), stop_if_refused]
-    kw: dict[str, Any] = {"description": spec.help}
-    limit = Length(max=spec.length_limit, message=f"Najwyżej {spec.length_limit} znaków.")
-    kind = spec.kind
-    if kind == "textarea":
-        return TextAreaField(spec.label, validators + [limit], filters=text_filters("block"), **kw)
-    if kind == "date":
-        extra = [plausible_date] + ([not_future] if spec.not_future else [])
-        return PolishDateField(spec.label, validators + extra, **kw)
-    if kind == "choice":
-        return ChoiceField(spec.label, validators, choices=choices(spec.choices),
-                           validate_choice=True, **kw)
-    if kind == "multichoice":
-        return CheckboxesField(spec.label, validators, choices=choices(spec.choices), **kw)
-    if kind == "boolean":
-        return BooleanField(spec.label, validators, **kw)
-    filters = text_filters("email" if kind == "email" else "identifier" if kind in IDENTIFIER_KINDS else "line")
-    checks: list = [limit]
-    if kind == "pesel":
-        filters.append(_compact)
-        checks = [pesel_check] + ([adult_check] if spec.adult else [])
-    elif kind == "nip":
-        filters.append(_compact)
-        checks = [nip_check]
-    elif kind == "postal_code":
-        checks = [Regexp(r"^[0-9]{2}-[0-9]{3}$", message="Kod pocztowy w formacie 00-000, np. 32-600.")]
-    elif kind == "case_number":
-        checks = [limit, case_number_check]
-    elif kind == "phone":
-        checks = [limit, Regexp(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$",
-                                message="Podaj numer telefonu: same cyfry, np. 33 842 11 00.")]
-    elif kind == "email":
-        checks = [limit, Email(message="Podaj poprawny adres e-mail, np. jan.kowalski@example.pl.")]
-    return StringField(spec.label, validators + checks, filters=filters, **kw)
+    return form_field(spec, validators, {"description": spec.help})
 
 
 def _row_form(group: GroupSpec) -> type[Form]:
@@ -319,13 +157,7 @@ def _applies(spec, data: dict[str, Any]) -> bool:
 
 
 def _canonical(spec: FieldSpec, value: Any) -> Any:
-    if spec.kind == "boolean":
-        return bool(value)
-    if value in (None, "", []):
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    return spec.field_kind.canonical(value)  # service/documents/kinds/
 
 
 def _values(form: Form, fields: tuple[FieldSpec, ...]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from wtforms.validators import ValidationError
 from ..archive.models import AccessLog
 from ..extensions import db
 from ..forms_base import FlaskTextForm
-from ..forms_builder import choices
+from ..forms_kinds import choices
 from ..security import allow, log_access
 from . import manage
 from .models import ROLES, User

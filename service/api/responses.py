@@ -46,6 +46,7 @@ _FIELD = {
     "type": "object", "required": ["name", "label", "kind", "required", "sample"],
     "properties": {"name": _STRING, "label": _STRING, "kind": _STRING, "required": {"type": "boolean"},
                    "help": _STRING, "max_length": {"type": ["integer", "null"]},
+                   "min_value": {"type": "integer"}, "max_value": {"type": "integer"},
                    "fields": {"type": "array", "items": {"type": "object"}},
                    "choices": {"type": "array", "items": obj({"value": _STRING, "label": _STRING})}},
 }

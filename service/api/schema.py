@@ -6,25 +6,11 @@ from typing import Any
 from ..documents.legal import legal_basis
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
-_FORMATS = {"date": {"type": "string", "format": "date"},
-            "email": {"type": "string", "format": "email"},
-            "pesel": {"type": "string", "pattern": r"^[0-9]{11}$"},
-            "nip": {"type": "string", "pattern": r"^[0-9]{10}$"},
-            "postal_code": {"type": "string", "pattern": r"^[0-9]{2}-[0-9]{3}$"}}
-
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
-    """The JSON Schema of one field's value."""
-    if spec.kind == "boolean":
-        schema: dict[str, Any] = {"type": "boolean"}
-    elif spec.kind == "choice":
-        schema = {"type": "string", "enum": [k for k, _ in spec.choices]}
-    elif spec.kind == "multichoice":
-        schema = {"type": "array", "items": {"type": "string", "enum": [k for k, _ in spec.choices]},
-                  "minItems": 1 if spec.required else 0, "uniqueItems": True}
-    else:
-        schema = dict(_FORMATS.get(spec.kind, {"type": "string"}))
-        schema["maxLength"] = spec.length_limit
+    """The JSON Schema of one field's value: its kind's (service/documents/kinds/), with the
+    field's label as title and its help as description."""
+    schema = dict(spec.field_kind.json_schema(spec))
     schema["title"] = spec.label
     if spec.help:
         schema["description"] = spec.help
@@ -80,6 +66,10 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
         out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
     if spec.choices:
         out["choices"] = [{"value": k, "label": v} for k, v in spec.choices]
+    if spec.min_value is not None:
+        out["min_value"] = spec.min_value
+    if spec.max_value is not None:
+        out["max_value"] = spec.max_value
     return out
 
 

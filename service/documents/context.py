@@ -93,17 +93,7 @@ def printed(text: Any) -> Any:
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:
-    if value in (None, ""):
-        return [] if spec.kind == "multichoice" else ""
-    if spec.kind == "date":
-        return printed(polish_date(value))
-    if spec.kind == "choice":
-        return printed(spec.choice_label(value))
-    if spec.kind == "multichoice":
-        return [printed(spec.choice_label(v)) for v in value]
-    if spec.kind == "boolean":
-        return "tak" if value else "nie"
-    return printed(value)
+    return spec.field_kind.printed(spec, value)  # service/documents/kinds/
 
 
 def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],

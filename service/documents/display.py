@@ -8,26 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .context import polish_date
 from .spec import DocumentType, FieldSpec, GroupSpec
 
 
 def shown_value(spec: FieldSpec, value: Any) -> str:
-    """One stored value as text: a choice's label, a date in Polish, „tak”/„nie”, a list joined."""
+    """One stored value as text: a choice's label, a date in Polish, „tak”/„nie”, a list joined
+    (each kind's FieldKind.shown); „–” for nothing."""
     if value in (None, "", []):
         return "–"
-    if spec.kind == "choice":
-        return spec.choice_label(value)
-    if spec.kind == "multichoice":
-        return "; ".join(spec.choice_label(v) for v in value)
-    if spec.kind == "boolean":
-        return "tak" if value else "nie"
-    if spec.kind == "date":
-        try:
-            return polish_date(value)
-        except (TypeError, ValueError):
-            return str(value)
-    return str(value)
+    return spec.field_kind.shown(spec, value)  # service/documents/kinds/
 
 
 def data_rows(doctype: DocumentType, data: Mapping[str, Any]) -> list[tuple[str, str | list[str]]]:

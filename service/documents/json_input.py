@@ -42,23 +42,13 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
     def put(name: str, spec: FieldSpec, value: Any) -> None:
         if value is None:
             return
-        if spec.kind == "boolean":
-            if not isinstance(value, bool):
-                errors[name] = ["Oczekiwano wartości true albo false."]
-            elif value:
-                data.add(name, "y")
-        elif spec.kind == "multichoice":
-            if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
-                errors[name] = ["Oczekiwano listy wartości."]
-            else:
-                for v in value:
-                    data.add(name, v)
-        elif not isinstance(value, str):
-            # The schema says string: a JSON number would be printed as Python writes it
-            # (1e400 as "inf"), so it is refused like any other wrong type.
-            errors[name] = ["Oczekiwano tekstu (wartość w cudzysłowie)."]
-        else:
-            data.add(name, value)
+        try:
+            values = spec.field_kind.form_values(value)  # service/documents/kinds/
+        except ValueError as error:
+            errors[name] = [str(error)]
+            return
+        for v in values:
+            data.add(name, v)
 
     for key, value in payload.items():
         if key in envelope:

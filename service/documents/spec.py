@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # family_facts imports this module; the annotation only names the class
     from .family_facts import FamilyFacts
-
-FIELD_KINDS = frozenset({
-    "text", "textarea", "date", "pesel", "nip", "postal_code", "phone", "email",
-    "case_number",  # a court's case number (sygnatura akt), e.g. "III Nsm 123/26"
-    "choice", "multichoice", "boolean",
-})
+    from .kinds import FieldKind
 
 TEMPLATES_ROOT = Path(__file__).resolve().parents[2] / "forms_templates"
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One input of a document: what it is called, what it accepts, and a realistic sample."""
+    """One input of a document: what it is called, what it accepts, and a realistic sample.
+
+    `kind` names a kind of service/documents/kinds/ ("text", "date", "pesel", "time", …; a
+    FieldKind object is accepted too): `kind` stays that name, `field_kind` is the object, which
+    knows the field's JSON Schema, stored, printed and shown values. An unknown name raises
+    ValueError when the declaration is made, i.e. when its module is imported.
+    """
 
     name: str
     label: str
@@ -37,21 +38,30 @@ class FieldSpec:
     # PESEL fields: the person acts for themselves here (consents, grants an authorisation), so
     # they must be of age (18) on the day of issue; for a minor, the legal guardian signs instead.
     adult: bool = False
+    # Integers: the smallest and the largest accepted value (None: no limit of the declaration).
+    min_value: int | None = None
+    max_value: int | None = None
+    field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in FIELD_KINDS:
-            raise ValueError(f"{self.name}: unknown field kind {self.kind!r}")
-        if self.adult and self.kind != "pesel":
-            raise ValueError(f"{self.name}: only a PESEL field can require an adult")
-        if self.kind in ("choice", "multichoice") and not self.choices:
-            raise ValueError(f"{self.name}: a {self.kind} field needs choices")
+        # Imported here: the kinds print through context.py, which imports this module.
+        from .kinds import FieldKind, kind_named
+
+        if isinstance(self.kind, FieldKind):
+            resolved = self.kind
+            object.__setattr__(self, "kind", resolved.name)
+        else:
+            try:
+                resolved = kind_named(self.kind)
+            except ValueError as error:
+                raise ValueError(f"{self.name}: {error}") from None
+        object.__setattr__(self, "field_kind", resolved)
+        resolved.check_spec(self)
 
     @property
     def length_limit(self) -> int:
         """The longest accepted value; long enough for real content, short enough for a page."""
-        if self.max_length:
-            return self.max_length
-        return 4000 if self.kind == "textarea" else 200
+        return self.max_length or self.field_kind.default_length
 
     def choice_label(self, key: str) -> str:
         """The Polish label of one choice key."""

@@ -16,7 +16,8 @@ from wtforms import SelectField
 from ..accounts.models import User
 from ..documents.spec import FieldSpec
 from ..forms_base import FlaskTextForm
-from ..forms_builder import REQUIRED, choices, make_field
+from ..forms_builder import REQUIRED, make_field
+from ..forms_kinds import choices
 from .assignments import current_count, family_limit
 from .registration import (ADDRESS_FIELDS, BASIS_SPECS, MEMBER_FIELDS, SOCIAL_WORKER, check_basis,
                            check_correspondence, check_distinct_pesels, check_member, social_worker_choices)

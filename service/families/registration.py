@@ -26,7 +26,8 @@ from ..documents import fields as common
 from ..documents.context import office_today
 from ..documents.spec import FieldSpec, GroupSpec
 from ..forms_base import FlaskTextForm, TextForm
-from ..forms_builder import REQUIRED, choices, make_field
+from ..forms_builder import REQUIRED, make_field
+from ..forms_kinds import choices
 from .cases import open_case, release_number, reserve_number, case_sign
 from .models import BASIS_KINDS, RELATIONS, SUPPORTS, ZZ_SITUATIONS, Case, Family, FamilyChange, FamilyMember
 from .people import birth_date_from_pesel, fold, sex_from_pesel

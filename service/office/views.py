@@ -11,7 +11,7 @@ from ..families.cases import format_case_sign, pattern_problems
 from ..families.settings import STATUTORY_LIMIT, family_limit, limit_problem, set_family_limit
 from ..extensions import db
 from ..forms_base import FlaskTextForm, TextForm, text_filters
-from ..forms_builder import nip_check
+from ..forms_kinds import nip_check
 from ..security import allow, log_access, request_origin
 from .models import PROFILE_FIELDS, JrwaClass, get_profile
 

@@ -21,7 +21,7 @@ from ..archive.models import AccessLog, DocumentRecord
 from ..families.models import Case, Family
 from ..extensions import db
 from ..forms_base import FlaskTextForm, text_filters
-from ..forms_builder import PolishDateField, choices
+from ..forms_kinds import PolishDateField, choices
 from ..security import allow, log_access
 from ..signing.models import FamilyCopy, SignedDocument, SigningSession
 

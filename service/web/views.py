@@ -10,7 +10,8 @@ from wtforms import SelectField
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..forms_builder import choices, form_class
+from ..forms_builder import form_class
+from ..forms_kinds import choices
 from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
 from ..families.access import ALL_FAMILIES, visible_families

@@ -313,13 +313,13 @@ def test_api_dates_are_read_like_identifiers(api):
 
 
 def test_validation_judges_today_in_warsaw(monkeypatch, api):
-    import service.forms_builder as forms_builder
+    import service.forms_kinds as forms_kinds  # the date checks of each kind of field
     from service.documents.context import WARSAW, office_today
 
     assert office_today() == dt.datetime.now(WARSAW).date()
     # The server's clock zone is behind Warsaw at midnight: the forms must ask Warsaw, not the host.
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    monkeypatch.setattr(forms_builder, "office_today", lambda: tomorrow)
+    monkeypatch.setattr(forms_kinds, "office_today", lambda: tomorrow)
     response = api("family_consent", {"consent_date": tomorrow.isoformat()})
     assert response.status_code == 201, response.get_json()
 
