@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from .grammar import Person, Persons, gender_of, make_person
-from .legal import legal_basis
 from .spec import DocumentType, FieldSpec, GroupSpec, PersonRef
 from .typesetting import typeset
 
@@ -122,7 +121,7 @@ def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Map
         "case_sign": printed(case_sign),
         "doc_ref": printed(doc_ref),
         "title": printed(doctype.title),
-        "legal_basis": printed(legal_basis(doctype.legal_basis).citation),
+        "legal_basis": printed(doctype.legal_basis.citation),
         "issue_date": printed(polish_date(issued_on)),
         "place_date": printed(place_date_line(office.get("date_town") or office.get("town", ""), issued_on)),
         "raw": dict(data),
