@@ -74,3 +74,21 @@ def test_a_filing_class_missing_from_the_office_is_added_when_first_needed(app, 
     with app.app_context():
         row = db.session.get(JrwaClass, ZA_ZYCIEM.key)
         assert (row.title, row.symbol, row.category) == (ZA_ZYCIEM.heading, "", "")
+
+
+def test_the_office_attributes_declared_are_the_profile():
+    """template_vars.OFFICE_ATTRS declares what `office.<x>` holds: the office profile's fields."""
+    from service.documents.template_vars import OFFICE_ATTRS
+    from service.office.models import PROFILE_FIELDS
+
+    assert tuple(a.name for a in OFFICE_ATTRS) == PROFILE_FIELDS
+
+
+def test_every_declared_template_variable_is_in_the_context():
+    from service.documents.context import sample_context
+    from service.documents.template_vars import TEMPLATE_VARS
+
+    for doctype in DOCUMENT_TYPES:
+        ctx = sample_context(doctype)
+        assert all(var.name in ctx for var in TEMPLATE_VARS)
+        assert ctx["legal_basis"].replace("\u00a0", " ").replace("\u2011", "-") == doctype.legal_basis.citation
