@@ -22,7 +22,7 @@ from .families.assignments import AssignmentRefused, current_count, family_limit
 from .families.from_documents import file_from_documents
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
 from .families.registration import member_values
-from .office.models import JrwaClass, get_profile, issuing_paused
+from .office.models import filing_row, get_profile, issuing_paused
 
 # Every role that may issue at least one document type.
 ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
@@ -73,8 +73,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     none while rendering, converting and sealing, a short one to store the document, the new case
     and its family); the access-log row is committed after them, on its own. Raises IssuingPaused
     (the office profile is not confirmed: office.models.issuing_paused), NotForThisFamily,
-    AssignmentRefused (status 409: the assistant's limit), LookupError (no JRWA class),
-    ConversionError, OSError.
+    AssignmentRefused (status 409: the assistant's limit), ConversionError, OSError. A filing class
+    the office's table lacks is added first (office.models.filing_row).
     """
     session = session or db.session
     paused = issuing_paused()
@@ -83,9 +83,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     if family is not None and not applies_to(doctype, family):
         raise NotForThisFamily("Ten dokument nie dotyczy wsparcia, którym objęto tę rodzinę.")
     profile = get_profile()
-    jrwa = session.get(JrwaClass, doctype.jrwa_key)
-    if jrwa is None:
-        raise LookupError(f"Brak klasy JRWA {doctype.jrwa_key!r} w profilu urzędu.")
+    jrwa = filing_row(session, doctype.filing_class)
     on_new_case = None
     if family is None:
         if actor.role == "assistant":

@@ -13,18 +13,13 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..roles import Role
 
-ROLES = {
-    "assistant": "asystent rodziny",
-    "social_worker": "pracownik socjalny",
-    "coordinator": "koordynator asystentów rodziny",
-    "head": "kierownik ośrodka",
-    "archivist": "archiwista",
-    "dpo": "inspektor ochrony danych",
-    "admin": "administrator",
-}
+# Role code -> Polish label, from the one declaration (service/roles.py); the codes are what
+# users.role stores.
+ROLES = {role.value: role.label for role in Role}
 # Roles that see every family's documents; the others see only their own cases.
-OFFICE_WIDE_ROLES = frozenset({"head", "archivist"})
+OFFICE_WIDE_ROLES = frozenset({Role.HEAD, Role.ARCHIVIST})
 
 _hasher = PasswordHasher()
 

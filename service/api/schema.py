@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents.legal import legal_basis
 from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
 
@@ -77,11 +76,11 @@ def describe_type(doctype: DocumentType) -> dict[str, Any]:
     """Everything a client needs to fill a document type."""
     return {
         "slug": doctype.slug, "title": doctype.title, "description": doctype.description,
-        "legal_basis": legal_basis(doctype.legal_basis).citation, "jrwa_key": doctype.jrwa_key,
-        "template_version": doctype.template_version, "issued_by": sorted(doctype.issued_by),
+        "legal_basis": doctype.legal_basis.citation, "jrwa_key": doctype.jrwa_key,
+        "template_version": doctype.template_version, "issued_by": sorted(role.value for role in doctype.issued_by),
         "fields": [describe_field(f) for f in doctype.fields],
         "signers": [{"key": s.key, "label": s.label, "signer": s.signer, "repeat_over": s.repeat_over,
-                     "only_if": s.only_if, "staff_role": s.staff_role} for s in doctype.signers],
+                     "only_if": s.only_if, "staff_role": s.staff_role.value if s.staff_role else None} for s in doctype.signers],
         "sample": doctype.sample_data,
         "schema": request_schema(doctype),
     }

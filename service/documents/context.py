@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from zoneinfo import ZoneInfo
@@ -16,8 +17,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from .grammar import Person, Persons, gender_of, make_person
-from .legal import legal_basis
 from .spec import DocumentType, FieldSpec, GroupSpec, PersonRef
+from .template_vars import SAMPLE_ISSUE_DATE, SAMPLE_OFFICE, TEMPLATE_VAR_NAMES, TEMPLATE_VARS
 from .typesetting import typeset
 
 LOCALE = "pl_PL"
@@ -96,27 +97,46 @@ def _display(spec: FieldSpec, value: Any) -> Any:
     return spec.field_kind.printed(spec, value)  # service/documents/kinds/
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    doctype: DocumentType
+    data: Mapping[str, Any]
+    office: Mapping[str, Any]
+    case_sign: str
+    doc_ref: str
+    issued_on: dt.date
+
+
+# How each declared template variable (template_vars.TEMPLATE_VARS) is computed.
+_TEMPLATE_VALUES: dict[str, Callable[[_Inputs], Any]] = {
+    "office": lambda i: {key: printed(value) for key, value in i.office.items()},
+    "case_sign": lambda i: printed(i.case_sign),
+    "doc_ref": lambda i: printed(i.doc_ref),
+    "title": lambda i: printed(i.doctype.title),
+    "legal_basis": lambda i: printed(i.doctype.legal_basis.citation),
+    "issue_date": lambda i: printed(polish_date(i.issued_on)),
+    "place_date": lambda i: printed(place_date_line(i.office.get("date_town") or i.office.get("town", ""),
+                                                    i.issued_on)),
+    "raw": lambda i: dict(i.data),
+}
+if set(_TEMPLATE_VALUES) != TEMPLATE_VAR_NAMES:  # a variable computed but not declared, or declared only
+    raise RuntimeError(f"template variables: {sorted(set(_TEMPLATE_VALUES) ^ TEMPLATE_VAR_NAMES)}")
+
+
 def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Mapping[str, Any],
                   case_sign: str, doc_ref: str, issued_on: dt.date) -> dict[str, Any]:
     """Everything a template may print, display-ready; raw values stay under `raw` for conditions.
 
     Returns a dict of the document's fields (texts, lists of texts for multichoice, lists of dicts
-    for groups) plus office, case_sign, doc_ref, title, legal_basis, issue_date, place_date and raw,
+    for groups) plus the declared template variables (template_vars.TEMPLATE_VARS: office,
+    case_sign, doc_ref, title, legal_basis, issue_date, place_date and raw),
     and for each of the type's persons (doctype.persons) a grammar.Person under its key (None when
     the name is empty) or, for a group, grammar.Persons, each row also holding its Person as
     "person". Every text in it, the office profile, the legal basis and the names in every case
     included, has passed `printed()`.
     """
-    ctx: dict[str, Any] = {
-        "office": {key: printed(value) for key, value in office.items()},
-        "case_sign": printed(case_sign),
-        "doc_ref": printed(doc_ref),
-        "title": printed(doctype.title),
-        "legal_basis": printed(legal_basis(doctype.legal_basis).citation),
-        "issue_date": printed(polish_date(issued_on)),
-        "place_date": printed(place_date_line(office.get("date_town") or office.get("town", ""), issued_on)),
-        "raw": dict(data),
-    }
+    made = _Inputs(doctype, data, office, case_sign, doc_ref, issued_on)
+    ctx: dict[str, Any] = {var.name: _TEMPLATE_VALUES[var.name](made) for var in TEMPLATE_VARS}
     for spec in doctype.fields:
         value = data.get(spec.name)
         if isinstance(spec, GroupSpec):
@@ -129,6 +149,14 @@ def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Map
     for ref in doctype.persons:
         _add_persons(ctx, ref, data)
     return ctx
+
+
+def sample_context(doctype: DocumentType, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """build_context of `data` (default: the type's sample_data, which must be valid) with the
+    declared samples of the template variables (template_vars): for tests and sample renders."""
+    samples = {v.name: v.sample for v in TEMPLATE_VARS}
+    return build_context(doctype, doctype.sample_data if data is None else data, office=SAMPLE_OFFICE,
+                         case_sign=samples["case_sign"], doc_ref=samples["doc_ref"], issued_on=SAMPLE_ISSUE_DATE)
 
 
 def _person(ref: PersonRef, values: Mapping[str, Any]) -> Person | None:

@@ -1,18 +1,35 @@
-"""The legal-basis registry: every statutory citation used in documents, kept in one place."""
+"""The legal-basis registry: every statutory citation used in documents, declared once as objects.
+
+A document type names its basis by the constant (`legal_basis=WR_CONSENT`), so a wrong name fails
+at import. A citation is built from an Act (its title in the genitive and its Dz. U. reference,
+kept here once for every basis citing it) and the article references. Nothing is stored by key:
+issued documents keep their rendered text, and the API prints the citation.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+@dataclass(frozen=True)
+class Act:
+    """A statute as cited after an article reference: „… ustawy z dnia … (Dz. U. z … r. poz. …)”."""
+
+    title: str  # in the genitive, as it follows "art. 8 ust. 1"
+    journal: str  # the consolidated text in force, e.g. "Dz. U. z 2025 r. poz. 49"
+    short: str  # the short form for lists, e.g. "u.w.r.p.z."
+
+    @property
+    def cited(self) -> str:
+        """The title with its journal reference in brackets."""
+        return f"{self.title} ({self.journal})"
+
+
 # Consolidated texts change every year or two: update the "Dz. U." references here, never in
 # templates. Checked against the texts in force on 24 November 2026.
-FAMILY_SUPPORT_ACT = (
-    "ustawy z dnia 9 czerwca 2011 r. o wspieraniu rodziny i systemie pieczy zastępczej "
-    "(Dz. U. z 2025 r. poz. 49)"
-)
-ZA_ZYCIEM_ACT = (
-    "ustawy z dnia 4 listopada 2016 r. o wsparciu kobiet w ciąży i rodzin „Za życiem” "
-    "(Dz. U. z 2024 r. poz. 1829)"
-)
+FAMILY_SUPPORT_ACT = Act("ustawy z dnia 9 czerwca 2011 r. o wspieraniu rodziny i systemie pieczy zastępczej",
+                         "Dz. U. z 2025 r. poz. 49", "u.w.r.p.z.")
+ZA_ZYCIEM_ACT = Act("ustawy z dnia 4 listopada 2016 r. o wsparciu kobiet w ciąży i rodzin „Za życiem”",
+                    "Dz. U. z 2024 r. poz. 1829", "ustawy „Za życiem”")
 GDPR = (
     "rozporządzenia Parlamentu Europejskiego i Rady (UE) 2016/679 z dnia 27 kwietnia 2016 r. "
     "w sprawie ochrony osób fizycznych w związku z przetwarzaniem danych osobowych i w sprawie "
@@ -22,35 +39,52 @@ GDPR = (
 
 @dataclass(frozen=True)
 class LegalBasis:
-    """A citation as printed after "Na podstawie" (or in brackets), and its short form for lists."""
+    """A citation as printed after "Na podstawie" (or in brackets), and its short form for lists.
+
+    `key` names the basis in error messages and tests; `articles` are the references ("art. 11
+    ust. 3 pkt 1"), followed in the citation by the act.
+    """
 
     key: str
-    citation: str
-    short: str
+    articles: str
+    act: Act
+
+    @property
+    def citation(self) -> str:
+        """'art. 11 ust. 3 pkt 1 ustawy z dnia 9 czerwca 2011 r. … (Dz. U. z 2025 r. poz. 49)'."""
+        return f"{self.articles} {self.act.cited}"
+
+    @property
+    def short(self) -> str:
+        """'art. 11 ust. 3 pkt 1 u.w.r.p.z.'."""
+        return f"{self.articles} {self.act.short}"
 
 
-LEGAL_BASES: dict[str, LegalBasis] = {
-    b.key: b
-    for b in (
-        LegalBasis(
-            "wr_consent",
-            f"art. 8 ust. 1 i art. 15 ust. 1 {FAMILY_SUPPORT_ACT}",
-            "art. 8 ust. 1 i art. 15 ust. 1 u.w.r.p.z.",
-        ),
-        LegalBasis(
-            "wr_assignment",
-            f"art. 11 ust. 3 pkt 1 {FAMILY_SUPPORT_ACT}",
-            "art. 11 ust. 3 pkt 1 u.w.r.p.z.",
-        ),
-        LegalBasis(
-            "zz_authorisation",
-            f"art. 8 ust. 3 pkt 2 {ZA_ZYCIEM_ACT}",
-            "art. 8 ust. 3 pkt 2 ustawy „Za życiem”",
-        ),
-    )
-}
+# The family-support act (ustawa o wspieraniu rodziny i systemie pieczy zastępczej). Article
+# numbers as researched in ../shared/domain/law-and-practice.md (§1.1, §3); [U] there = unverified.
+# Support with the family's consent and active participation (art. 8 ust. 1 [U no.]) and the
+# assistant's tasks (art. 15 ust. 1).
+WR_CONSENT = LegalBasis("wr_consent", "art. 8 ust. 1 i art. 15 ust. 1", FAMILY_SUPPORT_ACT)
+# The social worker's request to the head after the interview and analysis (art. 11 ust. 1–2).
+WR_REQUEST = LegalBasis("wr_request", "art. 11 ust. 1 i 2", FAMILY_SUPPORT_ACT)
+# The head assigns an assistant (art. 11 ust. 3 pkt 1).
+WR_ASSIGNMENT = LegalBasis("wr_assignment", "art. 11 ust. 3 pkt 1", FAMILY_SUPPORT_ACT)
+# The work plan (pkt 1; pkt 2 with the foster-care coordinator) and its contents (ust. 3: scope
+# of actions, deadlines, expected effects); the cooperation rules agreed with the family rest on it.
+WR_PLAN = LegalBasis("wr_plan", "art. 15 ust. 1 pkt 1 i 2 oraz ust. 3", FAMILY_SUPPORT_ACT)
+# The assistant's tasks in general (visit records, monthly reports).
+WR_TASKS = LegalBasis("wr_tasks", "art. 15 ust. 1", FAMILY_SUPPORT_ACT)
+# Keeping documentation of the work with the family (pkt 14).
+WR_DOCUMENTATION = LegalBasis("wr_documentation", "art. 15 ust. 1 pkt 14", FAMILY_SUPPORT_ACT)
+# „dokonywanie okresowej oceny sytuacji rodziny, nie rzadziej niż co pół roku” (pkt 15; the
+# wording is [U] in the research, the number agrees with the catalogue of the statute's points).
+WR_ASSESSMENT = LegalBasis("wr_assessment", "art. 15 ust. 1 pkt 15", FAMILY_SUPPORT_ACT)
+# „monitorowanie funkcjonowania rodziny po zakończeniu pracy z rodziną” (pkt 16).
+WR_MONITORING = LegalBasis("wr_monitoring", "art. 15 ust. 1 pkt 16", FAMILY_SUPPORT_ACT)
 
+# „Za życiem”: acting on the family's behalf on a written authorisation (art. 8 ust. 3 pkt 2).
+ZZ_AUTHORISATION = LegalBasis("zz_authorisation", "art. 8 ust. 3 pkt 2", ZA_ZYCIEM_ACT)
 
-def legal_basis(key: str) -> LegalBasis:
-    """The citation registered under `key`."""
-    return LEGAL_BASES[key]
+# Every declared basis (tests check their keys are unique and their citations typeset).
+ALL_BASES = (WR_CONSENT, WR_REQUEST, WR_ASSIGNMENT, WR_PLAN, WR_TASKS, WR_DOCUMENTATION, WR_ASSESSMENT,
+             WR_MONITORING, ZZ_AUTHORISATION)

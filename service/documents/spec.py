@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..roles import Role
+from .filing import FilingClass
+from .legal import LegalBasis
+
 if TYPE_CHECKING:  # family_facts imports this module; the annotation only names the class
     from .family_facts import FamilyFacts
     from .kinds import FieldKind
@@ -102,13 +106,19 @@ class SignerSlot:
     key: str
     label: str
     signer: str = "family"  # "family" or "staff"
-    staff_role: str | None = None  # for staff slots: the role that signs, e.g. "head"
+    staff_role: Role | None = None  # for staff slots: the role that signs, e.g. Role.HEAD
     repeat_over: str | None = None  # one slot per row of this group
     only_if: str | None = None  # only when this boolean field is true
     # Family slots: the field holding the signer's name (in the repeated row, if repeat_over)
     # and, optionally, the field with their role in the family (e.g. "matka").
     name_field: str | None = None
     role_field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.staff_role is not None and not isinstance(self.staff_role, Role):
+            raise TypeError(f"{self.key}: staff_role must be a roles.Role, not {self.staff_role!r}")
+        if (self.signer == "staff") != (self.staff_role is not None):
+            raise ValueError(f"{self.key}: a staff slot names its staff_role, a family slot none")
 
 
 Check = Callable[[Mapping[str, Any]], dict[str, str]]
@@ -148,11 +158,11 @@ class DocumentType:
     slug: str
     title: str
     description: str
-    legal_basis: str  # key in legal.LEGAL_BASES
-    jrwa_key: str  # key of the office's filing class (JRWA) this document is filed under
+    legal_basis: LegalBasis  # a constant of legal.py, e.g. legal.WR_CONSENT
+    filing_class: FilingClass  # the office's filing class (JRWA) it is filed under, e.g. filing.FAMILY_SUPPORT
     fields: tuple[FieldSpec | GroupSpec, ...]
     signers: tuple[SignerSlot, ...]
-    issued_by: frozenset[str]  # staff roles that may issue it
+    issued_by: frozenset[Role]  # staff roles that may issue it
     # What this document is and what signing it means, in two or three plain sentences for the
     # family on the signing page, in Polish and marked with service.i18n.N_: its Ukrainian and
     # English translations must be in service/translations (tests/signing/test_language.py checks
@@ -165,6 +175,20 @@ class DocumentType:
     # The input values the family's file knows (members, address, staff, court data), in the
     # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
     from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
+
+    def __post_init__(self) -> None:
+        # Declarations name these as objects: a string (a typo or an old key) fails at import.
+        if not isinstance(self.legal_basis, LegalBasis):
+            raise TypeError(f"{self.slug}: legal_basis must be a legal.LegalBasis, not {self.legal_basis!r}")
+        if not isinstance(self.filing_class, FilingClass):
+            raise TypeError(f"{self.slug}: filing_class must be a filing.FilingClass, not {self.filing_class!r}")
+        if not self.issued_by or not all(isinstance(role, Role) for role in self.issued_by):
+            raise TypeError(f"{self.slug}: issued_by must be a non-empty set of roles.Role, not {self.issued_by!r}")
+
+    @property
+    def jrwa_key(self) -> str:
+        """The key of the filing class (cases.jrwa_key, the API's `jrwa_key`)."""
+        return self.filing_class.key
 
     @property
     def template_path(self) -> Path:

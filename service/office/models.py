@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..accounts.models import User
+from ..documents.filing import FILING_CLASSES, FilingClass
 from ..extensions import db
 
 # The fields of the letterhead, in the order the administrator's page shows them. A new instance
@@ -19,13 +21,11 @@ PROFILE_FIELDS = ("name", "street", "postal_code", "town", "phone", "email", "ni
 # sign (oznaczenie komórki . symbol klasyfikacyjny . kolejny numer . rok; instrukcja kancelaryjna,
 # załącznik nr 1 do rozporządzenia Prezesa Rady Ministrów z 18 stycznia 2011 r.): it starts filled in.
 DEFAULT_PROFILE = {**{key: "" for key in PROFILE_FIELDS}, "case_sign_pattern": "{dept}.{symbol}.{number}.{year}"}
-# The filing classes the document types use (DocumentType.jrwa_key), with a suggested heading; the
-# symbol and archival category are the office's own, from its wykaz akt (the State Archives'
-# research found no national symbol for them), so they start empty.
-DEFAULT_CLASSES = (
-    ("family_support", "", "Asysta rodzinna – wspieranie rodziny (ustawa o wspieraniu rodziny)", ""),
-    ("za_zyciem", "", "Koordynacja wsparcia – ustawa „Za życiem”", ""),
-)
+# The filing classes the document types use (documents.filing.FILING_CLASSES: key, suggested
+# heading), as rows (key, symbol, heading, category): the symbol and archival category are the
+# office's own, from its wykaz akt (the State Archives' research found no national symbol for
+# them), so they start empty.
+DEFAULT_CLASSES = tuple((c.key, "", c.heading, "") for c in FILING_CLASSES)
 PAUSED_MESSAGE = ("Wystawianie dokumentów jest wstrzymane: administrator musi uzupełnić "
                   "i zatwierdzić profil urzędu.")
 
@@ -86,6 +86,26 @@ def get_profile() -> OfficeProfile:
                 db.session.add(JrwaClass(key=key, symbol=symbol, title=title, category=category))
         db.session.commit()
     return profile
+
+
+def filing_row(session: Session, filing_class: FilingClass) -> JrwaClass:
+    """The office's row of a declared filing class; added (and committed) with the class's
+    suggested heading and an empty symbol and category when the office's table lacks it (a class
+    declared after the office's profile was made), so issuing never fails for a missing class.
+
+    Two requests adding the same class at once: the second one's insert fails on the key, is rolled
+    back, and the first one's row is returned.
+    """
+    row = session.get(JrwaClass, filing_class.key)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            session.add(JrwaClass(key=filing_class.key, symbol="", title=filing_class.heading, category=""))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+    return session.get(JrwaClass, filing_class.key)
 
 
 def issuing_paused() -> str | None:

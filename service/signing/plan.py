@@ -5,8 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..accounts.models import ROLES
 from ..documents.spec import DocumentType
+from ..roles import Role
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class PlannedSigner:
     slot: str  # "family_member:0": the SIG marker in the template
     name: str  # empty for staff slots: the staff member who confirms is named at signing
     role: str
-    staff_role: str | None = None  # None: a family member signs by hand
+    staff_role: str | None = None  # the Role's code, as stored; None: a family member signs by hand
 
     @property
     def is_staff(self) -> bool:
@@ -27,12 +27,12 @@ class PlannedSigner:
 def signer_plan(doctype: DocumentType, data: Mapping[str, Any]) -> list[PlannedSigner]:
     """Family members first, in the order of the form, then staff (e.g. both parents, then the head)."""
     family: list[tuple[str, str, str]] = []
-    staff: list[tuple[str, str, str | None]] = []
+    staff: list[tuple[str, str, Role | None]] = []
     for slot in doctype.signers:
         if slot.only_if and not data.get(slot.only_if):
             continue
         if slot.signer == "staff":
-            role = slot.label or ROLES.get(slot.staff_role or "", "")
+            role = slot.label or slot.staff_role.label
             staff.append((f"{slot.key}:0", role, slot.staff_role))
             continue
         rows = (data.get(slot.repeat_over) or []) if slot.repeat_over else [data]
@@ -42,6 +42,6 @@ def signer_plan(doctype: DocumentType, data: Mapping[str, Any]) -> list[PlannedS
             role = f"{slot.label} ({kin})" if kin else slot.label
             family.append((f"{slot.key}:{index}", name, role))
     steps = [PlannedSigner(i, key, name, role) for i, (key, name, role) in enumerate(family)]
-    steps += [PlannedSigner(len(steps) + i, key, "", role, staff_role or "head")
+    steps += [PlannedSigner(len(steps) + i, key, "", role, (staff_role or Role.HEAD).value)
               for i, (key, role, staff_role) in enumerate(staff)]
     return steps

@@ -11,10 +11,14 @@ from docxtpl import DocxTemplate
 
 from service.documents import render
 from service.documents.render import RenderError, render_docx
-from tests.documents.test_templates import SAMPLES, all_text, hostile, template
+from service.documents.context import sample_context
+from service.documents.registry import DOCUMENT_TYPES
+from tests.documents.test_templates import all_text, hostile, template, variants
 
 PROPERTIES = {"title": "Zgoda rodziny", "author": "MOPS w Oświęcimiu", "subject": "MOPS.SPS.4011.12.2026",
               "identifier": "7f3a9c21", "language": "pl-PL"}
+# Every type's sample and its variants (test_templates.variants), from the registry.
+SAMPLES = {t.slug: [sample_context(t, data) for data in variants(t)] for t in DOCUMENT_TYPES}
 CASES = [(slug, i) for slug, ctxs in SAMPLES.items() for i in range(len(ctxs))]
 
 

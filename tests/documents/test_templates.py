@@ -1,4 +1,10 @@
-"""The generated DOCX templates (scripts/build_templates.py) render with realistic and hostile contexts."""
+"""The generated DOCX templates (scripts/build_templates.py, scripts/templates/<slug>.py) render
+with realistic and hostile contexts, and read only what is declared.
+
+Driven by the registry: every test over all types iterates DOCUMENT_TYPES and builds its contexts
+from the type's declaration (sample_data, and one variant per choice and boolean value), so a new
+type is covered the day it is declared. The tests after those check one type's own wording.
+"""
 from __future__ import annotations
 
 import copy
@@ -11,34 +17,20 @@ from types import SimpleNamespace
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
 
+from service.documents.context import sample_context
 from service.documents.grammar import Persons, make_person
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.render import RenderError, make_environment, render_docx
+from service.documents.spec import DocumentType, FieldSpec, GroupSpec
+from service.documents.template_vars import OFFICE_ATTRS, TEMPLATE_VAR_NAMES
 from tests.helpers import normalise_typesetting
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "forms_templates"
-SLUGS = ("family_consent", "assignment_letter", "zz_power_of_attorney")
-COMMON = {"office", "case_sign", "place_date", "doc_ref", "title", "legal_basis"}
-# Exactly the top-level names each template reads (issue_date is provided but not printed).
-USES = {
-    "family_consent": COMMON | {"persons", "street", "postal_code", "town", "assistant_name", "social_worker_name",
-                                "consent_date"},
-    "assignment_letter": COMMON | {"raw", "addressee_name", "street", "postal_code", "town", "assistant_name",
-                                   "assistant_phone", "assistant_email", "start_date", "request_date", "court_name",
-                                   "court_case_number", "court_decision_date", "social_worker_name"},
-    "zz_power_of_attorney": COMMON | {"raw", "principal_name", "principal_pesel", "street", "postal_code", "town",
-                                      "principal_phone", "assistant_name", "scope", "matter", "institutions",
-                                      "actions", "valid_from", "valid_until"},
-}
-# v3 reads the persons (grammar.Person / Persons) instead of some of the names it declines.
-USES_V3 = {
-    "family_consent": USES["family_consent"] - {"assistant_name", "social_worker_name"}
-    | {"consenting", "assistant", "social_worker"},
-    "assignment_letter": USES["assignment_letter"] - {"social_worker_name"} | {"assistant", "social_worker"},
-    "zz_power_of_attorney": USES["zz_power_of_attorney"] - {"assistant_name"} | {"principal", "assistant"},
-}
+TYPES = list(DOCUMENT_TYPES)
 HOSTILE = "Kowalska & <Syn> \"cudzysłów\" 'apostrof' {{ x }} {% if %} 😀 שלום مرحبا\nnowa linia"
 LONG = ("Bardzo długi tekst ąćęłńóśźż ĄĆĘŁŃÓŚŹŻ " * 100)[:3000]
 
@@ -123,13 +115,6 @@ def power_of_attorney(scope: str = "specific", health: bool = True) -> dict:
     return ctx
 
 
-SAMPLES = {
-    "family_consent": [family_consent(1), family_consent(3), family_consent(4)],
-    "assignment_letter": [assignment_letter("request"), assignment_letter("court")],
-    "zz_power_of_attorney": [power_of_attorney("specific", True), power_of_attorney("general", False)],
-}
-
-
 def hostile(ctx: dict) -> dict:
     """The same context with every printable string replaced by hostile or very long text."""
     out = copy.deepcopy(ctx)
@@ -163,21 +148,32 @@ def all_text(data: bytes) -> str:
     return normalise_typesetting("\n".join(t.text or "" for part in parts for t in part.iter(qn("w:t"))))
 
 
-CASES = [(slug, i) for slug, ctxs in SAMPLES.items() for i in range(len(ctxs))]
+def variants(doctype: DocumentType) -> list[dict]:
+    """The type's sample data, and one copy per other value of each top-level choice and boolean
+    field (so that each branch a template takes on them is rendered)."""
+    base = doctype.sample_data
+    out = [base]
+    for spec in doctype.fields:
+        if not isinstance(spec, FieldSpec):
+            continue
+        if spec.kind == "choice":
+            out += [{**base, spec.name: key} for key, _ in spec.choices if key != base.get(spec.name)]
+        elif spec.kind == "boolean":
+            out.append({**base, spec.name: not base.get(spec.name)})
+    return out
 
 
-# Archived documents name their template version and its SHA-256: a version never changes once committed.
-SHA256 = {
-    ("family_consent", "v1"): "bba84dc78df3a24c91ab39a833ac29ee8914ba4e41d27108e7d9d4befafe6df2",
-    ("assignment_letter", "v1"): "66ea9dabbe06d6cc2cbc3094abd7fb857cebbd2b7829aa80cfe627c65eee7a32",
-    ("zz_power_of_attorney", "v1"): "c2a2e131c09c3cbcc885c6dba68ec06a0d55bccbc81f0c08872abbbcbb9c122d",
-    ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
-    ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",
-    ("zz_power_of_attorney", "v2"): "c6e56f1bc4cc293ff51b3d4b7f6cb44d42633fab75099226a4fb0439dffa876c",
-    ("family_consent", "v3"): "7bc0f5c8d1e390864d0223189f4272de04e294262dd4755febd58b8a7fabb906",
-    ("assignment_letter", "v3"): "906097847dc3c3b6da6b68d522c26da118e0cd2137536e1bdfd7605d2c7eea3d",
-    ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
-}
+CASES = [pytest.param(t, i, id=f"{t.slug}-{i}") for t in TYPES for i in range(len(variants(t)))]
+
+
+def sha256sums() -> dict[tuple[str, str], str]:
+    """forms_templates/SHA256SUMS: (slug, version) -> the committed file's SHA-256."""
+    sums = {}
+    for line in (TEMPLATES / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        slug, version = name.removesuffix(".docx").split("/")
+        sums[(slug, version)] = digest
+    return sums
 
 
 def build_script():
@@ -190,42 +186,126 @@ def build_script():
 
 
 def test_every_template_version_is_kept_unchanged():
+    """Archived documents name their template version and its SHA-256: a version never changes once
+    committed (SHA256SUMS gains lines, never changes one), and every type's current version is listed."""
     committed = {(p.parent.name, p.stem): hashlib.sha256(p.read_bytes()).hexdigest()
                  for p in TEMPLATES.glob("*/v*.docx")}
-    assert committed == SHA256
-    assert all((slug, DOCUMENT_TYPES[slug].template_version) in SHA256 for slug in SLUGS)
+    assert committed == sha256sums()
+    assert all((t.slug, t.template_version) in committed for t in TYPES)
 
 
 def test_build_script_reproduces_every_version_byte_for_byte(tmp_path):
     build_script().main(tmp_path)
     built = {(p.parent.name, p.stem): hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.glob("*/v*.docx")}
-    assert built == SHA256
+    assert built == sha256sums()
 
 
-@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
-@pytest.mark.parametrize("slug", SLUGS)
-def test_template_reads_exactly_the_documented_names(slug, version):
-    names = DocxTemplate(str(TEMPLATES / slug / f"{version}.docx")).get_undeclared_template_variables(
-        make_environment())
-    assert names == (USES_V3 if version == "v3" else USES)[slug]
+def jinja_tree(path: Path) -> nodes.Template:
+    """The Jinja tree of a DOCX template's body, headers and footers, as docxtpl compiles them."""
+    tpl = DocxTemplate(str(path))
+    doc = Document(str(path))
+    xml = tpl.patch_xml(tpl.xml_to_string(doc.element.body))
+    for rel in doc.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return make_environment().parse(xml)
 
 
-@pytest.mark.parametrize(("slug", "i"), CASES)
-def test_sample_renders_to_a_valid_docx(slug, i):
-    ctx = SAMPLES[slug][i]
-    text = all_text(render_docx(template(slug), ctx))
+def _base(node: nodes.Node) -> nodes.Node:
+    """The name an expression starts from: pair[1].full_name -> pair; persons|batch(2) -> persons."""
+    while isinstance(node, (nodes.Getitem, nodes.Getattr, nodes.Filter)):
+        node = node.node
+    return node
+
+
+def reads(doctype: DocumentType, tree: nodes.Template) -> dict[str, set[str]]:
+    """What a template reads: "top" (its free names), "office" and "raw" (their attributes, raw.get('x')
+    included), and for each group the attributes read of its rows (through loop variables)."""
+    rows_of: dict[str, str] = {}  # loop variable -> group
+    groups = {f.name for f in doctype.fields if isinstance(f, GroupSpec)}
+    for loop in tree.find_all(nodes.For):
+        base = _base(loop.iter)
+        if isinstance(base, nodes.Name) and base.name in groups and isinstance(loop.target, nodes.Name):
+            rows_of[loop.target.name] = base.name
+    found: dict[str, set[str]] = {"top": meta.find_undeclared_variables(tree), "office": set(), "raw": set(),
+                                  **{g: set() for g in groups}}
+    for node in tree.find_all(nodes.Getattr):
+        base = _base(node.node)
+        if not isinstance(base, nodes.Name) or base is not node.node and base.name in ("office", "raw"):
+            continue
+        if base.name in ("office", "raw"):
+            found[base.name].add(node.attr)
+        elif base.name in rows_of:
+            found[rows_of[base.name]].add(node.attr)
+    for call in tree.find_all(nodes.Call):
+        if (isinstance(call.node, nodes.Getattr) and call.node.attr == "get" and isinstance(call.node.node, nodes.Name)
+                and call.node.node.name == "raw" and call.args and isinstance(call.args[0], nodes.Const)):
+            found["raw"].add(call.args[0].value)
+    found["raw"].discard("get")
+    return found
+
+
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_template_reads_only_declared_names(doctype):
+    """Every name the current template reads is a field, a group's field, a person (PersonRef) or
+    a declared template variable (template_vars.py); office.<x> a declared office attribute."""
+    found = reads(doctype, jinja_tree(doctype.template_path))
+    fields = {f.name for f in doctype.fields}
+    persons = {p.key for p in doctype.persons}
+    assert found["top"] <= fields | persons | TEMPLATE_VAR_NAMES, found["top"] - fields - persons - TEMPLATE_VAR_NAMES
+    assert found["office"] <= {a.name for a in OFFICE_ATTRS}
+    assert found["raw"] <= fields
+    for group in (f for f in doctype.fields if isinstance(f, GroupSpec)):
+        assert found[group.name] <= {sub.name for sub in group.fields} | {"person"}, group.name
+
+
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_every_required_field_is_printed(doctype):
+    """A required field the template never reads would be asked for and lost. Read means: by its
+    name, under raw, or through a person whose name, PESEL or sex it is."""
+    found = reads(doctype, jinja_tree(doctype.template_path))
+    through_persons: dict[str | None, set[str]] = {}
+    for ref in doctype.persons:
+        if ref.key in found["top"] or (ref.group and "person" in found.get(ref.group, ())):
+            through_persons.setdefault(ref.group, set()).update(
+                name for name in (ref.name, ref.pesel, ref.sex) if name)
+    for spec in doctype.fields:
+        if isinstance(spec, GroupSpec):
+            assert spec.name in found["top"], spec.name
+            read = found[spec.name] | through_persons.get(spec.name, set())
+            missing = [sub.name for sub in spec.fields if sub.required and sub.name not in read]
+            assert not missing, f"{spec.name}: {missing}"
+        elif spec.required:
+            assert spec.name in found["top"] | found["raw"] | through_persons.get(None, set()), spec.name
+
+
+def test_the_check_sees_an_undeclared_name(tmp_path):
+    """The check itself: a template reading a name nobody declares is caught."""
+    doctype = DOCUMENT_TYPES["assignment_letter"]
+    doc = Document(str(doctype.template_path))
+    doc.add_paragraph("{{ assitant_name }} {{ office.adress }} {{ raw.basiss }}")
+    doc.save(tmp_path / "bad.docx")
+    found = reads(doctype, jinja_tree(tmp_path / "bad.docx"))
+    assert "assitant_name" in found["top"] and "adress" in found["office"] and "basiss" in found["raw"]
+
+
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_sample_renders_to_a_valid_docx(doctype, i):
+    ctx = sample_context(doctype, variants(doctype)[i])
+    text = all_text(render_docx(doctype.template_path, ctx))
     assert "{{" not in text and "{%" not in text
-    assert ctx["title"] in text and ctx["case_sign"] in text and ctx["doc_ref"] in text
-    assert "Miejski Ośrodek Pomocy Społecznej w Oświęcimiu" in text and "Strona" in text
+    for value in (ctx["title"], ctx["case_sign"], ctx["doc_ref"], ctx["office"]["name"]):
+        assert normalise_typesetting(value) in text
+    assert "Strona" in text
 
 
-@pytest.mark.parametrize(("slug", "i"), CASES)
-def test_hostile_values_are_printed_literally(slug, i):
-    data = render_docx(template(slug), hostile(SAMPLES[slug][i]))
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_hostile_values_are_printed_literally(doctype, i):
+    data = render_docx(doctype.template_path, hostile(sample_context(doctype, variants(doctype)[i])))
     text = all_text(data)
     assert "Kowalska & <Syn>" in text and "{{ x }}" in text and "{% if %}" in text
     assert "😀" in text and "שלום" in text and "مرحبا" in text
-    assert LONG in text
+    assert LONG in text  # every type so far prints an address (street)
 
 
 @pytest.mark.parametrize("persons", [1, 2, 3, 4])
@@ -276,29 +356,28 @@ def test_multiline_matter_becomes_line_breaks():
     assert paragraphs == ["uzyskania świadczenia „Za życiem” (jednorazowa zapomoga 4000 zł)oraz rehabilitacji dziecka"]
 
 
-def _fails_without(slug: str, ctx: dict, name: str) -> bool:
+def _fails_without(doctype: DocumentType, ctx: dict, name: str) -> bool:
     """Whether rendering `ctx` minus `name` raises RenderError."""
     try:
-        render_docx(template(slug), {k: v for k, v in ctx.items() if k != name})
+        render_docx(doctype.template_path, {k: v for k, v in ctx.items() if k != name})
     except RenderError:
         return True
     return False
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_missing_variable_raises_render_error(slug):
-    # Names read only in one branch (e.g. court_name) raise only with a sample taking that branch.
-    for name in sorted(USES_V3[slug]):
-        assert any(_fails_without(slug, ctx, name) for ctx in SAMPLES[slug]), name
-    with pytest.raises(RenderError):
-        render_docx(template(slug), {k: v for k, v in SAMPLES[slug][0].items() if k != "title"})
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_missing_variable_raises_render_error(doctype):
+    # Names read only in one branch (e.g. court_name) raise only with a variant taking that branch.
+    contexts = [sample_context(doctype, data) for data in variants(doctype)]
+    for name in sorted(reads(doctype, jinja_tree(doctype.template_path))["top"]):
+        assert any(_fails_without(doctype, ctx, name) for ctx in contexts), name
 
 
 @pytest.mark.parametrize("office_value", [{"name": "Tylko nazwa"}, SimpleNamespace(name="Tylko nazwa")])
-@pytest.mark.parametrize("slug", SLUGS)
-def test_missing_attribute_raises_render_error(slug, office_value):
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_missing_attribute_raises_render_error(doctype, office_value):
     with pytest.raises(RenderError):
-        render_docx(template(slug), SAMPLES[slug][0] | {"office": office_value})
+        render_docx(doctype.template_path, sample_context(doctype) | {"office": office_value})
 
 
 def test_health_consent_may_be_absent_from_raw():
@@ -307,9 +386,9 @@ def test_health_consent_may_be_absent_from_raw():
     assert "nie wyraziła zgody" in all_text(render_docx(template("zz_power_of_attorney"), ctx))
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_template_layout_basics(slug):
-    doc = Document(str(template(slug)))
+@pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
+def test_template_layout_basics(doctype):
+    doc = Document(str(doctype.template_path))
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
     assert round(section.left_margin.cm, 1) == 2.5

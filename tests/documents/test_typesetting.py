@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from service.documents.context import build_context
-from service.documents.legal import LEGAL_BASES
+from service.documents.legal import ZZ_AUTHORISATION
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.typesetting import NB_HYPHEN, NBSP, typeset
 from signatures.fonts import printable
@@ -65,7 +65,7 @@ def test_non_text_passes_through():
 
 
 def test_legal_citations_are_typeset():
-    citation = typeset(LEGAL_BASES["zz_authorisation"].citation)
+    citation = typeset(ZZ_AUTHORISATION.citation)
     assert citation.startswith(f"art.{S}8 ust.{S}3 pkt{S}2 ustawy z{S}dnia 4{S}listopada 2016{S}r. o{S}wsparciu")
     assert citation.endswith(f"(Dz.{S}U.{S}z{S}2024{S}r. poz.{S}1829)")
 

@@ -2,6 +2,9 @@
 from ..family_facts import FamilyFacts, addressee, adults, iso, letter_address, staff_name
 from ..fields import address, date, dates_in_order, email, full_name, phone, sex
 from ...i18n import N_
+from ...roles import Role
+from ..filing import FAMILY_SUPPORT
+from ..legal import WR_ASSIGNMENT
 from ..spec import DocumentType, FieldSpec, PersonRef, SignerSlot
 
 BASIS_CHOICES = (
@@ -43,9 +46,9 @@ ASSIGNMENT_LETTER = DocumentType(
     title="Pismo przydzielające rodzinie asystenta rodziny",
     description="Pismo kierownika ośrodka informujące rodzinę o przydzieleniu asystenta rodziny "
                 "(na wniosek pracownika socjalnego albo w związku z postanowieniem sądu).",
-    legal_basis="wr_assignment",
-    jrwa_key="family_support",
-    issued_by=frozenset({"social_worker", "head"}),
+    legal_basis=WR_ASSIGNMENT,
+    filing_class=FAMILY_SUPPORT,
+    issued_by=frozenset({Role.SOCIAL_WORKER, Role.HEAD}),
     signing_summary=N_("To pismo ośrodka informuje rodzinę, że przydzielono jej asystenta rodziny, i podaje, jak "
                        "się z nim kontaktować. Podpisuje je kierownik ośrodka; podpis nie nakłada na rodzinę "
                        "żadnych obowiązków."),
@@ -73,7 +76,7 @@ ASSIGNMENT_LETTER = DocumentType(
         sex("social_worker_sex", "Płeć pracownika socjalnego"),
     ),
     signers=(
-        SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role="head"),
+        SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role=Role.HEAD),
     ),
     checks=(
         dates_in_order("request_date", "start_date",

@@ -2,6 +2,9 @@
 from ..family_facts import FamilyFacts, adults, residence, sex_choice, staff_name
 from ..fields import address, date, full_name, pesel, sex
 from ...i18n import N_
+from ...roles import Role
+from ..filing import FAMILY_SUPPORT
+from ..legal import WR_CONSENT
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 
@@ -20,9 +23,9 @@ FAMILY_CONSENT = DocumentType(
     title="Zgoda rodziny na współpracę z asystentem rodziny",
     description="Pisemna zgoda członków rodziny na wsparcie asystenta rodziny, z klauzulą "
                 "informacyjną RODO. Podpisuje każda pełnoletnia osoba wyrażająca zgodę.",
-    legal_basis="wr_consent",
-    jrwa_key="family_support",
-    issued_by=frozenset({"assistant", "social_worker", "head"}),
+    legal_basis=WR_CONSENT,
+    filing_class=FAMILY_SUPPORT,
+    issued_by=frozenset({Role.ASSISTANT, Role.SOCIAL_WORKER, Role.HEAD}),
     signing_summary=N_("Ten dokument to zgoda na współpracę z asystentem rodziny, który pomaga rodzinie w "
                        "codziennych sprawach. Podpis oznacza, że zgadzasz się na to wsparcie i że zapoznano Cię "
                        "z informacją o przetwarzaniu danych osobowych. Podpisuje każda pełnoletnia osoba, która "

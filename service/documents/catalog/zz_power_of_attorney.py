@@ -2,6 +2,9 @@
 from ..family_facts import FamilyFacts, adults, residence, sex_choice, staff_name
 from ..fields import address, date, dates_in_order, full_name, pesel, phone, sex
 from ...i18n import N_
+from ...roles import Role
+from ..filing import ZA_ZYCIEM
+from ..legal import ZZ_AUTHORISATION
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
 
 SCOPE_CHOICES = (
@@ -40,9 +43,9 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
     description="Pisemne upoważnienie asystenta rodziny do występowania w imieniu osoby uprawnionej "
                 "(ustawa „Za życiem”), ogólne albo do jednej sprawy, z odrębną zgodą na przetwarzanie "
                 "danych dotyczących zdrowia.",
-    legal_basis="zz_authorisation",
-    jrwa_key="za_zyciem",
-    issued_by=frozenset({"assistant", "head"}),
+    legal_basis=ZZ_AUTHORISATION,
+    filing_class=ZA_ZYCIEM,
+    issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
     signing_summary=N_("Ten dokument to upoważnienie dla asystenta rodziny do załatwiania w Twoim imieniu spraw "
                        "opisanych w dokumencie. Podpis oznacza, że udzielasz tego upoważnienia; możesz je w "
                        "każdej chwili odwołać. Osobny podpis wyraża zgodę na przetwarzanie danych o zdrowiu, "
