@@ -103,8 +103,8 @@ def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str 
         event.add("dtend", deadline.due + dt.timedelta(days=1))
         where = f" – sprawa {deadline.case_sign}" if deadline.case_sign else ""
         event.add("summary", f"{deadline.label}{where}")
-        event.add("description", f"Termin: {deadline.due.isoformat()}. Stan: {deadline.status_label}."
-                                 + (" Odpowiada pracownik socjalny." if deadline.responsible == "social_worker" else ""))
+        who = " Odpowiada pracownik socjalny." if deadline.responsible == "social_worker" else ""
+        event.add("description", f"Termin: {deadline.due.isoformat()}. Stan: {deadline.status_label}.{who}")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()

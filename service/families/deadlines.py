@@ -183,6 +183,14 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return keys
 
 
+def _active_months(assignments: Iterable[Assignment], today: dt.date) -> set[str]:
+    """The months ("YYYY-MM") in which any of the assignments was in effect, up to `today`."""
+    months: set[str] = set()
+    for a in assignments:
+        months.update(_months(a.start_date, min(a.end_date, today) if a.end_date else today))
+    return months
+
+
 def _month_due(key: str, report_day: int) -> dt.date:
     year, month = map(int, key.split("-"))
     return add_months(dt.date(year, month, 1), 1).replace(day=report_day)
@@ -252,9 +260,8 @@ def family_deadlines(family: Family, documents: Iterable[DocumentRecord], today:
         if work_end is None or next_visit <= work_end:
             add("visit", next_visit)
 
-    last_month_day = min(work_end, today) if work_end else today
-    for key in _months(start, last_month_day):
-        if not _month_ended(key, today):
+    for key in sorted(_active_months(assignments, today)):
+        if not _month_ended(key, today) or (work_end and key > month_key(work_end)):
             continue
         report = next((row for row in by_slug.get("monthly_family_report", [])
                        if str((row[1].data or {}).get("month", "")) == key), None)
@@ -284,10 +291,7 @@ def time_report_deadlines(assistant: User, assignments: Iterable[Assignment], re
     """The assistant's own monthly time reports: one for every ended month in which any of
     `assignments` (theirs) was in effect, due on rules.report_day of the next month, met by a
     `monthly_time_report` in `reports` whose month and assistant_login are theirs."""
-    months: set[str] = set()
-    for a in _effective(assignments):
-        last = min(a.end_date, today) if a.end_date else today
-        months.update(_months(a.start_date, last))
+    months = _active_months(_effective(assignments), today)
     done = {}
     for doc in reports:
         data = doc.data or {}
@@ -337,7 +341,8 @@ def assistant_deadlines(session: Session, assistant: User, today: dt.date,
     from .access import assigned_family_ids
 
     rules = rules or deadline_rules(session)
-    families = session.execute(select(Family).where(Family.id.in_(assigned_family_ids(assistant.id, today)))).scalars().all()
+    mine = Family.id.in_(assigned_family_ids(assistant.id, today))
+    families = session.execute(select(Family).where(mine)).scalars().all()
     found = [d for items in _families_deadlines(session, families, today, rules).values() for d in items
              if d.assistant_id == assistant.id]
     return sorted(found + _time_reports(session, assistant, today, rules), key=lambda d: (d.due, d.kind))

@@ -141,10 +141,17 @@ def test_a_reassignment_keeps_the_deadlines_and_hands_them_to_the_new_assistant(
     assert by_kind(found, "work_plan").assistant_id == BEATA.id  # due 2 December, after the handover
 
 
+def test_no_monthly_report_is_due_for_a_month_without_an_assignment():
+    fam = family((ANNA, D(2026, 9, 10), D(2026, 9, 30)), (BEATA, D(2026, 11, 3), None))
+    found = family_deadlines(fam, [], D(2027, 1, 1))
+    assert [d.period for d in found if d.kind == "monthly_family_report"] == ["2026-09", "2026-11", "2026-12"]
+
+
 def test_a_replaced_assignment_that_never_took_effect_is_ignored():
     fam = family((ANNA, D(2026, 11, 10), D(2026, 11, 9)), (BEATA, D(2026, 11, 10), None))
     found = family_deadlines(fam, [], D(2026, 11, 10))
-    assert by_kind(found, "first_visit").due == D(2026, 11, 24) and by_kind(found, "first_visit").assistant_id == BEATA.id
+    first = by_kind(found, "first_visit")
+    assert first.due == D(2026, 11, 24) and first.assistant_id == BEATA.id
 
 
 def test_the_final_report_opens_monitoring_for_the_social_worker():
@@ -207,5 +214,7 @@ def test_the_assistants_time_reports():
     other = doc("monthly_time_report", month="2026-12", assistant_login="ktos-inny")
     found = time_report_deadlines(ANNA, assignments, [done, other], D(2027, 1, 6))
     assert [(d.period, d.due, d.status) for d in found] == [
-        ("2026-09", D(2026, 10, 5), "overdue"), ("2026-11", D(2026, 12, 5), "met"), ("2026-12", D(2027, 1, 5), "overdue")]
-    assert found[1].met_by == done.id and found[0].family_id is None and found[0].uid == "monthly_time_report-a501-2026-09"
+        ("2026-09", D(2026, 10, 5), "overdue"), ("2026-11", D(2026, 12, 5), "met"),
+        ("2026-12", D(2027, 1, 5), "overdue")]
+    assert found[1].met_by == done.id and found[0].family_id is None
+    assert found[0].uid == "monthly_time_report-a501-2026-09"
