@@ -173,13 +173,15 @@ def register_blueprints(app: Flask) -> None:
     from .signing.family_views import bp as family_bp
     from .signing.staff_views import bp as signing_bp
     from .web.access_log import bp as access_log_bp
+    from .web.deadlines_views import bp as deadlines_bp
     from .web.family_changes_views import bp as family_changes_bp
     from .web.families_views import bp as families_bp
     from .web.views import bp as web_bp
 
     app.before_request(refuse_control_characters)
     app.before_request(enforce_roles)
-    for bp in (accounts_bp, staff_bp, web_bp, families_bp, family_changes_bp, access_log_bp, archive_bp, office_bp,
+    for bp in (accounts_bp, staff_bp, web_bp, families_bp, family_changes_bp, access_log_bp, deadlines_bp, archive_bp,
+               office_bp,
                signing_bp, device_bp, family_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates every request by its token, not by a cookie

@@ -58,6 +58,15 @@ def family_link(view: Callable) -> Callable:
     return view
 
 
+def calendar_link(view: Callable) -> Callable:
+    """Marks the view of a staff member's calendar feed (/calendar/<token>.ics): no login (a phone's
+    calendar cannot log in); the view admits only a token of a link not revoked, of an active
+    account (families.calendar_feed), and answers 404 to anything else."""
+    view.allowed_roles = None
+    view.calendar_link = True
+    return view
+
+
 def refuse_control_characters():
     """before_request hook: a URL whose path or query holds a control character (e.g. %00) names nothing.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..documents.registry import DOCUMENT_TYPES
+from .openapi_deadlines import SCHEMAS as DEADLINE_SCHEMAS, deadline_paths
 from .openapi_families import SCHEMAS as FAMILY_SCHEMAS, family_paths
 from .responses import RESPONSES, SCHEMAS, common_responses, error, json_body, ref
 from .schema import request_schema
@@ -78,6 +79,7 @@ def _paths() -> dict[str, Any]:
                         **json_body(ref("FieldErrors"))},
                 **common_responses("Unavailable")}}}
     paths.update(family_paths())
+    paths.update(deadline_paths())
     return paths
 
 
@@ -90,7 +92,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                 "i PDF/A opatrzony pieczęcią urzędu, zarchiwizowany w sprawie rodziny."},
         "servers": [{"url": server_url}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, **FAMILY_SCHEMAS}, "responses": RESPONSES},
+                       "schemas": {**SCHEMAS, **FAMILY_SCHEMAS, **DEADLINE_SCHEMAS}, "responses": RESPONSES},
         "security": [{"bearer": []}],
         "paths": _paths(),
     }

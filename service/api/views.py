@@ -190,3 +190,4 @@ def document_file(doc_id: str, kind: str):
 
 from .signing import signing_json  # noqa: E402  (registers the signing routes on bp)
 from . import families  # noqa: E402,F401  (registers the families' routes on bp)
+from . import deadlines  # noqa: E402,F401  (registers the deadlines' routes on bp)

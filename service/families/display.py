@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..documents.context import polish_date
 from .models import BASIS_KINDS, RELATIONS, SUPPORTS, ZZ_SITUATIONS, Family, FamilyChange, FamilyMember
-from .people import age_on, is_adult, years_text
+from .people import age_on, count_pl, is_adult, years_text
 from .registration import BASIS_FIELDS, BASIS_SPECS
 
 _LABELS = {spec.name: spec.label for spec in BASIS_SPECS}
@@ -139,3 +139,17 @@ def describe_change(session: Session, change: FamilyChange) -> str:
         return _sentence(f"Zakończono przydział asystenta rodziny {_staff_name(session, before.get('assistant_id'))} "
                          f"z dniem {_value('end_date', after.get('end_date'))}")
     return what
+
+
+def due_text(deadline, today: dt.date) -> str:
+    """When a deadline (families.deadlines.Deadline) is due, as the pages say it on `today`:
+    'spełniony 10 listopada 2026 r.', 'zaległe od 3 dni', 'do dziś', 'do 5 grudnia 2026 r. (za 4 dni)'."""
+    if deadline.met_on is not None or deadline.status == "met":
+        return f"spełniony {polish_date(deadline.met_on)}" if deadline.met_on else "spełniony"
+    days = (deadline.due - today).days
+    if days < 0:
+        return f"zaległe od {count_pl(-days, 'dnia', 'dni', 'dni')}"
+    if days == 0:
+        return "do dziś"
+    soon = f" (za {count_pl(days, 'dzień', 'dni', 'dni')})" if days <= 7 else ""
+    return f"do {polish_date(deadline.due)}{soon}"

@@ -234,3 +234,27 @@ class OfficeSettings(db.Model):
     # art. 15 ust. 4 ustawy o wspieraniu rodziny: at most 15 families per assistant at a time
     # (an office may set fewer, never more: the form refuses it).
     family_limit: Mapped[int] = mapped_column(default=15)
+    # The deadlines of the work with a family (families.deadlines); the sources of each default are
+    # in families.settings.DEADLINE_SETTINGS.
+    first_visit_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    visit_interval_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    plan_months: Mapped[int] = mapped_column(default=1, server_default="1")
+    report_day: Mapped[int] = mapped_column(default=5, server_default="5")
+    assessment_months: Mapped[int] = mapped_column(default=6, server_default="6")
+    monitoring_months: Mapped[int] = mapped_column(default=2, server_default="2")
+
+
+class CalendarFeed(db.Model):
+    """A staff member's secret calendar link (/calendar/<token>.ics) with their deadlines.
+
+    Only the SHA-256 of the token is stored (a database dump opens no calendar); a revoked or
+    replaced link keeps its row with revoked_at, so the access log's reads stay explained.
+    """
+
+    __tablename__ = "calendar_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    user: Mapped[User] = relationship()

@@ -8,7 +8,8 @@ from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationE
 
 from ..accounts.models import utcnow
 from ..families.cases import format_case_sign, pattern_problems
-from ..families.settings import STATUTORY_LIMIT, family_limit, limit_problem, set_family_limit
+from ..families.settings import (DEADLINE_SETTINGS, STATUTORY_LIMIT, deadline_rules, family_limit, limit_problem,
+                                 set_deadline_settings, set_family_limit)
 from ..extensions import db
 from ..forms_base import FlaskTextForm, TextForm, text_filters
 from ..forms_kinds import nip_check
@@ -34,6 +35,13 @@ def _regon(form, field) -> None:
 def _family_limit(form, field) -> None:
     if (field.data or "").strip() and limit_problem(field.data):
         raise ValidationError(limit_problem(field.data))
+
+
+def _deadline_setting(setting):
+    def check(form, field) -> None:
+        if (field.data or "").strip() and setting.problem(field.data):
+            raise ValidationError(setting.problem(field.data))
+    return check
 
 
 def _pattern(form, field) -> None:
@@ -86,6 +94,14 @@ class OfficeForm(FlaskTextForm):
         "do każdego wystawianego dokumentu. Bez zatwierdzenia wystawianie dokumentów jest wstrzymane."))
 
 
+# The deadlines of the work with families (families.settings.DEADLINE_SETTINGS); like the limit,
+# not printed in letters: changing them does not unconfirm the profile.
+for _setting in DEADLINE_SETTINGS:
+    setattr(OfficeForm, _setting.name, StringField(
+        _setting.label, [_deadline_setting(_setting)], filters=text_filters("identifier"),
+        description=f"Od {_setting.low} do {_setting.high}; domyślnie {_setting.default} ({_setting.source})."))
+
+
 @bp.route("/office", methods=["GET", "POST"])
 @allow("admin")
 def profile():
@@ -96,16 +112,21 @@ def profile():
     the tick leaves the profile unconfirmed, and so pauses issuing, until someone confirms it.
     Saving an unchanged confirmed profile with the tick keeps the earlier confirmation. The limit
     of families per assistant (families.settings, 1..15 by art. 15 ust. 4 of the family-support
-    act) is saved with it and does not touch the confirmation.
+    act) and the deadlines of the work with families (families.settings.DEADLINE_SETTINGS) are
+    saved with it and do not touch the confirmation; a value left empty stays as it was.
     """
     profile = get_profile()
     classes = db.session.execute(db.select(JrwaClass).order_by(JrwaClass.key)).scalars().all()
+    rules = deadline_rules(db.session)
     form = OfficeForm(obj=profile, data={"confirm": profile.confirmed, "family_limit": str(family_limit(db.session)),
+                                         **{s.name: str(getattr(rules, s.name)) for s in DEADLINE_SETTINGS},
                                          "classes": [{"key": c.key, "symbol": c.symbol, "title": c.title,
                                                       "category": c.category} for c in classes]})
     if form.validate_on_submit():
         if (form.family_limit.data or "").strip():  # left empty: the limit stays as it was
             set_family_limit(db.session, current_user, request_origin(), int(form.family_limit.data), commit=False)
+        typed = {s.name: form[s.name].data for s in DEADLINE_SETTINGS if (form[s.name].data or "").strip()}
+        set_deadline_settings(db.session, current_user, request_origin(), typed, commit=False)
         changed = False
         for name in PROFILE_FIELDS:
             changed |= getattr(profile, name) != form[name].data
@@ -132,4 +153,5 @@ def profile():
         return redirect(url_for("office.profile"))
     example = format_case_sign(profile.case_sign_pattern, dept=profile.department_code or "MOPS",
                                symbol=(classes[0].symbol if classes else "") or "4011", number=12, year=2026)
-    return render_template("office.html", form=form, example=example, profile=profile)
+    return render_template("office.html", form=form, example=example, profile=profile,
+                           deadline_fields=[s.name for s in DEADLINE_SETTINGS])

@@ -13,7 +13,8 @@ from ..extensions import db
 from ..families.access import REGISTRARS, visible_family
 from ..families.assignments import AssignmentRefused
 from ..families.changes import may_change
-from ..families.display import address_line, basis_rows, describe_change, member_view, support_label
+from ..families.deadlines import deadlines_of_family
+from ..families.display import due_text, address_line, basis_rows, describe_change, member_view, support_label
 from ..families.facts import left_out_for, prefill_for
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
@@ -114,7 +115,7 @@ def new():
 @allow(FAMILY_ROLES)
 def show(family_id: int):
     """The family's file: members, address, basis, staff, the documents' timeline, the document
-    types to issue and the history of changes. Every read is logged."""
+    types to issue, its deadlines (families.deadlines) and the history of changes. Every read is logged."""
     family = family_or_404(family_id)
     log_access("view", "family", family.id, family_id=family.id)
     today = office_today()
@@ -131,7 +132,8 @@ def show(family_id: int):
         changes=[(c, describe_change(db.session, c)) for c in reversed(family.changes)],
         may={what: may_change(current_user, family, what) for what in
              ("address", "basis", "social_worker", "member_added", "member_changed", "contact", "member_left")},
-        may_assign=current_user.role in ("head", "coordinator"))
+        may_assign=current_user.role in ("head", "coordinator"),
+        deadlines=[{"d": d, "when": due_text(d, today)} for d in deadlines_of_family(db.session, family, today)])
 
 
 @bp.route("/families/<int:family_id>/documents/new/<slug>", methods=["GET", "POST"])

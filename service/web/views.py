@@ -20,6 +20,7 @@ from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from .access_log import LOG_ROLES
+from .deadlines_views import start_deadlines
 from .families_views import REGISTRARS
 
 bp = Blueprint("web", __name__)
@@ -48,8 +49,10 @@ def index():
     access log (the officer sees nothing else: no family data); the administrator: the state of
     the office profile (issuing waits for its confirmation) and the staff accounts; the assistant
     the families assigned, the social worker the families in their charge, the head and the
-    coordinator the families' list and the registration. Reading the recent documents and the
-    families' names is logged as the lists are.
+    coordinator the families' list and the registration. The assistant (and the social worker) see
+    their families' overdue deadlines and those due within 7 days; the head and the coordinator
+    every assistant's load and overdue items (web.deadlines_views.start_deadlines). Reading the
+    recent documents and the families' names is logged as the lists are.
     """
     role = current_user.role
     types = [t for t in DOCUMENT_TYPES if role in t.issued_by]
@@ -62,12 +65,13 @@ def index():
     if role in ("assistant", "social_worker"):  # their own families' names: a read of family data
         families = db.session.execute(visible_families(current_user).limit(FAMILIES_ON_START)).scalars().all()
         log_access("list", "family", detail=f"start: rodziny ({len(families)})")
+    deadlines = start_deadlines(current_user, families)
     if role == "admin":
         accounts = db.session.execute(db.select(User).order_by(User.active.desc(), User.full_name)).scalars().all()
     return render_template("index.html", types=types, recent=recent, accounts=accounts, families=families,
                            registers=role in REGISTRARS, all_families=role in ALL_FAMILIES,
                            profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS,
-                           reads_log=role in LOG_ROLES, role_codes=list(ROLES))
+                           reads_log=role in LOG_ROLES, role_codes=list(ROLES), deadlines=deadlines)
 
 
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])

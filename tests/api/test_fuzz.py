@@ -92,7 +92,8 @@ def test_api_answers_as_documented(api):
     for doctype in DOCUMENT_TYPES:
         assert statuses[f"POST /api/documents/{doctype.slug}", 201] >= 1, statuses
     for label in ("POST /api/families", "POST /api/families/{family_id}/assignments",
-                  "GET /api/families/{family_id}", "GET /api/families"):
+                  "GET /api/families/{family_id}", "GET /api/families", "GET /api/families/{family_id}/deadlines",
+                  "GET /api/deadlines"):
         assert statuses[label, 200 if label.startswith("GET") else 201] >= 1, statuses
 
 

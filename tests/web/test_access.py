@@ -26,6 +26,8 @@ def test_every_route_declares_roles(app):
             continue  # declared: the device holding a signing session (checked by its cookie)
         if getattr(view, "family_link", False):
             continue  # declared: the family's one-time link (the code is the key)
+        if getattr(view, "calendar_link", False):
+            continue  # declared: a staff member's calendar feed (the token is the key)
         if roles == "missing" or not roles:
             missing.append(rule.rule)
     assert missing == []
@@ -36,9 +38,11 @@ def test_only_login_static_and_the_signing_device_are_public(app):
               if getattr(app.view_functions[rule.endpoint], "allowed_roles", "") is None}
     device = {e for e in public if getattr(app.view_functions[e], "signing_device", False)}
     family = {e for e in public if getattr(app.view_functions[e], "family_link", False)}
-    assert public - device - family <= {"accounts.login"}
+    calendar = {e for e in public if getattr(app.view_functions[e], "calendar_link", False)}
+    assert public - device - family - calendar <= {"accounts.login"}
     assert {e.split(".")[0] for e in device} == {"device"}
     assert family == {"family.copy"}
+    assert calendar == {"deadlines.feed"}
 
 
 def test_every_route_refuses_anonymous(app, client):
@@ -52,6 +56,7 @@ def test_every_route_refuses_anonymous(app, client):
         url = url.replace("<int:family_id>", "1").replace("<int:member_id>", "1")
         device = getattr(app.view_functions[rule.endpoint], "signing_device", False)
         family = getattr(app.view_functions[rule.endpoint], "family_link", False)
+        family = family or getattr(app.view_functions[rule.endpoint], "calendar_link", False)  # "<token>": none
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(url, method=method)
             response.close()  # file responses keep their file open until closed

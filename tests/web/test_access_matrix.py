@@ -145,6 +145,8 @@ ROUTES: dict[str, Route] = {
     "api.family_documents": Route("/api/families/{family}/documents", FAMILY_FILE, logs=True),
     "api.family_assignments": Route("/api/families/{family}/assignments", FAMILY_FILE, logs=True),
     "api.assign": Route("/api/families/{family}/assignments", ASSIGNING, json={}),
+    "api.family_deadlines": Route("/api/families/{family}/deadlines", FAMILY_FILE, logs=True),
+    "api.deadlines": Route("/api/deadlines", who(all=("assistant", "social_worker", "coordinator", "head"))),
     # the signing device (no staff login: the device cookie; a staff login opens nothing)
     "device.signature_pad_js": Route("/vendor/signature_pad.js", fixed(200)),
     "device.enter_code": Route("/s", PUBLIC, body={}),
@@ -171,6 +173,9 @@ ROUTES: dict[str, Route] = {
     "family_changes.edit_member": Route("/families/{family}/members/{member}", FAMILY_FILE, body={}, logs=True),
     "family_changes.member_left": Route("/families/{family}/members/{member}/left", SOCIAL_WORKERS_CHANGE,
                                         body={}, logs=True),
+    # deadlines in the phone's calendar: the link's page, and the feed (no login; the token is the key)
+    "deadlines.calendar": Route("/calendar", who(all=("assistant", "social_worker", "coordinator", "head")), body={}),
+    "deadlines.feed": Route("/calendar/ZZZZ2345ZZZZ2345ZZZZ2345ZZZZ2345ZZZZ2345ZZZ.ics", fixed(404)),
     # staff accounts and the access log ({staff}: an account no test logs in with)
     "staff.index": Route("/accounts", ADMIN),
     "staff.new": Route("/accounts/new", ADMIN, body={}),

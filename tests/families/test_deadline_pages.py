@@ -1,0 +1,219 @@
+"""Deadlines where staff see them: the assistant's and the head's start pages, the family's page,
+the calendar feed (a secret, revocable link; icalendar parses it; no member's name in it), the
+API, and the office's deadline settings. Documents of the types of ../types-contract.md are
+inserted as rows (their types may not be registered yet); dates are counted from the office's
+today, so the tests hold on any day."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import uuid
+
+import icalendar
+import pytest
+from sqlalchemy import select
+
+from service.accounts.models import User
+from service.archive.models import AccessLog, DocumentRecord
+from service.documents.context import office_today, polish_date
+from service.extensions import db
+from service.families.assignments import assign_assistant
+from service.families.deadlines import deadlines_of_family
+from service.families.models import Family, OfficeSettings
+from service.families.settings import deadline_rules
+from tests.families.files import ORIGIN, PESELS, family_data, register
+from tests.web.test_office_confirmation import office_post
+
+NAMES_A = ("Anna Kowalska", "Jan Kowalski", "Zofia Kowalska")
+NAMES_B = ("Barbara Wiśniewska", "Piotr Wiśniewski", "Hanna Wiśniewska")
+
+
+def add_document(family_id: int, author_id: int, slug: str, **data) -> str:
+    """Inserts a document row of `slug` with `data` (dates as ISO text) into the family's case; its id."""
+    family = db.session.get(Family, family_id)
+    row = DocumentRecord(id=uuid.uuid4().hex, slug=slug, title=slug, template_version="test",
+                         template_sha256="0" * 64, case_id=family.case_id, author_id=author_id,
+                         data={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()},
+                         docx_sha256="0" * 64, docx_size=0, pdf_sha256="0" * 64, pdf_size=0,
+                         seal_certificate_sha256="0" * 64)
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+@pytest.fixture
+def office(app, create_user):
+    """Family A (assistant Katarzyna Zielińska from 20 days ago, a visit 10 days ago, no cooperation
+    rules: overdue by 6 days; the next visit due in 4 days) and family B (another assistant)."""
+    today = office_today()
+    head = create_user("head", full_name="Halina Kierownik")
+    mine = create_user("assistant", full_name="Katarzyna Zielińska")
+    other = create_user("assistant", full_name="Ewa Nowak")
+    worker = create_user("social_worker", full_name="Tomasz Wójcik")
+    ids = {}
+    with app.test_request_context():
+        for key, names, pesels, assistant in (("A", NAMES_A, PESELS[0], mine), ("B", NAMES_B, PESELS[1], other)):
+            family_id = register(head.id, family_data(*names, pesels=pesels), social_worker=worker.login)
+            assign_assistant(db.session, db.session.get(User, head.id), ORIGIN, db.session.get(Family, family_id),
+                             db.session.get(User, assistant.id), today - dt.timedelta(days=20))
+            ids[key] = family_id
+        ids["visit"] = add_document(ids["A"], mine.id, "visit_record", visit_date=today - dt.timedelta(days=10),
+                                    contact_kind="visit", with_social_worker=True, assistant_login=mine.login)
+        signs = {key: db.session.get(Family, ids[key]).case.sign for key in "AB"}
+    return {"today": today, "head": head, "mine": mine, "other": other, "worker": worker, "ids": ids, "signs": signs}
+
+
+def text(response) -> str:
+    body = response.get_data(as_text=True)
+    response.close()
+    return html.unescape(body).replace("\u00a0", " ")
+
+
+def plain(page: str) -> str:
+    """The page's words without tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split()).replace(" – ", " – ")
+
+
+def test_the_assistant_sees_overdue_and_soon_items_of_their_families(app, client, login, office):
+    today = office["today"]
+    login(office["mine"])
+    page = plain(text(client.get("/")))
+    assert "Terminy: zaległe i na najbliższe 7 dni" in page
+    assert "Zasady współpracy z rodziną – zaległe od 6 dni" in page
+    visit_due = polish_date(today + dt.timedelta(days=4)).replace("\u00a0", " ")
+    assert f"Kolejna wizyta u rodziny – do {visit_due} (za 4 dni)" in page
+    assert office["signs"]["A"] in page and office["signs"]["B"] not in page
+    assert "Pierwsza wizyta" not in page  # met by the visit 10 days ago
+    assert not any(name in page for name in NAMES_B)
+
+
+def test_the_head_sees_each_assistants_load_and_overdue_items(app, client, login, office):
+    login(office["head"])
+    page = text(client.get("/"))
+    assert "Asystenci rodziny: obciążenie i zaległe terminy" in page
+    assert re.search(r"Katarzyna Zielińska</bdi></td>\s*<td[^>]*>1 z 15 rodzin</td>", page)
+    assert re.search(r"Ewa Nowak</bdi></td>\s*<td[^>]*>1 z 15 rodzin</td>", page)
+    section = page.split("Zaległe: <bdi>Katarzyna Zielińska</bdi>")[1].split("</ul>")[0]
+    assert office["signs"]["A"] in section and "Zasady współpracy z rodziną – zaległe od 6 dni" in plain(section)
+    other = page.split("Zaległe: <bdi>Ewa Nowak</bdi>")[1].split("</ul>")[0]
+    assert office["signs"]["B"] in other
+    assert "Pierwsza wizyta (z pracownikiem socjalnym) – zaległe od 6 dni" in plain(other)
+    with app.app_context():
+        assert db.session.execute(select(AccessLog).where(AccessLog.user_id == office["head"].id,
+                                                          AccessLog.detail == "start: terminy asystentów")).first()
+
+
+def test_the_familys_page_lists_its_deadlines_met_ones_too(app, client, login, office):
+    login(office["mine"])
+    page = text(client.get(f"/families/{office['ids']['A']}"))
+    table = page.split('<h2 id="deadlines-title">Terminy</h2>')[1].split("</table>")[0]
+    assert '<th scope="col">Termin</th>' in table
+    table = plain(table)
+    visit_day = polish_date(office["today"] - dt.timedelta(days=10)).replace("\u00a0", " ")
+    assert f"spełniony {visit_day}" in table and "Plan pracy z rodziną" in table
+    assert "zaległe od 6 dni" in table and "Katarzyna Zielińska" in table
+
+
+def _feed_link(client) -> str:
+    page = text(client.post("/calendar", data={"action": "create"}))
+    match = re.search(r'<code class="token-link">(http[^<]+)</code>', page)
+    assert match, page[:3000]
+    return match.group(1).replace("http://localhost", "")
+
+
+def test_the_calendar_feed_has_all_day_events_without_names_and_can_be_revoked(app, client, login, office):
+    login(office["mine"])
+    path = _feed_link(client)
+    anonymous = app.test_client()
+    response = anonymous.get(path, headers={"User-Agent": "Kalendarz telefonu"})
+    body = response.get_data()
+    response.close()
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = icalendar.Calendar.from_ical(body)
+    events = list(cal.walk("VEVENT"))
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert any(s.startswith("Zasady współpracy z rodziną – sprawa " + office["signs"]["A"]) for s in summaries)
+    assert any(s.startswith("Kolejna wizyta u rodziny") for s in summaries)
+    assert not any("Pierwsza wizyta" in s for s in summaries)  # met: not in the calendar
+    for event in events:
+        assert type(event.decoded("DTSTART")) is dt.date and b"DTSTART;VALUE=DATE:" in body
+        assert event.decoded("DTEND") == event.decoded("DTSTART") + dt.timedelta(days=1)
+    text_of = body.decode()
+    for secret in (*NAMES_A, *PESELS[0], "Zaborska", office["signs"]["B"]):
+        assert secret not in text_of
+    # stable UIDs: the same on the next read
+    again = anonymous.get(path)
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(again.get_data()).walk("VEVENT")} == \
+        {str(e["UID"]) for e in events}
+    again.close()
+    with app.app_context():
+        row = db.session.execute(select(AccessLog).where(AccessLog.action == "calendar_read")).scalars().first()
+        assert row.user_id == office["mine"].id and row.channel == "cal" and row.user_agent == "Kalendarz telefonu"
+    # replaced: the old link answers 404, the new one works; revoked: 404
+    new_path = _feed_link(client)
+    assert anonymous.get(path).status_code == 404 and anonymous.get(new_path).status_code == 200
+    page = text(client.get("/calendar"))
+    assert "Link aktywny" in page and new_path.split("/")[-1] not in page  # shown once only
+    assert client.post("/calendar", data={"action": "revoke"}).status_code == 302
+    assert anonymous.get(new_path).status_code == 404
+    assert anonymous.get("/calendar/nieznany-token.ics").status_code == 404
+    with app.app_context():  # only the hash is stored
+        from service.families.models import CalendarFeed
+        stored = {f.token_sha256 for f in db.session.execute(select(CalendarFeed)).scalars()}
+        assert new_path.split("/")[-1].removesuffix(".ics") not in stored and len(stored) == 2
+
+
+def test_a_deactivated_accounts_calendar_answers_404(app, client, login, office):
+    login(office["mine"])
+    path = _feed_link(client)
+    with app.app_context():
+        db.session.get(User, office["mine"].id).active = False
+        db.session.commit()
+    response = app.test_client().get(path)
+    assert response.status_code == 404
+    response.close()
+
+
+def test_the_api_answers_the_deadlines_of_ones_own_family_and_404_for_anothers(app, client, api_token, office):
+    headers = api_token(office["mine"])
+    own = client.get(f"/api/families/{office['ids']['A']}/deadlines", headers=headers)
+    body = own.get_json()
+    assert own.status_code == 200 and body["today"] == office["today"].isoformat()
+    first = next(d for d in body["deadlines"] if d["kind"] == "first_visit")
+    assert first["status"] == "met" and first["met_by"] == office["ids"]["visit"]
+    rules = next(d for d in body["deadlines"] if d["kind"] == "cooperation_rules")
+    assert rules["status"] == "overdue" and rules["when"] == "zaległe od 6 dni"
+    assert rules["assistant"]["name"] == "Katarzyna Zielińska"
+    assert client.get(f"/api/families/{office['ids']['B']}/deadlines", headers=headers).status_code == 404
+    assert client.get("/api/families/999999/deadlines", headers=headers).status_code == 404
+    mine = client.get("/api/deadlines", headers=headers).get_json()["deadlines"]
+    assert {d["family_id"] for d in mine} - {None} == {office["ids"]["A"]}
+    worker = client.get("/api/deadlines", headers=api_token(office["worker"])).get_json()["deadlines"]
+    assert {d["family_id"] for d in worker} == {office["ids"]["A"], office["ids"]["B"]}
+    with app.app_context():
+        assert db.session.execute(select(AccessLog).where(AccessLog.family_id == office["ids"]["A"],
+                                                          AccessLog.detail == "api deadlines")).first()
+
+
+def test_the_office_sets_the_deadlines_with_polish_messages_for_bad_values(app, client, create_user, login, office):
+    admin = create_user("admin")
+    login(admin)
+    refused = client.post("/office", data=office_post(assessment_months="7", first_visit_days="abc"))
+    page = text(refused)
+    assert "Okresowa ocena sytuacji rodziny co – miesięcy: podaj liczbę całkowitą od 1 do 6." in page
+    assert "podaj liczbę całkowitą od 1 do 60" in page and 'value="abc"' in page
+    with app.app_context():
+        assert deadline_rules(db.session).assessment_months == 6
+    saved = client.post("/office", data=office_post(first_visit_days="7", report_day="10"))
+    assert saved.status_code == 302
+    with app.test_request_context():
+        rules = deadline_rules(db.session)
+        assert (rules.first_visit_days, rules.report_day, rules.plan_months) == (7, 10, 1)
+        log = db.session.execute(select(AccessLog).where(AccessLog.object_type == "office_settings")).scalars().all()
+        assert any("first_visit_days 14 → 7" in r.detail and "report_day 5 → 10" in r.detail for r in log)
+        family = db.session.get(Family, office["ids"]["B"])
+        first = next(d for d in deadlines_of_family(db.session, family, office["today"]) if d.kind == "first_visit")
+        assert first.due == office["today"] - dt.timedelta(days=13)
+    page = text(client.get("/office"))
+    assert 'name="first_visit_days"' in page and 'value="7"' in page
