@@ -2,7 +2,6 @@
 staff who talk to it over HTTP (API token or logged-in browser session), and a burst helper."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -17,10 +16,9 @@ from service import create_app
 from service.accounts.models import User
 from service.archive.models import DocumentRecord
 from service.families.models import Case, CaseCounter, CaseNumber
-from service.config import database_url
 from service.documents.convert import shared_pool
 from service.extensions import db
-from tests.conftest import DATABASES, _reset_postgresql
+from tests.conftest import DATABASES, fresh_database_url
 from tests.helpers import confirm_office
 
 # A client that is told "busy" (503 with Retry-After, when more work arrives than the converters
@@ -43,14 +41,11 @@ def serve(app):
     return httpd, f"http://127.0.0.1:{httpd.server_port}"
 
 
-def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, converters: int, **config):
+def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, fresh_databases, converters: int, **config):
     """Like `app` (same databases), with a pool of its own on `converters` LibreOffice processes,
     which a test may kill, freeze or narrow (config: CONVERTER_QUEUE, CONVERTER_WAIT, ...)."""
+    url = fresh_database_url(fresh_databases, request.param, tmp_path, "own.sqlite")
     monkeypatch.setenv("ASYSTA_INSTANCE_DIR", str(tmp_path / "instance"))
-    url = f"sqlite:///{tmp_path / 'own.sqlite'}"
-    if request.param == "postgresql":
-        url = database_url(os.environ["TEST_DATABASE_URL"])
-        _reset_postgresql(url)
     profile = tmp_path / "lo-own"
     timeout = config.pop("CONVERSION_TIMEOUT", 20)
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "ADMIN_PASSWORD": "admin-haslo-testowe",
@@ -67,15 +62,15 @@ def own_pool_app(request, tmp_path, shared_dirs, monkeypatch, converters: int, *
 
 
 @pytest.fixture
-def solo_app(request, tmp_path, shared_dirs, monkeypatch):
+def solo_app(request, tmp_path, shared_dirs, monkeypatch, fresh_databases):
     """The app with two converters of its own that a test may kill."""
-    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, 2)
+    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, fresh_databases, 2)
 
 
 @pytest.fixture
-def narrow_app(request, tmp_path, shared_dirs, monkeypatch):
+def narrow_app(request, tmp_path, shared_dirs, monkeypatch, fresh_databases):
     """The app with one converter of its own that admits one waiting document (QUEUE=1)."""
-    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, 1, CONVERTER_QUEUE=1,
+    yield from own_pool_app(request, tmp_path, shared_dirs, monkeypatch, fresh_databases, 1, CONVERTER_QUEUE=1,
                             CONVERTER_WAIT=120, CONVERSION_TIMEOUT=60)
 
 

@@ -100,6 +100,7 @@ def test_what_cannot_be_printed_is_refused_with_its_name():
     assert refusal("Zażółć gęślą jaźń ნინო ბერიძე Олена 😀") is None
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database work: once
 def test_every_text_field_of_every_form_is_normalised(app):
     from wtforms import PasswordField, StringField, TextAreaField
 

@@ -18,6 +18,9 @@ from tests.signing.test_signed_pdf import check_signed_pdf
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+# Browser tests run once, on SQLite (the signing flow's database work runs on both in test_sessions.py)
+pytestmark = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]

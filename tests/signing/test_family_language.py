@@ -227,6 +227,7 @@ def test_a_wrong_staff_password_is_shown_at_its_field_and_the_drawing_is_kept(ap
     assert re.search(r'<p class="error" id="password-error" role="alert">Nieprawidłowy login lub hasło', page)
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database work: once
 def test_outside_a_request_the_language_is_polish(app):
     from flask_babel import get_locale, gettext
 
@@ -234,6 +235,7 @@ def test_outside_a_request_the_language_is_polish(app):
         assert str(get_locale()) == "pl" and gettext("Podpisz") == "Podpisz"
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database work: once
 def test_the_wait_after_too_many_tries_is_said_in_the_pages_language(app):
     import datetime as dt
 

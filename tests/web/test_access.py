@@ -15,6 +15,7 @@ from tests.helpers import download, form_data
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database work: once
 def test_every_route_declares_roles(app):
     missing = []
     for rule in app.url_map.iter_rules():
@@ -33,6 +34,7 @@ def test_every_route_declares_roles(app):
     assert missing == []
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)  # no database work: once
 def test_only_login_static_and_the_signing_device_are_public(app):
     public = {rule.endpoint for rule in app.url_map.iter_rules()
               if getattr(app.view_functions[rule.endpoint], "allowed_roles", "") is None}

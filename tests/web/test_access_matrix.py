@@ -197,12 +197,15 @@ MISSING = {"family": "999999", "case": "999999", "case_sign": "MOPS.SPS.4011.999
            "member": "999999", "staff": "999999"}
 
 
+# The route table and the role checks are the same whatever the database: asked once, on SQLite.
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert sorted(endpoints - set(ROUTES)) == [], "routes not placed in tests/web/test_access_matrix.py ROUTES"
     assert sorted(set(ROUTES) - endpoints) == [], "ROUTES names endpoints the app does not have"
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_the_matrix_is_what_the_routes_declare(app):
     """A role the matrix refuses (403) is one the route does not declare, and the other way round."""
     for rule in app.url_map.iter_rules():
@@ -345,7 +348,30 @@ def logged_in(app, runner, world: World) -> tuple[dict, dict]:
     return clients, tokens
 
 
+# Roles whose requests run SQL of their own (service/families/access.py): the head the unfiltered
+# queries of ALL_FAMILIES (the coordinator's too, and the archivist's WHOLE_ARCHIVE: the same select),
+# the assistant the assignment subquery, the social worker the social_worker_id condition, the dpo and
+# the admin the false() of no family (and the access log's and the accounts' own queries).
+POSTGRESQL_ROLES = ("head", "assistant", "social_worker", "dpo", "admin")
+
+
+def asked_on_postgresql(role: str, route: Route) -> bool:
+    """Whether the PostgreSQL sweep asks this role this route.
+
+    The whole matrix runs on SQLite. On PostgreSQL only the requests whose answer comes from the
+    database's queries: not the roles a route refuses (403 from roles() before any query, the same
+    on every database), not the coordinator and the archivist (the head's queries), and a public
+    route (the same for every role) once. Every family_filter branch, every route's own lookups and
+    lists, each access_log write and the leak checks still run on PostgreSQL.
+    """
+    expected = route.who[role]
+    if isinstance(expected, frozenset):
+        return role == "head"
+    return expected != NO and role in POSTGRESQL_ROLES
+
+
 def test_access_matrix(app, create_user, login, runner):
+    on_postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     world = build_world(app, create_user, login)
     clients, tokens = logged_in(app, runner, world)
     family_b, sign_b = world.family_ids["B"], world.values["B"]["case_sign"]
@@ -359,6 +385,8 @@ def test_access_matrix(app, create_user, login, runner):
         may_read_b = role in ("head", "coordinator", "archivist")
         for endpoint, method in order:
             route, expected = ROUTES[endpoint], ROUTES[endpoint].who[role]
+            if on_postgresql and not asked_on_postgresql(role, route):
+                continue
             both = bool(PLACEHOLDER.search(route.url + json.dumps([route.body, route.json])))
             for key in ("A", "B") if both else ("A",):
                 answer = ask(app, clients[role], tokens[role], user.id, route, method,
