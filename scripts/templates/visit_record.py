@@ -38,7 +38,7 @@ def build_v1() -> object:
 
     heading(doc, "Osoby obecne na spotkaniu", before=12)
     people = data_table(doc, [1.0, 9.0, TEXT_WIDTH - 10.0], ["Lp.", "Imię i nazwisko", "Rola w rodzinie"])
-    loop_rows(people, "p in participants if p.present == 'tak'",
+    loop_rows(people, "p in participants if p.present not in ('', 'nie')",
               [("{{ loop.index }}.", "center"), ("{{ p.full_name }}", "left"),
                ("{% if p.relation %}{{ p.relation }}{% else %}–{% endif %}", "left")])
     para(doc, "{%p if others_present %}")

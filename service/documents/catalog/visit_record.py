@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..context import office_today
 from ..family_facts import FamilyFacts
 from ..fields import date, full_name
 from ...i18n import N_
@@ -43,12 +44,13 @@ def plan_goals(facts: FamilyFacts | None) -> tuple[tuple[str, str], ...]:
 def from_family(facts: FamilyFacts) -> dict[str, Any]:
     """The family's current members as the participants (the adults ticked as present, the
     children left for the assistant to tick), the first adult as the signer, the assistant's
-    name."""
+    name; today (Warsaw), at the family's home, a visit: what most records are."""
     rows = [{"full_name": m.full_name, "relation": m.relation_label, "present": m.adult}
             for m in facts.members[:PARTICIPANT_ROWS] if m.full_name.strip()]
     signer = next((r["full_name"] for r in rows if r["present"]), "")
     assistant = facts.assistant.full_name if facts.assistant else ""
-    return {"participants": rows, "signer_name": signer, "assistant_name": assistant}
+    return {"visit_date": office_today().isoformat(), "place": "home", "contact_kind": "visit",
+            "participants": rows, "signer_name": signer, "assistant_name": assistant}
 
 
 def _fold(name: Any) -> str:
@@ -128,7 +130,7 @@ VISIT_RECORD = DocumentType(
                 FieldSpec("relation", "Rola w rodzinie", sample=["matka", "ojciec", "córka"], max_length=60,
                           required=False),
                 FieldSpec("present", "Obecna lub obecny na spotkaniu", "boolean", required=False,
-                          sample=[True, False, True]),
+                          sample=[True, True, True]),
             ),
         ),
         FieldSpec("others_present", "Inne osoby obecne", required=False, max_length=300,
