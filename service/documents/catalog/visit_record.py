@@ -78,11 +78,11 @@ def check_signer(data: Mapping[str, Any]) -> dict[str, str]:
     """The family member who signs took part: one of the participants ticked as present."""
     signer = _fold(data.get("signer_name"))
     present = {_fold(r.get("full_name")) for r in data.get("participants") or [] if r.get("present")}
+    if not present:
+        return {"participants": "Zaznacz co najmniej jednego członka rodziny obecnego na spotkaniu."}
     if signer and signer not in present:
         return {"signer_name": "Kartę podpisuje członek rodziny obecny na spotkaniu: wpisz osobę zaznaczoną "
                                "wyżej jako obecną (albo zaznacz tę osobę jako obecną)."}
-    if not present:
-        return {"participants": "Zaznacz co najmniej jednego członka rodziny obecnego na spotkaniu."}
     return {}
 
 
