@@ -11,7 +11,7 @@ from .documents.grammar import pesel_problem, sex_problem
 from .documents.kinds import KINDS
 from .documents.spec import DocumentType, FieldSpec, GroupSpec
 from .forms_base import FlaskTextForm, TextForm, stop_if_refused
-from .forms_kinds import form_field
+from .forms_kinds import choices, form_field
 
 REQUIRED = "To pole jest wymagane."
 # The kinds whose text is read as an identifier (NFKC, dashes and spaces unified: forms_base.IDENTIFIER).
@@ -64,11 +64,11 @@ class DocumentForm(FlaskTextForm):
         super().validate(extra_validators)
         data = self.cleaned_data()
         # A field that does not apply (court data when the basis is a request) is not checked.
-        for spec in self.doctype.fields:
+        for spec in self.doctype.form_fields:
             if isinstance(spec, FieldSpec) and spec.required_if and not _applies(spec, data):
                 self[spec.name].errors = []
         valid = not any(f.errors for f in self)
-        for spec in self.doctype.fields:
+        for spec in self.doctype.form_fields:
             if isinstance(spec, GroupSpec):
                 valid &= self._validate_group(spec)
             elif spec.required_if and _applies(spec, data) and spec.name not in data:
@@ -136,7 +136,7 @@ class DocumentForm(FlaskTextForm):
     def cleaned_data(self) -> dict[str, Any]:
         """The canonical, JSON-ready data: ISO dates, only applicable and non-empty values."""
         out: dict[str, Any] = {}
-        for spec in self.doctype.fields:
+        for spec in self.doctype.form_fields:
             if isinstance(spec, GroupSpec):
                 rows = [_values(group_row.form, spec.fields) for group_row in self[spec.name]]
                 out[spec.name] = [r for r in rows if r]
@@ -177,7 +177,7 @@ def _row_empty(form: Form) -> bool:
 def form_class(doctype: DocumentType) -> type[DocumentForm]:
     """The form class for a document type, built once from its declaration."""
     attrs: dict[str, Any] = {"doctype": doctype}
-    for spec in doctype.fields:
+    for spec in doctype.form_fields:
         if isinstance(spec, GroupSpec):
             attrs[spec.name] = FieldList(FormField(_row_form(spec)), spec.label,
                                          min_entries=spec.max_entries, max_entries=spec.max_entries,
@@ -185,6 +185,16 @@ def form_class(doctype: DocumentType) -> type[DocumentForm]:
         else:
             attrs[spec.name] = make_field(spec)
     return type(f"{doctype.slug.title().replace('_', '')}Form", (DocumentForm,), attrs)
+
+
+def fit_to_family(form: DocumentForm, facts: Any) -> None:
+    """Gives the form's family-dependent fields (FieldSpec.choices_from) their choices for this
+    family (facts: family_facts.FamilyFacts, or None for a document without a family's file), before
+    the form is validated or shown. A field without choices is hidden by the page
+    (document_form.html) and refuses any value („Wybrano nieznaną opcję.”)."""
+    for spec in form.doctype.form_fields:
+        if isinstance(spec, FieldSpec) and spec.choices_from is not None:
+            form[spec.name].choices = choices(spec.choices_from(facts))
 
 
 def errors_by_path(form: Form, prefix: str = "") -> dict[str, list[str]]:

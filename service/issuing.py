@@ -19,6 +19,7 @@ from .documents.spec import DocumentType
 from .extensions import db
 from .families.access import family_filter, row_id, visible_document, visible_documents  # noqa: F401 (re-exported)
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
+from .families.facts import facts_of
 from .families.from_documents import file_from_documents
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
 from .families.registration import member_values
@@ -84,6 +85,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
         raise NotForThisFamily("Ten dokument nie dotyczy wsparcia, którym objęto tę rodzinę.")
     profile = get_profile()
     jrwa = filing_row(session, doctype.filing_class)
+    data = stamped(doctype, data, family, actor)
     on_new_case = None
     if family is None:
         if actor.role == "assistant":
@@ -100,6 +102,20 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     family_id = session.execute(db.select(Family.id).where(Family.case_id == issued.record.case_id)).scalar()
     record(session, actor, origin, "issue", "document", issued.record.id, detail=doctype.slug, family_id=family_id)
     return issued
+
+
+def stamped(doctype: DocumentType, data: Mapping[str, Any], family: Family | None, actor: User) -> dict[str, Any]:
+    """The validated data with the values the service sets (DocumentType.stamp: the type's
+    by_service fields, e.g. a visit record's assistant_login), from the family's file and the actor;
+    the data unchanged for a type without a stamp. Raises ValueError for a stamp that returns a
+    field not declared by_service (a defect of the declaration)."""
+    if doctype.stamp is None:
+        return dict(data)
+    values = doctype.stamp(data, facts_of(family) if family is not None else None, actor.login)
+    allowed = {f.name for f in doctype.fields} - {f.name for f in doctype.form_fields}
+    if set(values) - allowed:
+        raise ValueError(f"{doctype.slug}.stamp sets fields not declared by_service: {sorted(set(values) - allowed)}")
+    return {**data, **{k: v for k, v in values.items() if v not in (None, "", [])}}
 
 
 def _file_from_document(doctype: DocumentType, data: dict[str, Any], actor: User):

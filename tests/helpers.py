@@ -68,9 +68,10 @@ def expected_texts(doctype: DocumentType, data: dict[str, Any]) -> list[str]:
         elif spec.kind == "multichoice":
             out.extend(spec.choice_label(v) for v in value)
         else:
-            out.append(str(value))
+            out.append(spec.field_kind.shown(spec, value))  # a time „16.00”, an integer „12 000”
 
-    for spec in doctype.fields:
+    # the service's own values (a visit record's assistant_login) are kept, not necessarily printed
+    for spec in doctype.form_fields:
         value = data.get(spec.name)
         if isinstance(spec, GroupSpec):
             for row in value or []:

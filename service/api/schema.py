@@ -37,7 +37,7 @@ def object_schema(fields, doc: str = "") -> dict[str, Any]:
 
 def request_schema(doctype: DocumentType) -> dict[str, Any]:
     """The JSON Schema of a POST /api/documents/<slug> body."""
-    schema = object_schema(doctype.fields, doctype.description)
+    schema = object_schema(doctype.form_fields, doctype.description)  # by_service fields are never sent
     schema["properties"]["case_sign"] = {
         "type": "string", "title": "Znak istniejącej sprawy",
         "description": "Bez tego pola (i bez family_id) dokument otwiera nową sprawę w swojej klasie JRWA "
@@ -65,6 +65,8 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
         out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
     if spec.choices:
         out["choices"] = [{"value": k, "label": v} for k, v in spec.choices]
+    if spec.choices_from is not None:
+        out["choices_from_family"] = True  # the family's own choices, e.g. its plan's goals
     if spec.min_value is not None:
         out["min_value"] = spec.min_value
     if spec.max_value is not None:
@@ -78,7 +80,9 @@ def describe_type(doctype: DocumentType) -> dict[str, Any]:
         "slug": doctype.slug, "title": doctype.title, "description": doctype.description,
         "legal_basis": doctype.legal_basis.citation, "jrwa_key": doctype.jrwa_key,
         "template_version": doctype.template_version, "issued_by": sorted(role.value for role in doctype.issued_by),
-        "fields": [describe_field(f) for f in doctype.fields],
+        "fields": [describe_field(f) for f in doctype.form_fields],
+        # fields the service fills in when issuing (never sent), e.g. a visit record's assistant_login
+        "set_by_service": [f.name for f in doctype.fields if f not in doctype.form_fields],
         "signers": [{"key": s.key, "label": s.label, "signer": s.signer, "repeat_over": s.repeat_over,
                      "only_if": s.only_if, "staff_role": s.staff_role.value if s.staff_role else None} for s in doctype.signers],
         "sample": doctype.sample_data,

@@ -13,10 +13,10 @@ from ..documents.family_facts import merge
 from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.text import foreign_digits, normalize_identifier
-from ..forms_builder import errors_by_path, form_class
+from ..forms_builder import errors_by_path, fit_to_family, form_class
 from ..families.access import visible_family
 from ..families.assignments import AssignmentRefused
-from ..families.facts import prefill_for
+from ..families.facts import facts_of, prefill_for
 from ..families.models import Family
 from ..families.access import family_of_case
 from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
@@ -111,6 +111,7 @@ def create_document(slug: str):
         payload = merge(doctype, prefill_for(doctype, family), payload)
     formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
+    fit_to_family(form, facts_of(family) if family is not None else None)
     valid = form.validate()
     errors = {**errors_by_path(form), **input_errors, **errors}
     if errors or not valid:

@@ -155,7 +155,8 @@ def sample_context(doctype: DocumentType, data: Mapping[str, Any] | None = None)
     """build_context of `data` (default: the type's sample_data, which must be valid) with the
     declared samples of the template variables (template_vars): for tests and sample renders."""
     samples = {v.name: v.sample for v in TEMPLATE_VARS}
-    return build_context(doctype, doctype.sample_data if data is None else data, office=SAMPLE_OFFICE,
+    data = {**doctype.sample_data, **doctype.service_sample} if data is None else data
+    return build_context(doctype, data, office=SAMPLE_OFFICE,
                          case_sign=samples["case_sign"], doc_ref=samples["doc_ref"], issued_on=SAMPLE_ISSUE_DATE)
 
 

@@ -61,6 +61,20 @@ class StaffFacts:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """The family's current work plan (plan pracy z rodziną, art. 15 ust. 3 of the family-support
+    act), as far as other documents read it: its document id, `plan_date` (ISO) and `goals` as
+    (goal_no, goal) pairs, goal_no a string of digits ("1"), in the plan's order.
+
+    (Branch w-plan declares a PlanFacts with these fields and more: actions, review date…)
+    """
+
+    document_id: str
+    plan_date: str
+    goals: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class FamilyFacts:
     """A family's file on the day of issue: members, addresses, staff and the basis of support.
 
@@ -85,6 +99,7 @@ class FamilyFacts:
     social_worker: StaffFacts | None = None
     basis_kind: str = "unknown"
     basis: Mapping[str, str] = field(default_factory=dict)
+    plan: PlanFacts | None = None  # the current work plan; None before the first one
 
 
 # ---------------------------------------------------------------------------- reading the file

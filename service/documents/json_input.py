@@ -58,6 +58,9 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
         except KeyError:
             errors[key] = ["Nieznane pole."]
             continue
+        if getattr(spec, "by_service", False):
+            errors[key] = ["Tego pola się nie wysyła: jego wartość ustala system przy wystawianiu dokumentu."]
+            continue
         if isinstance(spec, GroupSpec):
             if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
                 errors[key] = ["Oczekiwano listy obiektów."]

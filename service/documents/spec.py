@@ -45,6 +45,15 @@ class FieldSpec:
     # Integers: the smallest and the largest accepted value (None: no limit of the declaration).
     min_value: int | None = None
     max_value: int | None = None
+    # Choices that depend on the family (a visit's goals: those of the family's current work plan):
+    # called with the family's family_facts.FamilyFacts, or None for a document without a family,
+    # at form time (forms_builder.fit_to_family); returns (key, label) pairs, () when there are none
+    # (the form then hides the field). `choices` stays () for such a field.
+    choices_from: Callable[[FamilyFacts | None], tuple[tuple[str, str], ...]] | None = None
+    # Set by the issuing service (DocumentType.stamp), never typed or sent: not on the form nor in
+    # the API's body (e.g. the login of the assistant who recorded a visit). Declared here so that
+    # templates and pages know it.
+    by_service: bool = False
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +184,10 @@ class DocumentType:
     # The input values the family's file knows (members, address, staff, court data), in the
     # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
     from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
+    # The values of the fields declared by_service, added by issuing.issue to the validated data:
+    # called with (data, the family's FamilyFacts or None, the issuing staff member's login) and
+    # returns {field: value} for by_service fields only.
+    stamp: Callable[[Mapping[str, Any], FamilyFacts | None, str], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # Declarations name these as objects: a string (a typo or an old key) fails at import.
@@ -207,8 +220,21 @@ class DocumentType:
         """Sample values for every field: posting them must succeed."""
         data: dict[str, Any] = {}
         for f in self.fields:
+            if getattr(f, "by_service", False):
+                continue  # never posted: the service sets it (service_sample)
             if isinstance(f, GroupSpec):
                 data[f.name] = f.sample
             elif f.sample is not None:
                 data[f.name] = f.sample
         return data
+
+    @property
+    def service_sample(self) -> dict[str, Any]:
+        """Sample values of the by_service fields: what the service would add to sample_data."""
+        return {f.name: f.sample for f in self.fields
+                if getattr(f, "by_service", False) and f.sample is not None}
+
+    @property
+    def form_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
+        """The fields a person fills in (the form, the API's body): all but the by_service ones."""
+        return tuple(f for f in self.fields if not getattr(f, "by_service", False))

@@ -15,14 +15,14 @@ from ..families.assignments import AssignmentRefused
 from ..families.changes import may_change
 from ..families.deadlines import deadlines_of_family
 from ..families.display import due_text, address_line, basis_rows, describe_change, member_view, support_label
-from ..families.facts import left_out_for, prefill_for
+from ..families.facts import facts_of, left_out_for, prefill_for
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
 from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
                                      bind_social_workers, new_submission, register_family)
 from ..families.search import search_families
 from ..family_file import issuable_types, timeline
-from ..forms_builder import form_class
+from ..forms_builder import fit_to_family, form_class
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, issue
 from ..documents.context import office_today
 from ..office.models import JrwaClass, get_profile, issuing_paused
@@ -157,6 +157,7 @@ def issue_document(family_id: int, slug: str):
         formdata, _ = json_to_formdata(doctype, prefill_for(doctype, family))
         form = form_cls(formdata=formdata)
         log_access("view", "family", family.id, detail=f"formularz: {doctype.slug}", family_id=family.id)
+    fit_to_family(form, facts_of(family))  # the family's own choices (its plan's goals)
     status, retry_after, paused = 200, None, issuing_paused()
     if request.method == "POST":
         status = refusal_status(form, paused)

@@ -10,11 +10,12 @@ from wtforms import SelectField
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..forms_builder import form_class
+from ..forms_builder import fit_to_family, form_class
 from ..forms_kinds import choices
 from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
 from ..families.access import ALL_FAMILIES, visible_families
+from ..families.facts import facts_of
 from ..families.assignments import AssignmentRefused
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
@@ -96,6 +97,9 @@ def new_document(slug: str):
         form = form_cls()
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
         (str(f.case.id), f"{f.case.sign} – {f.name}") for f in families])
+    # The family's own choices (a visit's goals: its plan's) for the case chosen, none for a new case.
+    chosen = next((f for f in families if str(f.case.id) == str(form.case_id.data or "")), None)
+    fit_to_family(form, facts_of(chosen) if chosen is not None else None)
     status, retry_after = 200, None
     paused = issuing_paused()
     if paused and request.method == "POST":  # what was typed stays in the form below

@@ -51,6 +51,7 @@ EXTRAS = {
     "zz_power_of_attorney": {"scope": "general", "actions": ["obtain_information", "receive_letters"],
                              "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych"}],
                              "valid_from": TODAY.isoformat()},
+    "visit_record": {"time_from": "16:00", "time_to": "17:30", "topics": "Rozmowa o budżecie domowym."},
 }
 
 
@@ -293,6 +294,9 @@ RENDERED = {
     "zz_power_of_attorney": (family(JAN, ANNA, support="za_zyciem", basis_kind="zz_application"),
                              ["Anna Kowalska", WOMAN_PESEL, "ul. Słowackiego 12 m. 4", "32-600 Oświęcim"],
                              ["Jan Kowalski", MAN_PESEL]),
+    # the adults ticked as present, the child not (the assistant ticks whom the file cannot know)
+    "visit_record": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska",
+                                                "w miejscu zamieszkania rodziny", "wizyta"], ["Zofia"]),
 }
 
 

@@ -109,8 +109,10 @@ class DateKind(FieldKind):
 class _ChoiceBase(FieldKind):
     def check_spec(self, spec: FieldSpec) -> None:
         super().check_spec(spec)
-        if not spec.choices:
-            raise ValueError(f"{spec.name}: a {self.name} field needs choices")
+        if not spec.choices and spec.choices_from is None:
+            raise ValueError(f"{spec.name}: a {self.name} field needs choices (or choices_from)")
+        if spec.choices and spec.choices_from is not None:
+            raise ValueError(f"{spec.name}: choices or choices_from, not both")
 
 
 @register
@@ -139,8 +141,9 @@ class MultichoiceKind(_ChoiceBase):
     name = "multichoice"
 
     def json_schema(self, spec: FieldSpec) -> dict[str, Any]:
-        return {"type": "array", "items": {"type": "string", "enum": [k for k, _ in spec.choices]},
-                "minItems": 1 if spec.required else 0, "uniqueItems": True}
+        # Choices of the family (choices_from) are known only for a family: any keys, checked then.
+        items = {"type": "string", "enum": [k for k, _ in spec.choices]} if spec.choices else {"type": "string"}
+        return {"type": "array", "items": items, "minItems": 1 if spec.required else 0, "uniqueItems": True}
 
     def form_values(self, value: Any) -> list[str]:
         if not isinstance(value, list) or any(not isinstance(v, str) for v in value):

@@ -1,0 +1,118 @@
+"""The visit record (karta pracy): its form's rules, the plan's goals as the family's own choices, the
+values the service sets, and issuing for a registered family through the real pipeline (LibreOffice),
+read back by the monthly family report."""
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask import Flask
+
+from service.archive.models import DocumentRecord
+from service.documents.catalog.visit_record import VISIT_RECORD, plan_goals
+from service.documents.family_facts import FamilyFacts, PersonFacts, PlanFacts
+from service.documents.json_input import json_to_formdata
+from service.extensions import db
+from service.families import monthly
+from service.families.facts import facts_of
+from service.families.models import Family
+from service.forms_builder import errors_by_path, fit_to_family, form_class
+from tests.families.visits import make_office, plan
+from tests.helpers import download, pdf_text_normalised, squash
+
+GOALS = ("Uporządkowanie budżetu domowego", "Regularne uczęszczanie Zosi do szkoły")
+FACTS = FamilyFacts(case_sign="MOPS.SPS.4011.7.2026", support="family_support",
+                    members=(PersonFacts("Anna Kowalska", "mother", "matka"),), street="ul. Słowackiego 12",
+                    postal_code="32-600", town="Oświęcim",
+                    plan=PlanFacts("p1", "2026-11-10", (("1", GOALS[0]), ("2", GOALS[1]))))
+
+
+@pytest.fixture
+def app_context():
+    with Flask(__name__).app_context():
+        yield
+
+
+def errors(data, facts=None) -> dict[str, list[str]]:
+    formdata, input_errors = json_to_formdata(VISIT_RECORD, data)
+    form = form_class(VISIT_RECORD)(formdata=formdata, meta={"csrf": False})
+    fit_to_family(form, facts)
+    form.validate()
+    return {**errors_by_path(form), **input_errors}
+
+
+def test_sample_is_valid(app_context):
+    assert errors(VISIT_RECORD.sample_data) == {}
+
+
+def test_equal_times_refused_a_visit_across_midnight_accepted(app_context):
+    same = errors({**VISIT_RECORD.sample_data, "time_from": "16:00", "time_to": "16:00"})
+    assert "musi być inna" in same["time_to"][0]
+    assert errors({**VISIT_RECORD.sample_data, "time_from": "22:00", "time_to": "1:30"}) == {}
+    assert "GG:MM" in errors({**VISIT_RECORD.sample_data, "time_to": "25:00"})["time_to"][0]
+
+
+def test_signer_took_part_and_next_meeting_not_earlier(app_context):
+    data = {**VISIT_RECORD.sample_data, "signer_name": "Ewa Nowak", "next_meeting": "2026-11-01"}
+    found = errors(data)
+    assert "obecny na spotkaniu" in found["signer_name"][0]
+    assert "Następne spotkanie" in found["next_meeting"][0]
+    nobody = [{**row, "present": False} for row in VISIT_RECORD.sample_data["participants"]]
+    assert "Zaznacz" in errors({**VISIT_RECORD.sample_data, "participants": nobody})["participants"][0]
+
+
+def test_goals_are_the_current_plans_and_only_those(app_context):
+    assert plan_goals(FACTS) == (("1", f"1. {GOALS[0]}"), ("2", f"2. {GOALS[1]}"))
+    assert plan_goals(None) == () and plan_goals(FamilyFacts("x", "family_support", (), "", "", "")) == ()
+    assert errors({**VISIT_RECORD.sample_data, "goals_worked": ["2"]}, FACTS) == {}
+    assert errors({**VISIT_RECORD.sample_data, "goals_worked": ["3"]}, FACTS)["goals_worked"] == ["Wybrano nieznaną opcję."]
+    # Without a plan (the first visits) nothing can be ticked, and nothing need be.
+    assert errors({**VISIT_RECORD.sample_data, "goals_worked": ["1"]})["goals_worked"] == ["Wybrano nieznaną opcję."]
+
+
+def test_the_service_values_cannot_be_sent(app_context):
+    found = errors({**VISIT_RECORD.sample_data, "assistant_login": "someone"})
+    assert "ustala system" in found["assistant_login"][0]
+
+
+def test_stamp_names_the_author_and_the_goals():
+    values = VISIT_RECORD.stamp({"goals_worked": ["2", 1]}, FACTS, "kzielinska")
+    assert values == {"assistant_login": "kzielinska", "goals_text": f"2. {GOALS[1]}\n1. {GOALS[0]}", "plan_ref": "p1"}
+    assert VISIT_RECORD.stamp({}, None, "kzielinska") == {"assistant_login": "kzielinska", "goals_text": ""}
+
+
+def test_issued_for_the_family_through_the_pipeline(app, client, create_user, login):
+    """The assistant issues a visit across midnight from the family's file with a goal of its plan
+    ticked: the stored data follow the contract, the PDF prints the hours and the goal, and the
+    monthly family report counts the visit under that goal."""
+    office = make_office(app, create_user)
+    with app.test_request_context():
+        plan(office.kowalscy, office.anna, "2026-11-03", list(GOALS))
+        family = db.session.get(Family, office.kowalscy)
+        facts = facts_of(family)
+        assert facts.plan is not None and facts.plan.goals[1] == ("2", GOALS[1])
+    anna_login = "anowak"
+    login(SimpleNamespace(login=anna_login))
+    page = client.get(f"/families/{office.kowalscy}/documents/new/visit_record")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and GOALS[1] in html and 'name="assistant_login"' not in html
+    form = {k: v for k, v in re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', html)}
+    form.update({"visit_date": "2026-11-20", "time_from": "22:00", "time_to": "1:30", "goals_worked": "2",
+                 "topics": "Rozmowa o frekwencji Zosi.", "place": "home", "contact_kind": "visit"})
+    form = {k: v for k, v in form.items() if not k.endswith("-present") and k != "with_social_worker"}
+    form["participants-0-present"] = "y"
+    response = client.post(f"/families/{office.kowalscy}/documents/new/visit_record", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        record = db.session.execute(db.select(DocumentRecord).where(
+            DocumentRecord.slug == "visit_record")).scalar_one()
+        assert record.data["assistant_login"] == anna_login and record.data["goals_worked"] == ["2"]
+        assert record.data["time_from"] == "22:00" and record.data["time_to"] == "01:30"
+        doc_id = record.id
+        values = monthly.family_report_values(db.session, db.session.get(Family, office.kowalscy), "2026-11")
+    assert values["visit_refs"] == [doc_id] and values["contacts_count"] == 1
+    assert [row["work"] for row in values["goal_work"]] == ["", "20 listopada: Rozmowa o frekwencji Zosi."]
+    response, pdf = download(client, f"/archive/{doc_id}/pdf")
+    text = squash(pdf_text_normalised(pdf))
+    assert squash("22.00–1.30 (do następnego dnia)") in text and squash(f"2. {GOALS[1]}") in text
