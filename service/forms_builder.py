@@ -64,11 +64,11 @@ class DocumentForm(FlaskTextForm):
         super().validate(extra_validators)
         data = self.cleaned_data()
         # A field that does not apply (court data when the basis is a request) is not checked.
-        for spec in self.doctype.fields:
+        for spec in self.doctype.input_fields:
             if isinstance(spec, FieldSpec) and spec.required_if and not _applies(spec, data):
                 self[spec.name].errors = []
         valid = not any(f.errors for f in self)
-        for spec in self.doctype.fields:
+        for spec in self.doctype.input_fields:
             if isinstance(spec, GroupSpec):
                 valid &= self._validate_group(spec)
             elif spec.required_if and _applies(spec, data) and spec.name not in data:
@@ -136,7 +136,7 @@ class DocumentForm(FlaskTextForm):
     def cleaned_data(self) -> dict[str, Any]:
         """The canonical, JSON-ready data: ISO dates, only applicable and non-empty values."""
         out: dict[str, Any] = {}
-        for spec in self.doctype.fields:
+        for spec in self.doctype.input_fields:
             if isinstance(spec, GroupSpec):
                 rows = [_values(group_row.form, spec.fields) for group_row in self[spec.name]]
                 out[spec.name] = [r for r in rows if r]
@@ -177,7 +177,7 @@ def _row_empty(form: Form) -> bool:
 def form_class(doctype: DocumentType) -> type[DocumentForm]:
     """The form class for a document type, built once from its declaration."""
     attrs: dict[str, Any] = {"doctype": doctype}
-    for spec in doctype.fields:
+    for spec in doctype.input_fields:  # a derived field is the service's, never a form's
         if isinstance(spec, GroupSpec):
             attrs[spec.name] = FieldList(FormField(_row_form(spec)), spec.label,
                                          min_entries=spec.max_entries, max_entries=spec.max_entries,

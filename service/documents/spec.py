@@ -45,6 +45,11 @@ class FieldSpec:
     # Integers: the smallest and the largest accepted value (None: no limit of the declaration).
     min_value: int | None = None
     max_value: int | None = None
+    # Set by the service, never typed: forms and the API ignore it on input (a body's value is
+    # dropped), the issuing service stores what it derived (e.g. a monthly report's visit_refs,
+    # the ids of the visit records it was built from). Its stored value may be any JSON value; the
+    # kind names what one item looks like. Never required, no sample.
+    derived: bool = False
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +66,8 @@ class FieldSpec:
                 raise ValueError(f"{self.name}: {error}") from None
         object.__setattr__(self, "field_kind", resolved)
         resolved.check_spec(self)
+        if self.derived and (self.required or self.sample is not None):
+            raise ValueError(f"{self.name}: a derived field is set by the service: neither required nor sampled")
 
     @property
     def length_limit(self) -> int:
@@ -194,6 +201,16 @@ class DocumentType:
     def template_path(self) -> Path:
         """The immutable DOCX template of the current version."""
         return TEMPLATES_ROOT / self.slug / f"{self.template_version}.docx"
+
+    @property
+    def input_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
+        """The fields a form or a JSON body gives: every field except the derived ones."""
+        return tuple(f for f in self.fields if not getattr(f, "derived", False))
+
+    @property
+    def derived_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields the service sets (FieldSpec.derived), in the declaration's order."""
+        return tuple(f for f in self.fields if getattr(f, "derived", False))
 
     def field(self, name: str) -> FieldSpec | GroupSpec:
         """The field or group with this name."""
