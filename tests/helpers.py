@@ -125,7 +125,7 @@ TEST_OFFICE = {
     "department_code": "MOPS.SPS",
     "case_sign_pattern": "{dept}.{symbol}.{number}.{year}",
 }
-TEST_CLASSES = {"family_support": ("4011", "BE10"), "za_zyciem": ("4012", "BE10")}
+TEST_CLASSES = {"family_support": ("4011", "BE10"), "za_zyciem": ("4012", "BE10"), "staff_time": ("1162", "B10")}
 
 
 def confirm_office(confirmed_by: int | None = None) -> None:

@@ -11,14 +11,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _monthly_kit import signatures  # noqa: E402
 
 
-def _total_row(tbl, label: str, value: str, span_first: int) -> None:
-    """A shaded „Razem” row after a loop: the label over the first `span_first` columns."""
+def _total_row(tbl, label: str, value: str) -> None:
+    """A shaded totals row after a loop: the label right-aligned in the last-but-one column, the
+    value in the last (cells are not merged: every row keeps the table's grid)."""
     row = add_row(tbl)
     cells = row.cells
-    first = cells[0].merge(cells[span_first - 1]) if span_first > 1 else cells[0]
-    for cell in (first, cells[-1]):
+    for cell in cells:
         shade(cell)
-    para(first, label, bold=True, size=10, align="right")
+    para(cells[-2], label, bold=True, size=10, align="right")
     para(cells[-1], value, bold=True, size=10, align="center")
 
 
@@ -36,13 +36,13 @@ def build_v1() -> object:
     loop_rows(tbl, "f in family_hours", [("{{ loop.index }}.", "center"), ("{{ f.case_sign }}", "left"),
                                          ("{% if f.family %}{{ f.family }}{% else %}–{% endif %}", "left"),
                                          ("{{ f.hours }}", "center")])
-    _total_row(tbl, "Razem", "{{ work_hours }}", 3)
+    _total_row(tbl, "Razem", "{{ work_hours }}")
 
     heading(doc, "2. Czas pracy według rodzaju zadań", before=12)
     tbl = data_table(doc, [1.0, 12.5, 3.0], ["Lp.", "Rodzaj zadania", "Czas"])
     loop_rows(tbl, "t in task_hours", [("{{ loop.index }}.", "center"), ("{{ t.label }}", "left"),
                                        ("{{ t.hours }}", "center")])
-    _total_row(tbl, "Razem", "{{ work_hours }}", 2)
+    _total_row(tbl, "Razem", "{{ work_hours }}")
 
     heading(doc, "3. Podsumowanie", before=12)
     tbl = data_table(doc, [13.5, 3.0], ["Pozycja", "Czas"])
@@ -50,7 +50,7 @@ def build_v1() -> object:
         row = add_row(tbl)
         para(row.cells[0], label, size=10)
         para(row.cells[1], value, size=10, align="center")
-    _total_row(tbl, "Czas pracy ogółem", "{{ total_hours }}", 1)
+    _total_row(tbl, "Czas pracy ogółem", "{{ total_hours }}")
 
     para(doc, "{%p if remarks %}")
     heading(doc, "Uwagi", before=12)
