@@ -15,7 +15,8 @@ def build_v1() -> object:
     repeats), institutions, difficulties, the next month's plan; the assistant's and the head's signatures."""
     doc = official_letter("Miesięczne sprawozdanie z pracy z rodziną")
     title_block(doc, "za miesiąc {{ month }}")
-    legal_basis_paragraph(doc, " asystent rodziny przedstawia sprawozdanie z pracy z rodziną w miesiącu {{ month }}.")
+    # {{ month }} ends in „r.”, which ends the sentence too
+    legal_basis_paragraph(doc, " asystent rodziny przedstawia sprawozdanie z pracy z rodziną za miesiąc {{ month }}")
     para(doc, ["Rodzina: ", ("{{ family_name }}", {"bold": True})], after=2)
     para(doc, ["Asystent rodziny: ", ("{{ assistant_name }}", {"bold": True})], after=8)
 
@@ -46,7 +47,7 @@ def build_v1() -> object:
     heading(doc, "5. Plan pracy na następny miesiąc")
     para(doc, "{{ next_month_plan|multiline }}", **BODY)
 
-    para(doc, "Sprawozdanie sporządzono na podstawie kart pracy z rodziną z miesiąca {{ month }}.", size=10,
+    para(doc, "Sprawozdanie sporządzono na podstawie kart pracy z rodziną za miesiąc {{ month }}", size=10,
          before=8, italic=True)
     signatures(doc)
     return doc

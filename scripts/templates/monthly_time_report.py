@@ -27,8 +27,8 @@ def build_v1() -> object:
     header rows repeat, each with a totals row), travel and the total; both signatures."""
     doc = official_letter("Miesięczne sprawozdanie z czasu pracy asystenta rodziny")
     title_block(doc, "za miesiąc {{ month }}")
-    legal_basis_paragraph(doc, " – zestawienie czasu pracy asystenta rodziny z rodzinami w miesiącu {{ month }}, "
-                               "sporządzone na podstawie kart pracy z rodzinami.")
+    legal_basis_paragraph(doc, " asystent rodziny przedstawia zestawienie czasu pracy z rodzinami za miesiąc "
+                               "{{ month }}, sporządzone na podstawie kart pracy z rodzinami.")
     para(doc, ["Asystent rodziny: ", ("{{ assistant_name }}", {"bold": True})], after=8)
 
     heading(doc, "1. Czas pracy z poszczególnymi rodzinami")
