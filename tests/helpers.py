@@ -67,10 +67,12 @@ def expected_texts(doctype: DocumentType, data: dict[str, Any]) -> list[str]:
             out.append(spec.choice_label(value))
         elif spec.kind == "multichoice":
             out.extend(spec.choice_label(v) for v in value)
+        elif spec.kind in ("month", "time", "integer"):  # printed as the kind shows it („listopad 2026 r.”)
+            out.append(spec.field_kind.shown(spec, value))
         else:
             out.append(str(value))
 
-    for spec in doctype.fields:
+    for spec in doctype.input_fields:  # derived fields (ids the service sets) are not printed
         value = data.get(spec.name)
         if isinstance(spec, GroupSpec):
             for row in value or []:

@@ -47,7 +47,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
             "goal_work", "Działania przy celach planu pracy", row_label="Cel", min_entries=0, max_entries=GOAL_ROWS,
             help="Cele planu pracy z rodziną i to, co w miesiącu zrobiono przy każdym z nich.",
             fields=(
-                FieldSpec("goal_no", "Nr celu", sample=["1", "2"], required=False, max_length=40),
+                FieldSpec("goal_no", "Nr celu", sample=["1", "2"], required=False, max_length=80),
                 FieldSpec("goal", "Cel", "textarea", sample=[
                     "Poprawa organizacji dnia i budżetu domowego",
                     "Regularne uczęszczanie Zosi do szkoły"], max_length=600),
