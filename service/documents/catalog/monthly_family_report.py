@@ -30,7 +30,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
                 "pola z kart pracy rodziny z listopada 2026 r. (pola podane w treści mają pierwszeństwo).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=FAMILY_SUPPORT,
-    issued_by=frozenset({Role.ASSISTANT, Role.COORDINATOR, Role.HEAD}),
+    issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
     signing_summary=N_("To miesięczne sprawozdanie asystenta rodziny z pracy z rodziną, sporządzone na podstawie "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),

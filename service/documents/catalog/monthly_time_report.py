@@ -18,10 +18,10 @@ MONTHLY_TIME_REPORT = DocumentType(
                 "miesiąca. Akceptuje kierownik ośrodka. Dokument trafia do sprawy asystenta (ewidencja czasu "
                 "pracy), nie do sprawy rodziny. W API: {\"month\": \"2026-11\"} wypełnia pola z kart pracy "
                 "wywołującego z listopada 2026 r.; \"assistant\" (login) wskazuje innego asystenta (tylko "
-                "kierownik i koordynator).",
+                "kierownik ośrodka).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=STAFF_TIME,
-    issued_by=frozenset({Role.ASSISTANT, Role.COORDINATOR, Role.HEAD}),
+    issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
     signing_summary=N_("To miesięczne sprawozdanie z czasu pracy asystenta rodziny, sporządzone na podstawie jego "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),
@@ -35,7 +35,7 @@ MONTHLY_TIME_REPORT = DocumentType(
             fields=(
                 FieldSpec("case_sign", "Znak sprawy", sample=["MOPS.SPS.4011.12.2026", "MOPS.SPS.4011.15.2026"],
                           max_length=80),
-                FieldSpec("family", "Rodzina", sample=["Anna Kowalska, Jan Kowalski", "Barbara Wiśniewska"],
+                FieldSpec("family", "Rodzina", sample=["Anna Kowalska, Jan Kowalski", "Ewa Mazur, Marek Mazur"],
                           required=False, max_length=300),
                 FieldSpec("hours", "Czas", sample=["12 h 30 min", "6 h"], max_length=80, help=HOURS_HELP),
             ),
