@@ -47,6 +47,11 @@ def request_schema(doctype: DocumentType) -> dict[str, Any]:
         "type": "integer", "title": "Rodzina",
         "description": "Dokument trafia do sprawy tej rodziny; pola pominięte w treści wypełnia się "
                        "z teczki rodziny (podana wartość ma pierwszeństwo)."}
+    if doctype.slug == "monthly_time_report":  # families.monthly_prefill.ENVELOPE
+        schema["properties"]["assistant"] = {
+            "type": "string", "title": "Asystent rodziny (login)",
+            "description": "Czyje sprawozdanie z czasu pracy: domyślnie wywołującego; innego asystenta może "
+                           "wskazać tylko kierownik ośrodka."}
     # With a family, the fields its file knows may be left out: which ones, the answer's 422 says.
     required = schema.pop("required")
     schema["anyOf"] = [{"required": required}, {"required": ["family_id"]}]
