@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Types whose sample is built from visit records (the tests' helper makes a month of them).
+MONTHLY_REPORTS = ("monthly_family_report", "monthly_time_report")
 sys.path.insert(0, str(ROOT))
 
 
@@ -60,16 +62,35 @@ def main(out: Path, slugs: tuple[str, ...] = ()) -> int:
                     if slugs and doctype.slug not in slugs:
                         continue
                     role = Role.HEAD if Role.HEAD in doctype.issued_by else sorted(doctype.issued_by)[0]
+                    if doctype.slug in MONTHLY_REPORTS:  # the assistant whose visits they are
+                        role = Role.ASSISTANT
                     user = User(login=f"samples-{doctype.slug}"[:64], role=role.value, full_name="Anna Nowak")
                     user.set_password("samples-password")
                     db.session.add(user)
                     db.session.commit()
-                    formdata, errors = json_to_formdata(doctype, doctype.sample_data)
+                    sample, family = doctype.sample_data, None
+                    if doctype.slug in MONTHLY_REPORTS:
+                        # A monthly report rests on visit records: a long month (20 visits) of a
+                        # family assigned to the issuer, the report's values built from it.
+                        from service.families.models import Family
+                        from service.families.monthly_prefill import FAMILY_REPORT, issue_values
+                        from service.families import monthly_prefill
+                        from tests.families.visits import month_of_visits
+                        family_id = month_of_visits(app, user.id, visits=20)
+                        family = db.session.get(Family, family_id)
+                        if doctype.slug == FAMILY_REPORT:
+                            built, _ = monthly_prefill.family_report_prefill(db.session, family, sample)
+                        else:
+                            built, _ = monthly_prefill.time_report_prefill(db.session, user, sample)
+                            family = None
+                        sample = issue_values(doctype, {}, built, {k: v for k, v in sample.items()
+                                                                   if k not in built})
+                    formdata, errors = json_to_formdata(doctype, sample)
                     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
                     if errors or not form.validate():
                         refused.append(f"{doctype.slug}: {errors or form.errors}")
                         continue
-                    issued = issue(user, Origin(channel="job"), doctype, form.cleaned_data())
+                    issued = issue(user, Origin(channel="job"), doctype, form.cleaned_data(), family=family)
                     pdf = out / f"{doctype.slug}.pdf"
                     pdf.write_bytes(pipe.store.read(issued.record.pdf_sha256, "pdf"))
                     for old in out.glob(f"{doctype.slug}-*.png"):

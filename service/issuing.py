@@ -21,6 +21,8 @@ from .families.access import family_filter, row_id, visible_document, visible_do
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.facts import facts_of
 from .families.from_documents import file_from_documents
+from .families.monthly_issue import REPORTS, ReportRefused, derived_values, staff_case
+from .documents.filing import STAFF_TIME
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
 from .families.registration import member_values
 from .office.models import filing_row, get_profile, issuing_paused
@@ -52,7 +54,19 @@ class IssuingPaused(Exception):
 
 class NotForThisFamily(ValueError):
     """The document type does not apply to the family's support (e.g. a „Za życiem” authorisation
-    for a family supported under the family-support act); str() is the Polish message."""
+    for a family supported under the family-support act); str() is the Polish message, `field`
+    the key of the request it belongs to."""
+
+    field = "family_id"
+
+
+class ReportNotIssued(NotForThisFamily):
+    """A monthly report asked for a month without visit records, a future month, or without its
+    family (families.monthly_issue.ReportRefused); `field` is "month" or "family_id"."""
+
+    def __init__(self, refused: ReportRefused):
+        super().__init__(str(refused))
+        self.field = refused.field
 
 
 def applies_to(doctype: DocumentType, family: Family) -> bool:
@@ -61,7 +75,7 @@ def applies_to(doctype: DocumentType, family: Family) -> bool:
 
 
 def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str, Any], *,
-          family: Family | None = None, session: Session | None = None) -> Issued:
+          family: Family | None = None, session: Session | None = None, assistant: User | None = None) -> Issued:
     """Issues, seals and archives one document, files it in the family's case, and logs it.
 
     With `family`, the document is filed in the family's case (the caller checked the actor may
@@ -76,6 +90,11 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     (the office profile is not confirmed: office.models.issuing_paused), NotForThisFamily,
     AssignmentRefused (status 409: the assistant's limit), ConversionError, OSError. A filing class
     the office's table lacks is added first (office.models.filing_row).
+
+    Monthly reports (families.monthly_issue): their derived fields (visit_refs, assistant_login)
+    are built again from the archive, whatever `data` holds; the time report is of `assistant`
+    (default: the actor; the caller checked the actor may report for them) and is filed in the
+    assistant's own case of class STAFF_TIME, opening none of a family. Raises ReportNotIssued.
     """
     session = session or db.session
     paused = issuing_paused()
@@ -86,8 +105,17 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     profile = get_profile()
     jrwa = filing_row(session, doctype.filing_class)
     data = stamped(doctype, data, family, actor)
-    on_new_case = None
-    if family is None:
+    on_new_case, case, assignee_id = None, family.case if family is not None else None, None
+    if doctype.slug in REPORTS:
+        assistant = assistant or actor
+        try:
+            data = {**data, **derived_values(session, doctype, data, family=family, assistant=assistant)}
+        except ReportRefused as refused:
+            raise ReportNotIssued(refused) from None
+    if doctype.filing_class == STAFF_TIME:
+        # the register's year of the issue, as the pipeline numbers a new case
+        case, assignee_id = staff_case(session, assistant, office_today().year), assistant.id
+    elif family is None:
         if actor.role == "assistant":
             limit, count = family_limit(session), current_count(session, actor.id)
             if count >= limit:
@@ -97,8 +125,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
                     "Wystaw dokument dla rodziny z Twojej listy.", status=409)
         on_new_case = _file_from_document(doctype, dict(data), actor)
     issued = pipeline(current_app).issue(session, doctype, data, author_id=actor.id, office=profile.letterhead(),
-                                         jrwa=jrwa, case=family.case if family is not None else None,
-                                         on_new_case=on_new_case)
+                                         jrwa=jrwa, case=case, on_new_case=on_new_case,
+                                         assignee_id=assignee_id)
     family_id = session.execute(db.select(Family.id).where(Family.case_id == issued.record.case_id)).scalar()
     record(session, actor, origin, "issue", "document", issued.record.id, detail=doctype.slug, family_id=family_id)
     return issued

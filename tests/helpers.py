@@ -67,6 +67,8 @@ def expected_texts(doctype: DocumentType, data: dict[str, Any]) -> list[str]:
             out.append(spec.choice_label(value))
         elif spec.kind == "multichoice":
             out.extend(spec.choice_label(v) for v in value)
+        elif spec.kind in ("month", "time", "integer"):  # printed as the kind shows it („listopad 2026 r.”)
+            out.append(spec.field_kind.shown(spec, value))
         else:
             out.append(spec.field_kind.shown(spec, value))  # a time „16.00”, an integer „12 000”
 
@@ -126,7 +128,7 @@ TEST_OFFICE = {
     "department_code": "MOPS.SPS",
     "case_sign_pattern": "{dept}.{symbol}.{number}.{year}",
 }
-TEST_CLASSES = {"family_support": ("4011", "BE10"), "za_zyciem": ("4012", "BE10")}
+TEST_CLASSES = {"family_support": ("4011", "BE10"), "za_zyciem": ("4012", "BE10"), "staff_time": ("1162", "B10")}
 
 
 def confirm_office(confirmed_by: int | None = None) -> None:

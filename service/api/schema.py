@@ -8,8 +8,9 @@ from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field's value: its kind's (service/documents/kinds/), with the
-    field's label as title and its help as description."""
-    schema = dict(spec.field_kind.json_schema(spec))
+    field's label as title and its help as description. A derived field (set by the service) is
+    readOnly, of any JSON type: a request's value for it is ignored."""
+    schema = {"readOnly": True} if spec.derived else dict(spec.field_kind.json_schema(spec))
     schema["title"] = spec.label
     if spec.help:
         schema["description"] = spec.help
@@ -46,6 +47,11 @@ def request_schema(doctype: DocumentType) -> dict[str, Any]:
         "type": "integer", "title": "Rodzina",
         "description": "Dokument trafia do sprawy tej rodziny; pola pominięte w treści wypełnia się "
                        "z teczki rodziny (podana wartość ma pierwszeństwo)."}
+    if doctype.slug == "monthly_time_report":  # families.monthly_prefill.ENVELOPE
+        schema["properties"]["assistant"] = {
+            "type": "string", "title": "Asystent rodziny (login)",
+            "description": "Czyje sprawozdanie z czasu pracy: domyślnie wywołującego; innego asystenta może "
+                           "wskazać tylko kierownik ośrodka."}
     # With a family, the fields its file knows may be left out: which ones, the answer's 422 says.
     required = schema.pop("required")
     schema["anyOf"] = [{"required": required}, {"required": ["family_id"]}]
@@ -61,6 +67,8 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
     out = {"name": spec.name, "label": spec.label, "kind": spec.kind,
            "required": spec.required and not spec.required_if, "help": spec.help, "sample": spec.sample,
            "max_length": spec.length_limit}
+    if spec.derived:
+        out["derived"] = True  # set by the service at issue; ignored in a request
     if spec.required_if:
         out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
     if spec.choices:

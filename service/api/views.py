@@ -12,11 +12,13 @@ from ..documents.convert import ConversionError
 from ..documents.family_facts import merge
 from ..documents.json_input import json_to_formdata
 from ..documents.registry import DOCUMENT_TYPES
+from ..extensions import db
 from ..documents.text import foreign_digits, normalize_identifier
 from ..forms_builder import errors_by_path, fit_to_family, form_class
 from ..families.access import visible_family
 from ..families.assignments import AssignmentRefused
 from ..families.facts import facts_of, prefill_for
+from ..families import monthly_prefill
 from ..families.models import Family
 from ..families.access import family_of_case
 from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
@@ -105,7 +107,19 @@ def create_document(slug: str):
         return jsonify(error="Treść żądania musi być obiektem JSON.",
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
     family, errors = _family_of(doctype, payload)
-    if family is not None:
+    assistant = None
+    if slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT) and not errors:
+        # Monthly reports: the fields left out are built from the month's visit records (and the
+        # family's file), the ones sent win (families.monthly_prefill); issue() derives visit_refs again.
+        built, month_errors, status = _monthly_build(doctype, family, payload)
+        if status == 403:
+            return jsonify(error=month_errors["assistant"][0]), 403
+        if month_errors:
+            return jsonify(errors=month_errors), 422
+        from_file = prefill_for(doctype, family) if family is not None else {}
+        assistant = built.pop("_assistant", None)
+        payload = monthly_prefill.issue_values(doctype, from_file, built, payload)
+    elif family is not None:
         # Fields left out are filled from the family's file; a value sent (even empty) wins, and a
         # person or an address sent in part takes none of the file's values for it (merge).
         payload = merge(doctype, prefill_for(doctype, family), payload)
@@ -117,22 +131,48 @@ def create_document(slug: str):
     if errors or not valid:
         return jsonify(errors=errors), 422
     try:
-        issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family)
+        issued = issue(current_user, request_origin(), doctype, form.cleaned_data(), family=family,
+                       assistant=assistant)
     except ConversionError as exc:  # LibreOffice failed, or too many documents wait for it
         return jsonify(error=str(exc)), 503, {"Retry-After": str(exc.retry_after)}
     except IssuingPaused as exc:  # the profile was unconfirmed while this request was checked
         return jsonify(error=str(exc)), 409
     except AssignmentRefused as exc:  # an assistant's new family over the limit (art. 15 ust. 4)
         return jsonify(error=str(exc)), exc.status
-    except NotForThisFamily as exc:
-        return jsonify(errors={"family_id": [str(exc)]}), 422
+    except NotForThisFamily as exc:  # ReportNotIssued too: its field is "month" or "family_id"
+        return jsonify(errors={exc.field: [str(exc)]}), 422
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 
 
-# The keys of a document's body that are about the request, not the document: where to file it.
-ENVELOPE = ("case_sign", "family_id")
+# The keys of a document's body that are about the request, not the document: where to file it,
+# and whose time report it is (monthly_prefill.ENVELOPE).
+ENVELOPE = ("case_sign", "family_id", *monthly_prefill.ENVELOPE)
 NO_SUCH_FAMILY = "Nie ma takiej rodziny (albo nie masz do niej dostępu)."
+
+
+def _monthly_build(doctype, family: Family | None, payload: dict[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, list[str]], int]:
+    """The values of a monthly report built for the body's month (and family, or `assistant`),
+    with the time report's assistant (a User) under "_assistant", errors per key, and the status
+    of a refusal: 422 (a month without visit records or not begun, a family report without a
+    family, a time report with one, an unknown login) or 403 (an assistant naming another
+    assistant: only the head and the coordinator report for others, monthly_prefill.TIME_REPORT_READERS)."""
+    actor = current_user._get_current_object()
+    if doctype.slug == monthly_prefill.FAMILY_REPORT:
+        if family is None:
+            return {}, {"family_id": ["Podaj rodzinę (family_id): sprawozdanie dotyczy pracy z jedną rodziną."]}, 422
+        built, errors = monthly_prefill.family_report_prefill(db.session, family, payload)
+        return built, errors, 422
+    if family is not None or payload.get("case_sign") not in (None, ""):
+        return {}, {"family_id": ["Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id "
+                                  "i case_sign."]}, 422
+    assistant, errors = monthly_prefill.report_assistant(db.session, actor, payload)
+    if errors:
+        forbidden = actor.role not in monthly_prefill.TIME_REPORT_READERS and isinstance(payload.get("assistant"), str)
+        return {}, errors, 403 if forbidden else 422
+    built, errors = monthly_prefill.time_report_prefill(db.session, actor, payload)
+    return ({**built, "_assistant": assistant} if not errors else {}), errors, 422
 
 
 def _family_of(doctype, payload: dict[str, Any]) -> tuple[Family | None, dict[str, list[str]]]:

@@ -94,6 +94,10 @@ def printed(text: Any) -> Any:
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:
+    if getattr(spec, "derived", False) and not isinstance(value, str):
+        # the service's own value (a list of document ids): no person typed it, and no template
+        # prints it as text; a text goes through printed() as every other
+        return value
     return spec.field_kind.printed(spec, value)  # service/documents/kinds/
 
 

@@ -21,6 +21,12 @@ class FilingClass:
 
 FAMILY_SUPPORT = FilingClass("family_support", "Asysta rodzinna – wspieranie rodziny (ustawa o wspieraniu rodziny)")
 ZA_ZYCIEM = FilingClass("za_zyciem", "Koordynacja wsparcia – ustawa „Za życiem”")
+# The assistants' monthly time reports (monthly_time_report): a report of the employee's working
+# time, not of any family's support, so not in a family's case. Each assistant's reports of a year
+# are one case of this class assigned to the assistant (issuing.staff_case), which the assistant
+# and the roles that manage the assistants' work read (families.access.visible_documents): the
+# office's personnel-administration matter, kept apart from the families' files.
+STAFF_TIME = FilingClass("staff_time", "Ewidencja czasu pracy asystentów rodziny – miesięczne sprawozdania")
 
 # Every declared class, in the order the administrator's page lists them.
-FILING_CLASSES = (FAMILY_SUPPORT, ZA_ZYCIEM)
+FILING_CLASSES = (FAMILY_SUPPORT, ZA_ZYCIEM, STAFF_TIME)

@@ -85,7 +85,8 @@ class Pipeline:
     def issue(self, session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
               author_id: int, office: Mapping[str, str], jrwa: Any, case: Case | None = None,
               now: dt.datetime | None = None,
-              on_new_case: Callable[[Session, Case], None] | None = None) -> Issued:
+              on_new_case: Callable[[Session, Case], None] | None = None,
+              assignee_id: int | None = None) -> Issued:
         """Issues one document from validated data into `case`, or into a new case of `jrwa`'s class.
 
         Commits the caller's transaction first (the caller must have no pending changes it may
@@ -99,6 +100,8 @@ class Pipeline:
         makes the case's family's file there), so the case never exists without it.
         On any failure the files written are removed, that transaction is rolled back and a
         reserved number is released for the next new case: nothing is archived, no number is lost.
+        A new case is assigned to `assignee_id` (default: the author; a time report the head
+        issues for an assistant opens the assistant's case).
         `now` (default: when a converter was obtained) dates the case, the document and its text.
         Raises what the stages raise (ConversionError for LibreOffice, OSError for the store...).
         Returns the record with timings in seconds: wait (for a converter), case, render, convert,
@@ -163,7 +166,7 @@ class Pipeline:
                     new_case = open_case(
                         session, reservation, pattern=office["case_sign_pattern"],
                         dept=office["department_code"], jrwa_key=jrwa_key, category=category,
-                        title=doctype.case_title(data) or doctype.title, assignee_id=author_id,
+                        title=doctype.case_title(data) or doctype.title, assignee_id=assignee_id or author_id,
                         created_at=now)
                     record.case_id = new_case.id
                     if on_new_case is not None:

@@ -54,6 +54,11 @@ class FieldSpec:
     # the API's body (e.g. the login of the assistant who recorded a visit). Declared here so that
     # templates and pages know it.
     by_service: bool = False
+    # Set by the service, never typed: forms and the API ignore it on input (a body's value is
+    # dropped), the issuing service stores what it derived (e.g. a monthly report's visit_refs,
+    # the ids of the visit records it was built from). Its stored value may be any JSON value; the
+    # kind names what one item looks like. Never required, no sample.
+    derived: bool = False
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,6 +75,8 @@ class FieldSpec:
                 raise ValueError(f"{self.name}: {error}") from None
         object.__setattr__(self, "field_kind", resolved)
         resolved.check_spec(self)
+        if self.derived and (self.required or self.sample is not None):
+            raise ValueError(f"{self.name}: a derived field is set by the service: neither required nor sampled")
 
     @property
     def length_limit(self) -> int:
@@ -208,6 +215,16 @@ class DocumentType:
         """The immutable DOCX template of the current version."""
         return TEMPLATES_ROOT / self.slug / f"{self.template_version}.docx"
 
+    @property
+    def input_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
+        """The fields a form or a JSON body gives: the same as form_fields."""
+        return self.form_fields
+
+    @property
+    def derived_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields the service sets (FieldSpec.derived), in the declaration's order."""
+        return tuple(f for f in self.fields if getattr(f, "derived", False))
+
     def field(self, name: str) -> FieldSpec | GroupSpec:
         """The field or group with this name."""
         for f in self.fields:
@@ -236,5 +253,7 @@ class DocumentType:
 
     @property
     def form_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
-        """The fields a person fills in (the form, the API's body): all but the by_service ones."""
-        return tuple(f for f in self.fields if not getattr(f, "by_service", False))
+        """The fields a person fills in (the form, the API's body): all but those the service sets
+        (by_service: a body naming one is refused; derived: a body's value is dropped)."""
+        return tuple(f for f in self.fields
+                     if not getattr(f, "by_service", False) and not getattr(f, "derived", False))

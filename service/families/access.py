@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
 from ..documents.context import office_today
+from ..documents.filing import STAFF_TIME
 from ..extensions import db
 from .models import Assignment, Case, Family
 
@@ -76,10 +77,14 @@ def visible_family(user: User, family_id: object) -> Family | None:
 def visible_documents(user: User) -> Select:
     """A select() of the documents this user may read: the archivist and the roles of
     ALL_FAMILIES every one; assistants and social workers those filed in the cases of their
-    families; others none."""
+    families, and an assistant also their own time reports (the case of class filing.STAFF_TIME
+    assigned to them: families.monthly_issue); others none."""
     query = select(DocumentRecord).join(Case, DocumentRecord.case_id == Case.id)
     if user.role in WHOLE_ARCHIVE or user.role in ALL_FAMILIES:
         return query
+    if user.role == "assistant":
+        own_time = and_(Case.jrwa_key == STAFF_TIME.key, Case.assignee_id == user.id)
+        return query.outerjoin(Family, Family.case_id == Case.id).where(or_(family_filter(user), own_time))
     return query.join(Family, Family.case_id == Case.id).where(family_filter(user))
 
 

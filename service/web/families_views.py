@@ -27,6 +27,7 @@ from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, issu
 from ..documents.context import office_today
 from ..office.models import JrwaClass, get_profile, issuing_paused
 from ..security import READERS, allow, log_access, request_origin
+from . import monthly_form
 
 bp = Blueprint("families", __name__)
 
@@ -150,11 +151,17 @@ def issue_document(family_id: int, slug: str):
     if current_user.role not in doctype.issued_by:
         abort(403)
     form_cls = form_class(doctype)
+    monthly = None  # the „Wypełnij z kart pracy” step of a monthly report: its month and message
     if request.method == "POST":
         form = form_cls()
+        if slug in monthly_form.REPORTS:
+            monthly = {"month": request.form.get("month", ""), "error": ""}
     else:
         # values the file knows; their shape is the API's, flattened by the API's own helper
-        formdata, _ = json_to_formdata(doctype, prefill_for(doctype, family))
+        if slug in monthly_form.REPORTS:  # „Wypełnij z kart pracy” for ?month= (default: the last month)
+            formdata, monthly = monthly_form.prefilled(doctype, current_user, family, request.args)
+        else:
+            formdata, _ = json_to_formdata(doctype, prefill_for(doctype, family))
         form = form_cls(formdata=formdata)
         log_access("view", "family", family.id, detail=f"formularz: {doctype.slug}", family_id=family.id)
     fit_to_family(form, facts_of(family))  # the family's own choices (its plan's goals)
@@ -170,7 +177,10 @@ def issue_document(family_id: int, slug: str):
             except IssuingPaused as exc:
                 paused, status = str(exc), 409
             except (AssignmentRefused, NotForThisFamily) as exc:
-                flash(str(exc), "error")
+                if getattr(exc, "field", None) == "month":  # a monthly report's month without visit records
+                    form.month.errors.append(str(exc))
+                else:
+                    flash(str(exc), "error")
                 status = getattr(exc, "status", 422)
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
@@ -178,6 +188,6 @@ def issue_document(family_id: int, slug: str):
                                 if current_user.role in READERS else url_for("families.show", family_id=family.id))
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused, family=family,
-                           left_out=left_out_for(doctype, family),
+                           left_out=left_out_for(doctype, family), monthly=monthly,
                            action=url_for("families.issue_document", family_id=family.id, slug=slug)), status, headers
 

@@ -20,6 +20,7 @@ from ..families.assignments import AssignmentRefused
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
+from . import monthly_form
 from .access_log import LOG_ROLES
 from .deadlines_views import start_deadlines
 from .families_views import REGISTRARS
@@ -91,10 +92,16 @@ def new_document(slug: str):
     families = [f for f in db.session.execute(visible_families(current_user).limit(200)).scalars()
                 if applies_to(doctype, f)]
     form_cls = web_form_class(doctype)
-    if request.method == "GET" and request.args.get("case"):
+    monthly = None  # the time report's „Wypełnij z kart pracy” step (the family report is issued from a family)
+    if request.method == "GET" and slug == monthly_form.monthly_prefill.TIME_REPORT:
+        formdata, monthly = monthly_form.prefilled(doctype, current_user, None, request.args)
+        form = form_cls(formdata=formdata)
+    elif request.method == "GET" and request.args.get("case"):
         form = form_cls(case_id=request.args["case"])
     else:
         form = form_cls()
+        if slug == monthly_form.monthly_prefill.TIME_REPORT:
+            monthly = {"month": request.form.get("month", ""), "error": ""}
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
         (str(f.case.id), f"{f.case.sign} – {f.name}") for f in families])
     # The family's own choices (a visit's goals: its plan's) for the case chosen, none for a new case.
@@ -121,7 +128,8 @@ def new_document(slug: str):
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
             except (AssignmentRefused, NotForThisFamily) as exc:  # the assistant's limit of families
-                form.case_id.errors.append(str(exc))
+                # a monthly report's month without visit records is said at the month
+                (form.month if getattr(exc, "field", None) == "month" else form.case_id).errors.append(str(exc))
                 status = getattr(exc, "status", 422)
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
@@ -133,4 +141,5 @@ def new_document(slug: str):
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     # the case choice names the families (their case signs and members): logged as the lists are
     log_access("list", "family", detail=f"formularz {slug}: sprawy rodzin ({len(families)})")
-    return render_template("document_form.html", doctype=doctype, form=form, paused=paused), status, headers
+    return render_template("document_form.html", doctype=doctype, form=form, paused=paused,
+                           monthly=monthly), status, headers

@@ -11,6 +11,7 @@ from service.documents.grammar import CASES, decline, gender_of
 from service.documents.registry import DOCUMENT_TYPES
 from signatures.pdfa import pdfa_report
 from signatures.verify import verify_seal
+from tests.families.visits import sample_setting
 from tests.helpers import download, expected_texts, form_data, issuer_role, pdf_text_normalised, squash
 
 TYPES = list(DOCUMENT_TYPES)
@@ -49,9 +50,11 @@ def check_pdf(app, doctype, data, pdf: bytes) -> None:
 
 @pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
 def test_sample_through_web_form(app, client, create_user, login, doctype):
-    login(create_user(issuer_role(doctype)))
+    user = create_user(issuer_role(doctype))
+    login(user)
+    _, url = sample_setting(app, doctype, user)
     data = doctype.sample_data
-    response = client.post(f"/documents/new/{doctype.slug}", data=form_data(doctype, data))
+    response = client.post(url, data=form_data(doctype, data))
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.location)
     assert page.status_code == 200
@@ -64,15 +67,17 @@ def test_sample_through_web_form(app, client, create_user, login, doctype):
         stored = db.session.get(DocumentRecord, doc_id).data
     # the service's own values (by_service fields, e.g. a visit record's assistant_login) were not posted
     assert stored and all(data[key] == value for key, value in stored.items() if key in data)
-    assert set(stored) - set(data) <= set(doctype.service_sample) | {"plan_ref"}
+    assert set(stored) - set(data) <= set(doctype.service_sample) | {"plan_ref"} | {f.name for f in doctype.derived_fields}
     check_pdf(app, doctype, stored, pdf)
 
 
 @pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
 def test_sample_through_api(app, client, create_user, api_token, doctype):
-    headers = api_token(create_user(issuer_role(doctype)))
+    user = create_user(issuer_role(doctype))
+    headers = api_token(user)
+    extra, _ = sample_setting(app, doctype, user)
     described = client.get(f"/api/document-types/{doctype.slug}", headers=headers).get_json()
-    samples = {f["name"]: f["sample"] for f in described["fields"]}
+    samples = {f["name"]: f["sample"] for f in described["fields"] if not f.get("derived")} | extra
     response = client.post(f"/api/documents/{doctype.slug}", json=samples, headers=headers)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()

@@ -10,6 +10,7 @@ from service.documents.grammar import gender_from_pesel
 from service.documents.registry import DOCUMENT_TYPES
 from service.documents.spec import GroupSpec
 from service.forms_base import BLOCK as clean_block, LINE as clean_line
+from tests.families.visits import sample_setting
 from tests.helpers import download, issuer_role, pdf_text, poppler_text, squash
 
 HOSTILE = {
@@ -27,7 +28,7 @@ TEXT_KINDS = {"text", "textarea"}
 
 def text_fields(doctype):
     """(path, spec) of every free-text field, group fields as (group, index, name)."""
-    for spec in doctype.fields:
+    for spec in doctype.input_fields:  # a derived field is the service's (FieldSpec.derived)
         if isinstance(spec, GroupSpec):
             for sub in spec.fields:
                 if sub.kind in TEXT_KINDS:
@@ -54,20 +55,24 @@ def with_value(doctype, make_value):
 
 
 @pytest.fixture
-def issuer(client, create_user, api_token):
+def issuer(app, client, create_user, api_token):
+    """issuer(doctype) -> (Bearer headers of a new user who may issue it, the extra keys of a body
+    its sample needs: a monthly report's family with visit records, tests.families.visits)."""
     def headers(doctype):
-        return api_token(create_user(issuer_role(doctype)))
+        user = create_user(issuer_role(doctype))
+        extra, _ = sample_setting(app, doctype, user)
+        return api_token(user), extra
     return headers
 
 
 @pytest.mark.parametrize("doctype", list(DOCUMENT_TYPES), ids=lambda t: t.slug)
 @pytest.mark.parametrize("kind", list(HOSTILE))
 def test_hostile_text_is_printed_literally(app, client, issuer, doctype, kind):
-    headers = issuer(doctype)
+    headers, extra = issuer(doctype)
     data = with_value(doctype, lambda spec: HOSTILE[kind])
     if doctype.slug == "assignment_letter" and kind in ("emoji", "rtl", "control"):
         data["basis"] = "court"  # so the court's fields are printed too
-    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
+    response = client.post(f"/api/documents/{doctype.slug}", json=data | extra, headers=headers)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     _, pdf = download(client, body["links"]["pdf"], headers=headers)
@@ -92,10 +97,10 @@ def test_hostile_text_is_printed_literally(app, client, issuer, doctype, kind):
 
 @pytest.mark.parametrize("doctype", list(DOCUMENT_TYPES), ids=lambda t: t.slug)
 def test_long_text_up_to_the_limit(app, client, issuer, doctype):
-    headers = issuer(doctype)
+    headers, extra = issuer(doctype)
     words = "Zażółć gęślą jaźń – pomoc rodzinie. "
     data = with_value(doctype, lambda spec: (words * (spec.length_limit // len(words) + 1))[:spec.length_limit].strip())
-    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
+    response = client.post(f"/api/documents/{doctype.slug}", json=data | extra, headers=headers)
     assert response.status_code == 201, response.get_json()
     _, pdf = download(client, response.get_json()["links"]["pdf"], headers=headers)
     assert squash(words * 3) in squash(pdf_text(pdf))
@@ -103,9 +108,9 @@ def test_long_text_up_to_the_limit(app, client, issuer, doctype):
 
 @pytest.mark.parametrize("doctype", list(DOCUMENT_TYPES), ids=lambda t: t.slug)
 def test_ten_thousand_characters_are_refused_politely(app, client, issuer, doctype):
-    headers = issuer(doctype)
+    headers, extra = issuer(doctype)
     data = with_value(doctype, lambda spec: "ż" * 10_000)
-    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
+    response = client.post(f"/api/documents/{doctype.slug}", json=data | extra, headers=headers)
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     for path, spec in text_fields(doctype):
@@ -119,14 +124,14 @@ def test_ten_thousand_characters_are_refused_politely(app, client, issuer, docty
 @pytest.mark.parametrize("value", list(HOSTILE.values()) + ["ż" * 10_000, 12345, None, ["a"], {"a": 1}, True])
 def test_hostile_values_in_every_field_never_break(app, client, issuer, doctype, value):
     """Every field at once, strict formats included: an answer in Polish, never a 500."""
-    headers = issuer(doctype)
+    headers, extra = issuer(doctype)
     data = {}
     for spec in doctype.fields:
         if isinstance(spec, GroupSpec):
             data[spec.name] = [{sub.name: value for sub in spec.fields}]
         else:
             data[spec.name] = value
-    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
+    response = client.post(f"/api/documents/{doctype.slug}", json=data | extra, headers=headers)
     assert response.status_code in (201, 422), response.get_data(as_text=True)[:500]
     if response.status_code == 422:
         assert all(isinstance(m, str) and m for msgs in response.get_json()["errors"].values() for m in msgs)

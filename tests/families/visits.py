@@ -68,3 +68,45 @@ def plan(family_id: int, author_id: int, plan_date: str, goals: list[str], repla
     goal_rows = [{"goal_no": str(i), "goal": goal} for i, goal in enumerate(goals, 1)]
     return _record("work_plan", family_id, author_id, {"plan_date": plan_date, "review_date": None,
                                                        "goals": goal_rows, "actions": [], "replaces": replaces})
+
+
+# The month of the monthly reports' samples (their declarations say so in the description).
+SAMPLE_MONTH = "2026-11"
+REPORTS = ("monthly_family_report", "monthly_time_report")
+
+
+def month_of_visits(app, assistant_id: int, visits: int = 3) -> int:
+    """A family registered by a new social worker and assigned to the assistant, with a two-goal
+    plan and `visits` visit records of the assistant in November 2026 (one every working day from
+    the 3rd); returns the family's id."""
+    with app.test_request_context():
+        worker = User(login=f"sw-visits-{uuid.uuid4().hex[:8]}", role="social_worker", full_name="Tomasz Wójcik")
+        worker.set_password("haslo-" + worker.login)
+        db.session.add(worker)
+        db.session.commit()
+        family_id = register(worker.id, family_data("Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"),
+                             assistant_id=assistant_id)
+        plan(family_id, assistant_id, "2026-11-02", ["Poprawa organizacji dnia i budżetu domowego",
+                                                     "Regularne uczęszczanie Zosi do szkoły"])
+        days = [d for d in (dt.date(2026, 11, 3) + dt.timedelta(n) for n in range(28)) if d.weekday() < 5]
+        kinds = ("visit", "phone", "accompanying", "institution_contact")
+        for n in range(visits):
+            visit(family_id, assistant_id, days[n % len(days)].isoformat(), "09:00" if n % 2 else "13:30",
+                  "10:30" if n % 2 else "15:00", goals_worked=[str(n % 2 + 1)], contact_kind=kinds[n % 4],
+                  topics=f"Spotkanie {n + 1}: omówienie postępów i zadań na kolejny tydzień.",
+                  institutions="Szkoła Podstawowa nr 1 w Oświęcimiu" if n % 3 == 0 else "",
+                  travel_minutes=15)
+    return family_id
+
+
+def sample_setting(app, doctype, user) -> tuple[dict, str]:
+    """What a type's sample needs besides its fields to be issued by `user` (a User): the extra
+    keys of an API body and the web form's URL. A monthly report rests on visit records: the user
+    gets a family with visits in the samples' month (month_of_visits); the family report is issued
+    for that family. Other types: nothing, the new-document form."""
+    if doctype.slug not in REPORTS:
+        return {}, f"/documents/new/{doctype.slug}"
+    family_id = month_of_visits(app, user.id)
+    if doctype.slug == "monthly_family_report":
+        return {"family_id": family_id}, f"/families/{family_id}/documents/new/{doctype.slug}"
+    return {}, f"/documents/new/{doctype.slug}"

@@ -1,0 +1,74 @@
+"""What the issuing service adds to a monthly report (issue 11): the values no person types,
+derived again from the archive when the report is issued, and the time report's case.
+
+A monthly report records which visit records it was built from (`visit_refs`, and the time report
+whose time it is: `assistant_login`; /work/types-contract.md). Those are FieldSpec.derived fields:
+forms and the API never read them, so a list of ids edited in a browser (another family's records)
+cannot reach the archive. They are rebuilt here from the report's `month` and family (or assistant)
+with families.monthly, the same builder that filled the form.
+
+The time report is about an assistant's working time, not a family: it is filed in a case of the
+assistant's own in the filing class documents.filing.STAFF_TIME, one case per assistant and year of
+the register (staff_case), never in a family's case and never opening a family's file.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..documents.filing import STAFF_TIME
+from ..documents.spec import DocumentType
+from .models import Case, Family
+from .monthly import NoVisits, family_report_values, time_report_values
+from .monthly_prefill import FAMILY_REPORT, TIME_REPORT
+from .months import MonthRefused, parse_month
+
+REPORTS = frozenset({FAMILY_REPORT, TIME_REPORT})
+
+
+class ReportRefused(ValueError):
+    """A monthly report cannot be issued as asked; `field` is the key the Polish message (str())
+    belongs to ("month", "family_id")."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def derived_values(session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
+                   family: Family | None, assistant: User) -> dict[str, Any]:
+    """The derived fields of a monthly report, built from the archive for `data["month"]`:
+    {"visit_refs": [visit record ids, date order]} for the family report (of `family`), plus
+    {"assistant_login": login} for the time report (of `assistant`). Raises ReportRefused: a family
+    report without a family, a time report in a family's case, a month unreadable or without visit
+    records (families.monthly.NoVisits, „W listopadzie 2026 r. nie ma żadnej karty pracy…”)."""
+    try:
+        month = parse_month(data.get("month"))  # not after the current month in Warsaw
+    except MonthRefused as exc:
+        raise ReportRefused("month", str(exc)) from None
+    try:
+        if doctype.slug == FAMILY_REPORT:
+            if family is None:
+                raise ReportRefused("family_id", "Sprawozdanie z pracy z rodziną sporządza się w sprawie rodziny: "
+                                                 "wybierz rodzinę.")
+            built = family_report_values(session, family, month)
+            return {"visit_refs": built["visit_refs"]}
+        if family is not None:
+            raise ReportRefused("family_id", "Sprawozdanie z czasu pracy nie należy do sprawy rodziny: "
+                                             "jest w sprawie asystenta.")
+        built = time_report_values(session, assistant, month)
+        return {"visit_refs": built["visit_refs"], "assistant_login": built["assistant_login"]}
+    except NoVisits as exc:
+        raise ReportRefused("month", str(exc)) from None
+
+
+def staff_case(session: Session, assistant: User, year: int) -> Case | None:
+    """The assistant's case of time reports (filing class STAFF_TIME) of the register's `year`, or
+    None when the first report of that year opens it."""
+    return session.execute(
+        select(Case).where(Case.jrwa_key == STAFF_TIME.key, Case.assignee_id == assistant.id, Case.year == year)
+        .order_by(Case.id)).scalars().first()
