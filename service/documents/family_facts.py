@@ -68,7 +68,9 @@ class FamilyFacts:
     is one of BASIS_KINDS; `basis` holds its details as text, dates as ISO strings: request_date
     (request); court_name, court_division, court_case_number, court_decision_date (court);
     institution_name, letter_date, letter_number (referral); application_date and situation
-    ("pregnancy", "diagnosis" or "loss") (zz_application).
+    ("pregnancy", "diagnosis" or "loss") (zz_application). `consent_date` is the date of the
+    family's written consent to the assistant (art. 8 ust. 1 of the family-support act): the
+    `consent_date` of the latest signed `family_consent` in the family's case, None without one.
     """
 
     case_sign: str
@@ -85,6 +87,7 @@ class FamilyFacts:
     social_worker: StaffFacts | None = None
     basis_kind: str = "unknown"
     basis: Mapping[str, str] = field(default_factory=dict)
+    consent_date: dt.date | None = None
 
 
 # ---------------------------------------------------------------------------- reading the file

@@ -42,6 +42,20 @@ LEGAL_BASES: dict[str, LegalBasis] = {
             f"art. 11 ust. 3 pkt 1 {FAMILY_SUPPORT_ACT}",
             "art. 11 ust. 3 pkt 1 u.w.r.p.z.",
         ),
+        # The social worker's request after the social interview (wywiad środowiskowy): art. 11
+        # ust. 1 (the interview) and ust. 2 (the request to the head of the office).
+        LegalBasis(
+            "wr_request",
+            f"art. 11 ust. 1 i 2 {FAMILY_SUPPORT_ACT}",
+            "art. 11 ust. 1 i 2 u.w.r.p.z.",
+        ),
+        # The assistant's tasks, carried out with the family (the written rules of cooperation
+        # themselves are local practice: MOPR Poznań, MGOPS Łask, MOPS Oświęcim).
+        LegalBasis(
+            "wr_cooperation",
+            f"art. 15 ust. 1 {FAMILY_SUPPORT_ACT}",
+            "art. 15 ust. 1 u.w.r.p.z.",
+        ),
         LegalBasis(
             "zz_authorisation",
             f"art. 8 ust. 3 pkt 2 {ZA_ZYCIEM_ACT}",
