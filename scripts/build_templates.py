@@ -15,10 +15,12 @@ a version, never by changing how an existing one is built. The versions:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -533,8 +535,21 @@ BUILDERS_V3 = {
     "assignment_letter": build_assignment_letter_v3,
     "zz_power_of_attorney": build_power_of_attorney_v3,
 }
+# Types added after v3 start at v1 with the v3 conventions (typeset wording, outline levels, wording
+# that agrees with the persons); their builders are scripts/templates/<slug>.py.
+NEW_TYPES = ("assistant_request", "cooperation_rules")
+
+
+def _new_type(slug: str):
+    """The builder of a type in scripts/templates/<slug>.py, given this module's helpers."""
+    def build_new():
+        return importlib.import_module(f"templates.{slug}").build(SimpleNamespace(**globals()))
+    return build_new
+
+
 # version -> slug -> builder; v1 and v2 share the builders (v2 only typesets their wording)
-BUILDERS = {"v1": BUILDERS_V2, "v2": BUILDERS_V2, "v3": BUILDERS_V3}
+BUILDERS = {"v1": {**BUILDERS_V2, **{slug: _new_type(slug) for slug in NEW_TYPES}}, "v2": BUILDERS_V2,
+            "v3": BUILDERS_V3}
 
 
 def save_reproducibly(doc, out: Path) -> None:
@@ -550,7 +565,8 @@ def save_reproducibly(doc, out: Path) -> None:
 def build(slug: str, version: str):
     """The python-docx Document of one template version (raises KeyError for an unknown slug or version)."""
     global _typeset_wording, _structured
-    _typeset_wording, _structured = VERSIONS[version], version in STRUCTURED
+    modern = slug in NEW_TYPES
+    _typeset_wording, _structured = VERSIONS[version] or modern, version in STRUCTURED or modern
     try:
         return BUILDERS[version][slug]()
     finally:

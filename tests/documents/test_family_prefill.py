@@ -48,6 +48,12 @@ def family(*members: PersonFacts, **changes) -> FamilyFacts:
 EXTRAS = {
     "family_consent": {"consent_date": TODAY.isoformat()},
     "assignment_letter": {},
+    # what the social worker found and why the family needs an assistant; the date of the request
+    "assistant_request": {"request_date": TODAY.isoformat(), "interview_date": TODAY.isoformat(),
+                          "interview_summary": "Rodzice nie radzą sobie z organizacją dnia dzieci.",
+                          "problems": ["upbringing", "school"],
+                          "justification": "Rodzina potrzebuje systematycznego wsparcia w opiece nad dziećmi."},
+    "cooperation_rules": {"agreed_on": TODAY.isoformat()},
     "zz_power_of_attorney": {"scope": "general", "actions": ["obtain_information", "receive_letters"],
                              "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych"}],
                              "valid_from": TODAY.isoformat()},
