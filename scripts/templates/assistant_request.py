@@ -17,7 +17,9 @@ def build(k):
     """The request: addressed to the head, the family and its members, the social interview and the
     problems found, the justification, consent, court order and referral, the social worker's
     signature and the head's approval with its own signature place."""
-    doc = k.official_letter("Wniosek o przydzielenie asystenta rodziny")
+    # dated by the request's own date (the deadlines read it), in the office's town for dates
+    doc = k.official_letter("Wniosek o przydzielenie asystenta rodziny",
+                            "{{ office.get('date_town') or office.town }}, dnia {{ request_date }}")
     addr = {"left": 9.0}
     k.para(doc, "{{ office.head_title }}", bold=True, before=18, **addr)
     k.para(doc, "w miejscu", **addr)

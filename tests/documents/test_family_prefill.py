@@ -296,6 +296,13 @@ RENDERED = {
                                  corr_town="Brzezinka"),
                           ["Pani Олена Коваленко", "ul. Krakowska 1", "32-602 Brzezinka", "33 842 11 05",
                            "Katarzyna Zielińska"], ["Jakub", "Słowackiego"]),
+    # the whole family (the child too) and the date of the family's signed consent; no assistant yet named
+    "assistant_request": (family(ANNA, JAN, ZOSIA, consent_date=TODAY - dt.timedelta(days=2)),
+                          ["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska", GIRL_PESEL, "ul. Słowackiego 12 m. 4",
+                           "Tomasz Wójcik", "rodzina wyraziła pisemną zgodę"], ["Katarzyna Zielińska"]),
+    "cooperation_rules": (family(ANNA, JAN, ZOSIA),
+                          ["Anna Kowalska", "Jan Kowalski", "Panią Katarzyną Zielińską", "Pan Tomasz Wójcik",
+                           "nie rzadziej niż raz na 14 dni", "w terminie 7 dni"], ["Zofia"]),
     "zz_power_of_attorney": (family(JAN, ANNA, support="za_zyciem", basis_kind="zz_application"),
                              ["Anna Kowalska", WOMAN_PESEL, "ul. Słowackiego 12 m. 4", "32-600 Oświęcim"],
                              ["Jan Kowalski", MAN_PESEL]),

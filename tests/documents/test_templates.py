@@ -171,7 +171,7 @@ SHA256 = {
     ("family_consent", "v1"): "bba84dc78df3a24c91ab39a833ac29ee8914ba4e41d27108e7d9d4befafe6df2",
     ("assignment_letter", "v1"): "66ea9dabbe06d6cc2cbc3094abd7fb857cebbd2b7829aa80cfe627c65eee7a32",
     ("zz_power_of_attorney", "v1"): "c2a2e131c09c3cbcc885c6dba68ec06a0d55bccbc81f0c08872abbbcbb9c122d",
-    ("assistant_request", "v1"): "5e519ccc5fac0e3a1524f1c38a212ae183ddf0e649964609f277f42b785662e7",
+    ("assistant_request", "v1"): "20472a255b3e24937134075e3b1bec7ced9dec0460de03e4f4a9da886b4ac9a5",
     ("cooperation_rules", "v1"): "eb8acdfc55484797c6d5edb98f8c1769d36b60e461e285969a2a1404f71f45ff",
     ("family_consent", "v2"): "a4c3c06ee95593a39408c8115f910416dac6554840baa9d78cf196dd4db3d9f6",
     ("assignment_letter", "v2"): "2c4b21be08ea8c49e0265aa83fceb535730183a1ca912419b30e1e3f3e07a712",

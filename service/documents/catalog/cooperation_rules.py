@@ -85,7 +85,7 @@ COOPERATION_RULES = DocumentType(
                        "osoba z rodziny oraz asystent rodziny."),
     template_version="v1",
     fields=(
-        date("agreed_on", "Data ustalenia zasad", "2026-12-03", not_future=True,
+        date("agreed_on", "Data ustalenia zasad", "2026-11-27", not_future=True,
              help="zwykle dzień pierwszego spotkania asystenta z rodziną"),
         GroupSpec(
             "persons", "Członkowie rodziny ustalający zasady", row_label="Osoba", min_entries=1, max_entries=6,
