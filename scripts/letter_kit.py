@@ -78,8 +78,9 @@ def para(container, segments="", **options):
     return kit.para(container, segments, **options)
 
 
-def official_letter(doc_title: str):
-    """A new document: A4, Liberation Serif 11 pt, header stamp + case sign + place/date, paged footer."""
+def official_letter(doc_title: str, date_line: str = "{{ place_date }}"):
+    """A new document: A4, Liberation Serif 11 pt, header stamp + case sign + place/date, paged footer.
+    `date_line`: the place and date top right (default: the day of issue; a request is dated by its field)."""
     doc = Document()
     set_base_styles(doc)
     section = doc.sections[0]
@@ -100,7 +101,7 @@ def official_letter(doc_title: str):
                  "tel. {{ office.phone }}, e-mail: {{ office.email }}", "NIP {{ office.nip }}, REGON {{ office.regon }}"):
         para(stamp, line, size=SMALL)
     para(stamp, ["Znak sprawy: ", ("{{ case_sign }}", {"bold": True})], size=10, before=10)
-    para(right, "{{ place_date }}", align="right")
+    para(right, date_line, align="right")
 
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Normal"]  # the stock Footer style has US Letter tab stops
