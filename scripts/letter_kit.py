@@ -122,6 +122,21 @@ def official_letter(doc_title: str, date_line: str = "{{ place_date }}"):
     return doc
 
 
+def unstretched_line_breaks(doc) -> None:
+    """Justified paragraphs leave a line ended by a line break (a field's own newline, the
+    `multiline` filter) as it is, instead of spreading its words over the whole width: the
+    compatibility option w:doNotExpandShiftReturn, which LibreOffice and Word both honour.
+    A document-wide setting: the builders of types added since call it (the committed versions of
+    the older types stay byte for byte as they were)."""
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))  # CT_Compat: before useFELayout
+
+
 def title_block(doc, subtitle: str | None = None) -> None:
     """The centred bold title ({{ title }}) and an optional subtitle line."""
     outline(para(doc, "{{ title }}", align="center", bold=True, size=13, before=18, after=4 if subtitle else 12,

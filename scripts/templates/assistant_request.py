@@ -3,7 +3,7 @@ the head's „Zatwierdzam”."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, data_table, heading, loop_rows, numbered, official_letter, para,
-                        right_signature, title_block)
+                        right_signature, title_block, unstretched_line_breaks)
 
 # A Polish date ends in „r.”, which ends a sentence too: no date stands before a full stop.
 AFTER_MEMBERS = ("{% if raw.family_consented %}W dniu {{ consent_date }} rodzina wyraziła pisemną zgodę na współpracę "
@@ -26,6 +26,7 @@ def build_v1() -> object:
     addr = {"left": 9.0}
     para(doc, "{{ office.head_title }}", bold=True, before=18, **addr)
     para(doc, "w miejscu", **addr)
+    unstretched_line_breaks(doc)  # the fields typed with newlines print in justified paragraphs
     title_block(doc)
     para(doc, "Na podstawie {{ legal_basis }} wnoszę o przydzielenie asystenta rodziny rodzinie zamieszkałej "
               "pod adresem: {{ street }}, {{ postal_code }} {{ town }}, w składzie:", first=1.0, keep_next=True,

@@ -3,7 +3,8 @@ first visit."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, TEXT_WIDTH, add_row, heading, data_table, loop_rows, numbered,
-                        official_letter, para, right_signature, signature_slot, table, tag_row, title_block)
+                        official_letter, para, right_signature, signature_slot, table, tag_row, title_block,
+                        unstretched_line_breaks)
 from service.documents.catalog.cooperation_rules import REPORT_CHANGES_DAYS
 
 FAMILY = "family"  # the grammar.Persons of the family members who agree to the rules
@@ -30,6 +31,7 @@ def build_v1() -> object:
     """The parties, meetings (how often, where), the duties of the assistant and of the family, the duty
     to report changes, how cooperation ends, other arrangements, the family's statement and signatures."""
     doc = official_letter("Zasady współpracy asystenta rodziny z rodziną")
+    unstretched_line_breaks(doc)  # the fields typed with newlines print in justified paragraphs
     title_block(doc)
     para(doc, "Zasady współpracy zostały ustalone w dniu {{ agreed_on }} między asystentem rodziny – "
               "{{ assistant|named('inst') }}, zatrudnionym przez {{ office.name }}, a rodziną zamieszkałą pod "

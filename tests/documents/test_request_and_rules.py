@@ -120,3 +120,13 @@ def test_rules_meeting_interval_accepted_and_printed(app_context):
 
     assert "spotyka się z rodziną nie rzadziej niż raz na 7 dni, w terminach" in printed(7)
     assert "spotyka się z rodziną codziennie, w terminach" in printed(1)  # never „raz na 1 dni”
+
+
+def test_line_breaks_typed_in_a_field_do_not_stretch_justified_lines():
+    """The summary, justification and other arrangements are typed with newlines and printed in
+    justified paragraphs: the templates ask for lines ended by a break to stay as typed."""
+    import zipfile
+
+    for doctype in (REQUEST, RULES):
+        with zipfile.ZipFile(doctype.template_path) as docx:
+            assert b"<w:doNotExpandShiftReturn/>" in docx.read("word/settings.xml"), doctype.slug
