@@ -19,11 +19,12 @@ ENDINGS = [
 ]
 
 
-def _list(doc, loop: str, value: str) -> None:
-    """A numbered list of a group's rows, „1) …;” and the last ending with a full stop; the punctuation a
-    row was typed with is dropped so that none is doubled."""
-    para(doc, f"{{%p for d in {loop} %}}")
-    numbered(doc, "{{ loop.index }})", f"{{{{ {value}|trim('.;, ') }}}}{{% if loop.last %}}.{{% else %}};{{% endif %}}")
+def _list(doc, group: str, row: str) -> None:
+    """A numbered list of a group's duties, „1) …;” and the last ending with a full stop; the punctuation
+    a row was typed with is dropped so that none is doubled. `row` names the loop variable, one per
+    group, so that the template's reads are told apart (tests/documents/test_templates.py)."""
+    para(doc, f"{{%p for {row} in {group} %}}")
+    numbered(doc, "{{ loop.index }})", f"{{{{ {row}.duty|trim('.;, ') }}}}{{% if loop.last %}}.{{% else %}};{{% endif %}}")
     para(doc, "{%p endfor %}")
 
 
@@ -54,10 +55,10 @@ def build_v1() -> object:
     numbered(doc, "2)", "Miejsca spotkań: {{ meeting_places|trim('.;, ') }}.")
     heading(doc, "2. Obowiązki asystenta rodziny")
     para(doc, "Asystent rodziny zobowiązuje się:", after=3, keep_next=True)
-    _list(doc, "assistant_duties", "d.duty")
+    _list(doc, "assistant_duties", "a")
     heading(doc, "3. Obowiązki rodziny")
     para(doc, "Rodzina zobowiązuje się:", after=3, keep_next=True)
-    _list(doc, "family_duties", "d.duty")
+    _list(doc, "family_duties", "f")
     heading(doc, "4. Zgłaszanie zmian w sytuacji rodziny")
     para(doc, "Rodzina informuje osobiście pracownika socjalnego o każdej zmianie swojej sytuacji, w szczególności "
               "finansowej, zawodowej, składu rodziny lub miejsca zamieszkania, w terminie "
