@@ -78,8 +78,9 @@ def para(container, segments="", **options):
     return kit.para(container, segments, **options)
 
 
-def official_letter(doc_title: str):
-    """A new document: A4, Liberation Serif 11 pt, header stamp + case sign + place/date, paged footer."""
+def official_letter(doc_title: str, date_line: str = "{{ place_date }}"):
+    """A new document: A4, Liberation Serif 11 pt, header stamp + case sign + place/date, paged footer.
+    `date_line`: the place and date top right (default: the day of issue; a request is dated by its field)."""
     doc = Document()
     set_base_styles(doc)
     section = doc.sections[0]
@@ -100,7 +101,7 @@ def official_letter(doc_title: str):
                  "tel. {{ office.phone }}, e-mail: {{ office.email }}", "NIP {{ office.nip }}, REGON {{ office.regon }}"):
         para(stamp, line, size=SMALL)
     para(stamp, ["Znak sprawy: ", ("{{ case_sign }}", {"bold": True})], size=10, before=10)
-    para(right, "{{ place_date }}", align="right")
+    para(right, date_line, align="right")
 
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Normal"]  # the stock Footer style has US Letter tab stops
@@ -119,6 +120,21 @@ def official_letter(doc_title: str):
     add_run(footer, of, size=8)
     add_field(footer, "NUMPAGES", "1", size=8)
     return doc
+
+
+def unstretched_line_breaks(doc) -> None:
+    """Justified paragraphs leave a line ended by a line break (a field's own newline, the
+    `multiline` filter) as it is, instead of spreading its words over the whole width: the
+    compatibility option w:doNotExpandShiftReturn, which LibreOffice and Word both honour.
+    A document-wide setting: the builders of types added since call it (the committed versions of
+    the older types stay byte for byte as they were)."""
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))  # CT_Compat: before useFELayout
 
 
 def title_block(doc, subtitle: str | None = None) -> None:

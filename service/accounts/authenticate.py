@@ -10,7 +10,7 @@ message for an unknown login, a wrong password, an inactive account and a wrong 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from flask import request
 from flask_login import current_user
@@ -40,12 +40,13 @@ def typed_login(login: str) -> str:
 
 
 def authenticate(login: str, password: str, *, where: str, roles: Collection[str] | None = None,
-                 refusal: str = WRONG_LOGIN) -> User:
-    """The active account `login` (stripped) if `password` is its own and its role is among `roles`.
+                 refusal: str = WRONG_LOGIN, may: Callable[[User], bool] | None = None) -> User:
+    """The active account `login` (stripped) if `password` is its own, its role is among `roles` and
+    `may(user)` holds (a staff signature step: the account may read the document's family).
 
     `where` names the place for the access log ("strona logowania", ...). Call with nothing pending
     in db.session (it commits). Raises Refused(refusal) for any wrong login, password, inactive
-    account or role alike, Refused(wait message, until) when the login or the address must wait.
+    account, role or `may` alike, Refused(wait message, until) when the login or the address must wait.
     When the account proven is the one logged in in this browser, its session's idle clock restarts.
     """
     typed = login.strip()
@@ -59,6 +60,8 @@ def authenticate(login: str, password: str, *, where: str, roles: Collection[str
     valid = verify_login(user, password)
     if valid and roles is not None and user.role not in roles:
         valid, why = False, "rola bez tego uprawnienia"
+    elif valid and may is not None and not may(user):
+        valid, why = False, "brak dostępu do sprawy"
     elif not valid:
         why = "nieznany login" if user is None else ("konto nieaktywne" if not user.active else "złe hasło")
     if not valid:

@@ -111,6 +111,11 @@ class _Inputs:
     issued_on: dt.date
 
 
+def _date_town(office: Mapping[str, Any]) -> str:
+    """The town of a letter's date line: the profile's date_town, or its seat's town without one."""
+    return office.get("date_town") or office.get("town", "")
+
+
 # How each declared template variable (template_vars.TEMPLATE_VARS) is computed.
 _TEMPLATE_VALUES: dict[str, Callable[[_Inputs], Any]] = {
     "office": lambda i: {key: printed(value) for key, value in i.office.items()},
@@ -119,8 +124,8 @@ _TEMPLATE_VALUES: dict[str, Callable[[_Inputs], Any]] = {
     "title": lambda i: printed(i.doctype.title),
     "legal_basis": lambda i: printed(i.doctype.legal_basis.citation),
     "issue_date": lambda i: printed(polish_date(i.issued_on)),
-    "place_date": lambda i: printed(place_date_line(i.office.get("date_town") or i.office.get("town", ""),
-                                                    i.issued_on)),
+    "place_date": lambda i: printed(place_date_line(_date_town(i.office), i.issued_on)),
+    "place": lambda i: printed(_date_town(i.office)),
     "raw": lambda i: dict(i.data),
 }
 if set(_TEMPLATE_VALUES) != TEMPLATE_VAR_NAMES:  # a variable computed but not declared, or declared only

@@ -82,7 +82,11 @@ class FamilyFacts:
     is one of BASIS_KINDS; `basis` holds its details as text, dates as ISO strings: request_date
     (request); court_name, court_division, court_case_number, court_decision_date (court);
     institution_name, letter_date, letter_number (referral); application_date and situation
-    ("pregnancy", "diagnosis" or "loss") (zz_application).
+    ("pregnancy", "diagnosis" or "loss") (zz_application). `consent_date` is the date of the
+    family's written consent to the assistant (art. 8 ust. 1 of the family-support act): the
+    `consent_date` of the latest signed `family_consent` in the family's case, None without one.
+    `visit_interval_days` is the office's setting of the longest interval between the assistant's
+    visits, in days (families.settings.deadline_rules: visit_interval_days), None when not given.
     """
 
     case_sign: str
@@ -100,6 +104,8 @@ class FamilyFacts:
     basis_kind: str = "unknown"
     basis: Mapping[str, str] = field(default_factory=dict)
     plan: PlanFacts | None = None  # the current work plan; None before the first one
+    consent_date: dt.date | None = None
+    visit_interval_days: int | None = None
 
 
 # ---------------------------------------------------------------------------- reading the file

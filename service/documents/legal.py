@@ -70,9 +70,11 @@ WR_REQUEST = LegalBasis("wr_request", "art. 11 ust. 1 i 2", FAMILY_SUPPORT_ACT)
 # The head assigns an assistant (art. 11 ust. 3 pkt 1).
 WR_ASSIGNMENT = LegalBasis("wr_assignment", "art. 11 ust. 3 pkt 1", FAMILY_SUPPORT_ACT)
 # The work plan (pkt 1; pkt 2 with the foster-care coordinator) and its contents (ust. 3: scope
-# of actions, deadlines, expected effects); the cooperation rules agreed with the family rest on it.
+# of actions, deadlines, expected effects).
 WR_PLAN = LegalBasis("wr_plan", "art. 15 ust. 1 pkt 1 i 2 oraz ust. 3", FAMILY_SUPPORT_ACT)
-# The assistant's tasks in general (visit records, monthly reports).
+# The assistant's tasks in general (visit records, monthly reports), and the cooperation rules
+# agreed with the family, which set how the assistant carries them out (the written rules are the
+# offices' practice: MGOPS Łask, MOPS Oświęcim, MOPR Poznań; the document catalogue of law-and-practice.md).
 WR_TASKS = LegalBasis("wr_tasks", "art. 15 ust. 1", FAMILY_SUPPORT_ACT)
 # Keeping documentation of the work with the family (pkt 14).
 WR_DOCUMENTATION = LegalBasis("wr_documentation", "art. 15 ust. 1 pkt 14", FAMILY_SUPPORT_ACT)

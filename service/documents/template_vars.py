@@ -66,6 +66,9 @@ TEMPLATE_VARS = (
                 "24 listopada 2026 r."),
     TemplateVar("place_date", "miejscowość i data w nagłówku pisma", "the place and date line of the letterhead",
                 "Oświęcim, dnia 24 listopada 2026 r."),
+    TemplateVar("place", "miejscowość w dacie pisma (office.date_town, a gdy pusta: office.town), do pisma "
+                "datowanego inną datą niż dzień wydania", "the town of the date line, for a letter dated by "
+                "one of its fields", "Oświęcim"),
     TemplateVar("raw", "wartości pól przed formatowaniem, do warunków (raw.basis == 'court')",
                 "the validated values, unformatted, for conditions", {}),
 )

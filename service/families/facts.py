@@ -10,15 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
+
 from ..accounts.models import User
+from ..archive.models import DocumentRecord
 from ..documents.context import office_today
 from sqlalchemy.orm import object_session
 
 from ..documents.family_facts import FamilyFacts, PersonFacts, PlanFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
+from ..extensions import db
+from ..signing.models import SignedDocument
 from .models import Family
 from .monthly import plan_on, plans_of
 from .people import is_adult
+from .settings import deadline_rules
 
 
 def _staff(user: User | None) -> StaffFacts | None:
@@ -48,9 +54,26 @@ def current_plan(family: Family, today: dt.date) -> PlanFacts | None:
                      goals=tuple((no, goal) for no, goal in plan.goals.items() if goal))
 
 
+def consent_date(family: Family) -> dt.date | None:
+    """The date of the family's written consent: `consent_date` of the latest family_consent of the
+    family's case that has a signed version (tablet or paper scan); an issued consent nobody signed
+    is no consent. None when there is none (a court-ordered family may have none)."""
+    signed = select(SignedDocument.document_id)
+    doc = db.session.execute(
+        select(DocumentRecord).where(DocumentRecord.case_id == family.case_id, DocumentRecord.slug == "family_consent",
+                                     DocumentRecord.id.in_(signed))
+        .order_by(DocumentRecord.created_at.desc()).limit(1)).scalar_one_or_none()
+    value = (doc.data or {}).get("consent_date") if doc is not None else None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
     """The family's file as a document sees it on `today` (default: the office's today, Warsaw),
-    with its current work plan (current_plan)."""
+    with its current work plan (current_plan) and the office's interval between visits (its deadline
+    settings)."""
     today = today or office_today()
     current = family.current_assignment
     members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
@@ -64,7 +87,9 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        assignment_start=current.start_date if current else None,
                        social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
                        basis={k: str(v) for k, v in (family.basis or {}).items()},
-                       plan=current_plan(family, today))
+                       plan=current_plan(family, today),
+                       consent_date=consent_date(family),
+                       visit_interval_days=deadline_rules(db.session).visit_interval_days)
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:

@@ -47,9 +47,11 @@ def _person(name: str, pesel: str = "", sex: str = "", relation: str = "other") 
 def members_from_document(slug: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The persons a document names, as family-member values: full_name, pesel (or None),
     birth_date (from the PESEL, or None), sex ('woman', 'man' or ''), relation (a RELATIONS key)."""
-    if slug == "family_consent":
+    # a consent's and the rules' signatories, a request's whole family (children too)
+    rows = {"family_consent": "persons", "cooperation_rules": "persons", "assistant_request": "members"}.get(slug)
+    if rows:
         return [_person(p.get("full_name", ""), p.get("pesel") or "", p.get("sex") or "",
-                        relation_from_text(p.get("role", ""))) for p in data.get("persons") or [] if p.get("full_name")]
+                        relation_from_text(p.get("role", ""))) for p in data.get(rows) or [] if p.get("full_name")]
     if slug == "zz_power_of_attorney" and data.get("principal_name"):
         return [_person(data["principal_name"], data.get("principal_pesel") or "", data.get("principal_sex") or "")]
     if slug == "assignment_letter" and data.get("addressee_name"):
@@ -75,7 +77,10 @@ def address_from_document(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def basis_from_document(slug: str, data: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
-    """(basis_kind, basis) an assignment letter states; ("unknown", {}) for any other document."""
+    """(basis_kind, basis) an assignment letter or a social worker's request states; ("unknown", {})
+    for any other document."""
+    if slug == "assistant_request" and data.get("request_date") and not data.get("court_ordered"):
+        return "request", {"request_date": str(data["request_date"])}
     if slug == "assignment_letter" and data.get("basis") == "request" and data.get("request_date"):
         return "request", {"request_date": str(data["request_date"])}
     if slug == "assignment_letter" and data.get("basis") == "court":

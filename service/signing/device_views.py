@@ -299,7 +299,7 @@ def _submit(session: SigningSession, step, plan, form):
     """Checks the signature (and the staff password), signs; a redirect on success, None to show errors."""
     staff = None
     if step.is_staff:
-        staff = _staff_signer(form, step)
+        staff = _staff_signer(form, step, session)
         if staff is None:
             return None
     captured = None
@@ -330,15 +330,17 @@ def _submit(session: SigningSession, step, plan, form):
     return redirect(url_for("device.page", session_id=session.id))
 
 
-def _staff_signer(form: StaffStepForm, step) -> User | None:
-    """The staff member whose login and password were given, if they may sign this step.
+def _staff_signer(form: StaffStepForm, step, session: SigningSession) -> User | None:
+    """The staff member whose login and password were given, if they may sign this step: the
+    step's role, and one who may read the document's family (sessions.may_sign_staff_step).
 
-    Throttled like the login page, with one message for an unknown login, a wrong password and a
-    wrong role (accounts/authenticate.py, ASVS 2.2.1)."""
+    Throttled like the login page, with one message for an unknown login, a wrong password, a
+    wrong role and another family's staff member (accounts/authenticate.py, ASVS 2.2.1)."""
     role = ROLES.get(step.staff_role, step.staff_role)
     try:
         return authenticate(form.login.data, form.password.data, where="podpis pracownika",
-                            roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role))
+                            roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role),
+                            may=lambda user: sessions.may_sign_staff_step(user, session))
     except Refused as exc:
         form.password.errors = [wait_message(exc.until) if exc.until else exc.message]
         return None

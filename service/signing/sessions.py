@@ -273,6 +273,15 @@ def starter_left(session: SigningSession) -> bool:
     return starter is None or not starter.active or visible_document(starter, session.document_id) is None
 
 
+def may_sign_staff_step(user: User, session: SigningSession) -> bool:
+    """Whether `user` may give a staff signature in `session` (its role is the step's, checked by
+    the caller): only a staff member who may read the document (families.access), i.e. the social
+    worker in charge of the family, an assistant assigned to it, or a role that reads every family
+    (the head). A staff step is never signed by any holder of the role: an assistant of another
+    family cannot sign the cooperation rules of this one."""
+    return visible_document(user, session.document_id) is not None
+
+
 STARTER_LEFT = "zamknięte: osoba, która rozpoczęła podpisywanie, nie ma już dostępu do dokumentu"
 
 

@@ -34,12 +34,14 @@ WORKER = StaffFacts("Tomasz Wójcik")
 
 
 def family(*members: PersonFacts, **changes) -> FamilyFacts:
-    """A family of Oświęcim with an assistant from tomorrow, on the social worker's request."""
+    """A family of Oświęcim with an assistant from tomorrow, on the social worker's request, in an
+    office that wants a visit at least every 14 days."""
     base = FamilyFacts(
         case_sign="MOPS.SPS.4011.7.2026", support="family_support", members=members,
         street="ul. Słowackiego 12 m. 4", postal_code="32-600", town="Oświęcim",
         assistant=ASSISTANT, assignment_start=TODAY + dt.timedelta(days=1), social_worker=WORKER,
-        basis_kind="request", basis={"request_date": (TODAY - dt.timedelta(days=10)).isoformat()})
+        basis_kind="request", basis={"request_date": (TODAY - dt.timedelta(days=10)).isoformat()},
+        visit_interval_days=14)
     return dataclasses.replace(base, **changes)
 
 
@@ -48,6 +50,12 @@ def family(*members: PersonFacts, **changes) -> FamilyFacts:
 EXTRAS = {
     "family_consent": {"consent_date": TODAY.isoformat()},
     "assignment_letter": {},
+    # what the social worker found and why the family needs an assistant; the date of the request
+    "assistant_request": {"request_date": TODAY.isoformat(), "interview_date": TODAY.isoformat(),
+                          "interview_summary": "Rodzice nie radzą sobie z organizacją dnia dzieci.",
+                          "problems": ["upbringing", "school"],
+                          "justification": "Rodzina potrzebuje systematycznego wsparcia w opiece nad dziećmi."},
+    "cooperation_rules": {"agreed_on": TODAY.isoformat()},
     "zz_power_of_attorney": {"scope": "general", "actions": ["obtain_information", "receive_letters"],
                              "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych"}],
                              "valid_from": TODAY.isoformat()},
@@ -298,6 +306,13 @@ RENDERED = {
                                  corr_town="Brzezinka"),
                           ["Pani Олена Коваленко", "ul. Krakowska 1", "32-602 Brzezinka", "33 842 11 05",
                            "Katarzyna Zielińska"], ["Jakub", "Słowackiego"]),
+    # the whole family (the child too) and the date of the family's signed consent; no assistant yet named
+    "assistant_request": (family(ANNA, JAN, ZOSIA, consent_date=TODAY - dt.timedelta(days=2)),
+                          ["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska", GIRL_PESEL, "ul. Słowackiego 12 m. 4",
+                           "Tomasz Wójcik", "rodzina wyraziła pisemną zgodę"], ["Katarzyna Zielińska"]),
+    "cooperation_rules": (family(ANNA, JAN, ZOSIA, visit_interval_days=10),
+                          ["Anna Kowalska", "Jan Kowalski", "Panią Katarzyną Zielińską", "Pan Tomasz Wójcik",
+                           "nie rzadziej niż raz na 10 dni", "w terminie 7 dni"], ["Zofia"]),
     "zz_power_of_attorney": (family(JAN, ANNA, support="za_zyciem", basis_kind="zz_application"),
                              ["Anna Kowalska", WOMAN_PESEL, "ul. Słowackiego 12 m. 4", "32-600 Oświęcim"],
                              ["Jan Kowalski", MAN_PESEL]),

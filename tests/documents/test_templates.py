@@ -49,7 +49,8 @@ def office(**over) -> dict:
 def common(title: str, basis: str) -> dict:
     """The keys every template receives."""
     return {"office": office(), "case_sign": "MOPS.SPS.4011.12.2026",
-            "place_date": "Oświęcim, dnia 24 listopada 2026 r.", "issue_date": "24 listopada 2026 r.",
+            "place_date": "Oświęcim, dnia 24 listopada 2026 r.", "place": "Oświęcim",
+            "issue_date": "24 listopada 2026 r.",
             "doc_ref": "Asysta 7f3a9c21", "title": title, "legal_basis": basis, "raw": {}}
 
 

@@ -189,7 +189,8 @@ def _issue_example(slug, path, value):
 def test_any_text_in_any_field(app, client, headers_by_slug, case):
     doctype, path, spec, value = case
     headers = headers_by_slug(doctype)
-    response = client.post(f"/api/documents/{doctype.slug}", json=posted(doctype, path, spec, value), headers=headers)
+    data = posted(doctype, path, spec, value)
+    response = client.post(f"/api/documents/{doctype.slug}", json=data, headers=headers)
     assert response.status_code in (201, 422), (response.status_code, response.get_data(as_text=True)[:500])
     event(f"{response.status_code} {spec.kind}")  # shown by --hypothesis-show-statistics
     body = response.get_json()
@@ -198,6 +199,11 @@ def test_any_text_in_any_field(app, client, headers_by_slug, case):
         assert messages and all(isinstance(m, str) and POLISH.search(m) for m in messages), body
         return
     stored = body["data"].get(path[0])
+    row = data[path[0]][path[1]] if len(path) == 3 else {}
+    if len(path) == 3 and normalised(spec, value) is None and not any(v for k, v in row.items() if k != path[2]):
+        # a row left with nothing in it is no row (forms_builder.cleaned_data drops it): one row fewer
+        assert len(stored) == len(doctype.sample_data[path[0]]) - 1, (path, value, stored)
+        return
     if len(path) == 3:
         stored = stored[path[1]].get(path[2]) if stored and len(stored) > path[1] else None
     if spec.kind in ("text", "textarea") or spec.kind in IDENTIFIER_KINDS:
