@@ -241,10 +241,22 @@ class DocumentForm(FlaskTextForm):
         # error is shown at once; a field that already has an error keeps that one message.
         for check in self.doctype.checks:
             for name, message in check(data).items():
-                if not self[name].errors:
-                    self[name].errors.append(message)
+                target = self._field_at(name)
+                if not target.errors:
+                    target.errors.append(message)
                     valid = False
         return valid
+
+    def _field_at(self, path: str):
+        """The field a check names: "plan_date", a group "actions", or a row's field
+        "actions[2].goal_no", where 2 counts the rows of cleaned_data() (the filled rows only)."""
+        match = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path)
+        if match is None:
+            return self[path]
+        group, index, name = match.group(1), int(match.group(2)), match.group(3)
+        spec = self.doctype.field(group)
+        filled = [entry.form for entry in self[group] if _values(entry.form, spec.fields)]
+        return filled[index][name]
 
     def _validate_group(self, group: GroupSpec) -> bool:
         valid = True

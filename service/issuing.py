@@ -21,6 +21,7 @@ from .families.access import family_filter, row_id, visible_document, visible_do
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.from_documents import file_from_documents
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
+from .families.plans import revision_values
 from .families.registration import member_values
 from .office.models import JrwaClass, get_profile, issuing_paused
 
@@ -64,7 +65,9 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     """Issues, seals and archives one document, files it in the family's case, and logs it.
 
     With `family`, the document is filed in the family's case (the caller checked the actor may
-    read it, and filled `data` from the file where the form left fields out). Without one, a new
+    read it, and filled `data` from the file where the form left fields out); for a type that
+    revises (DocumentType.revises: the work plan), the family's current document of the type is
+    named in the new one's data (families.plans.revision_values). Without one, a new
     case is opened and a family's file made from what the document says (families.from_documents):
     a social worker issuing it is in charge of the family, an assistant is assigned to it from
     today (art. 15 ust. 4: refused when the assistant already has the office's limit of families).
@@ -96,6 +99,9 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
                     "jednocześnie (art. 15 ust. 4 ustawy o wspieraniu rodziny i systemie pieczy zastępczej). "
                     "Wystaw dokument dla rodziny z Twojej listy.", status=409)
         on_new_case = _file_from_document(doctype, dict(data), actor)
+    if family is not None and doctype.revises:
+        # a revised plan names the one it replaces: found here, never typed (families.plans)
+        data = {**data, **revision_values(session, family, doctype)}
     issued = pipeline(current_app).issue(session, doctype, data, author_id=actor.id, office=profile.letterhead(),
                                          jrwa=jrwa, case=family.case if family is not None else None,
                                          on_new_case=on_new_case)

@@ -43,6 +43,12 @@ LEGAL_BASES: dict[str, LegalBasis] = {
             "art. 11 ust. 3 pkt 1 u.w.r.p.z.",
         ),
         LegalBasis(
+            # the plan and its required content: scope of actions, their deadlines, expected effects
+            "wr_work_plan",
+            f"art. 15 ust. 1 pkt 1 i ust. 3 {FAMILY_SUPPORT_ACT}",
+            "art. 15 ust. 1 pkt 1 i ust. 3 u.w.r.p.z.",
+        ),
+        LegalBasis(
             "zz_authorisation",
             f"art. 8 ust. 3 pkt 2 {ZA_ZYCIEM_ACT}",
             "art. 8 ust. 3 pkt 2 ustawy „Za życiem”",

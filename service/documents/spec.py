@@ -69,6 +69,11 @@ class GroupSpec:
     max_entries: int = 4
     help: str = ""
     row_label: str = "Pozycja"
+    # The form shows the rows filled (at least min_entries) with „Dodaj” and „Usuń” buttons
+    # (static/forms.js; without scripts the buttons post the form and the server adds or removes
+    # the row), instead of all max_entries rows at once: for long lists, e.g. a plan's actions.
+    growing: bool = False
+    add_label: str = "Dodaj pozycję"  # the „Dodaj” button of a growing group
 
     @property
     def sample(self) -> list[dict[str, Any]]:
@@ -101,6 +106,9 @@ class SignerSlot:
     role_field: str | None = None
 
 
+# A cross-field rule: takes the cleaned data (groups hold their filled rows only) and returns
+# {field: Polish message}; a field is a top-level name, a group's name, or a row's field as
+# "actions[2].goal_no" (2 counts the filled rows).
 Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # The variants every document type is rendered in by tests/documents/test_grammar.py.
@@ -155,6 +163,17 @@ class DocumentType:
     # The input values the family's file knows (members, address, staff, court data), in the
     # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
     from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
+    # More template variables made from the data and the display-ready context built so far
+    # (context.build_context calls it last): e.g. a plan's actions nested under their goals.
+    # Returns {name: value}; the values must be display-ready (texts passed through
+    # context.printed), and may not replace a variable the context already has.
+    context_extra: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+    # A new document of this type replaces the family's current one (the newest of the type in
+    # its case): the issuing service stores the replaced document's id under "replaces", its date
+    # field's value under "replaces_date" and its printed reference under "replaces_ref".
+    revises: bool = False
+    # The date field that dates the document (for "replaces_date" and the family's file).
+    date_field: str | None = None
 
     @property
     def template_path(self) -> Path:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from ..accounts.models import User
 from ..documents.context import office_today
 from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from .models import Family
 from .people import is_adult
+from .plans import current_plan, plan_facts
 
 
 def _staff(user: User | None) -> StaffFacts | None:
@@ -32,8 +35,11 @@ def _adult(member, today: dt.date) -> bool:
 
 
 def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
-    """The family's file as a document sees it on `today` (default: the office's today, Warsaw)."""
+    """The family's file as a document sees it on `today` (default: the office's today, Warsaw),
+    with its current work plan (plans.current_plan) read in the family's own session."""
     today = today or office_today()
+    session = object_session(family)
+    plan = current_plan(session, family) if session is not None and family.case_id is not None else None
     current = family.current_assignment
     members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
                                 pesel=m.pesel or "", birth_date=m.birth_date, sex=m.sex, phone=m.phone,
@@ -45,7 +51,8 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        corr_town=family.corr_town, assistant=_staff(current.assistant if current else None),
                        assignment_start=current.start_date if current else None,
                        social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
-                       basis={k: str(v) for k, v in (family.basis or {}).items()})
+                       basis={k: str(v) for k, v in (family.basis or {}).items()},
+                       plan=plan_facts(plan) if plan is not None else None)
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:
