@@ -572,28 +572,26 @@ def build_work_plan_v1() -> object:
     tag_row(actions, "{%tr endfor %}")
 
     heading(doc, "4. Przegląd planu", before=12)
+    # the date ends in „r.”: no full stop after it
     para(doc, "Realizacja planu zostanie oceniona, a plan w razie potrzeby zmieniony, do dnia "
-              "{{ review_date }}.", **BODY)
+              "{{ review_date }}", **BODY)
     para(doc, "{%p if child_plan %}")
     heading(doc, "5. Plan pomocy dziecku")
-    para(doc, "Plan jest skoordynowany z planem pomocy dziecku: {{ child_plan }}.", **BODY)
+    para(doc, ["Plan jest skoordynowany z planem pomocy dziecku: ", "{{ child_plan }}"], **BODY)
     para(doc, "{%p endif %}")
 
     heading(doc, "Podpisy", before=14)
     para(doc, "Plan ustalono wspólnie i przyjęto do realizacji.", after=4, keep_next=True)
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
-    tag_row(sig, "{%tr for pair in participants|batch(2) %}")
+    tag_row(sig, "{%tr for pair in signature_slots|batch(2) %}")
     row = add_row(sig)
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
-        signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
-            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
+        signature_slot(cell, 7.5, f"{{{{ pair[{idx}].marker }}}}", [
+            (f"{{{{ pair[{idx}].name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
             ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     tag_row(sig, "{%tr endfor %}")
-    right_signature(doc, "SIG:assistant:0", [("{{ assistant_name }}", {"bold": True, "size": 10}),
-                                             ("asystent rodziny", {}), ("data i czytelny podpis", {"italic": True})],
-                    before=6)
     return doc
 
 

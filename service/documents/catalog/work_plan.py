@@ -63,8 +63,9 @@ def goals_and_actions(data: Mapping[str, Any]) -> dict[str, str]:
 
 def context_extra(data: Mapping[str, Any], shown: Mapping[str, Any]) -> dict[str, Any]:
     """The template's `plan_goals` (each goal, in the order of its number, with its actions
-    nested and numbered „1.1”, „1.2”…) and `replaces_line` („Plan zastępuje plan z dnia …
-    (nr …).” or "" for a first plan)."""
+    nested and numbered „1.1”, „1.2”…), `replaces_line` („Plan zastępuje plan z dnia …
+    (nr …).” or "" for a first plan) and `signature_slots` ({"marker", "name", "role"} per signer:
+    the family members', then the assistant's)."""
     actions = list(zip(data.get("actions") or [], shown.get("actions") or []))
     goals = sorted(zip(data.get("goals") or [], shown.get("goals") or []),
                    key=lambda pair: int(_key(pair[0].get("goal_no")) or 0))
@@ -79,7 +80,13 @@ def context_extra(data: Mapping[str, Any], shown: Mapping[str, Any]) -> dict[str
         day = data.get("replaces_date")
         line = printed(f"Plan zastępuje plan z dnia {polish_date(day) if day else '–'} "
                        f"(nr {data.get('replaces_ref') or data['replaces'][:8]}).")
-    return {"plan_goals": plan_goals, "replaces_line": line}
+    # the family members' slots (in the order of signing), then the assistant's: in one table,
+    # two a row, so that no signature is left alone on a page after the others
+    slots = [{"marker": f"SIG:family_member:{i}", "name": p.get("full_name", ""),
+              "role": p.get("role", "")} for i, p in enumerate(shown.get("participants") or [])]
+    slots.append({"marker": "SIG:assistant:0", "name": shown.get("assistant_name", ""),
+                  "role": printed("asystent rodziny")})
+    return {"plan_goals": plan_goals, "replaces_line": line, "signature_slots": slots}
 
 
 def from_family(facts: FamilyFacts) -> dict:
