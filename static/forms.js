@@ -70,7 +70,10 @@
         var legend = row.querySelector("legend");
         legend.textContent = group.dataset.rowLabel + " " + (i + 1) + (i >= min ? " (opcjonalnie)" : "");
         var remove = row.querySelector("[data-remove-row]");
-        if (remove) { remove.value = String(i); remove.textContent = "Usuń osobę " + (i + 1); }
+        if (remove) {
+          remove.value = (group.dataset.removePrefix || "") + i;
+          remove.textContent = (group.dataset.removeLabel || "Usuń osobę") + " " + (i + 1);
+        }
       });
       if (addButton) { addButton.hidden = rows().length >= max; }
     }

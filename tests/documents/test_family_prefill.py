@@ -51,6 +51,14 @@ EXTRAS = {
     "zz_power_of_attorney": {"scope": "general", "actions": ["obtain_information", "receive_letters"],
                              "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych"}],
                              "valid_from": TODAY.isoformat()},
+    # a family's first plan: what is agreed with the family, nothing the file knows
+    "work_plan": {"plan_date": TODAY.isoformat(), "review_date": (TODAY + dt.timedelta(days=180)).isoformat(),
+                  "diagnosis": "Zaległości w opłatach za mieszkanie.", "resources": "Wsparcie babci.",
+                  "goals": [{"goal_no": "1", "goal": "Uregulowanie zaległości czynszowych."}],
+                  "actions": [{"goal_no": "1", "scope": "Wniosek o rozłożenie zaległości na raty.",
+                               "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
+                               "expected_effect": "Porozumienie ze spółdzielnią.",
+                               "responsible": "matka z asystentem rodziny"}]},
 }
 
 
