@@ -591,6 +591,12 @@ def build_work_plan_v1() -> object:
             (f"{{{{ pair[{idx}].name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
             ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
+    # the block stays whole and with its heading: no row splits, and every paragraph of a row keeps
+    # with the next, so the assistant's signature never stays alone on a page after the family's
+    keep_row(row)
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     tag_row(sig, "{%tr endfor %}")
     return doc
 

@@ -301,6 +301,9 @@ RENDERED = {
     "zz_power_of_attorney": (family(JAN, ANNA, support="za_zyciem", basis_kind="zz_application"),
                              ["Anna Kowalska", WOMAN_PESEL, "ul. Słowackiego 12 m. 4", "32-600 Oświęcim"],
                              ["Jan Kowalski", MAN_PESEL]),
+    # the adults take part (the child is not a participant), with the assistant and the social worker
+    "work_plan": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska", "Tomasz Wójcik",
+                                            "Uregulowanie zaległości czynszowych."], ["Zofia"]),
 }
 
 

@@ -148,6 +148,9 @@ def test_sample_without_phone_keeps_the_postal_code_with_the_town(app, client, c
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "forms_templates"
 SLUGS = [doctype.slug for doctype in DOCUMENT_TYPES]
+# Types with the history v1 (the fault), v2 (typeset), v3 (grammar); a type written later (the work
+# plan) has only its current version, built in the v3 style (scripts/build_templates.py STYLE).
+HISTORY = [slug for slug in SLUGS if (TEMPLATES / slug / "v2.docx").exists()]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 # A one-letter word followed by a space a line may break at (typesetting.py's _WORD_START).
@@ -177,8 +180,10 @@ def breakable_after_one_letter(path: Path) -> list[str]:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_template_wording_never_breaks_after_a_one_letter_word(slug):
     current = DOCUMENT_TYPES[slug].template_path
-    assert current.name == "v3.docx"  # v2 with the wording agreeing with the persons (grammar.py)
     assert breakable_after_one_letter(current) == []
+    if slug not in HISTORY:
+        return
+    assert current.name == "v3.docx"  # v2 with the wording agreeing with the persons (grammar.py)
     assert breakable_after_one_letter(TEMPLATES / slug / "v2.docx") == []
     # v1 is kept for the documents issued with it; it has the fault, so this check can fail.
     assert breakable_after_one_letter(TEMPLATES / slug / "v1.docx")
@@ -188,6 +193,10 @@ def test_template_wording_never_breaks_after_a_one_letter_word(slug):
 def test_template_joins_keep_codes_and_labels_with_their_values(slug):
     """A postal code with its town, „tel.”, „NIP”, „REGON”, „PESEL” with the number (scripts/template_text.py)."""
     labels = ["tel.", "NIP", "REGON"] + (["PESEL"] if slug == "zz_power_of_attorney" else [])
+    if slug not in HISTORY:  # only its current version, typeset: labels and the code joined to what follows
+        text = "\n".join(wording(DOCUMENT_TYPES[slug].template_path))
+        assert f"X{NBSP}X" in text and all(f"{label}{NBSP}X" in text for label in labels)
+        return
     v1, v2, v3 = ("\n".join(wording(TEMPLATES / slug / f"{v}.docx")) for v in ("v1", "v2", "v3"))
     # v3 joins words chosen by the grammar filters to names („podpisana X”): breakable, unlike a
     # postal code and its town, which follow the street („, X X,”)
@@ -207,6 +216,9 @@ def test_rendered_wording_never_ends_a_line_with_a_one_letter_word(tmp_path):
         slug = doctype.slug
         context = build_context(doctype, doctype.sample_data, office=OFFICE, case_sign="MOPS.SPS.4011.12.2026",
                                 doc_ref="Asysta 7f3a9c21", issued_on=dt.date(2026, 11, 24))
+        if slug not in HISTORY:  # its only version is typeset: checked as the others' v2
+            docs[f"{slug}-v2"] = render_docx(doctype.template_path, context)
+            continue
         for version in ("v1", "v2"):
             docs[f"{slug}-{version}"] = render_docx(TEMPLATES / slug / f"{version}.docx", context)
     pdfs = convert(tmp_path, docs)
@@ -215,4 +227,4 @@ def test_rendered_wording_never_ends_a_line_with_a_one_letter_word(tmp_path):
         lines = line_pdf_text(pdfs[name])
         return [(above, below) for above, below in zip(lines, lines[1:]) if above.split()[-1] in ONE_LETTER]
     assert {slug: line_ends(f"{slug}-v2") for slug in SLUGS} == {slug: [] for slug in SLUGS}
-    assert any(line_ends(f"{slug}-v1") for slug in SLUGS)
+    assert any(line_ends(f"{slug}-v1") for slug in HISTORY)

@@ -177,6 +177,7 @@ SHA256 = {
     ("family_consent", "v3"): "7bc0f5c8d1e390864d0223189f4272de04e294262dd4755febd58b8a7fabb906",
     ("assignment_letter", "v3"): "906097847dc3c3b6da6b68d522c26da118e0cd2137536e1bdfd7605d2c7eea3d",
     ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
+    ("work_plan", "v1"): "8fe56ddf8372bf1a550bb95a75cd115ae3f3c430cdcf4b5166aa405ffcc30ca8",
 }
 
 
