@@ -52,6 +52,8 @@
   // Repeating rows (a family's members): „Dodaj osobę” copies the last row empty, „Usuń” takes a
   // row out; the rows are renumbered (name and id members-<i>-…) so the server reads them in
   // order. Without scripts both buttons submit the form and the server adds or removes the row.
+  // a row's first field, whatever its kind (an input, a list to choose from or a text area)
+  var FIELDS = "input, select, textarea";
   document.querySelectorAll("[data-repeat]").forEach(function (group) {
     var name = group.dataset.repeat;
     var max = parseInt(group.dataset.max, 10);
@@ -85,7 +87,7 @@
         var next = row.nextElementSibling;
         row.remove();
         renumber();
-        (next && next.matches("[data-row]") ? next.querySelector("input") : addButton).focus();
+        (next && next.matches("[data-row]") ? next.querySelector(FIELDS) : addButton).focus();
         return;
       }
       if (event.target.closest("[data-add-row]")) {
@@ -120,7 +122,7 @@
         }
         last.after(copy);
         renumber();
-        copy.querySelector("input").focus();
+        copy.querySelector(FIELDS).focus();
       }
     });
   });
