@@ -62,16 +62,23 @@ class StaffFacts:
 
 @dataclass(frozen=True)
 class PlanFacts:
-    """The family's current work plan (plan pracy z rodziną, art. 15 ust. 3 of the family-support
-    act), as far as other documents read it: its document id, `plan_date` (ISO) and `goals` as
-    (goal_no, goal) pairs, goal_no a string of digits ("1"), in the plan's order.
+    """The family's current work plan (plan pracy z rodziną, art. 15 ust. 3): the newest
+    `work_plan` document of its case, as stored (families.plans.current_plan).
 
-    (Branch w-plan declares a PlanFacts with these fields and more: actions, review date…)
+    `goals` are (goal_no, goal) pairs with goal_no as a string of digits ("1"); `actions` the
+    plan's action rows as stored ({"goal_no", "scope", "deadline" (ISO date), "expected_effect",
+    "responsible"}, goal_no a string); `plan_date` and `review_date` ISO dates.
     """
 
     document_id: str
+    doc_ref: str  # as printed in the footer: "Asysta 1a2b3c4d"
     plan_date: str
+    review_date: str = ""
     goals: tuple[tuple[str, str], ...] = ()
+    actions: tuple[Mapping[str, str], ...] = ()
+    diagnosis: str = ""
+    resources: str = ""
+    child_plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,8 @@ class FamilyFacts:
     is one of BASIS_KINDS; `basis` holds its details as text, dates as ISO strings: request_date
     (request); court_name, court_division, court_case_number, court_decision_date (court);
     institution_name, letter_date, letter_number (referral); application_date and situation
-    ("pregnancy", "diagnosis" or "loss") (zz_application).
+    ("pregnancy", "diagnosis" or "loss") (zz_application). `plan` is the current work plan
+    (its goals are what visit records and assessments are ticked against).
     """
 
     case_sign: str
@@ -99,7 +107,7 @@ class FamilyFacts:
     social_worker: StaffFacts | None = None
     basis_kind: str = "unknown"
     basis: Mapping[str, str] = field(default_factory=dict)
-    plan: PlanFacts | None = None  # the current work plan; None before the first one
+    plan: PlanFacts | None = None  # the current work plan, None before the first one
 
 
 # ---------------------------------------------------------------------------- reading the file

@@ -31,6 +31,7 @@ from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
 from ..accounts.models import ROLES, User
 from ..documents.registry import DOCUMENT_TYPES
+from ..families.access import visible_document
 from ..i18n import N_
 from ..issuing import MIMETYPES
 from ..office.models import get_profile
@@ -299,7 +300,7 @@ def _submit(session: SigningSession, step, plan, form):
     """Checks the signature (and the staff password), signs; a redirect on success, None to show errors."""
     staff = None
     if step.is_staff:
-        staff = _staff_signer(form, step)
+        staff = _staff_signer(form, step, session.document_id)
         if staff is None:
             return None
     captured = None
@@ -330,18 +331,25 @@ def _submit(session: SigningSession, step, plan, form):
     return redirect(url_for("device.page", session_id=session.id))
 
 
-def _staff_signer(form: StaffStepForm, step) -> User | None:
-    """The staff member whose login and password were given, if they may sign this step.
+def _staff_signer(form: StaffStepForm, step, document_id: str) -> User | None:
+    """The staff member whose login and password were given, if they may sign this step: of the
+    step's role and one who may read the document (families.access.visible_document): a work
+    plan's assistant step is signed by an assistant of that family, not by any assistant.
 
-    Throttled like the login page, with one message for an unknown login, a wrong password and a
-    wrong role (accounts/authenticate.py, ASVS 2.2.1)."""
+    Throttled like the login page, with one message for an unknown login, a wrong password, a
+    wrong role and another family's staff member (accounts/authenticate.py, ASVS 2.2.1)."""
     role = ROLES.get(step.staff_role, step.staff_role)
+    refusal = lazy_gettext(STAFF_REFUSED, role=role)
     try:
-        return authenticate(form.login.data, form.password.data, where="podpis pracownika",
-                            roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role))
+        user = authenticate(form.login.data, form.password.data, where="podpis pracownika",
+                            roles={step.staff_role}, refusal=refusal)
     except Refused as exc:
         form.password.errors = [wait_message(exc.until) if exc.until else exc.message]
         return None
+    if visible_document(user, document_id) is None:
+        form.password.errors = [refusal]
+        return None
+    return user
 
 
 def _ratio(value: str | None) -> float:

@@ -10,7 +10,7 @@ from wtforms import SelectField
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..forms_builder import fit_to_family, form_class
+from ..forms_builder import fit_to_family, form_class, row_edit
 from ..forms_kinds import choices
 from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
@@ -91,8 +91,13 @@ def new_document(slug: str):
     families = [f for f in db.session.execute(visible_families(current_user).limit(200)).scalars()
                 if applies_to(doctype, f)]
     form_cls = web_form_class(doctype)
+    edit = row_edit(doctype, request.form) if request.method == "POST" else None
     if request.method == "GET" and request.args.get("case"):
         form = form_cls(case_id=request.args["case"])
+    elif edit is not None:  # „Dodaj” or „Usuń” of a row without scripts: shown again, nothing checked
+        form = form_cls(formdata=edit.formdata)
+        if edit.grow:
+            form.grow(edit.grow)
     else:
         form = form_cls()
     form.case_id.choices = choices([("", "— nowa sprawa —")] + [
@@ -102,7 +107,9 @@ def new_document(slug: str):
     fit_to_family(form, facts_of(chosen) if chosen is not None else None)
     status, retry_after = 200, None
     paused = issuing_paused()
-    if paused and request.method == "POST":  # what was typed stays in the form below
+    if edit is not None:
+        status = 200  # a row added or removed: the page again, nothing checked yet
+    elif paused and request.method == "POST":  # what was typed stays in the form below
         form.validate()  # its errors are shown too, so nothing waits for a second round
         status = 409
     elif form.validate_on_submit():

@@ -52,6 +52,14 @@ EXTRAS = {
                              "institutions": [{"name": "Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych"}],
                              "valid_from": TODAY.isoformat()},
     "visit_record": {"time_from": "16:00", "time_to": "17:30", "topics": "Rozmowa o budżecie domowym."},
+    # a family's first plan: what is agreed with the family, nothing the file knows
+    "work_plan": {"plan_date": TODAY.isoformat(), "review_date": (TODAY + dt.timedelta(days=180)).isoformat(),
+                  "diagnosis": "Zaległości w opłatach za mieszkanie.", "resources": "Wsparcie babci.",
+                  "goals": [{"goal_no": "1", "goal": "Uregulowanie zaległości czynszowych."}],
+                  "actions": [{"goal_no": "1", "scope": "Wniosek o rozłożenie zaległości na raty.",
+                               "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
+                               "expected_effect": "Porozumienie ze spółdzielnią.",
+                               "responsible": "matka z asystentem rodziny"}]},
 }
 
 
@@ -297,6 +305,9 @@ RENDERED = {
     # the adults ticked as present, the child not (the assistant ticks whom the file cannot know)
     "visit_record": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska",
                                                 "w miejscu zamieszkania rodziny", "wizyta"], ["Zofia"]),
+    # the adults take part (the child is not a participant), with the assistant and the social worker
+    "work_plan": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska", "Tomasz Wójcik",
+                                            "Uregulowanie zaległości czynszowych."], ["Zofia"]),
 }
 
 
