@@ -59,11 +59,20 @@ def plan_records(session: Session, family: Family) -> list[DocumentRecord]:
     return sorted(records, key=lambda r: revision_order(r, "plan_date"))
 
 
+def newest(records: list[DocumentRecord]) -> DocumentRecord | None:
+    """The current one of a type's documents given oldest first (revision_order): the last that no
+    other names in `replaces` (a revision dated before the plan it replaced still replaces it, as
+    monthly.plan_on reads the chain); None for none."""
+    replaced = {(r.data or {}).get("replaces") for r in records}
+    current = [r for r in records if r.id not in replaced]
+    return current[-1] if current else (records[-1] if records else None)
+
+
 def current_plan(session: Session, family: Family) -> DocumentRecord | None:
     """The family's current work plan: the newest `work_plan` of its case by `plan_date`, then by
-    creation time; None before the first plan."""
-    plans = plan_records(session, family)
-    return plans[-1] if plans else None
+    creation time, that no later plan replaces (newest); None before the first plan. The same plan
+    as monthly.plan_on(monthly.plans_of(...), today), plan dates never being in the future."""
+    return newest(plan_records(session, family))
 
 
 def _goal_key(value: Any) -> str:
@@ -92,14 +101,23 @@ class Revision:
 
 
 def revisions(documents: list[DocumentRecord], types: Mapping[str, DocumentType]) -> dict[str, Revision]:
-    """For the documents of a case whose type revises (DocumentType.revises): {id: Revision}; the
-    newest of each type (revision_order by the type's date_field: current_plan's order) is
-    current, each older one replaced by the next newer of its type."""
+    """For the documents of a case whose type revises (DocumentType.revises): {id: Revision}; per
+    type the current one is `newest` of them in revision_order by the type's date_field (the order
+    of current_plan), each other one replaced by the document naming it in `replaces`, else by the
+    next one in that order."""
     out: dict[str, Revision] = {}
-    newer: dict[str, DocumentRecord] = {}
-    revising = [d for d in documents if d.slug in types and types[d.slug].revises]
-    for doc in sorted(revising, key=lambda d: revision_order(d, types[d.slug].date_field), reverse=True):
-        later = newer.get(doc.slug)
-        out[doc.id] = Revision(current=later is None, by=later)
-        newer[doc.slug] = doc
+    by_slug: dict[str, list[DocumentRecord]] = {}
+    for doc in documents:
+        if doc.slug in types and types[doc.slug].revises:
+            by_slug.setdefault(doc.slug, []).append(doc)
+    for slug, docs in by_slug.items():
+        docs.sort(key=lambda d: revision_order(d, types[slug].date_field))
+        current = newest(docs)
+        naming = {(d.data or {}).get("replaces"): d for d in docs if (d.data or {}).get("replaces")}
+        for i, doc in enumerate(docs):
+            if doc is current:
+                out[doc.id] = Revision(current=True)
+            else:
+                later = docs[i + 1] if i + 1 < len(docs) else current
+                out[doc.id] = Revision(current=False, by=naming.get(doc.id) or later)
     return out
