@@ -71,10 +71,10 @@ class PlanFacts:
     """
 
     document_id: str
-    doc_ref: str  # as printed in the footer: "Asysta 1a2b3c4d"
     plan_date: str
-    review_date: str = ""
     goals: tuple[tuple[str, str], ...] = ()
+    doc_ref: str = ""  # as printed in the footer: "Asysta 1a2b3c4d"
+    review_date: str = ""
     actions: tuple[Mapping[str, str], ...] = ()
     diagnosis: str = ""
     resources: str = ""

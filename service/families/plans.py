@@ -108,10 +108,12 @@ def revisions(documents: list[DocumentRecord], types: Mapping[str, DocumentType]
     out: dict[str, Revision] = {}
     by_slug: dict[str, list[DocumentRecord]] = {}
     for doc in documents:
-        if doc.slug in types and types[doc.slug].revises:
+        doctype = types.get(doc.slug)
+        if doctype is not None and doctype.revises:
             by_slug.setdefault(doc.slug, []).append(doc)
     for slug, docs in by_slug.items():
-        docs.sort(key=lambda d: revision_order(d, types[slug].date_field))
+        date_field = types.get(slug).date_field
+        docs.sort(key=lambda d: revision_order(d, date_field))
         current = newest(docs)
         naming = {(d.data or {}).get("replaces"): d for d in docs if (d.data or {}).get("replaces")}
         for i, doc in enumerate(docs):

@@ -32,7 +32,7 @@ def test_the_newest_by_plan_date_then_issue_time_is_current():
     records = ordered([same_day, a, b])
     assert [r.id for r in records] == ["a", "b", "c"]
     assert newest(records).id == "c" == plan_on(as_monthly(records), dt.date(2026, 12, 1)).id
-    chain = revisions(records, {t.slug: t for t in DOCUMENT_TYPES})
+    chain = revisions(records, DOCUMENT_TYPES)
     assert chain["c"].current and chain["b"].by.id == "c" and chain["a"].by.id == "b"
 
 
@@ -45,7 +45,7 @@ def test_a_backdated_revision_replaces_the_plan_it_names():
     records = ordered([a, b, c])
     assert [r.id for r in records] == ["a", "c", "b"]
     assert newest(records).id == "c" == plan_on(as_monthly(records), dt.date(2026, 12, 1)).id
-    chain = revisions(records, {t.slug: t for t in DOCUMENT_TYPES})
+    chain = revisions(records, DOCUMENT_TYPES)
     assert chain["c"].current and not chain["b"].current and chain["b"].by.id == "c" and chain["a"].by.id == "b"
 
 

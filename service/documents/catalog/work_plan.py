@@ -101,14 +101,16 @@ EXTRA_VARS = (
                 [{"number": "1", "goal": "Uregulowanie zaległości czynszowych.",
                   "actions": [{"number": "1.1", "goal_no": "Cel 1", "scope": "Wniosek o rozłożenie zaległości na raty.",
                                "deadline": "31 grudnia 2026 r.", "expected_effect": "Porozumienie ze spółdzielnią.",
-                               "responsible": "Anna Kowalska z asystentem rodziny"}]}]),
+                               "responsible": "Anna Kowalska z asystentem rodziny"}]}],
+                prints=("goals", "actions")),
     TemplateVar("replaces_line", "zdanie o planie zastąpionym: „Plan zastępuje plan z dnia … (nr …).”; puste "
                 "dla pierwszego planu", "the sentence naming the plan replaced, empty for a first plan",
                 "Plan zastępuje plan z dnia 20 maja 2026 r. (nr Asysta 3f2a9c1e)."),
     TemplateVar("signature_slots", "miejsca podpisów: członkowie rodziny, potem asystent (marker, name, role)",
                 "the signature places: the family members', then the assistant's",
                 [{"marker": "SIG:family_member:0", "name": "Anna Kowalska", "role": "matka"},
-                 {"marker": "SIG:assistant:0", "name": "Katarzyna Zielińska", "role": "asystent rodziny"}]),
+                 {"marker": "SIG:assistant:0", "name": "Katarzyna Zielińska", "role": "asystent rodziny"}],
+                prints=("participants", "assistant_name")),
 )
 
 
