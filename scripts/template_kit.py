@@ -212,8 +212,11 @@ def table(container, widths_cm: Sequence[float], *, rows=1, borders=False, pad=N
 def fix_widths(tbl) -> None:
     """Writes every cell's width from the table's grid (call again after adding rows)."""
     for row in tbl.rows:
-        for cell, cm in zip(row.cells, tbl._asysta_widths):
-            cell.width = Twips(tw(cm))
+        column = 0
+        for tc in row._tr.tc_lst:  # a merged cell (gridSpan) is as wide as the columns it spans
+            span = tc.grid_span
+            tc.width = Twips(sum(tw(cm) for cm in tbl._asysta_widths[column:column + span]))
+            column += span
 
 
 def add_row(tbl, *, cant_split=True, header=False, height_cm: float | None = None):

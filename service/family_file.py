@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from .accounts.models import User
 from .archive.models import DocumentRecord
+from .documents.context import polish_date
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
 from .families.models import Family
+from .families.plans import revisions
 from .issuing import applies_to
 from .signing.paper import current_version
 from .signing.sessions import open_sessions, plan_for
@@ -23,7 +25,9 @@ from .signing.sessions import open_sessions, plan_for
 @dataclass(frozen=True)
 class TimelineEntry:
     """One document of the family's case: its id, title, when, who issued it, its signing state
-    ("signed_paper", "signed_tablet", "signing", "waiting" or "none") and that state in Polish."""
+    ("signed_paper", "signed_tablet", "signing", "waiting" or "none") and that state in Polish;
+    for a document that a newer one of its type replaces (a revised work plan: DocumentType.revises)
+    `revision` says „obowiązujący” or „zastąpiony planem z 3 grudnia 2026 r.”, else ""."""
 
     id: str
     title: str
@@ -31,6 +35,8 @@ class TimelineEntry:
     author: str
     state: str
     state_label: str
+    revision: str = ""
+    current: bool = False
 
 
 STATE_LABELS = {
@@ -56,13 +62,26 @@ def signing_state(doc: DocumentRecord) -> str:
 def timeline(family: Family) -> list[TimelineEntry]:
     """Every document filed in the family's case, newest first."""
     docs = sorted(family.case.documents, key=lambda d: d.created_at, reverse=True)
+    chain = revisions(docs, DOCUMENT_TYPES)
     out = []
     for doc in docs:
         state = signing_state(doc)
+        rev = chain.get(doc.id)
         out.append(TimelineEntry(id=doc.id, title=doc.title, created_at=doc.created_at,
                                  author=doc.author.full_name if doc.author else "", state=state,
-                                 state_label=STATE_LABELS[state]))
+                                 state_label=STATE_LABELS[state], revision=_revision_label(rev),
+                                 current=bool(rev and rev.current)))
     return out
+
+
+def _revision_label(rev) -> str:
+    if rev is None:
+        return ""
+    if rev.current:
+        return "obowiązujący"
+    doctype = DOCUMENT_TYPES.get(rev.by.slug)
+    day = (rev.by.data or {}).get(doctype.date_field or "") if doctype else None
+    return f"zastąpiony planem z {polish_date(day or rev.by.created_at.date())}"
 
 
 def issuable_types(user: User, family: Family) -> list[DocumentType]:

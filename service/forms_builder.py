@@ -1,9 +1,12 @@
 """Builds the WTForms form of a document type from its declaration; the web and the API share it."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, Form, FormField
 from wtforms.validators import Optional, StopValidation
 
@@ -79,10 +82,37 @@ class DocumentForm(FlaskTextForm):
         # error is shown at once; a field that already has an error keeps that one message.
         for check in self.doctype.checks:
             for name, message in check(data).items():
-                if not self[name].errors:
-                    self[name].errors.append(message)
+                target = self._field_at(name)
+                if not target.errors:
+                    target.errors.append(message)
                     valid = False
         return valid
+
+    def rows_shown(self, name: str) -> int:
+        """How many rows of the group `name` the page shows: for a growing group (GroupSpec.growing)
+        up to its last filled row, at least min_entries, plus the rows asked for with „Dodaj”
+        (grow); for another group all max_entries."""
+        spec = self.doctype.field(name)
+        if not spec.growing:
+            return spec.max_entries
+        filled = [i for i, entry in enumerate(self[name].entries) if not _row_empty(entry.form)]
+        shown = max(spec.min_entries, filled[-1] + 1 if filled else 0, getattr(self, "_grown", {}).get(name, 0))
+        return min(shown, spec.max_entries)
+
+    def grow(self, name: str) -> None:
+        """Shows one more row of the growing group `name` (the no-script „Dodaj” button)."""
+        self._grown = {**getattr(self, "_grown", {}), name: self.rows_shown(name) + 1}
+
+    def _field_at(self, path: str):
+        """The field a check names: "plan_date", a group "actions", or a row's field
+        "actions[2].goal_no", where 2 counts the rows of cleaned_data() (the filled rows only)."""
+        match = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", path)
+        if match is None:
+            return self[path]
+        group, index, name = match.group(1), int(match.group(2)), match.group(3)
+        spec = self.doctype.field(group)
+        filled = [entry.form for entry in self[group] if _values(entry.form, spec.fields)]
+        return filled[index][name]
 
     def _validate_group(self, group: GroupSpec) -> bool:
         valid = True
@@ -171,6 +201,46 @@ def _values(form: Form, fields: tuple[FieldSpec, ...]) -> dict[str, Any]:
 
 def _row_empty(form: Form) -> bool:
     return all(f.data in (None, "", [], False) for f in form)
+
+
+def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
+    """The form data with row `index` of a repeating group (group-<i>-field) left out and the later
+    rows renumbered, so the page shows them in order: the no-script „Usuń” of a member row."""
+    pattern = re.compile(rf"{re.escape(group)}-(\d+)-(.+)")
+    out: MultiDict = MultiDict()
+    for key, value in formdata.items(multi=True):
+        match = pattern.fullmatch(key)
+        if match is None:
+            out.add(key, value)
+            continue
+        i = int(match.group(1))
+        if i != index:
+            out.add(f"{group}-{i - 1 if i > index else i}-{match.group(2)}", value)
+    return out
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """A form posted by a no-script „Dodaj” or „Usuń” button of a growing group: the form data to
+    show again (a removed row left out, the later ones renumbered) and the group to grow, if any."""
+
+    formdata: MultiDict
+    grow: str | None = None
+
+
+def row_edit(doctype: DocumentType, formdata: MultiDict) -> RowEdit | None:
+    """The row edit a posted form asks for (add_row=<group>, remove_row=<group>:<index>, of a
+    growing group of `doctype`), or None when it was sent to issue the document. Nothing is checked
+    or stored for a row edit: the page is shown again with what was typed."""
+    growing = {g.name for g in doctype.fields if isinstance(g, GroupSpec) and g.growing}
+    add, remove = formdata.get("add_row"), formdata.get("remove_row")
+    if add is not None and add in growing:
+        return RowEdit(formdata, add)
+    if remove:
+        group, _, index = remove.partition(":")
+        if group in growing and index.isascii() and index.isdigit():  # not "²": isdigit() alone takes it
+            return RowEdit(without_row(formdata, group, int(index)))
+    return None
 
 
 @lru_cache(maxsize=None)

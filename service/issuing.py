@@ -79,8 +79,9 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     """Issues, seals and archives one document, files it in the family's case, and logs it.
 
     With `family`, the document is filed in the family's case (the caller checked the actor may
-    read it, and filled `data` from the file where the form left fields out). Without one, a new
-    case is opened and a family's file made from what the document says (families.from_documents):
+    read it, and filled `data` from the file where the form left fields out); the values the
+    service sets (DocumentType.stamp: a visit's assistant login, the plan a revised work plan
+    replaces) are added to `data` first (stamped). Without one, a new case is opened and a family's file made from what the document says (families.from_documents):
     a social worker issuing it is in charge of the family, an assistant is assigned to it from
     today (art. 15 ust. 4: refused when the assistant already has the office's limit of families).
 

@@ -52,6 +52,8 @@
   // Repeating rows (a family's members): „Dodaj osobę” copies the last row empty, „Usuń” takes a
   // row out; the rows are renumbered (name and id members-<i>-…) so the server reads them in
   // order. Without scripts both buttons submit the form and the server adds or removes the row.
+  // a row's first field, whatever its kind (an input, a list to choose from or a text area)
+  var FIELDS = "input, select, textarea";
   document.querySelectorAll("[data-repeat]").forEach(function (group) {
     var name = group.dataset.repeat;
     var max = parseInt(group.dataset.max, 10);
@@ -70,7 +72,10 @@
         var legend = row.querySelector("legend");
         legend.textContent = group.dataset.rowLabel + " " + (i + 1) + (i >= min ? " (opcjonalnie)" : "");
         var remove = row.querySelector("[data-remove-row]");
-        if (remove) { remove.value = String(i); remove.textContent = "Usuń osobę " + (i + 1); }
+        if (remove) {
+          remove.value = (group.dataset.removePrefix || "") + i;
+          remove.textContent = (group.dataset.removeLabel || "Usuń osobę") + " " + (i + 1);
+        }
       });
       if (addButton) { addButton.hidden = rows().length >= max; }
     }
@@ -82,7 +87,7 @@
         var next = row.nextElementSibling;
         row.remove();
         renumber();
-        (next && next.matches("[data-row]") ? next.querySelector("input") : addButton).focus();
+        (next && next.matches("[data-row]") ? next.querySelector(FIELDS) : addButton).focus();
         return;
       }
       if (event.target.closest("[data-add-row]")) {
@@ -117,7 +122,7 @@
         }
         last.after(copy);
         renumber();
-        copy.querySelector("input").focus();
+        copy.querySelector(FIELDS).focus();
       }
     });
   });

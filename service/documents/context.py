@@ -157,6 +157,15 @@ def build_context(doctype: DocumentType, data: Mapping[str, Any], *, office: Map
             ctx[spec.name] = _display(spec, value)
     for ref in doctype.persons:
         _add_persons(ctx, ref, data)
+    if doctype.context_extra is not None:
+        extra = doctype.context_extra(data, ctx)
+        clash = set(extra) & set(ctx)
+        if clash:
+            raise ValueError(f"{doctype.slug}.context_extra replaces {sorted(clash)}")
+        declared = {v.name for v in doctype.extra_vars}
+        if set(extra) != declared:  # a template may read only declared names (template_vars)
+            raise ValueError(f"{doctype.slug}.context_extra differs from extra_vars: {sorted(set(extra) ^ declared)}")
+        ctx.update(extra)
     return ctx
 
 

@@ -62,16 +62,23 @@ class StaffFacts:
 
 @dataclass(frozen=True)
 class PlanFacts:
-    """The family's current work plan (plan pracy z rodziną, art. 15 ust. 3 of the family-support
-    act), as far as other documents read it: its document id, `plan_date` (ISO) and `goals` as
-    (goal_no, goal) pairs, goal_no a string of digits ("1"), in the plan's order.
+    """The family's current work plan (plan pracy z rodziną, art. 15 ust. 3): the newest
+    `work_plan` document of its case, as stored (families.plans.current_plan).
 
-    (Branch w-plan declares a PlanFacts with these fields and more: actions, review date…)
+    `goals` are (goal_no, goal) pairs with goal_no as a string of digits ("1"); `actions` the
+    plan's action rows as stored ({"goal_no", "scope", "deadline" (ISO date), "expected_effect",
+    "responsible"}, goal_no a string); `plan_date` and `review_date` ISO dates.
     """
 
     document_id: str
     plan_date: str
     goals: tuple[tuple[str, str], ...] = ()
+    doc_ref: str = ""  # as printed in the footer: "Asysta 1a2b3c4d"
+    review_date: str = ""
+    actions: tuple[Mapping[str, str], ...] = ()
+    diagnosis: str = ""
+    resources: str = ""
+    child_plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class FamilyFacts:
     `consent_date` of the latest signed `family_consent` in the family's case, None without one.
     `visit_interval_days` is the office's setting of the longest interval between the assistant's
     visits, in days (families.settings.deadline_rules: visit_interval_days), None when not given.
+    `plan` is the current work plan (its goals are what visit records and assessments are ticked
+    against).
     """
 
     case_sign: str

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..roles import Role
 from .filing import FilingClass
 from .legal import LegalBasis
+from .template_vars import TemplateVar
 
 if TYPE_CHECKING:  # family_facts imports this module; the annotation only names the class
     from .family_facts import FamilyFacts
@@ -99,6 +100,11 @@ class GroupSpec:
     max_entries: int = 4
     help: str = ""
     row_label: str = "Pozycja"
+    # The form shows the rows filled (at least min_entries) with „Dodaj” and „Usuń” buttons
+    # (static/forms.js; without scripts the buttons post the form and the server adds or removes
+    # the row), instead of all max_entries rows at once: for long lists, e.g. a plan's actions.
+    growing: bool = False
+    add_label: str = "Dodaj pozycję"  # the „Dodaj” button of a growing group
 
     @property
     def sample(self) -> list[dict[str, Any]]:
@@ -137,6 +143,9 @@ class SignerSlot:
             raise ValueError(f"{self.key}: a staff slot names its staff_role, a family slot none")
 
 
+# A cross-field rule: takes the cleaned data (groups hold their filled rows only) and returns
+# {field: Polish message}; a field is a top-level name, a group's name, or a row's field as
+# "actions[2].goal_no" (2 counts the filled rows).
 Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # The variants every document type is rendered in by tests/documents/test_grammar.py.
@@ -191,6 +200,22 @@ class DocumentType:
     # The input values the family's file knows (members, address, staff, court data), in the
     # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
     from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
+    # More template variables made from the data and the display-ready context built so far
+    # (context.build_context calls it last): e.g. a plan's actions nested under their goals.
+    # Returns exactly the names declared in extra_vars: {name: value}; the values must be
+    # display-ready (texts passed through context.printed), and may not replace a variable the
+    # context already has.
+    context_extra: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]] | None = None
+    # The names context_extra adds, each with its meaning and a sample (template_vars.TemplateVar):
+    # a template may read them (tests/documents/test_templates.py), build_context refuses others.
+    extra_vars: tuple[TemplateVar, ...] = ()
+    # A new document of this type replaces the family's current one (the newest of the type in
+    # its case; the type's stamp names the one replaced): the family's file marks the newest as
+    # current and each older one as replaced (families.plans.revisions).
+    revises: bool = False
+    # The date field that dates the document: orders the revisions (families.plans) and dates the
+    # replaced one in the family's file.
+    date_field: str | None = None
     # The values of the fields declared by_service, added by issuing.issue to the validated data:
     # called with (data, the family's FamilyFacts or None, the issuing staff member's login) and
     # returns {field: value} for by_service fields only.

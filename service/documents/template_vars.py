@@ -21,6 +21,9 @@ class TemplateVar:
     meaning: str  # Polish: what it prints
     meaning_en: str
     sample: Any
+    # The type's fields and groups a type's own variable (DocumentType.extra_vars) prints, for the
+    # check that every required field is printed (tests/documents/test_templates.py).
+    prints: tuple[str, ...] = ()
 
 
 # The attributes of `office` (the office profile, office.models.PROFILE_FIELDS, in that order).

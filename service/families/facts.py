@@ -11,20 +11,19 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
 from ..documents.context import office_today
-from sqlalchemy.orm import object_session
-
-from ..documents.family_facts import FamilyFacts, PersonFacts, PlanFacts, StaffFacts, left_out, prefill
+from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from ..extensions import db
 from ..signing.models import SignedDocument
 from .models import Family
-from .monthly import plan_on, plans_of
 from .people import is_adult
 from .settings import deadline_rules
+from .plans import current_plan, plan_facts
 
 
 def _staff(user: User | None) -> StaffFacts | None:
@@ -38,20 +37,6 @@ def _adult(member, today: dt.date) -> bool:
     addressed as one."""
     known = is_adult(member.birth_date, today)
     return member.relation != "child" if known is None else known
-
-
-def current_plan(family: Family, today: dt.date) -> PlanFacts | None:
-    """The family's work plan current on `today` (monthly.plan_on: the latest dated on or before
-    it that no other replaces), read in the family's own session; None before the first plan or for
-    a family not in a session."""
-    session = object_session(family)
-    if session is None or family.case_id is None:
-        return None
-    plan = plan_on(plans_of(session, family), today)
-    if plan is None:
-        return None
-    return PlanFacts(document_id=plan.id, plan_date=plan.day.isoformat(),
-                     goals=tuple((no, goal) for no, goal in plan.goals.items() if goal))
 
 
 def consent_date(family: Family) -> dt.date | None:
@@ -75,6 +60,8 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
     with its current work plan (current_plan) and the office's interval between visits (its deadline
     settings)."""
     today = today or office_today()
+    session = object_session(family)
+    plan = current_plan(session, family) if session is not None and family.case_id is not None else None
     current = family.current_assignment
     members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
                                 pesel=m.pesel or "", birth_date=m.birth_date, sex=m.sex, phone=m.phone,
@@ -87,7 +74,7 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        assignment_start=current.start_date if current else None,
                        social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
                        basis={k: str(v) for k, v in (family.basis or {}).items()},
-                       plan=current_plan(family, today),
+                       plan=plan_facts(plan) if plan is not None else None,
                        consent_date=consent_date(family),
                        visit_interval_days=deadline_rules(db.session).visit_interval_days)
 

@@ -16,7 +16,7 @@ from wtforms import SelectField
 from ..accounts.models import User
 from ..documents.spec import FieldSpec
 from ..forms_base import FlaskTextForm
-from ..forms_builder import REQUIRED, make_field
+from ..forms_builder import REQUIRED, make_field, without_row  # noqa: F401 (without_row re-exported)
 from ..forms_kinds import choices
 from .assignments import current_count, family_limit
 from .registration import (ADDRESS_FIELDS, BASIS_SPECS, MEMBER_FIELDS, SOCIAL_WORKER, check_basis,
@@ -111,22 +111,6 @@ class AssignForm(FlaskTextForm):
 
 
 EndAssignmentForm = _with_fields("EndAssignmentForm", [FieldSpec("end_date", "Data zakończenia przydziału", "date")])
-
-
-def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
-    """The form data with row `index` of a repeating group (group-<i>-field) left out and the later
-    rows renumbered, so the page shows them in order: the no-script „Usuń” of a member row."""
-    pattern = re.compile(rf"{re.escape(group)}-(\d+)-(.+)")
-    out: MultiDict = MultiDict()
-    for key, value in formdata.items(multi=True):
-        match = pattern.fullmatch(key)
-        if match is None:
-            out.add(key, value)
-            continue
-        i = int(match.group(1))
-        if i != index:
-            out.add(f"{group}-{i - 1 if i > index else i}-{match.group(2)}", value)
-    return out
 
 
 def row_indices(formdata: MultiDict, group: str) -> set[int]:

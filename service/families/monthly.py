@@ -47,6 +47,7 @@ from ..documents.context import polish_date
 from .models import Case, Family
 from .months import GENITIVE, WARSAW, Month, as_month, dates_text, hours_text
 from .people import fold, is_adult
+from .plans import document_day, issued_at, plan_records
 
 VISIT_RECORD = "visit_record"
 WORK_PLAN = "work_plan"
@@ -205,18 +206,16 @@ class Plan:
 
 
 def plans_of(session: Session, family: Family) -> list[Plan]:
-    """The family's work plans, oldest first (by `plan_date`, else the Warsaw date of issue)."""
-    records = session.execute(select(DocumentRecord).where(
-        DocumentRecord.slug == WORK_PLAN, DocumentRecord.case_id == family.case_id)).scalars()
-    plans = []
-    for record in records:
+    """The family's work plans, oldest first (by `plan_date`, else the Warsaw date of issue, then
+    the time of issue: plans.plan_records, whose last is plans.current_plan)."""
+    out = []
+    for record in plan_records(session, family):
         data = record.data or {}
-        created = _aware(record.created_at)
-        day = _date(data.get("plan_date")) or created.astimezone(WARSAW).date()
         goals = {str(row.get("goal_no")): str(row.get("goal") or "").strip()
                  for row in data.get("goals") or [] if isinstance(row, dict) and row.get("goal_no") is not None}
-        plans.append(Plan(record.id, day, created, data.get("replaces") or None, goals))
-    return sorted(plans, key=lambda p: (p.day, p.created_at, p.id))
+        out.append(Plan(record.id, document_day(record, "plan_date"), issued_at(record),
+                        data.get("replaces") or None, goals))
+    return out
 
 
 def plan_on(plans: list[Plan], day: dt.date) -> Plan | None:

@@ -337,9 +337,10 @@ def _staff_signer(form: StaffStepForm, step, session: SigningSession) -> User | 
     Throttled like the login page, with one message for an unknown login, a wrong password, a
     wrong role and another family's staff member (accounts/authenticate.py, ASVS 2.2.1)."""
     role = ROLES.get(step.staff_role, step.staff_role)
+    refusal = lazy_gettext(STAFF_REFUSED, role=role)
     try:
         return authenticate(form.login.data, form.password.data, where="podpis pracownika",
-                            roles={step.staff_role}, refusal=lazy_gettext(STAFF_REFUSED, role=role),
+                            roles={step.staff_role}, refusal=refusal,
                             may=lambda user: sessions.may_sign_staff_step(user, session))
     except Refused as exc:
         form.password.errors = [wait_message(exc.until) if exc.until else exc.message]

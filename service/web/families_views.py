@@ -22,7 +22,7 @@ from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, Fam
                                      bind_social_workers, new_submission, register_family)
 from ..families.search import search_families
 from ..family_file import issuable_types, timeline
-from ..forms_builder import fit_to_family, form_class
+from ..forms_builder import fit_to_family, form_class, row_edit
 from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, issue
 from ..documents.context import office_today
 from ..office.models import JrwaClass, get_profile, issuing_paused
@@ -152,6 +152,15 @@ def issue_document(family_id: int, slug: str):
         abort(403)
     form_cls = form_class(doctype)
     monthly = None  # the „Wypełnij z kart pracy” step of a monthly report: its month and message
+    edit = row_edit(doctype, request.form) if request.method == "POST" else None
+    if edit is not None:  # „Dodaj” or „Usuń” of a row without scripts: shown again, nothing checked
+        form = form_cls(formdata=edit.formdata)
+        if edit.grow:
+            form.grow(edit.grow)
+        fit_to_family(form, facts_of(family))
+        return render_template("document_form.html", doctype=doctype, form=form, paused=issuing_paused(),
+                               family=family, left_out=left_out_for(doctype, family),
+                               action=url_for("families.issue_document", family_id=family.id, slug=slug))
     if request.method == "POST":
         form = form_cls()
         if slug in monthly_form.REPORTS:

@@ -10,7 +10,7 @@ from wtforms import SelectField
 from ..documents.convert import ConversionError
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..forms_builder import fit_to_family, form_class
+from ..forms_builder import fit_to_family, form_class, row_edit
 from ..forms_kinds import choices
 from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
@@ -93,11 +93,16 @@ def new_document(slug: str):
                 if applies_to(doctype, f)]
     form_cls = web_form_class(doctype)
     monthly = None  # the time report's „Wypełnij z kart pracy” step (the family report is issued from a family)
+    edit = row_edit(doctype, request.form) if request.method == "POST" else None
     if request.method == "GET" and slug == monthly_form.monthly_prefill.TIME_REPORT:
         formdata, monthly = monthly_form.prefilled(doctype, current_user, None, request.args)
         form = form_cls(formdata=formdata)
     elif request.method == "GET" and request.args.get("case"):
         form = form_cls(case_id=request.args["case"])
+    elif edit is not None:  # „Dodaj” or „Usuń” of a row without scripts: shown again, nothing checked
+        form = form_cls(formdata=edit.formdata)
+        if edit.grow:
+            form.grow(edit.grow)
     else:
         form = form_cls()
         if slug == monthly_form.monthly_prefill.TIME_REPORT:
@@ -109,7 +114,9 @@ def new_document(slug: str):
     fit_to_family(form, facts_of(chosen) if chosen is not None else None)
     status, retry_after = 200, None
     paused = issuing_paused()
-    if paused and request.method == "POST":  # what was typed stays in the form below
+    if edit is not None:
+        status = 200  # a row added or removed: the page again, nothing checked yet
+    elif paused and request.method == "POST":  # what was typed stays in the form below
         form.validate()  # its errors are shown too, so nothing waits for a second round
         status = 409
     elif form.validate_on_submit():

@@ -63,6 +63,14 @@ EXTRAS = {
     # built from the month's visit records (families.monthly), and what the assistant completes
     "monthly_family_report": {"month": "2026-11", "contacts_count": 2, "contact_dates": "3 i 10 listopada 2026 r.",
                               "next_month_plan": "Dalsza praca nad budżetem domowym."},
+    # a family's first plan: what is agreed with the family, nothing the file knows
+    "work_plan": {"plan_date": TODAY.isoformat(), "review_date": (TODAY + dt.timedelta(days=180)).isoformat(),
+                  "diagnosis": "Zaległości w opłatach za mieszkanie.", "resources": "Wsparcie babci.",
+                  "goals": [{"goal_no": "1", "goal": "Uregulowanie zaległości czynszowych."}],
+                  "actions": [{"goal_no": "1", "scope": "Wniosek o rozłożenie zaległości na raty.",
+                               "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
+                               "expected_effect": "Porozumienie ze spółdzielnią.",
+                               "responsible": "matka z asystentem rodziny"}]},
 }
 # The monthly reports rest on visit records, not on the file alone: tests/api/test_monthly_reports_api.py
 # issues them for a registered family with visit records. The time report is no family's at all.
@@ -319,6 +327,9 @@ RENDERED = {
     # the adults ticked as present, the child not (the assistant ticks whom the file cannot know)
     "visit_record": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska",
                                                 "w miejscu zamieszkania rodziny", "wizyta"], ["Zofia"]),
+    # the adults take part (the child is not a participant), with the assistant and the social worker
+    "work_plan": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska", "Tomasz Wójcik",
+                                            "Uregulowanie zaległości czynszowych."], ["Zofia"]),
 }
 
 

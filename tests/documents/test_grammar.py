@@ -369,8 +369,11 @@ def test_unknown_gender_is_a_render_error_not_a_guess():
 def test_issued_pdf_agrees(app, client, create_user, login, doctype):
     """One real issue per type (LibreOffice, seal): a man acting, an unknown name for the next person."""
     login(create_user(issuer_role(doctype)))
-    first, *rest = doctype.persons
-    data = variant_data(doctype, first, "man")
+    if not doctype.persons:  # no wording agrees with a person (the work plan): only no slash forms
+        first, rest, data = None, [], doctype.sample_data
+    else:
+        first, *rest = doctype.persons
+        data = variant_data(doctype, first, "man")
     for ref in rest:
         data = {**data, **{k: v for k, v in variant_data(doctype, ref, "unknown").items()
                            if k in (ref.name, ref.sex, ref.pesel)}}
@@ -381,7 +384,7 @@ def test_issued_pdf_agrees(app, client, create_user, login, doctype):
     text = re.sub(r"\s+", " ", poppler_text(pdf.get_data()))
     pdf.close()
     assert not slash_forms(text), slash_forms(text)
-    for phrase in first.expect["man"]:
+    for phrase in first.expect["man"] if first else ():
         assert re.sub(r"\s+", " ", phrase.format(name=MAN)) in text
     for ref in rest:
         for phrase in ref.expect["unknown"]:

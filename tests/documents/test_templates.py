@@ -248,12 +248,14 @@ def reads(doctype: DocumentType, tree: nodes.Template) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
 def test_template_reads_only_declared_names(doctype):
-    """Every name the current template reads is a field, a group's field, a person (PersonRef) or
-    a declared template variable (template_vars.py); office.<x> a declared office attribute."""
+    """Every name the current template reads is a field, a group's field, a person (PersonRef), a
+    declared template variable (template_vars.py) or one the type adds (DocumentType.extra_vars);
+    office.<x> a declared office attribute."""
     found = reads(doctype, jinja_tree(doctype.template_path))
     fields = {f.name for f in doctype.fields}
     persons = {p.key for p in doctype.persons}
-    assert found["top"] <= fields | persons | TEMPLATE_VAR_NAMES, found["top"] - fields - persons - TEMPLATE_VAR_NAMES
+    declared = fields | persons | TEMPLATE_VAR_NAMES | {v.name for v in doctype.extra_vars}
+    assert found["top"] <= declared, found["top"] - declared
     assert found["office"] <= {a.name for a in OFFICE_ATTRS}
     assert found["raw"] <= fields
     for group in (f for f in doctype.fields if isinstance(f, GroupSpec)):
@@ -263,14 +265,19 @@ def test_template_reads_only_declared_names(doctype):
 @pytest.mark.parametrize("doctype", TYPES, ids=lambda t: t.slug)
 def test_every_required_field_is_printed(doctype):
     """A required field the template never reads would be asked for and lost. Read means: by its
-    name, under raw, or through a person whose name, PESEL or sex it is."""
+    name, under raw, through a person whose name, PESEL or sex it is, or through a variable of the
+    type's own that prints it (TemplateVar.prints)."""
     found = reads(doctype, jinja_tree(doctype.template_path))
     through_persons: dict[str | None, set[str]] = {}
     for ref in doctype.persons:
         if ref.key in found["top"] or (ref.group and "person" in found.get(ref.group, ())):
             through_persons.setdefault(ref.group, set()).update(
                 name for name in (ref.name, ref.pesel, ref.sex) if name)
+    # what the type's own variables print (DocumentType.extra_vars: a plan's goals with their actions)
+    through_extra = {name for v in doctype.extra_vars if v.name in found["top"] for name in v.prints}
     for spec in doctype.fields:
+        if spec.name in through_extra:
+            continue
         if isinstance(spec, GroupSpec):
             assert spec.name in found["top"], spec.name
             read = found[spec.name] | through_persons.get(spec.name, set())
@@ -402,5 +409,11 @@ def test_template_layout_basics(doctype):
         grid = [int(c.get(qn("w:w"))) for c in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
         assert all(grid)
         for tr in tbl.findall(qn("w:tr")):
-            widths = [int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))) for tc in tr.findall(qn("w:tc"))]
-            assert widths == grid
+            widths, spanned, column = [], [], 0
+            for tc in tr.findall(qn("w:tc")):  # a merged cell (gridSpan) is as wide as its columns
+                span = tc.find(qn("w:tcPr")).find(qn("w:gridSpan"))
+                span = int(span.get(qn("w:val"))) if span is not None else 1
+                widths.append(int(tc.find(qn("w:tcPr")).find(qn("w:tcW")).get(qn("w:w"))))
+                spanned.append(sum(grid[column:column + span]))
+                column += span
+            assert widths == spanned and column == len(grid)

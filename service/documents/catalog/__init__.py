@@ -6,9 +6,11 @@ from .family_consent import FAMILY_CONSENT
 from .monthly_family_report import MONTHLY_FAMILY_REPORT
 from .monthly_time_report import MONTHLY_TIME_REPORT
 from .visit_record import VISIT_RECORD
+from .work_plan import WORK_PLAN
 from .zz_power_of_attorney import ZZ_POWER_OF_ATTORNEY
 
 # In the order of the work: the request, the consent, the assignment, the rules at the first visit,
 # then the month-by-month documents.
-ALL = (ASSISTANT_REQUEST, FAMILY_CONSENT, ASSIGNMENT_LETTER, COOPERATION_RULES, ZZ_POWER_OF_ATTORNEY, VISIT_RECORD,
-       MONTHLY_FAMILY_REPORT, MONTHLY_TIME_REPORT)
+ALL = (ASSISTANT_REQUEST, FAMILY_CONSENT, ASSIGNMENT_LETTER, COOPERATION_RULES, WORK_PLAN, VISIT_RECORD,
+      
+       MONTHLY_FAMILY_REPORT, MONTHLY_TIME_REPORT, ZZ_POWER_OF_ATTORNEY)
