@@ -523,6 +523,165 @@ def build_power_of_attorney_v3() -> object:
     return doc
 
 
+# ---------------------------------------------------------------------------- the end of the work (issue 11)
+# New types start at v1 in the v3 style: typeset wording, outline levels, the grammar filters.
+
+def two_signatures(doc, left: tuple[str, list], right: tuple[str, list], before: float = 18) -> None:
+    """Two signature slots side by side (left: who prepared it; right: who accepts or approves)."""
+    para(doc, "", after=before, keep_next=True)
+    sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5])
+    row = sig.rows[0]
+    keep_row(row)
+    signature_slot(row.cells[0], 7.5, left[0], left[1])
+    signature_slot(row.cells[2], 7.5, right[0], right[1])
+
+
+def text_or(name: str, empty: str) -> str:
+    """A textarea's text with its line breaks, or the words for none."""
+    return f"{{% if {name} %}}{{{{ {name}|multiline }}}}{{% else %}}{empty}{{% endif %}}"
+
+
+def goals_table(doc) -> None:
+    """The table of the plan's goals with their attainment (header row repeated on every page)."""
+    tbl = data_table(doc, [1.2, 5.3, 3.2, 6.8], ["Nr celu", "Cel planu pracy", "Stopień realizacji", "Komentarz"])
+    loop_rows(tbl, "g in goal_attainment", [("{{ g.goal_no }}", "center"), ("{{ g.goal|multiline }}", "left"),
+                                            ("{{ g.attainment }}", "center"), ("{{ g.comment|multiline }}", "left")])
+
+
+def recipients(doc, lines: list[str]) -> None:
+    """„Otrzymują:” and the numbered list of who gets a copy."""
+    para(doc, "Otrzymują:", size=10, before=18, keep_next=True)
+    for i, text in enumerate(lines, 1):
+        para(doc, f"{i}. {text}", size=10, keep_next=i < len(lines))
+
+
+ASSISTANT_CAPTIONS = [("asystent rodziny", {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})]
+
+
+def build_periodic_assessment() -> object:
+    """Okresowa ocena sytuacji rodziny: the period, the changes, each goal of the plan, cooperation,
+    risks and the recommendation; signed by the assistant, accepted by the head."""
+    doc = official_letter("Okresowa ocena sytuacji rodziny")
+    title_block(doc, "za okres od {{ period_from }} do {{ period_to }}")
+    para(doc, "Na podstawie {{ legal_basis }} asystent rodziny dokonał w dniu {{ assessment_date }} okresowej "
+              "oceny sytuacji rodziny i przekazuje ją kierownikowi ośrodka.", **BODY)
+    heading(doc, "1. Zmiany w sytuacji rodziny")
+    para(doc, "{{ situation_changes|multiline }}", **BODY)
+    heading(doc, "2. Realizacja celów planu pracy z rodziną")
+    goals_table(doc)
+    heading(doc, "3. Współpraca rodziny z asystentem rodziny")
+    para(doc, ["Ocena: ", ("{{ cooperation }}", {"bold": True}), "."], **BODY)
+    para(doc, "{%p if cooperation_notes %}")
+    para(doc, "{{ cooperation_notes|multiline }}", **BODY)
+    para(doc, "{%p endif %}")
+    heading(doc, "4. Zagrożenia")
+    para(doc, text_or("risks", "Nie stwierdzono."), **BODY)
+    heading(doc, "5. Zalecenie")
+    para(doc, [("{{ recommendation }}", {"bold": True}), "."], **BODY)
+    para(doc, "{%p if recommendation_notes %}")
+    para(doc, "{{ recommendation_notes|multiline }}", **BODY)
+    para(doc, "{%p endif %}")
+    two_signatures(doc, ("SIG:assistant:0", ASSISTANT_CAPTIONS),
+                   ("SIG:head_acceptance:0", [("Przyjął: {{ office.head_name }}", {"bold": True, "size": 10}),
+                                              ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})]))
+    recipients(doc, ["Kierownik ośrodka", "Pracownik socjalny prowadzący sprawę rodziny (kopia)", "a/a"])
+    return doc
+
+
+def build_final_report() -> object:
+    """Sprawozdanie z pracy asystenta rodziny z rodziną (zakończenie): the reason, results against
+    the plan, recommendations and the monitoring; signed by the assistant, approved by the head."""
+    doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
+    title_block(doc, "zakończenie pracy z rodziną")
+    para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
+              "prowadzonej od dnia {{ period_from }} do dnia {{ end_date }}.", **BODY)
+    heading(doc, "1. Przyczyna zakończenia pracy z rodziną")
+    para(doc, [("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
+                {"bold": True}), "."], **BODY)
+    heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
+    goals_table(doc)
+    para(doc, "{{ results_summary|multiline }}", before=6, **BODY)
+    heading(doc, "3. Zalecenia")
+    para(doc, text_or("recommendations", "Brak."), **BODY)
+    heading(doc, "4. Monitorowanie funkcjonowania rodziny")
+    para(doc, "Po zakończeniu pracy z rodziną ośrodek monitoruje funkcjonowanie rodziny przez {{ monitoring_months }}, "
+              "do dnia {{ monitoring_until }}.", **BODY)
+    two_signatures(doc, ("SIG:assistant:0", ASSISTANT_CAPTIONS),
+                   ("SIG:head_approval:0", [("Zatwierdził: {{ office.head_name }}", {"bold": True, "size": 10}),
+                                            ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})]))
+    recipients(doc, ["Kierownik ośrodka", "Pracownik socjalny prowadzący sprawę rodziny (kopia)", "a/a"])
+    return doc
+
+
+def build_monitoring_note() -> object:
+    """Notatka z monitorowania: the contact, what was observed, whether support is needed again;
+    signed by its author (the assistant or the social worker)."""
+    doc = official_letter("Notatka z monitorowania funkcjonowania rodziny")
+    title_block(doc)
+    para(doc, "Notatka sporządzona na podstawie {{ legal_basis }}, w okresie monitorowania funkcjonowania rodziny "
+              "po zakończeniu pracy asystenta rodziny z rodziną.", **BODY)
+    para(doc, ["Data kontaktu: ", ("{{ note_date }}", {"bold": True})], after=3)
+    para(doc, ["Forma kontaktu: ", ("{{ contact_form }}", {"bold": True})], after=6)
+    heading(doc, "Obserwacje")
+    para(doc, "{{ observations|multiline }}", **BODY)
+    heading(doc, "Potrzeba ponownego objęcia rodziny wsparciem")
+    para(doc, [("{% if raw.reopen_needed %}Tak.{% else %}Nie.{% endif %}", {"bold": True})], **BODY)
+    para(doc, "{%p if raw.reopen_needed %}")
+    para(doc, "{{ reopen_justification|multiline }}", **BODY)
+    para(doc, "{%p endif %}")
+    para(doc, "", after=14, keep_next=True)
+    tbl = table(doc, [TEXT_WIDTH - 8.0, 8.0])
+    row = tbl.rows[0]
+    keep_row(row)
+    # the author's slot: the assistant's or the social worker's (SignerSlot.only_if on author_role)
+    marker = "SIG:{% if raw.author_role == 'social_worker' %}author_social_worker{% else %}author{% endif %}:0"
+    signature_slot(row.cells[1], 8.0, marker, [
+        ("{% if raw.author_role == 'social_worker' %}pracownik socjalny{% else %}asystent rodziny{% endif %}",
+         {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})])
+    return doc
+
+
+def build_resignation() -> object:
+    """Rezygnacja ze wsparcia asystenta rodziny: who withdraws, the date, the reason if given; each
+    person signs on the tablet. The wording agrees with the persons (grammar filters)."""
+    doc = official_letter("Rezygnacja ze wsparcia asystenta rodziny")
+    title_block(doc)
+    para(doc, "{{ resigning|agree('Ja, niżej podpisana:', 'Ja, niżej podpisany:', 'My, niżej podpisane:', "
+              "'My, niżej podpisani:') }}", after=4, keep_next=True)
+    tbl = data_table(doc, [1.0, 9.5, 6.0], ["Lp.", "Imię i nazwisko", "Rola w rodzinie"])
+    loop_rows(tbl, "p in persons", [("{{ loop.index }}.", "center"), ("{{ p.full_name }}", "left"),
+                                    ("{{ p.role }}", "left")])
+    para(doc, "{{ resigning|agree('zamieszkała', 'zamieszkały', 'zamieszkałe', 'zamieszkali') }} pod adresem: "
+              "{{ street }}, {{ postal_code }} {{ town }},", before=6, **BODY)
+    para(doc, "{{ resigning|agree_number('oświadczam, że rezygnuję', 'oświadczamy, że rezygnujemy') }} ze wsparcia "
+              "asystenta rodziny zatrudnionego przez {{ office.name }} z dniem {{ resignation_date }}.", **BODY)
+    para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}); "
+              "rezygnacja nie zamyka drogi do ponownego ubiegania się o wsparcie asystenta rodziny.", **BODY)
+    heading(doc, "Przyczyna rezygnacji")
+    para(doc, text_or("reason", "Nie podano."), **BODY)
+    heading(doc, "{{ resigning|agree_number('Podpis', 'Podpisy') }}", before=14)
+    sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
+    tag_row(sig, "{%tr for pair in persons|batch(2) %}")
+    row = add_row(sig)
+    for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
+        guard = "pair|length > 1" if idx else None
+        signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
+            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
+            ("data i czytelny podpis", {"italic": True})], guard=guard)
+        para(cell, "", after=8)
+    tag_row(sig, "{%tr endfor %}")
+    return doc
+
+
+# types added after v3: their v1 is built in the v3 style
+BUILDERS_NEW = {
+    "periodic_assessment": build_periodic_assessment,
+    "final_report": build_final_report,
+    "monitoring_note": build_monitoring_note,
+    "resignation": build_resignation,
+}
+
+
 BUILDERS_V2 = {
     "family_consent": build_family_consent,
     "assignment_letter": build_assignment_letter,
@@ -534,7 +693,7 @@ BUILDERS_V3 = {
     "zz_power_of_attorney": build_power_of_attorney_v3,
 }
 # version -> slug -> builder; v1 and v2 share the builders (v2 only typesets their wording)
-BUILDERS = {"v1": BUILDERS_V2, "v2": BUILDERS_V2, "v3": BUILDERS_V3}
+BUILDERS = {"v1": {**BUILDERS_V2, **BUILDERS_NEW}, "v2": BUILDERS_V2, "v3": BUILDERS_V3}
 
 
 def save_reproducibly(doc, out: Path) -> None:
@@ -551,6 +710,8 @@ def build(slug: str, version: str):
     """The python-docx Document of one template version (raises KeyError for an unknown slug or version)."""
     global _typeset_wording, _structured
     _typeset_wording, _structured = VERSIONS[version], version in STRUCTURED
+    if slug in BUILDERS_NEW:
+        _typeset_wording = _structured = True
     try:
         return BUILDERS[version][slug]()
     finally:

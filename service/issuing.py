@@ -20,6 +20,7 @@ from .extensions import db
 from .families.access import family_filter, row_id, visible_document, visible_documents  # noqa: F401 (re-exported)
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.from_documents import file_from_documents
+from .families.lifecycle import IssueRefused, prepare, stored_hook  # noqa: F401 (IssueRefused re-exported)
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
 from .families.registration import member_values
 from .office.models import JrwaClass, get_profile, issuing_paused
@@ -74,7 +75,10 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     and its family); the access-log row is committed after them, on its own. Raises IssuingPaused
     (the office profile is not confirmed: office.models.issuing_paused), NotForThisFamily,
     AssignmentRefused (status 409: the assistant's limit), LookupError (no JRWA class),
-    ConversionError, OSError.
+    ConversionError, OSError, IssueRefused (status 422: the family's file does not allow the
+    document now, families.lifecycle: an assessment without a plan, a monitoring note outside
+    the monitoring, a final report with no current assignment). A final report's effects (the
+    assignment ended, the monitoring opened) are stored in the document's own transaction.
     """
     session = session or db.session
     paused = issuing_paused()
@@ -86,6 +90,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     jrwa = session.get(JrwaClass, doctype.jrwa_key)
     if jrwa is None:
         raise LookupError(f"Brak klasy JRWA {doctype.jrwa_key!r} w profilu urzędu.")
+    data = prepare(session, doctype, family, dict(data), actor)
+    on_stored = stored_hook(doctype, family, actor, origin)
     on_new_case = None
     if family is None:
         if actor.role == "assistant":
@@ -98,7 +104,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
         on_new_case = _file_from_document(doctype, dict(data), actor)
     issued = pipeline(current_app).issue(session, doctype, data, author_id=actor.id, office=profile.letterhead(),
                                          jrwa=jrwa, case=family.case if family is not None else None,
-                                         on_new_case=on_new_case)
+                                         on_new_case=on_new_case, on_stored=on_stored)
     family_id = session.execute(db.select(Family.id).where(Family.case_id == issued.record.case_id)).scalar()
     record(session, actor, origin, "issue", "document", issued.record.id, detail=doctype.slug, family_id=family_id)
     return issued

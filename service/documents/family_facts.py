@@ -61,6 +61,22 @@ class StaffFacts:
 
 
 @dataclass(frozen=True)
+class DocumentFacts:
+    """A document already filed in the family's case: its id, type slug, stored data (the
+    DocumentRecord.data JSON: ISO dates, choice keys) and the Warsaw date it was issued on."""
+
+    id: str
+    slug: str
+    data: Mapping[str, Any]
+    issued_on: dt.date
+
+
+# Monitoring after the work ends (art. 15 ust. 1 pkt 16 of the family-support act) has no length
+# in the statute; 2 months is the default of the issue and the catalogue (configurable per office).
+DEFAULT_MONITORING_MONTHS = 2
+
+
+@dataclass(frozen=True)
 class FamilyFacts:
     """A family's file on the day of issue: members, addresses, staff and the basis of support.
 
@@ -85,6 +101,10 @@ class FamilyFacts:
     social_worker: StaffFacts | None = None
     basis_kind: str = "unknown"
     basis: Mapping[str, str] = field(default_factory=dict)
+    # The documents of the family's case, newest first (a plan, the assessments, a resignation...).
+    documents: tuple[DocumentFacts, ...] = ()
+    monitoring_months: int = DEFAULT_MONITORING_MONTHS  # the office's setting
+    today: dt.date | None = None  # the day of issue (Warsaw); None: documents.context.office_today()
 
 
 # ---------------------------------------------------------------------------- reading the file
@@ -93,6 +113,28 @@ def adults(facts: FamilyFacts) -> list[PersonFacts]:
     """The adult members, those who act for the family (PARENTS) first, each part in file order."""
     grown = [m for m in facts.members if m.adult and m.full_name.strip()]
     return [m for m in grown if m.relation in PARENTS] + [m for m in grown if m.relation not in PARENTS]
+
+
+def latest(facts: FamilyFacts, slug: str, since: dt.date | None = None) -> DocumentFacts | None:
+    """The newest document of this type in the family's case (issued on or after `since`), or None."""
+    return next((d for d in facts.documents if d.slug == slug and (since is None or d.issued_on >= since)), None)
+
+
+def current_plan(facts: FamilyFacts) -> DocumentFacts | None:
+    """The family's current work plan: the newest `work_plan` of its case (a revision is a new
+    plan that replaces the one before), or None when the family has none yet.
+    (To become w-plan's current_plan once that is merged.)"""
+    return latest(facts, "work_plan")
+
+
+def plan_goals(plan: DocumentFacts | None) -> list[dict[str, str]]:
+    """The plan's goals as rows {"goal_no": "1", "goal": "…"} in the plan's order; goal numbers
+    read as text (the data contract: stored as digit strings, ints accepted)."""
+    if plan is None:
+        return []
+    rows = plan.data.get("goals") or []
+    return [{"goal_no": str(row.get("goal_no", i)), "goal": str(row.get("goal", ""))}
+            for i, row in enumerate(rows, 1) if isinstance(row, Mapping)]
 
 
 def residence(facts: FamilyFacts) -> dict[str, str]:

@@ -42,6 +42,32 @@ LEGAL_BASES: dict[str, LegalBasis] = {
             f"art. 11 ust. 3 pkt 1 {FAMILY_SUPPORT_ACT}",
             "art. 11 ust. 3 pkt 1 u.w.r.p.z.",
         ),
+        # art. 15 ust. 1 pkt 15: the assistant assesses the family's situation at least every six
+        # months and passes the assessment to the entity of art. 17 ust. 1 (the employer).
+        LegalBasis(
+            "wr_assessment",
+            f"art. 15 ust. 1 pkt 15 {FAMILY_SUPPORT_ACT}",
+            "art. 15 ust. 1 pkt 15 u.w.r.p.z.",
+        ),
+        # pkt 14: keeping the documentation of the work with the family; pkt 16: monitoring the
+        # family's functioning after the work ends (the report opens the monitoring).
+        LegalBasis(
+            "wr_final_report",
+            f"art. 15 ust. 1 pkt 14 i 16 {FAMILY_SUPPORT_ACT}",
+            "art. 15 ust. 1 pkt 14 i 16 u.w.r.p.z.",
+        ),
+        LegalBasis(
+            "wr_monitoring",
+            f"art. 15 ust. 1 pkt 16 {FAMILY_SUPPORT_ACT}",
+            "art. 15 ust. 1 pkt 16 u.w.r.p.z.",
+        ),
+        # art. 8 ust. 1: the family is supported with its consent and active participation, so it
+        # may withdraw at any time (the consent's own wording, wr_consent).
+        LegalBasis(
+            "wr_resignation",
+            f"art. 8 ust. 1 {FAMILY_SUPPORT_ACT}",
+            "art. 8 ust. 1 u.w.r.p.z.",
+        ),
         LegalBasis(
             "zz_authorisation",
             f"art. 8 ust. 3 pkt 2 {ZA_ZYCIEM_ACT}",

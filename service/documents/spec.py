@@ -94,7 +94,16 @@ class SignerSlot:
     signer: str = "family"  # "family" or "staff"
     staff_role: str | None = None  # for staff slots: the role that signs, e.g. "head"
     repeat_over: str | None = None  # one slot per row of this group
-    only_if: str | None = None  # only when this boolean field is true
+    # Only when this field is true ("health_data_consent"), or has this value ("author_role=assistant").
+    only_if: str | None = None
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        """Whether this slot is signed for a document with these data (only_if)."""
+        if not self.only_if:
+            return True
+        name, equals, wanted = self.only_if.partition("=")
+        value = data.get(name)
+        return str(value) == wanted if equals else bool(value)
     # Family slots: the field holding the signer's name (in the repeated row, if repeat_over)
     # and, optionally, the field with their role in the family (e.g. "matka").
     name_field: str | None = None

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from ..accounts.models import User
 from ..documents.context import office_today
-from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
+from ..documents.context import WARSAW
+from ..documents.family_facts import DocumentFacts, FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from .models import Family
 from .people import is_adult
+from .settings import monitoring_months
 
 
 def _staff(user: User | None) -> StaffFacts | None:
@@ -45,7 +49,23 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        corr_town=family.corr_town, assistant=_staff(current.assistant if current else None),
                        assignment_start=current.start_date if current else None,
                        social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
-                       basis={k: str(v) for k, v in (family.basis or {}).items()})
+                       basis={k: str(v) for k, v in (family.basis or {}).items()},
+                       documents=documents_of(family), monitoring_months=monitoring_months(object_session(family)),
+                       today=today)
+
+
+def documents_of(family: Family) -> tuple[DocumentFacts, ...]:
+    """The documents of the family's case, newest first, as DocumentFacts."""
+    docs = sorted(family.case.documents, key=lambda d: d.created_at, reverse=True)
+    return tuple(DocumentFacts(id=d.id, slug=d.slug, data=d.data or {},
+                               issued_on=_warsaw(d.created_at)) for d in docs)
+
+
+def _warsaw(moment: dt.datetime) -> dt.date:
+    # SQLite gives naive datetimes back (stored as UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(WARSAW).date()
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:

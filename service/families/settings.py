@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..audit import Origin, record
+from ..documents.family_facts import DEFAULT_MONITORING_MONTHS
 from .models import OfficeSettings
 
 STATUTORY_LIMIT = 15  # art. 15 ust. 4 ustawy o wspieraniu rodziny i systemie pieczy zastępczej
@@ -26,6 +27,15 @@ def office_settings(session: Session) -> OfficeSettings:
         session.add(settings)
         session.flush()
     return settings
+
+
+def monitoring_months(session: Session) -> int:
+    """How many months a family is monitored after the work ends (art. 15 ust. 1 pkt 16 of the
+    family-support act sets no length; the issue's default is 2). The one place the setting is
+    read: w-deadlines' OfficeSettings.monitoring_months when it is there, else the default."""
+    settings = session.get(OfficeSettings, 1)
+    value = getattr(settings, "monitoring_months", None) if settings is not None else None
+    return int(value) if value else DEFAULT_MONITORING_MONTHS
 
 
 def family_limit(session: Session) -> int:

@@ -15,7 +15,7 @@ from ..accounts.models import ROLES, User
 from ..archive.models import DocumentRecord
 from ..families.access import ALL_FAMILIES, visible_families
 from ..families.assignments import AssignmentRefused
-from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
+from ..issuing import ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from .access_log import LOG_ROLES
@@ -111,7 +111,8 @@ def new_document(slug: str):
                 retry_after = exc.retry_after
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
-            except (AssignmentRefused, NotForThisFamily) as exc:  # the assistant's limit of families
+            except (AssignmentRefused, NotForThisFamily, IssueRefused) as exc:  # the assistant's limit of
+                # families; the family's file not ready for this document (families.lifecycle)
                 form.case_id.errors.append(str(exc))
                 status = getattr(exc, "status", 422)
             else:

@@ -1,0 +1,56 @@
+"""Notatka z monitorowania funkcjonowania rodziny after the work has ended (art. 15 ust. 1 pkt 16
+of the family-support act), written by the assistant or the social worker and signed by its author.
+Issued only while the family is monitored (families.lifecycle)."""
+from ..family_facts import FamilyFacts, iso
+from ..fields import date
+from ...i18n import N_
+from ..spec import DocumentType, FieldSpec, SignerSlot
+
+CONTACT_FORMS = (
+    ("visit", "wizyta w miejscu zamieszkania rodziny"),
+    ("office", "spotkanie w ośrodku"),
+    ("phone", "rozmowa telefoniczna"),
+    ("institution", "informacja od instytucji (szkoła, przychodnia, kurator)"),
+    ("other", "inna forma kontaktu"),
+)
+
+
+def from_family(facts: FamilyFacts) -> dict:
+    """Today's date; the rest is what the author saw."""
+    return {"note_date": iso(facts.today)}
+
+
+MONITORING_NOTE = DocumentType(
+    slug="monitoring_note",
+    title="Notatka z monitorowania funkcjonowania rodziny",
+    description="Notatka asystenta rodziny albo pracownika socjalnego z kontaktu z rodziną w okresie "
+                "monitorowania po zakończeniu pracy z rodziną.",
+    legal_basis="wr_monitoring",
+    jrwa_key="family_support",
+    issued_by=frozenset({"assistant", "social_worker"}),
+    signing_summary=N_("To notatka z kontaktu z rodziną po zakończeniu pracy asystenta rodziny. Opisuje, jak "
+                       "rodzina sobie radzi i czy potrzebuje ponownego wsparcia. Podpisuje ją pracownik ośrodka, "
+                       "który ją sporządził."),
+    fields=(
+        date("note_date", "Data kontaktu", "2026-11-27", not_future=True),
+        FieldSpec("contact_form", "Forma kontaktu", "choice", choices=CONTACT_FORMS, sample="visit"),
+        FieldSpec("observations", "Obserwacje", "textarea", max_length=3000,
+                  sample="Rodzina utrzymuje porządek dnia, dzieci uczęszczają do szkoły i przedszkola. Pan Jan "
+                         "Kowalski nadal pracuje. Czynsz opłacany jest terminowo."),
+        FieldSpec("reopen_needed", "Potrzeba ponownego objęcia rodziny wsparciem", "boolean", required=False,
+                  sample=False),
+        FieldSpec("reopen_justification", "Uzasadnienie", "textarea", required=False,
+                  required_if=("reopen_needed", True), max_length=2000,
+                  help="wymagane, gdy rodzina potrzebuje ponownego wsparcia"),
+    ),
+    # The author signs: `author_role` is set by the service from who issues the note
+    # (families.lifecycle), so the step asks for that role's password.
+    signers=(
+        SignerSlot("author", "Asystent rodziny", signer="staff", staff_role="assistant",
+                   only_if="author_role=assistant"),
+        SignerSlot("author_social_worker", "Pracownik socjalny", signer="staff", staff_role="social_worker",
+                   only_if="author_role=social_worker"),
+    ),
+    from_family=from_family,
+    case_title=lambda d: "Monitorowanie funkcjonowania rodziny",
+)

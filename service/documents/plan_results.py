@@ -1,0 +1,90 @@
+"""What the periodic assessment and the final report share: the goals of the work plan, each with
+how far it was attained, and the dates they are counted from.
+
+The plan's goals (art. 15 ust. 1 pkt 1 and ust. 3 of the family-support act: the plan the
+assistant works to) are read from the family's current plan (family_facts.current_plan); the
+staff member judges each one. Goal numbers are digit strings (the data contract of issue 11).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from .family_facts import DocumentFacts, FamilyFacts, current_plan, latest, plan_goals
+from .spec import FieldSpec, GroupSpec
+
+ATTAINMENT = (
+    ("achieved", "osiągnięty"),
+    ("partly", "osiągnięty częściowo"),
+    ("not_achieved", "nieosiągnięty"),
+)
+MAX_GOALS = 12  # a plan has a handful of goals; twelve leaves room without a page of empty rows
+
+SAMPLE_GOALS = [
+    "Poprawa organizacji dnia i opieki nad dziećmi (stałe pory posiłków, nauki i snu)",
+    "Uregulowanie zaległości czynszowych i planowanie budżetu domowego",
+    "Podjęcie stałego zatrudnienia przez Pana Jana Kowalskiego",
+]
+
+
+def goal_attainment(sample_comments: list[str], sample_attainment: list[str]) -> GroupSpec:
+    """The group of goal rows {goal_no, goal, attainment, comment}, with these samples."""
+    return GroupSpec(
+        "goal_attainment", "Realizacja celów planu pracy z rodziną", row_label="Cel",
+        min_entries=1, max_entries=MAX_GOALS,
+        help="Każdy cel obecnego planu pracy z rodziną: jak został zrealizowany i co o tym świadczy.",
+        fields=(
+            FieldSpec("goal_no", "Nr celu", sample=["1", "2", "3"], max_length=3,
+                      help="numer celu w planie pracy"),
+            FieldSpec("goal", "Cel", "textarea", sample=SAMPLE_GOALS, max_length=400),
+            FieldSpec("attainment", "Stopień realizacji", "choice", choices=ATTAINMENT, sample=sample_attainment),
+            FieldSpec("comment", "Komentarz", "textarea", sample=sample_comments, max_length=1500,
+                      help="co zrobiono, co się zmieniło, co pozostało"),
+        ),
+    )
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months, on the last day of a shorter month (31 December + 2
+    months = 28 or 29 February): how a period „of two months” is counted (art. 112 k.c.)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def plan_date(plan: DocumentFacts | None) -> dt.date | None:
+    """The date of a work plan (its `plan_date`, else the day it was issued)."""
+    if plan is None:
+        return None
+    return _date(plan.data.get("plan_date", "")) or plan.issued_on
+
+
+def last_assessment(facts: FamilyFacts) -> DocumentFacts | None:
+    """The newest periodic assessment of the family, or None."""
+    return latest(facts, "periodic_assessment")
+
+
+def attainment_rows(facts: FamilyFacts, *, keep_judgement: bool = False) -> list[dict[str, str]]:
+    """The current plan's goals as rows of goal_attainment; with keep_judgement, each row takes
+    the attainment and comment of the newest assessment of the same plan (the final report
+    starts from what the last assessment found)."""
+    plan = current_plan(facts)
+    rows = plan_goals(plan)
+    if keep_judgement and plan is not None:
+        found = last_assessment(facts)
+        if found is not None and found.data.get("plan_ref") == plan.id:
+            judged = {str(r.get("goal_no")): r for r in found.data.get("goal_attainment") or []
+                      if isinstance(r, Mapping)}
+            for row in rows:
+                old = judged.get(row["goal_no"], {})
+                row.update({k: str(old[k]) for k in ("attainment", "comment") if old.get(k)})
+    return rows[:MAX_GOALS]

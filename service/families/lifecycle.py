@@ -1,0 +1,187 @@
+"""What issuing some documents means for the family's file: what must be there first, what the
+service fills in, and what the document changes — in the transaction that stores it.
+
+- `periodic_assessment` assesses the family's current work plan (art. 15 ust. 1 pkt 15 of the
+  family-support act): refused without one; the service names the plan (`plan_ref`).
+- `final_report` ends the work (the current assignment ends on the report's `end_date`, the
+  history kept) and opens the monitoring (art. 15 ust. 1 pkt 16) until `monitoring_until` (the
+  end date plus the office's months when the form leaves it empty). Refused when no assignment
+  is current (the work has already ended, or a second sending of the same report).
+- `monitoring_note` only while the family is monitored; the service records the author's role
+  (`author_role`), which decides whose password signs it (SignerSlot.only_if).
+- a `resignation` since the assignment began makes the final report the family's next step.
+
+The rules are keyed by the document types' declarations (objects, so a wrong one fails at
+import); issuing.issue calls `prepare` before rendering and runs `after_issue` inside
+documents.issue.Pipeline.issue's storing transaction, so the document and its effects are
+committed together or not at all. Documents issued without a family (a new case made from the
+document) have no file to check or change: these rules apply to documents of a family's file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
+from ..audit import Origin, record
+from ..documents.catalog.final_report import FINAL_REPORT
+from ..documents.catalog.monitoring_note import MONITORING_NOTE
+from ..documents.catalog.periodic_assessment import PERIODIC_ASSESSMENT
+from ..documents.context import office_today
+from ..documents.family_facts import current_plan
+from ..documents.plan_results import add_months
+from ..documents.spec import DocumentType
+from .facts import documents_of, facts_of
+from .models import Family, FamilyChange
+
+
+class IssueRefused(ValueError):
+    """The family's file does not allow this document now; str() is the Polish message, `field`
+    the input it concerns ("" for the document as a whole). Answered 422."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+NO_PLAN = ("Okresowa ocena dotyczy realizacji planu pracy z rodziną, a ta rodzina nie ma jeszcze planu. "
+           "Najpierw wystaw plan pracy z rodziną.")
+NOT_MONITORED = ("Notatkę z monitorowania sporządza się tylko w okresie monitorowania rodziny, po zakończeniu pracy "
+                 "z nią sprawozdaniem asystenta rodziny. Ta rodzina nie jest teraz monitorowana.")
+NO_ASSIGNMENT = ("Ta rodzina nie ma teraz przydzielonego asystenta rodziny: praca z nią została już zakończona "
+                 "albo jeszcze się nie rozpoczęła, więc nie ma czego kończyć sprawozdaniem.")
+
+
+def monitoring_until(family: Family, today: dt.date | None = None) -> dt.date | None:
+    """The last day the family is monitored after its work ended (a final report's
+    monitoring_until on its last assignment), or None: no monitoring, over, or a new assignment."""
+    today = today or office_today()
+    if family.current_assignment is not None or not family.assignments:
+        return None
+    last = max(family.assignments, key=lambda a: (a.start_date, a.id))
+    until = last.monitoring_until
+    return until if until is not None and until >= today else None
+
+
+def _assessment(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
+    plan = current_plan(facts_of(family))
+    if plan is None:
+        raise IssueRefused(NO_PLAN, "goal_attainment")
+    return {**data, "plan_ref": plan.id}
+
+
+def _final_report(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
+    current = family.current_assignment
+    if current is None:
+        raise IssueRefused(NO_ASSIGNMENT)
+    end = dt.date.fromisoformat(str(data["end_date"]))
+    if end < current.start_date:
+        raise IssueRefused("Data zakończenia nie może być wcześniejsza niż początek przydziału asystenta rodziny "
+                           f"({current.start_date.isoformat()}).", "end_date")
+    if not data.get("monitoring_until"):
+        months = int(data.get("monitoring_months") or 0) or facts_of(family).monitoring_months
+        data = {**data, "monitoring_until": add_months(end, months).isoformat()}
+    return data
+
+
+def _monitoring_note(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
+    until = monitoring_until(family)
+    if until is None:
+        raise IssueRefused(NOT_MONITORED)
+    return {**data, "author_role": actor.role}
+
+
+def _end_work(session: Session, family_id: int, document: DocumentRecord, actor_id: int, origin: Origin) -> None:
+    """Ends the current assignment on the report's end date and opens the monitoring, in the
+    transaction that stores the report (nothing committed here). Raises IssueRefused when another
+    request ended the assignment meanwhile: the report is then not stored either."""
+    family = session.get(Family, family_id)
+    session.refresh(family)
+    current = family.current_assignment
+    if current is None:
+        raise IssueRefused(NO_ASSIGNMENT)
+    end = dt.date.fromisoformat(document.data["end_date"])
+    until = dt.date.fromisoformat(document.data["monitoring_until"])
+    current.end_date, current.ended_by_id, current.monitoring_until = end, actor_id, until
+    now = utcnow()
+    session.add(FamilyChange(family_id=family_id, at=now, by_id=actor_id, what="assignment_ended",
+                             before={"assistant_id": current.assistant_id},
+                             after={"end_date": end.isoformat(), "document": document.id}))
+    session.add(FamilyChange(family_id=family_id, at=now, by_id=actor_id, what="monitoring", before={},
+                             after={"monitoring_until": until.isoformat(), "document": document.id}))
+    record(session, session.get(User, actor_id), origin, "assignment_end", "family", family_id,
+           detail=f"{end.isoformat()}, sprawozdanie {document.id}", family_id=family_id, commit=False)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What one document type needs from the family's file and does to it.
+
+    prepare(session, family, data, actor) -> the data to issue (with what the service sets);
+    raises IssueRefused. after_issue(session, family_id, document, actor_id, origin) runs in the
+    storing transaction and commits nothing. `sets`: the data keys the service adds. `offered`:
+    whether the family's page offers the type now."""
+
+    prepare: Callable[[Session, Family, dict[str, Any], User], dict[str, Any]]
+    after_issue: Callable[[Session, int, DocumentRecord, int, Origin], None] | None = None
+    sets: tuple[str, ...] = ()
+    offered: Callable[[Family], bool] = lambda family: True
+
+
+RULES: dict[DocumentType, Rules] = {
+    PERIODIC_ASSESSMENT: Rules(_assessment, sets=("plan_ref",),
+                               offered=lambda f: f.current_assignment is not None),
+    FINAL_REPORT: Rules(_final_report, after_issue=_end_work, offered=lambda f: f.current_assignment is not None),
+    MONITORING_NOTE: Rules(_monitoring_note, sets=("author_role",),
+                           offered=lambda f: monitoring_until(f) is not None),
+}
+
+
+def prepare(session: Session, doctype: DocumentType, family: Family | None, data: dict[str, Any],
+            actor: User) -> dict[str, Any]:
+    """The data to issue `doctype` with for `family` (unchanged for types without rules or
+    without a family); raises IssueRefused."""
+    rules = RULES.get(doctype)
+    if rules is None or family is None:
+        return data
+    return rules.prepare(session, family, dict(data), actor)
+
+
+def stored_hook(doctype: DocumentType, family: Family | None, actor: User,
+                origin: Origin) -> Callable[[Session, DocumentRecord], None] | None:
+    """The effect to run in the transaction storing the document (Pipeline.issue's on_stored),
+    or None. Plain ids are captured: the pipeline's commits expire the ORM objects."""
+    rules = RULES.get(doctype)
+    if rules is None or rules.after_issue is None or family is None:
+        return None
+    family_id, actor_id, effect = family.id, actor.id, rules.after_issue
+    return lambda session, document: effect(session, family_id, document, actor_id, origin)
+
+
+def offered(doctype: DocumentType, family: Family) -> bool:
+    """Whether the family's page offers this type now (a monitoring note only while monitored)."""
+    rules = RULES.get(doctype)
+    return rules is None or rules.offered(family)
+
+
+def next_step(family: Family) -> DocumentType | None:
+    """The document the family's file waits for: the final report after the family's resignation
+    (a `resignation` issued since the current assignment began, and no final report after it)."""
+    current = family.current_assignment
+    if current is None:
+        return None
+    documents = documents_of(family)
+    resigned = next((d for d in documents if d.slug == "resignation" and d.issued_on >= current.start_date), None)
+    if resigned is None:
+        return None
+    reported = next((d for d in documents if d.slug == "final_report"), None)
+    if reported is not None and documents.index(reported) < documents.index(resigned):
+        return None
+    return FINAL_REPORT
