@@ -634,9 +634,9 @@ def build_monitoring_note() -> object:
     row = tbl.rows[0]
     keep_row(row)
     # the author's slot: the assistant's or the social worker's (SignerSlot.only_if on author_role)
-    marker = "SIG:{% if raw.author_role == 'social_worker' %}author_social_worker{% else %}author{% endif %}:0"
+    marker = "SIG:{% if raw.get('author_role') == 'social_worker' %}author_social_worker{% else %}author{% endif %}:0"
     signature_slot(row.cells[1], 8.0, marker, [
-        ("{% if raw.author_role == 'social_worker' %}pracownik socjalny{% else %}asystent rodziny{% endif %}",
+        ("{% if raw.get('author_role') == 'social_worker' %}pracownik socjalny{% else %}asystent rodziny{% endif %}",
          {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})])
     return doc
 

@@ -92,9 +92,13 @@ def _final_report(session: Session, family: Family, data: dict[str, Any], actor:
 
 
 def _monitoring_note(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
-    until = monitoring_until(family)
-    if until is None:
+    if monitoring_until(family) is None:
         raise IssueRefused(NOT_MONITORED)
+    return data
+
+
+def _author(data: dict[str, Any], actor: User) -> dict[str, Any]:
+    """The note's author is who issues it: their role decides whose password signs it."""
     return {**data, "author_role": actor.role}
 
 
@@ -126,12 +130,14 @@ class Rules:
 
     prepare(session, family, data, actor) -> the data to issue (with what the service sets);
     raises IssueRefused. after_issue(session, family_id, document, actor_id, origin) runs in the
-    storing transaction and commits nothing. `sets`: the data keys the service adds. `offered`:
-    whether the family's page offers the type now."""
+    storing transaction and commits nothing. stamp(data, actor) -> data: what the service adds
+    with or without a family. `sets`: the data keys the service adds. `offered`: whether the
+    family's page offers the type now."""
 
     prepare: Callable[[Session, Family, dict[str, Any], User], dict[str, Any]]
     after_issue: Callable[[Session, int, DocumentRecord, int, Origin], None] | None = None
     sets: tuple[str, ...] = ()
+    stamp: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
     offered: Callable[[Family], bool] = lambda family: True
 
 
@@ -139,7 +145,7 @@ RULES: dict[DocumentType, Rules] = {
     PERIODIC_ASSESSMENT: Rules(_assessment, sets=("plan_ref",),
                                offered=lambda f: f.current_assignment is not None),
     FINAL_REPORT: Rules(_final_report, after_issue=_end_work, offered=lambda f: f.current_assignment is not None),
-    MONITORING_NOTE: Rules(_monitoring_note, sets=("author_role",),
+    MONITORING_NOTE: Rules(_monitoring_note, sets=("author_role",), stamp=_author,
                            offered=lambda f: monitoring_until(f) is not None),
 }
 
@@ -149,7 +155,11 @@ def prepare(session: Session, doctype: DocumentType, family: Family | None, data
     """The data to issue `doctype` with for `family` (unchanged for types without rules or
     without a family); raises IssueRefused."""
     rules = RULES.get(doctype)
-    if rules is None or family is None:
+    if rules is None:
+        return data
+    if rules.stamp is not None:
+        data = rules.stamp(dict(data), actor)
+    if family is None:
         return data
     return rules.prepare(session, family, dict(data), actor)
 

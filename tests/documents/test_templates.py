@@ -179,7 +179,7 @@ SHA256 = {
     ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
     ("periodic_assessment", "v1"): "96f773a2d5193f7249397050713d6405a87607139e278508d7231924b91439ff",
     ("final_report", "v1"): "a883827d77df30f5cf751e32c276f4c29b2f098060f5b6d4aea43ca65a57aa27",
-    ("monitoring_note", "v1"): "7990ca2104044f96bbf8a9fa66212e56069ebcc942f617f1de3abc40cff6a5d9",
+    ("monitoring_note", "v1"): "74e8154c2f6fd71969d3adcc51a8b5706e92d64e92c5b299c59ee92d2688543f",
     ("resignation", "v1"): "2010c1dd03d1c630f196585d8063e89668f692a23fb8d84fdfde754197f9997a",
 }
 
