@@ -558,6 +558,8 @@ def recipients(doc, lines: list[str]) -> None:
 ASSISTANT_CAPTIONS = [("asystent rodziny", {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})]
 
 
+# a Polish date ends in „r.”, which ends the sentence too: no full stop after it
+
 def build_periodic_assessment() -> object:
     """Okresowa ocena sytuacji rodziny: the period, the changes, each goal of the plan, cooperation,
     risks and the recommendation; signed by the assistant, accepted by the head."""
@@ -594,7 +596,7 @@ def build_final_report() -> object:
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
     title_block(doc, "zakończenie pracy z rodziną")
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
-              "prowadzonej od dnia {{ period_from }} do dnia {{ end_date }}.", **BODY)
+              "prowadzonej od dnia {{ period_from }} do dnia {{ end_date }}", **BODY)
     heading(doc, "1. Przyczyna zakończenia pracy z rodziną")
     para(doc, [("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
                 {"bold": True}), "."], **BODY)
@@ -605,7 +607,7 @@ def build_final_report() -> object:
     para(doc, text_or("recommendations", "Brak."), **BODY)
     heading(doc, "4. Monitorowanie funkcjonowania rodziny")
     para(doc, "Po zakończeniu pracy z rodziną ośrodek monitoruje funkcjonowanie rodziny przez {{ monitoring_months }}, "
-              "do dnia {{ monitoring_until }}.", **BODY)
+              "do dnia {{ monitoring_until }}", **BODY)
     two_signatures(doc, ("SIG:assistant:0", ASSISTANT_CAPTIONS),
                    ("SIG:head_approval:0", [("Zatwierdził: {{ office.head_name }}", {"bold": True, "size": 10}),
                                             ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})]))
@@ -654,7 +656,7 @@ def build_resignation() -> object:
     para(doc, "{{ resigning|agree('zamieszkała', 'zamieszkały', 'zamieszkałe', 'zamieszkali') }} pod adresem: "
               "{{ street }}, {{ postal_code }} {{ town }},", before=6, **BODY)
     para(doc, "{{ resigning|agree_number('oświadczam, że rezygnuję', 'oświadczamy, że rezygnujemy') }} ze wsparcia "
-              "asystenta rodziny zatrudnionego przez {{ office.name }} z dniem {{ resignation_date }}.", **BODY)
+              "asystenta rodziny zatrudnionego przez {{ office.name }} z dniem {{ resignation_date }}", **BODY)
     para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}); "
               "rezygnacja nie zamyka drogi do ponownego ubiegania się o wsparcie asystenta rodziny.", **BODY)
     heading(doc, "Przyczyna rezygnacji")

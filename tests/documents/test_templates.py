@@ -178,9 +178,9 @@ SHA256 = {
     ("assignment_letter", "v3"): "906097847dc3c3b6da6b68d522c26da118e0cd2137536e1bdfd7605d2c7eea3d",
     ("zz_power_of_attorney", "v3"): "50431151f03432a76544d71e55e5cccb6d366cabe716d8e2649e0f9a299d877d",
     ("periodic_assessment", "v1"): "96f773a2d5193f7249397050713d6405a87607139e278508d7231924b91439ff",
-    ("final_report", "v1"): "a883827d77df30f5cf751e32c276f4c29b2f098060f5b6d4aea43ca65a57aa27",
+    ("final_report", "v1"): "5e1f7eb18098cad3837d409540e23afe8f32194989e62dceb1dc5076a8bbb92f",
     ("monitoring_note", "v1"): "74e8154c2f6fd71969d3adcc51a8b5706e92d64e92c5b299c59ee92d2688543f",
-    ("resignation", "v1"): "2010c1dd03d1c630f196585d8063e89668f692a23fb8d84fdfde754197f9997a",
+    ("resignation", "v1"): "76057abc2f48123115c50c0f4a28d844385acdf23c30948e9063f5d5912b2d61",
 }
 
 
