@@ -548,6 +548,12 @@ def goals_table(doc) -> None:
                                             ("{{ g.attainment }}", "center"), ("{{ g.comment|multiline }}", "left")])
 
 
+def family_line(doc) -> None:
+    """Whose family the document concerns: the adults and their address (plan_results.family_fields)."""
+    para(doc, ["Rodzina: ", ("{{ family_names }}", {"bold": True}),
+               ", adres zamieszkania: {{ street }}, {{ postal_code }} {{ town }}"], after=6)
+
+
 def recipients(doc, lines: list[str]) -> None:
     """„Otrzymują:” and the numbered list of who gets a copy."""
     para(doc, "Otrzymują:", size=10, before=18, keep_next=True)
@@ -565,6 +571,7 @@ def build_periodic_assessment() -> object:
     risks and the recommendation; signed by the assistant, accepted by the head."""
     doc = official_letter("Okresowa ocena sytuacji rodziny")
     title_block(doc, "za okres od {{ period_from }} do {{ period_to }}")
+    family_line(doc)
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny dokonał w dniu {{ assessment_date }} okresowej "
               "oceny sytuacji rodziny i przekazuje ją kierownikowi ośrodka.", **BODY)
     heading(doc, "1. Zmiany w sytuacji rodziny")
@@ -579,7 +586,8 @@ def build_periodic_assessment() -> object:
     heading(doc, "4. Zagrożenia")
     para(doc, text_or("risks", "Nie stwierdzono."), **BODY)
     heading(doc, "5. Zalecenie")
-    para(doc, [("{{ recommendation }}", {"bold": True}), "."], **BODY)
+    # the choice's label is a phrase in lower case („kontynuowanie pracy…”): inside a sentence
+    para(doc, ["Asystent rodziny zaleca ", ("{{ recommendation }}", {"bold": True}), "."], **BODY)
     para(doc, "{%p if recommendation_notes %}")
     para(doc, "{{ recommendation_notes|multiline }}", **BODY)
     para(doc, "{%p endif %}")
@@ -595,10 +603,13 @@ def build_final_report() -> object:
     the plan, recommendations and the monitoring; signed by the assistant, approved by the head."""
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
     title_block(doc, "zakończenie pracy z rodziną")
+    family_line(doc)
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
               "prowadzonej od dnia {{ period_from }} do dnia {{ end_date }}", **BODY)
     heading(doc, "1. Przyczyna zakończenia pracy z rodziną")
-    para(doc, [("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
+    # the reason's label is a phrase in lower case („osiągnięcie celów…”): inside a sentence
+    para(doc, ["Pracę z rodziną zakończono z powodu: ",
+               ("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
                 {"bold": True}), "."], **BODY)
     heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
     goals_table(doc)
@@ -620,6 +631,7 @@ def build_monitoring_note() -> object:
     signed by its author (the assistant or the social worker)."""
     doc = official_letter("Notatka z monitorowania funkcjonowania rodziny")
     title_block(doc)
+    family_line(doc)
     para(doc, "Notatka sporządzona na podstawie {{ legal_basis }}, w okresie monitorowania funkcjonowania rodziny "
               "po zakończeniu pracy asystenta rodziny z rodziną.", **BODY)
     para(doc, ["Data kontaktu: ", ("{{ note_date }}", {"bold": True})], after=3)

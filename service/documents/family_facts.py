@@ -171,6 +171,14 @@ def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def day_of(facts: FamilyFacts) -> dt.date:
+    """The day of issue: `facts.today`, or the office's today (Warsaw) when the facts leave it None."""
+    if facts.today is not None:
+        return facts.today
+    from .context import office_today  # context imports the declarations that import this module
+    return office_today()
+
+
 def addressee(people: Iterable[PersonFacts]) -> str:
     """The addressee line of a letter to these persons, in the nominative, without slash forms.
 

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .family_facts import DocumentFacts, FamilyFacts, current_plan, latest, plan_goals
+from .family_facts import DocumentFacts, FamilyFacts, adults, current_plan, latest, plan_goals, residence
+from .fields import address
 from .spec import FieldSpec, GroupSpec
 
 ATTAINMENT = (
@@ -44,6 +45,23 @@ def goal_attainment(sample_comments: list[str], sample_attainment: list[str]) ->
                       help="co zrobiono, co się zmieniło, co pozostało"),
         ),
     )
+
+
+def family_fields() -> tuple[FieldSpec, ...]:
+    """Whose family a document of the work with it concerns (the assessment, the final report, a
+    monitoring note): the adult members' names and the residence, so that a page of the case file
+    says by itself whom it is about (the case sign alone does not)."""
+    return (FieldSpec("family_names", "Rodzina (dorośli członkowie)", sample="Anna Kowalska i Jan Kowalski",
+                      max_length=300, help="imiona i nazwiska dorosłych członków rodziny"),
+            *address())
+
+
+def family_values(facts: FamilyFacts) -> dict[str, str]:
+    """family_fields' values from the file: the adults („Anna Kowalska i Jan Kowalski”, parents
+    first) and the address of residence."""
+    names = [" ".join(m.full_name.split()) for m in adults(facts)]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " i " + names[-1] if names else ""
+    return {"family_names": joined, **residence(facts)}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -114,6 +114,12 @@ Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # The variants every document type is rendered in by tests/documents/test_grammar.py.
 PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women", "men")
+# What a family's file may have to hold before a type is issued for the family
+# (DocumentType.needs; checked by families.lifecycle, which says in Polish what is missing):
+# a current assistant's assignment, a current work plan (art. 15 ust. 1 pkt 15 of the
+# family-support act: the assessment assesses the plan), the monitoring after the work ended
+# (art. 15 ust. 1 pkt 16: notes are written only then).
+NEEDS = ("assignment", "work_plan", "monitoring")
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,15 @@ class DocumentType:
     # The input values the family's file knows (members, address, staff, court data), in the
     # shape of sample_data, from family_facts.FamilyFacts; read through family_facts.prefill.
     from_family: Callable[[FamilyFacts], dict[str, Any]] | None = None
+    # What the family's file must hold before this type is issued for the family: keys of NEEDS,
+    # in the order they are checked (families.lifecycle refuses with the first one missing).
+    # Documents issued without a family (a new case made from the document) need nothing.
+    needs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [n for n in self.needs if n not in NEEDS]
+        if unknown:
+            raise ValueError(f"{self.slug}: unknown needs {unknown}; known: {NEEDS}")
 
     @property
     def template_path(self) -> Path:

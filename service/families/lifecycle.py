@@ -11,7 +11,10 @@ service fills in, and what the document changes — in the transaction that stor
   (`author_role`), which decides whose password signs it (SignerSlot.only_if).
 - a `resignation` since the assignment began makes the final report the family's next step.
 
-The rules are keyed by the document types' declarations (objects, so a wrong one fails at
+What the file must hold first is declared on the type (`DocumentType.needs`, keys of
+spec.NEEDS) and checked here for every type (`check_needs`, NEEDS), so a later type gets the
+checks, the refusals and the family page's offer by declaring them. The rules are keyed by the
+document types' declarations (objects, so a wrong one fails at
 import); issuing.issue calls `prepare` before rendering and runs `after_issue` inside
 documents.issue.Pipeline.issue's storing transaction, so the document and its effects are
 committed together or not at all. Documents issued without a family (a new case made from the
@@ -35,7 +38,7 @@ from ..documents.catalog.periodic_assessment import PERIODIC_ASSESSMENT
 from ..documents.context import office_today
 from ..documents.family_facts import current_plan
 from ..documents.plan_results import add_months
-from ..documents.spec import DocumentType
+from ..documents.spec import NEEDS as NEEDS_DECLARED, DocumentType
 from .facts import documents_of, facts_of
 from .models import Family, FamilyChange
 
@@ -56,7 +59,7 @@ NO_PLAN = ("Okresowa ocena dotyczy realizacji planu pracy z rodziną, a ta rodzi
 NOT_MONITORED = ("Notatkę z monitorowania sporządza się tylko w okresie monitorowania rodziny, po zakończeniu pracy "
                  "z nią sprawozdaniem asystenta rodziny. Ta rodzina nie jest teraz monitorowana.")
 NO_ASSIGNMENT = ("Ta rodzina nie ma teraz przydzielonego asystenta rodziny: praca z nią została już zakończona "
-                 "albo jeszcze się nie rozpoczęła, więc nie ma czego kończyć sprawozdaniem.")
+                 "albo jeszcze się nie rozpoczęła.")
 
 
 def monitoring_until(family: Family, today: dt.date | None = None) -> dt.date | None:
@@ -70,17 +73,44 @@ def monitoring_until(family: Family, today: dt.date | None = None) -> dt.date | 
     return until if until is not None and until >= today else None
 
 
+@dataclass(frozen=True)
+class Need:
+    """One key of spec.NEEDS: whether the family's file holds it (`met(family)`), and the Polish
+    refusal when not, at the input it concerns (`field`: a field of the type's form, or "" for the
+    document as a whole; a field the type lacks falls back to the whole). `hides`: whether the
+    family's page leaves the type out while the need is not met (False: it is offered, and its
+    form says what is missing)."""
+
+    met: Callable[[Family], bool]
+    message: str
+    field: str = ""
+    hides: bool = True
+
+
+NEEDS: dict[str, Need] = {
+    "assignment": Need(lambda f: f.current_assignment is not None, NO_ASSIGNMENT),
+    "work_plan": Need(lambda f: current_plan(facts_of(f)) is not None, NO_PLAN, "goal_attainment", hides=False),
+    "monitoring": Need(lambda f: monitoring_until(f) is not None, NOT_MONITORED),
+}
+assert set(NEEDS) == set(NEEDS_DECLARED), "every key of spec.NEEDS has its check here"
+
+
+def check_needs(doctype: DocumentType, family: Family) -> None:
+    """Refuses (IssueRefused) with the first of the type's `needs` the family's file does not hold."""
+    fields = {f.name for f in doctype.fields}
+    for key in doctype.needs:
+        need = NEEDS[key]
+        if not need.met(family):
+            raise IssueRefused(need.message, need.field if need.field in fields else "")
+
+
 def _assessment(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
-    plan = current_plan(facts_of(family))
-    if plan is None:
-        raise IssueRefused(NO_PLAN, "goal_attainment")
-    return {**data, "plan_ref": plan.id}
+    """Names the assessed plan (its `needs` made sure there is one)."""
+    return {**data, "plan_ref": current_plan(facts_of(family)).id}
 
 
 def _final_report(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
     current = family.current_assignment
-    if current is None:
-        raise IssueRefused(NO_ASSIGNMENT)
     end = dt.date.fromisoformat(str(data["end_date"]))
     if end < current.start_date:
         raise IssueRefused("Data zakończenia nie może być wcześniejsza niż początek przydziału asystenta rodziny "
@@ -88,12 +118,6 @@ def _final_report(session: Session, family: Family, data: dict[str, Any], actor:
     if not data.get("monitoring_until"):
         months = int(data.get("monitoring_months") or 0) or facts_of(family).monitoring_months
         data = {**data, "monitoring_until": add_months(end, months).isoformat()}
-    return data
-
-
-def _monitoring_note(session: Session, family: Family, data: dict[str, Any], actor: User) -> dict[str, Any]:
-    if monitoring_until(family) is None:
-        raise IssueRefused(NOT_MONITORED)
     return data
 
 
@@ -131,29 +155,28 @@ class Rules:
     prepare(session, family, data, actor) -> the data to issue (with what the service sets);
     raises IssueRefused. after_issue(session, family_id, document, actor_id, origin) runs in the
     storing transaction and commits nothing. stamp(data, actor) -> data: what the service adds
-    with or without a family. `sets`: the data keys the service adds. `offered`: whether the
-    family's page offers the type now."""
+    with or without a family. `sets`: the data keys the service adds. What the file must hold
+    first is the type's declared `needs` (check_needs), not a rule here."""
 
-    prepare: Callable[[Session, Family, dict[str, Any], User], dict[str, Any]]
+    prepare: Callable[[Session, Family, dict[str, Any], User], dict[str, Any]] = lambda s, f, data, a: data
     after_issue: Callable[[Session, int, DocumentRecord, int, Origin], None] | None = None
     sets: tuple[str, ...] = ()
     stamp: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
-    offered: Callable[[Family], bool] = lambda family: True
 
 
 RULES: dict[DocumentType, Rules] = {
-    PERIODIC_ASSESSMENT: Rules(_assessment, sets=("plan_ref",),
-                               offered=lambda f: f.current_assignment is not None),
-    FINAL_REPORT: Rules(_final_report, after_issue=_end_work, offered=lambda f: f.current_assignment is not None),
-    MONITORING_NOTE: Rules(_monitoring_note, sets=("author_role",), stamp=_author,
-                           offered=lambda f: monitoring_until(f) is not None),
+    PERIODIC_ASSESSMENT: Rules(_assessment, sets=("plan_ref",)),
+    FINAL_REPORT: Rules(_final_report, after_issue=_end_work),
+    MONITORING_NOTE: Rules(sets=("author_role",), stamp=_author),
 }
 
 
 def prepare(session: Session, doctype: DocumentType, family: Family | None, data: dict[str, Any],
             actor: User) -> dict[str, Any]:
     """The data to issue `doctype` with for `family` (unchanged for types without rules or
-    without a family); raises IssueRefused."""
+    without a family); raises IssueRefused when the file lacks one of the type's `needs`."""
+    if family is not None:
+        check_needs(doctype, family)
     rules = RULES.get(doctype)
     if rules is None:
         return data
@@ -176,9 +199,10 @@ def stored_hook(doctype: DocumentType, family: Family | None, actor: User,
 
 
 def offered(doctype: DocumentType, family: Family) -> bool:
-    """Whether the family's page offers this type now (a monitoring note only while monitored)."""
-    rules = RULES.get(doctype)
-    return rules is None or rules.offered(family)
+    """Whether the family's page offers this type now: each of its `needs` that hides it is met
+    (a monitoring note only while monitored; an assessment without a plan is offered, its form
+    says the plan is missing)."""
+    return all(NEEDS[key].met(family) for key in doctype.needs if NEEDS[key].hides)
 
 
 def next_step(family: Family) -> DocumentType | None:

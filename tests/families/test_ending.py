@@ -17,9 +17,10 @@ from service.families import lifecycle
 from service.families.facts import prefill_for
 from service.families.models import Assignment, Family, FamilyChange
 from service.documents.plan_results import add_months
-from tests.families.files import family_data, issue_consent, register
+from tests.families import files
+from tests.families.files import family_data, register
 
-GOALS = [{"goal_no": "1", "goal": "Stały rytm dnia dzieci"}, {"goal_no": "2", "goal": "Spłata zaległości czynszu"}]
+GOALS = files.PLAN_GOALS
 
 
 @pytest.fixture
@@ -35,14 +36,9 @@ def family(app, create_user, api_token):
 
 
 def add_plan(app, family) -> str:
-    """A work plan in the family's case. The work_plan type is another helper's (w-plan): until it is
-    merged, a document of the case is made into one (slug and data as the data contract says)."""
+    """A work plan in the family's case (tests/families/files.add_plan)."""
     with app.test_request_context():
-        doc_id = issue_consent(family["worker_id"], family["id"])
-        db.session.execute(update(DocumentRecord).where(DocumentRecord.id == doc_id).values(
-            slug="work_plan", data={"plan_date": "2026-11-10", "goals": GOALS}))
-        db.session.commit()
-    return doc_id
+        return files.add_plan(family["worker_id"], family["id"])
 
 
 def assessment_body(family_id: int) -> dict:

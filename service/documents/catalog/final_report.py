@@ -1,10 +1,10 @@
 """Sprawozdanie z pracy asystenta rodziny z rodziną (zakończenie): why the work ends, what it
 achieved against the plan, and the monitoring afterwards (art. 15 ust. 1 pkt 14 and 16 of the
 family-support act). Issuing it ends the assignment and opens the monitoring (families.lifecycle)."""
-from ..family_facts import FamilyFacts, iso, latest
+from ..family_facts import FamilyFacts, day_of, iso, latest
 from ..fields import date, dates_in_order
 from ...i18n import N_
-from ..plan_results import attainment_rows, goal_attainment
+from ..plan_results import attainment_rows, family_fields, family_values, goal_attainment
 from ..spec import DocumentType, FieldSpec, SignerSlot
 
 END_REASONS = (
@@ -25,7 +25,7 @@ def from_family(facts: FamilyFacts) -> dict:
     the last assessment of that plan found, the office's monitoring period; after the family's
     resignation (a `resignation` since the assignment began) its date ends the work and the
     reason is „rodzina zrezygnowała ze współpracy”."""
-    values = {"period_from": iso(facts.assignment_start), "end_date": iso(facts.today),
+    values = {**family_values(facts), "period_from": iso(facts.assignment_start), "end_date": iso(day_of(facts)),
               "goal_attainment": attainment_rows(facts, keep_judgement=True),
               "monitoring_months": str(facts.monitoring_months)}
     resigned = latest(facts, "resignation", since=facts.assignment_start)
@@ -47,6 +47,7 @@ FINAL_REPORT = DocumentType(
                        "zakończenia, wyniki pracy w odniesieniu do planu i okres, w którym ośrodek będzie jeszcze "
                        "monitorować sytuację rodziny. Podpisuje je asystent rodziny, a zatwierdza kierownik ośrodka."),
     fields=(
+        *family_fields(),
         date("period_from", "Praca z rodziną od", "2026-05-04"),
         date("end_date", "Data zakończenia pracy z rodziną", "2026-11-30", not_future=True),
         FieldSpec("end_reason", "Przyczyna zakończenia", "choice", choices=END_REASONS, sample="goals_achieved"),
@@ -78,5 +79,6 @@ FINAL_REPORT = DocumentType(
                        "Monitorowanie nie może się kończyć przed zakończeniem pracy z rodziną."),
     ),
     from_family=from_family,
+    needs=("assignment",),
     case_title=lambda d: "Zakończenie pracy asystenta rodziny z rodziną",
 )

@@ -1,9 +1,10 @@
 """Notatka z monitorowania funkcjonowania rodziny after the work has ended (art. 15 ust. 1 pkt 16
 of the family-support act), written by the assistant or the social worker and signed by its author.
 Issued only while the family is monitored (families.lifecycle)."""
-from ..family_facts import FamilyFacts, iso
+from ..family_facts import FamilyFacts, day_of, iso
 from ..fields import date
 from ...i18n import N_
+from ..plan_results import family_fields, family_values
 from ..spec import DocumentType, FieldSpec, SignerSlot
 
 CONTACT_FORMS = (
@@ -16,8 +17,8 @@ CONTACT_FORMS = (
 
 
 def from_family(facts: FamilyFacts) -> dict:
-    """Today's date; the rest is what the author saw."""
-    return {"note_date": iso(facts.today)}
+    """The family (adults, residence) and today's date; the rest is what the author saw."""
+    return {**family_values(facts), "note_date": iso(day_of(facts))}
 
 
 MONITORING_NOTE = DocumentType(
@@ -32,6 +33,7 @@ MONITORING_NOTE = DocumentType(
                        "rodzina sobie radzi i czy potrzebuje ponownego wsparcia. Podpisuje ją pracownik ośrodka, "
                        "który ją sporządził."),
     fields=(
+        *family_fields(),
         date("note_date", "Data kontaktu", "2026-11-27", not_future=True),
         FieldSpec("contact_form", "Forma kontaktu", "choice", choices=CONTACT_FORMS, sample="visit"),
         FieldSpec("observations", "Obserwacje", "textarea", max_length=3000,
@@ -52,5 +54,6 @@ MONITORING_NOTE = DocumentType(
                    only_if="author_role=social_worker"),
     ),
     from_family=from_family,
+    needs=("monitoring",),
     case_title=lambda d: "Monitorowanie funkcjonowania rodziny",
 )

@@ -2,10 +2,10 @@
 family-support act), by the assistant, handed to the head of the office for acceptance."""
 import datetime as dt
 
-from ..family_facts import FamilyFacts, current_plan, iso
+from ..family_facts import FamilyFacts, current_plan, day_of, iso
 from ..fields import date, dates_in_order
 from ...i18n import N_
-from ..plan_results import attainment_rows, goal_attainment, last_assessment, plan_date
+from ..plan_results import attainment_rows, family_fields, family_values, goal_attainment, last_assessment, plan_date
 from ..spec import DocumentType, FieldSpec, SignerSlot
 
 RECOMMENDATIONS = (
@@ -29,8 +29,8 @@ def from_family(facts: FamilyFacts) -> dict:
     previous = last_assessment(facts)
     if previous is not None and previous.data.get("assessment_date"):
         starts.append(dt.date.fromisoformat(str(previous.data["assessment_date"])))
-    return {"period_from": iso(max(starts)) if starts else "", "period_to": iso(facts.today),
-            "assessment_date": iso(facts.today), "goal_attainment": attainment_rows(facts)}
+    return {**family_values(facts), "period_from": iso(max(starts)) if starts else "", "period_to": iso(day_of(facts)),
+            "assessment_date": iso(day_of(facts)), "goal_attainment": attainment_rows(facts)}
 
 
 PERIODIC_ASSESSMENT = DocumentType(
@@ -45,6 +45,7 @@ PERIODIC_ASSESSMENT = DocumentType(
                        "pół roku. Opisuje, jak realizowane są cele planu pracy z rodziną, i zawiera zalecenie "
                        "na dalszą pracę. Podpisuje ją asystent rodziny, a kierownik ośrodka potwierdza jej przyjęcie."),
     fields=(
+        *family_fields(),
         date("assessment_date", "Data oceny", "2026-11-27", not_future=True),
         date("period_from", "Okres objęty oceną – od", "2026-06-01"),
         date("period_to", "Okres objęty oceną – do", "2026-11-27", not_future=True),
@@ -74,5 +75,6 @@ PERIODIC_ASSESSMENT = DocumentType(
         dates_in_order("period_to", "assessment_date", "Data oceny nie może być wcześniejsza niż koniec okresu."),
     ),
     from_family=from_family,
+    needs=("assignment", "work_plan"),
     case_title=lambda d: "Okresowa ocena sytuacji rodziny",
 )

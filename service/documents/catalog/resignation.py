@@ -1,7 +1,7 @@
 """Rezygnacja ze wsparcia asystenta rodziny: the family withdraws its consent (support is given
 with the family's consent, art. 8 ust. 1 of the family-support act); each adult who withdraws
 signs on the tablet. It leads to the final report (families.lifecycle, family_facts)."""
-from ..family_facts import FamilyFacts, adults, iso, residence, sex_choice
+from ..family_facts import FamilyFacts, adults, day_of, iso, residence, sex_choice
 from ..fields import address, date, full_name, sex
 from ...i18n import N_
 from ..spec import DocumentType, FieldSpec, GroupSpec, PersonRef, SignerSlot
@@ -13,7 +13,7 @@ def from_family(facts: FamilyFacts) -> dict:
     rows = RESIGNATION.field("persons").max_entries
     persons = [{"full_name": m.full_name, "sex": sex_choice(m), "role": m.relation_label}
                for m in adults(facts)[:rows]]
-    return {"persons": persons, **residence(facts), "resignation_date": iso(facts.today)}
+    return {"persons": persons, **residence(facts), "resignation_date": iso(day_of(facts))}
 
 
 RESIGNATION = DocumentType(
