@@ -169,8 +169,9 @@ def issue_document(family_id: int, slug: str):
             except IssuingPaused as exc:
                 paused, status = str(exc), 409
             except IssueRefused as exc:  # the file does not allow it now (families.lifecycle)
+                # at its input (a group shows its own messages above its rows), else above the form
                 field = form._fields.get(exc.field)
-                if field is not None and not hasattr(field, "entries"):
+                if field is not None:
                     field.errors = list(field.errors) + [str(exc)]
                 else:
                     flash(str(exc), "error")

@@ -112,8 +112,11 @@ def new_document(slug: str):
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
             except (AssignmentRefused, NotForThisFamily, IssueRefused) as exc:  # the assistant's limit of
-                # families; the family's file not ready for this document (families.lifecycle)
-                form.case_id.errors.append(str(exc))
+                # families; the family's file not ready for this document (families.lifecycle): at
+                # the input it concerns, else at the case chosen
+                target = form._fields.get(getattr(exc, "field", ""))
+                target = form.case_id if target is None else target
+                target.errors = list(target.errors) + [str(exc)]
                 status = getattr(exc, "status", 422)
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")
