@@ -57,7 +57,8 @@ EXTRAS = {
                              "valid_from": TODAY.isoformat()},
     "periodic_assessment": {"situation_changes": "Pan Jan pracuje dorywczo.", "cooperation": "good",
                             "recommendation": "continue",
-                            "goal_attainment": [{**g, "attainment": "partly", "comment": "w toku"} for g in PLAN_GOALS]},
+                            "goal_attainment": [{**g, "attainment": "partly", "comment": "w toku"}
+                                                for g in PLAN_GOALS]},
     "final_report": {"end_reason": "goals_achieved", "results_summary": "Rodzina osiągnęła cele planu pracy.",
                      "goal_attainment": [{**g, "attainment": "achieved", "comment": "tak"} for g in PLAN_GOALS]},
     "monitoring_note": {"contact_form": "visit", "observations": "Rodzina radzi sobie dobrze."},

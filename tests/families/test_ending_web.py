@@ -12,6 +12,7 @@ from service.documents.context import office_today
 from service.documents.json_input import json_to_formdata
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
+from service.families.access import assigned_family_ids
 from service.families.assignments import assign_assistant
 from service.families.lifecycle import NO_PLAN, NOT_MONITORED
 from service.families.models import Family
@@ -56,8 +57,8 @@ def test_an_assessment_without_a_plan_is_refused_at_the_goals_keeping_what_was_t
               "goal_attainment": [{"goal_no": "1", "goal": "Stały rytm dnia dzieci", "attainment": "partly",
                                    "comment": "w toku"}]}
     login(assistant)
-    page_response = client.get(f"/families/{family_id}")
-    assert "Wystaw: Okresowa ocena sytuacji rodziny" in page_response.get_data(as_text=True)  # offered: the form says why not
+    # offered without a plan: its form says what is missing
+    assert "Wystaw: Okresowa ocena sytuacji rodziny" in client.get(f"/families/{family_id}").get_data(as_text=True)
     response = client.post(f"/families/{family_id}/documents/new/periodic_assessment", data=_form(ASSESSMENT, values))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -120,12 +121,13 @@ def test_a_new_assignment_during_monitoring_takes_the_family_from_the_old_assist
 def test_a_new_assignment_starting_later_leaves_the_monitoring_until_it_begins(app, create_user):
     family_id, _, old = _family(app, create_user)
     new, head = create_user("assistant", full_name="Ewa Nowak"), create_user("head")
-    from service.families.access import assigned_family_ids
     with app.test_request_context():
         start_monitoring(family_id)
         begins = office_today() + dt.timedelta(days=7)
         assign_assistant(db.session, db.session.get(User, head.id), ORIGIN, db.session.get(Family, family_id),
                          db.session.get(User, new.id), begins)
-        reads = lambda day: family_id in db.session.execute(assigned_family_ids(old.id, on=day)).scalars().all()  # noqa: E731
+
+        def reads(day):
+            return family_id in db.session.execute(assigned_family_ids(old.id, on=day)).scalars().all()
         assert reads(office_today()) and reads(begins - dt.timedelta(days=1))
         assert not reads(begins)
