@@ -14,6 +14,7 @@ from .accounts.models import User
 from .archive.models import DocumentRecord
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
+from .families.lifecycle import offered
 from .families.models import Family
 from .issuing import applies_to
 from .signing.paper import current_version
@@ -66,9 +67,10 @@ def timeline(family: Family) -> list[TimelineEntry]:
 
 
 def issuable_types(user: User, family: Family) -> list[DocumentType]:
-    """The document types that apply to the family's support (issuing.applies_to) and that the
-    user's role may issue (DocumentType.issued_by), in the catalogue's order."""
-    return [t for t in DOCUMENT_TYPES if user.role in t.issued_by and applies_to(t, family)]
+    """The document types that apply to the family's support (issuing.applies_to), that the
+    user's role may issue (DocumentType.issued_by) and that the file allows now (a monitoring note
+    only while the family is monitored: families.lifecycle.offered), in the catalogue's order."""
+    return [t for t in DOCUMENT_TYPES if user.role in t.issued_by and applies_to(t, family) and offered(t, family)]
 
 
 def issuable_type(user: User, family: Family, slug: str) -> DocumentType | None:

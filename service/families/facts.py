@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..accounts.models import User
-from ..documents.context import office_today
 from sqlalchemy.orm import object_session
 
-from ..documents.family_facts import FamilyFacts, PersonFacts, PlanFacts, StaffFacts, left_out, prefill
+from ..accounts.models import User
+from ..documents.context import WARSAW, office_today
+from ..documents.family_facts import (DocumentFacts, FamilyFacts, PersonFacts, PlanFacts, StaffFacts, left_out,
+                                      prefill)
 from ..documents.spec import DocumentType
 from .models import Family
 from .monthly import plan_on, plans_of
 from .people import is_adult
+from .settings import DeadlineRules, deadline_rules
 
 
 def _staff(user: User | None) -> StaffFacts | None:
@@ -64,7 +66,28 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        assignment_start=current.start_date if current else None,
                        social_worker=_staff(family.social_worker), basis_kind=family.basis_kind,
                        basis={k: str(v) for k, v in (family.basis or {}).items()},
-                       plan=current_plan(family, today))
+                       plan=current_plan(family, today), documents=documents_of(family),
+                       monitoring_months=_rules(family).monitoring_months, today=today)
+
+
+def _rules(family: Family) -> DeadlineRules:
+    """The office's deadline settings, read in the family's session (the defaults outside one)."""
+    session = object_session(family)
+    return deadline_rules(session) if session is not None else DeadlineRules()
+
+
+def documents_of(family: Family) -> tuple[DocumentFacts, ...]:
+    """The documents of the family's case, newest first, as DocumentFacts."""
+    docs = sorted(family.case.documents, key=lambda d: d.created_at, reverse=True)
+    return tuple(DocumentFacts(id=d.id, slug=d.slug, data=d.data or {},
+                               issued_on=_warsaw(d.created_at)) for d in docs)
+
+
+def _warsaw(moment: dt.datetime) -> dt.date:
+    # SQLite gives naive datetimes back (stored as UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(WARSAW).date()
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:
