@@ -206,3 +206,21 @@ def legal_basis_paragraph(doc, rest: str = "", *, lead: str = "Na podstawie", **
     (legal.py, through the template variable {{ legal_basis }}), never typed in a builder.
     `options` override BODY (justified, 6 pt after)."""
     return para(doc, f"{lead} {{{{ legal_basis }}}}{rest}", **{**BODY, **options})
+
+
+def two_signatures(doc, left: tuple[str, list], right: tuple[str, list], before: float = 18) -> None:
+    """Two signature slots side by side: (marker, captions) of who prepared the document (left) and
+    of who accepts or approves it (right)."""
+    para(doc, "", after=before, keep_next=True)
+    sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5])
+    row = sig.rows[0]
+    keep_row(row)
+    signature_slot(row.cells[0], 7.5, left[0], left[1])
+    signature_slot(row.cells[2], 7.5, right[0], right[1])
+
+
+def recipients(doc, lines: list[str]) -> None:
+    """„Otrzymują:” and the numbered list of who gets a copy („ad acta”, never „a/a”)."""
+    para(doc, "Otrzymują:", size=10, before=18, keep_next=True)
+    for i, text in enumerate(lines, 1):
+        para(doc, f"{i}. {text}", size=10, keep_next=i < len(lines))

@@ -15,6 +15,7 @@ from .archive.models import DocumentRecord
 from .documents.context import polish_date
 from .documents.registry import DOCUMENT_TYPES
 from .documents.spec import DocumentType
+from .families.lifecycle import offered
 from .families.models import Family
 from .families.plans import revisions
 from .issuing import applies_to
@@ -85,9 +86,10 @@ def _revision_label(rev) -> str:
 
 
 def issuable_types(user: User, family: Family) -> list[DocumentType]:
-    """The document types that apply to the family's support (issuing.applies_to) and that the
-    user's role may issue (DocumentType.issued_by), in the catalogue's order."""
-    return [t for t in DOCUMENT_TYPES if user.role in t.issued_by and applies_to(t, family)]
+    """The document types that apply to the family's support (issuing.applies_to), that the
+    user's role may issue (DocumentType.issued_by) and that the file allows now (a monitoring note
+    only while the family is monitored: families.lifecycle.offered), in the catalogue's order."""
+    return [t for t in DOCUMENT_TYPES if user.role in t.issued_by and applies_to(t, family) and offered(t, family)]
 
 
 def issuable_type(user: User, family: Family, slug: str) -> DocumentType | None:

@@ -15,7 +15,7 @@ from .audit import Origin, record
 from .documents.context import office_today
 from .documents.issue import Issued
 from .documents.registry import DOCUMENT_TYPES
-from .documents.spec import DocumentType
+from .documents.spec import DocumentType, Issuer
 from .extensions import db
 from .families.access import family_filter, row_id, visible_document, visible_documents  # noqa: F401 (re-exported)
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
@@ -23,9 +23,11 @@ from .families.facts import facts_of
 from .families.from_documents import file_from_documents
 from .families.monthly_issue import REPORTS, ReportRefused, derived_values, staff_case
 from .documents.filing import STAFF_TIME
+from .families.lifecycle import IssueRefused, prepare, stored_hook  # noqa: F401 (IssueRefused re-exported)
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
 from .families.registration import member_values
 from .office.models import filing_row, get_profile, issuing_paused
+from .roles import Role
 
 # Every role that may issue at least one document type.
 ISSUERS = frozenset().union(*(t.issued_by for t in DOCUMENT_TYPES))
@@ -96,6 +98,12 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     are built again from the archive, whatever `data` holds; the time report is of `assistant`
     (default: the actor; the caller checked the actor may report for them) and is filed in the
     assistant's own case of class STAFF_TIME, opening none of a family. Raises ReportNotIssued.
+    AssignmentRefused (status 409: the assistant's limit), ConversionError, OSError, IssueRefused
+    (status 422: the family's file does not allow the document now, families.lifecycle: an
+    assessment without a plan, a monitoring note outside the monitoring, a final report with no
+    current assignment). A filing class the office's table lacks is added first
+    (office.models.filing_row). A final report's effects (the assignment ended, the monitoring
+    opened) are stored in the document's own transaction.
     """
     session = session or db.session
     paused = issuing_paused()
@@ -105,7 +113,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
         raise NotForThisFamily("Ten dokument nie dotyczy wsparcia, którym objęto tę rodzinę.")
     profile = get_profile()
     jrwa = filing_row(session, doctype.filing_class)
-    data = stamped(doctype, data, family, actor)
+    data = stamped(doctype, prepare(session, doctype, family, dict(data)), family, actor)
+    on_stored = stored_hook(doctype, family, actor, origin)
     on_new_case, case, assignee_id = None, family.case if family is not None else None, None
     if doctype.slug in REPORTS:
         assistant = assistant or actor
@@ -127,7 +136,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
         on_new_case = _file_from_document(doctype, dict(data), actor)
     issued = pipeline(current_app).issue(session, doctype, data, author_id=actor.id, office=profile.letterhead(),
                                          jrwa=jrwa, case=case, on_new_case=on_new_case,
-                                         assignee_id=assignee_id)
+                                         assignee_id=assignee_id, on_stored=on_stored)
     family_id = session.execute(db.select(Family.id).where(Family.case_id == issued.record.case_id)).scalar()
     record(session, actor, origin, "issue", "document", issued.record.id, detail=doctype.slug, family_id=family_id)
     return issued
@@ -140,7 +149,8 @@ def stamped(doctype: DocumentType, data: Mapping[str, Any], family: Family | Non
     field not declared by_service (a defect of the declaration)."""
     if doctype.stamp is None:
         return dict(data)
-    values = doctype.stamp(data, facts_of(family) if family is not None else None, actor.login)
+    values = doctype.stamp(data, facts_of(family) if family is not None else None,
+                           Issuer(login=actor.login, role=Role(actor.role)))
     allowed = {f.name for f in doctype.fields} - {f.name for f in doctype.form_fields}
     if set(values) - allowed:
         raise ValueError(f"{doctype.slug}.stamp sets fields not declared by_service: {sorted(set(values) - allowed)}")

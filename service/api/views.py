@@ -21,7 +21,8 @@ from ..families.facts import facts_of, prefill_for
 from ..families import monthly_prefill
 from ..families.models import Family
 from ..families.access import family_of_case
-from ..issuing import ISSUERS, MIMETYPES, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_document
+from ..issuing import (ISSUERS, MIMETYPES, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family,
+                       issue, visible_document)
 from ..office.models import issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from ..signing import family
@@ -141,6 +142,8 @@ def create_document(slug: str):
         return jsonify(error=str(exc)), exc.status
     except NotForThisFamily as exc:  # ReportNotIssued too: its field is "month" or "family_id"
         return jsonify(errors={exc.field: [str(exc)]}), 422
+    except IssueRefused as exc:  # the family's file does not allow it now (families.lifecycle)
+        return jsonify(errors={exc.field or "family_id": [str(exc)]}), 422
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 

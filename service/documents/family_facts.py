@@ -82,6 +82,17 @@ class PlanFacts:
 
 
 @dataclass(frozen=True)
+class DocumentFacts:
+    """A document already filed in the family's case: its id, type slug, stored data (the
+    DocumentRecord.data JSON: ISO dates, choice keys) and the Warsaw date it was issued on."""
+
+    id: str
+    slug: str
+    data: Mapping[str, Any]
+    issued_on: dt.date
+
+
+@dataclass(frozen=True)
 class FamilyFacts:
     """A family's file on the day of issue: members, addresses, staff and the basis of support.
 
@@ -115,6 +126,12 @@ class FamilyFacts:
     plan: PlanFacts | None = None  # the current work plan; None before the first one
     consent_date: dt.date | None = None
     visit_interval_days: int | None = None
+    # The documents of the family's case, newest first (the assessments, a resignation...).
+    documents: tuple[DocumentFacts, ...] = ()
+    # The office's monitoring after the work ends, in months (families.settings.deadline_rules;
+    # art. 15 ust. 1 pkt 16 of the family-support act sets no length, the default is Łask's 2).
+    monitoring_months: int = 2
+    today: dt.date | None = None  # the day of issue (Warsaw); None: documents.context.office_today()
 
 
 # ---------------------------------------------------------------------------- reading the file
@@ -123,6 +140,11 @@ def adults(facts: FamilyFacts) -> list[PersonFacts]:
     """The adult members, those who act for the family (PARENTS) first, each part in file order."""
     grown = [m for m in facts.members if m.adult and m.full_name.strip()]
     return [m for m in grown if m.relation in PARENTS] + [m for m in grown if m.relation not in PARENTS]
+
+
+def latest(facts: FamilyFacts, slug: str, since: dt.date | None = None) -> DocumentFacts | None:
+    """The newest document of this type in the family's case (issued on or after `since`), or None."""
+    return next((d for d in facts.documents if d.slug == slug and (since is None or d.issued_on >= since)), None)
 
 
 def residence(facts: FamilyFacts) -> dict[str, str]:
@@ -157,6 +179,14 @@ def staff_name(staff: StaffFacts | None) -> str:
 def iso(day: dt.date | None) -> str:
     """A date as the API writes it (RRRR-MM-DD), or "" for none."""
     return day.isoformat() if day else ""
+
+
+def day_of(facts: FamilyFacts) -> dt.date:
+    """The day of issue: `facts.today`, or the office's today (Warsaw) when the facts leave it None."""
+    if facts.today is not None:
+        return facts.today
+    from .context import office_today  # context imports the declarations that import this module
+    return office_today()
 
 
 def addressee(people: Iterable[PersonFacts]) -> str:

@@ -86,7 +86,8 @@ class Pipeline:
               author_id: int, office: Mapping[str, str], jrwa: Any, case: Case | None = None,
               now: dt.datetime | None = None,
               on_new_case: Callable[[Session, Case], None] | None = None,
-              assignee_id: int | None = None) -> Issued:
+              assignee_id: int | None = None,
+              on_stored: Callable[[Session, DocumentRecord], None] | None = None) -> Issued:
         """Issues one document from validated data into `case`, or into a new case of `jrwa`'s class.
 
         Commits the caller's transaction first (the caller must have no pending changes it may
@@ -98,6 +99,8 @@ class Pipeline:
              in one short transaction.
         `on_new_case(session, case)` runs in that transaction for a new case (the families package
         makes the case's family's file there), so the case never exists without it.
+        `on_stored(session, record)` runs in it too, after the record is added (a final report
+        ends the family's assignment there: families.lifecycle); what it raises undoes all.
         On any failure the files written are removed, that transaction is rolled back and a
         reserved number is released for the next new case: nothing is archived, no number is lost.
         A new case is assigned to `assignee_id` (default: the author; a time report the head
@@ -176,6 +179,9 @@ class Pipeline:
                 record.pdf_sha256, record.pdf_size = hashlib.sha256(sealed).hexdigest(), len(sealed)
                 record.seal_certificate_sha256 = self.sealer.fingerprint
                 session.add(record)
+                if on_stored is not None:
+                    session.flush()
+                    on_stored(session, record)
                 session.commit()
             timings["archive"] = time.perf_counter() - t
         except BaseException:

@@ -83,10 +83,15 @@ WR_DOCUMENTATION = LegalBasis("wr_documentation", "art. 15 ust. 1 pkt 14", FAMIL
 WR_ASSESSMENT = LegalBasis("wr_assessment", "art. 15 ust. 1 pkt 15", FAMILY_SUPPORT_ACT)
 # „monitorowanie funkcjonowania rodziny po zakończeniu pracy z rodziną” (pkt 16).
 WR_MONITORING = LegalBasis("wr_monitoring", "art. 15 ust. 1 pkt 16", FAMILY_SUPPORT_ACT)
+# The final report: documentation of the work (pkt 14) that ends it and opens the monitoring (pkt 16).
+WR_FINAL_REPORT = LegalBasis("wr_final_report", "art. 15 ust. 1 pkt 14 i 16", FAMILY_SUPPORT_ACT)
+# The family is supported with its consent and active participation (art. 8 ust. 1), so it may
+# withdraw at any time (the consent's own wording, WR_CONSENT).
+WR_RESIGNATION = LegalBasis("wr_resignation", "art. 8 ust. 1", FAMILY_SUPPORT_ACT)
 
 # „Za życiem”: acting on the family's behalf on a written authorisation (art. 8 ust. 3 pkt 2).
 ZZ_AUTHORISATION = LegalBasis("zz_authorisation", "art. 8 ust. 3 pkt 2", ZA_ZYCIEM_ACT)
 
 # Every declared basis (tests check their keys are unique and their citations typeset).
 ALL_BASES = (WR_CONSENT, WR_REQUEST, WR_ASSIGNMENT, WR_PLAN, WR_TASKS, WR_DOCUMENTATION, WR_ASSESSMENT,
-             WR_MONITORING, ZZ_AUTHORISATION)
+             WR_MONITORING, WR_FINAL_REPORT, WR_RESIGNATION, ZZ_AUTHORISATION)

@@ -130,7 +130,16 @@ class SignerSlot:
     signer: str = "family"  # "family" or "staff"
     staff_role: Role | None = None  # for staff slots: the role that signs, e.g. Role.HEAD
     repeat_over: str | None = None  # one slot per row of this group
-    only_if: str | None = None  # only when this boolean field is true
+    # Only when this field is true ("health_data_consent"), or has this value ("author_role=assistant").
+    only_if: str | None = None
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        """Whether this slot is signed for a document with these data (only_if)."""
+        if not self.only_if:
+            return True
+        name, equals, wanted = self.only_if.partition("=")
+        value = data.get(name)
+        return str(value) == wanted if equals else bool(value)
     # Family slots: the field holding the signer's name (in the repeated row, if repeat_over)
     # and, optionally, the field with their role in the family (e.g. "matka").
     name_field: str | None = None
@@ -150,6 +159,12 @@ Check = Callable[[Mapping[str, Any]], dict[str, str]]
 
 # The variants every document type is rendered in by tests/documents/test_grammar.py.
 PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women", "men")
+# What a family's file may have to hold before a type is issued for the family
+# (DocumentType.needs; checked by families.lifecycle, which says in Polish what is missing):
+# a current assistant's assignment, a current work plan (art. 15 ust. 1 pkt 15 of the
+# family-support act: the assessment assesses the plan), the monitoring after the work ended
+# (art. 15 ust. 1 pkt 16: notes are written only then).
+NEEDS = ("assignment", "work_plan", "monitoring")
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,14 @@ class PersonRef:
     pesel: str | None = None
     group: str | None = None  # the GroupSpec whose rows are the persons
     expect: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues a document, as DocumentType.stamp sees it: the staff member's login and role."""
+
+    login: str
+    role: Role
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each type is one object
@@ -217,9 +240,13 @@ class DocumentType:
     # replaced one in the family's file.
     date_field: str | None = None
     # The values of the fields declared by_service, added by issuing.issue to the validated data:
-    # called with (data, the family's FamilyFacts or None, the issuing staff member's login) and
-    # returns {field: value} for by_service fields only.
-    stamp: Callable[[Mapping[str, Any], FamilyFacts | None, str], dict[str, Any]] | None = None
+    # called with (data, the family's FamilyFacts or None, the Issuer: who issues it) and returns
+    # {field: value} for by_service fields only.
+    stamp: Callable[[Mapping[str, Any], FamilyFacts | None, Issuer], dict[str, Any]] | None = None
+    # What the family's file must hold before this type is issued for the family: keys of NEEDS,
+    # in the order they are checked (families.lifecycle refuses with the first one missing).
+    # Documents issued without a family (a new case made from the document) need nothing.
+    needs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Declarations name these as objects: a string (a typo or an old key) fails at import.
@@ -229,6 +256,9 @@ class DocumentType:
             raise TypeError(f"{self.slug}: filing_class must be a filing.FilingClass, not {self.filing_class!r}")
         if not self.issued_by or not all(isinstance(role, Role) for role in self.issued_by):
             raise TypeError(f"{self.slug}: issued_by must be a non-empty set of roles.Role, not {self.issued_by!r}")
+        unknown = [n for n in self.needs if n not in NEEDS]
+        if unknown:
+            raise ValueError(f"{self.slug}: unknown needs {unknown}; known: {NEEDS}")
 
     @property
     def jrwa_key(self) -> str:

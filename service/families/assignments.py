@@ -97,6 +97,10 @@ def assign_assistant(session: Session, actor: User, origin: Origin, family: Fami
         current.end_date = start_date - dt.timedelta(days=1)
         current.ended_by_id = actor_id
         before = {"assistant_id": current.assistant_id, "start_date": current.start_date.isoformat()}
+    # Support given again ends the monitoring of the work before (its assistant's reading too).
+    for monitored in session.execute(select(Assignment).where(
+            Assignment.family_id == family_id, Assignment.monitoring_until >= start_date)).scalars():
+        monitored.monitoring_until = start_date - dt.timedelta(days=1)
     assignment = Assignment(family_id=family_id, assistant_id=assistant_id, start_date=start_date,
                             created_at=now, created_by_id=actor_id)
     session.add(assignment)

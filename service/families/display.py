@@ -138,6 +138,9 @@ def describe_change(session: Session, change: FamilyChange) -> str:
     if what == "assignment_ended":
         return _sentence(f"Zakończono przydział asystenta rodziny {_staff_name(session, before.get('assistant_id'))} "
                          f"z dniem {_value('end_date', after.get('end_date'))}")
+    if what == "monitoring":
+        return _sentence(f"Rozpoczęto monitorowanie funkcjonowania rodziny do dnia "
+                         f"{_value('end_date', after.get('monitoring_until'))}")
     return what
 
 

@@ -15,14 +15,14 @@ from sqlalchemy.orm import object_session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
-from ..documents.context import office_today
-from ..documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
+from ..documents.context import WARSAW, office_today
+from ..documents.family_facts import DocumentFacts, FamilyFacts, PersonFacts, StaffFacts, left_out, prefill
 from ..documents.spec import DocumentType
 from ..extensions import db
 from ..signing.models import SignedDocument
 from .models import Family
 from .people import is_adult
-from .settings import deadline_rules
+from .settings import DeadlineRules, deadline_rules
 from .plans import current_plan, plan_facts
 
 
@@ -62,6 +62,7 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
     today = today or office_today()
     session = object_session(family)
     plan = current_plan(session, family) if session is not None and family.case_id is not None else None
+    rules = _rules(family)
     current = family.current_assignment
     members = tuple(PersonFacts(full_name=m.full_name, relation=m.relation, relation_label=m.relation_label,
                                 pesel=m.pesel or "", birth_date=m.birth_date, sex=m.sex, phone=m.phone,
@@ -76,7 +77,29 @@ def facts_of(family: Family, today: dt.date | None = None) -> FamilyFacts:
                        basis={k: str(v) for k, v in (family.basis or {}).items()},
                        plan=plan_facts(plan) if plan is not None else None,
                        consent_date=consent_date(family),
-                       visit_interval_days=deadline_rules(db.session).visit_interval_days)
+                       visit_interval_days=rules.visit_interval_days,
+                       documents=documents_of(family), monitoring_months=rules.monitoring_months,
+                       today=today)
+
+
+def _rules(family: Family) -> DeadlineRules:
+    """The office's deadline settings, read in the family's session (the defaults outside one)."""
+    session = object_session(family)
+    return deadline_rules(session) if session is not None else DeadlineRules()
+
+
+def documents_of(family: Family) -> tuple[DocumentFacts, ...]:
+    """The documents of the family's case, newest first, as DocumentFacts."""
+    docs = sorted(family.case.documents, key=lambda d: d.created_at, reverse=True)
+    return tuple(DocumentFacts(id=d.id, slug=d.slug, data=d.data or {},
+                               issued_on=_warsaw(d.created_at)) for d in docs)
+
+
+def _warsaw(moment: dt.datetime) -> dt.date:
+    # SQLite gives naive datetimes back (stored as UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(WARSAW).date()
 
 
 def prefill_for(doctype: DocumentType, family: Family) -> dict[str, Any]:

@@ -199,6 +199,9 @@ class Assignment(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # Set when a final report ended the assignment: the family is monitored until then (art. 15
+    # ust. 1 pkt 16), and the assistant keeps reading its file to write the monitoring notes.
+    monitoring_until: Mapped[dt.date | None] = mapped_column(Date, default=None)
     family: Mapped[Family] = relationship(back_populates="assignments")
     assistant: Mapped[User] = relationship(foreign_keys=[assistant_id])
 
@@ -218,7 +221,7 @@ class FamilyChange(db.Model):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     # registered, address, correspondence, basis, social_worker, member_added, member_changed,
-    # member_left, assignment, assignment_ended
+    # member_left, assignment, assignment_ended, monitoring
     what: Mapped[str] = mapped_column(String(30))
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

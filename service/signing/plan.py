@@ -29,7 +29,7 @@ def signer_plan(doctype: DocumentType, data: Mapping[str, Any]) -> list[PlannedS
     family: list[tuple[str, str, str]] = []
     staff: list[tuple[str, str, Role | None]] = []
     for slot in doctype.signers:
-        if slot.only_if and not data.get(slot.only_if):
+        if not slot.applies(data):
             continue
         if slot.signer == "staff":
             role = slot.label or slot.staff_role.label

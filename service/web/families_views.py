@@ -16,6 +16,7 @@ from ..families.changes import may_change
 from ..families.deadlines import deadlines_of_family
 from ..families.display import due_text, address_line, basis_rows, describe_change, member_view, support_label
 from ..families.facts import facts_of, left_out_for, prefill_for
+from ..families.lifecycle import monitoring_until, next_step
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
 from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
@@ -23,7 +24,7 @@ from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, Fam
 from ..families.search import search_families
 from ..family_file import issuable_types, timeline
 from ..forms_builder import fit_to_family, form_class, row_edit
-from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, issue
+from ..issuing import ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, issue
 from ..documents.context import office_today
 from ..office.models import JrwaClass, get_profile, issuing_paused
 from ..security import READERS, allow, log_access, request_origin
@@ -130,6 +131,7 @@ def show(family_id: int):
         basis=basis_rows(family.basis_kind, family.basis or {}), support=support_label(family),
         current=current, assignments=list(reversed(family.assignments)), timeline=timeline(family),
         types=issuable_types(current_user, family), reads_documents=current_user.role in READERS,
+        monitoring_until=monitoring_until(family, today), next_step=next_step(family),
         changes=[(c, describe_change(db.session, c)) for c in reversed(family.changes)],
         may={what: may_change(current_user, family, what) for what in
              ("address", "basis", "social_worker", "member_added", "member_changed", "contact", "member_left")},
@@ -185,6 +187,14 @@ def issue_document(family_id: int, slug: str):
                 status, retry_after = 503, exc.retry_after
             except IssuingPaused as exc:
                 paused, status = str(exc), 409
+            except IssueRefused as exc:  # the file does not allow it now (families.lifecycle)
+                # at its input (a group shows its own messages above its rows), else above the form
+                field = form._fields.get(exc.field)
+                if field is not None:
+                    field.errors = list(field.errors) + [str(exc)]
+                else:
+                    flash(str(exc), "error")
+                status = 422
             except (AssignmentRefused, NotForThisFamily) as exc:
                 if getattr(exc, "field", None) == "month":  # a monthly report's month without visit records
                     form.month.errors.append(str(exc))

@@ -17,7 +17,8 @@ from ..archive.models import DocumentRecord
 from ..families.access import ALL_FAMILIES, visible_families
 from ..families.facts import facts_of
 from ..families.assignments import AssignmentRefused
-from ..issuing import ISSUERS, IssuingPaused, NotForThisFamily, applies_to, find_family, issue, visible_documents
+from ..issuing import (ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family, issue,
+                       visible_documents)
 from ..office.models import get_profile, issuing_paused
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from . import monthly_form
@@ -134,9 +135,12 @@ def new_document(slug: str):
                 retry_after = exc.retry_after
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
-            except (AssignmentRefused, NotForThisFamily) as exc:  # the assistant's limit of families
-                # a monthly report's month without visit records is said at the month
-                (form.month if getattr(exc, "field", None) == "month" else form.case_id).errors.append(str(exc))
+            except (AssignmentRefused, NotForThisFamily, IssueRefused) as exc:  # the assistant's limit of
+                # families; the family's file not ready for this document (families.lifecycle): at
+                # the input it concerns, else at the case chosen
+                target = form._fields.get(getattr(exc, "field", ""))
+                target = form.case_id if target is None else target
+                target.errors = list(target.errors) + [str(exc)]
                 status = getattr(exc, "status", 422)
             else:
                 flash(f"Dokument wystawiono i zarchiwizowano w sprawie {issued.record.case.sign}.", "success")

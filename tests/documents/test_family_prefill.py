@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from service.documents.context import office_today
-from service.documents.family_facts import FamilyFacts, PersonFacts, StaffFacts, addressee, prefill
+from service.documents.family_facts import FamilyFacts, PersonFacts, PlanFacts, StaffFacts, addressee, prefill
 from service.documents.json_input import json_to_formdata
 from service.documents.registry import DOCUMENT_TYPES
 from service.forms_builder import errors_by_path, form_class
@@ -45,8 +45,12 @@ def family(*members: PersonFacts, **changes) -> FamilyFacts:
     return dataclasses.replace(base, **changes)
 
 
+# The goals of the work plan the test families have when a type needs one (tests/families/files.py
+# files a plan with these goals).
+PLAN_GOALS = [{"goal_no": "1", "goal": "Stały rytm dnia dzieci"}, {"goal_no": "2", "goal": "Spłata zaległości czynszu"}]
+
 # What the file cannot know, typed by the staff member for each type (the date of the consent; what
-# the authorisation covers, which the principal decides).
+# the authorisation covers, which the principal decides; how far each goal of the plan was attained).
 EXTRAS = {
     "family_consent": {"consent_date": TODAY.isoformat()},
     "assignment_letter": {},
@@ -71,11 +75,39 @@ EXTRAS = {
                                "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
                                "expected_effect": "Porozumienie ze spółdzielnią.",
                                "responsible": "matka z asystentem rodziny"}]},
+    "periodic_assessment": {"situation_changes": "Pan Jan pracuje dorywczo.", "cooperation": "good",
+                            "recommendation": "continue",
+                            "goal_attainment": [{**g, "attainment": "partly", "comment": "w toku"}
+                                                for g in PLAN_GOALS]},
+    "final_report": {"end_reason": "goals_achieved", "results_summary": "Rodzina osiągnęła cele planu pracy.",
+                     "goal_attainment": [{**g, "attainment": "achieved", "comment": "tak"} for g in PLAN_GOALS]},
+    "monitoring_note": {"contact_form": "visit", "observations": "Rodzina radzi sobie dobrze."},
+    "resignation": {},
 }
 # The monthly reports rest on visit records, not on the file alone: tests/api/test_monthly_reports_api.py
 # issues them for a registered family with visit records. The time report is no family's at all.
 FROM_FILE = [t for t in DOCUMENT_TYPES if t.slug != "monthly_time_report"]
 ISSUED_FROM_FILE = [t for t in FROM_FILE if t.slug != "monthly_family_report"]
+
+# How a family's facts hold each of a type's declared `needs` (DocumentType.needs): the file-free
+# twin of tests/families/files.py's meet_needs: an assignment that has begun (the test family's
+# starts tomorrow), a work plan filed in the case; the monitoring is not in the facts a form is
+# filled from (the service checks it).
+PLAN = PlanFacts("plan-1", (TODAY - dt.timedelta(days=20)).isoformat(),
+                 tuple((g["goal_no"], g["goal"]) for g in PLAN_GOALS))
+FACTS_FOR_NEED = {
+    "assignment": lambda facts: dataclasses.replace(facts, assignment_start=TODAY - dt.timedelta(days=60)),
+    "work_plan": lambda facts: dataclasses.replace(facts, plan=PLAN),
+    "monitoring": lambda facts: facts,
+}
+
+
+def with_needs(doctype, facts: FamilyFacts) -> FamilyFacts:
+    """The facts with what the type declares it needs (a work plan for an assessment)."""
+    for need in doctype.needs:
+        assert need in FACTS_FOR_NEED, f"add to FACTS_FOR_NEED how a family's facts hold {need!r}"
+        facts = FACTS_FOR_NEED[need](facts)
+    return facts
 
 
 @pytest.fixture
@@ -95,7 +127,7 @@ def form_errors(doctype, data) -> dict[str, list[str]]:
 
 
 def assert_valid(doctype, facts: FamilyFacts) -> dict:
-    data = {**prefill(doctype, facts), **EXTRAS[doctype.slug]}
+    data = {**prefill(doctype, with_needs(doctype, facts)), **EXTRAS[doctype.slug]}
     assert form_errors(doctype, data) == {}, data
     return data
 
@@ -330,6 +362,16 @@ RENDERED = {
     # the adults take part (the child is not a participant), with the assistant and the social worker
     "work_plan": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska", "Jan Kowalski", "Katarzyna Zielińska", "Tomasz Wójcik",
                                             "Uregulowanie zaległości czynszowych."], ["Zofia"]),
+    "periodic_assessment": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska i Jan Kowalski", "ul. Słowackiego 12 m. 4",
+                                                       "32-600 Oświęcim", "Stały rytm dnia dzieci",
+                                                       "Asystent rodziny zaleca kontynuowanie pracy"], ["Zofia"]),
+    "final_report": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska i Jan Kowalski", "ul. Słowackiego 12 m. 4",
+                                                "Spłata zaległości czynszu",
+                                                "z powodu: osiągnięcie celów planu pracy"], ["Zofia"]),
+    "monitoring_note": (family(ANNA, ZOSIA), ["Rodzina: Anna Kowalska, adres", "32-600 Oświęcim",
+                                              "Rodzina radzi sobie dobrze."], ["Zofia"]),
+    "resignation": (family(ANNA, JAN, ZOSIA), ["My, niżej podpisani", "Anna Kowalska", "Jan Kowalski",
+                                               "ul. Słowackiego 12 m. 4"], ["Zofia"]),
 }
 
 
@@ -337,7 +379,7 @@ RENDERED = {
 def test_document_issued_from_the_file(app, client, create_user, api_token, doctype):
     facts, texts, absent = RENDERED[doctype.slug]
     headers = api_token(create_user(issuer_role(doctype)))
-    body = {**prefill(doctype, facts), **EXTRAS[doctype.slug]}
+    body = {**prefill(doctype, with_needs(doctype, facts)), **EXTRAS[doctype.slug]}
     response = client.post(f"/api/documents/{doctype.slug}", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     response, pdf = download(client, response.get_json()["links"]["pdf"], headers=headers)

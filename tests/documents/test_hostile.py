@@ -27,8 +27,9 @@ TEXT_KINDS = {"text", "textarea"}
 
 
 def text_fields(doctype):
-    """(path, spec) of every free-text field, group fields as (group, index, name)."""
-    for spec in doctype.form_fields:  # the by_service ones are never sent
+    """(path, spec) of every free-text field a person fills in (not those the service sets), group
+    fields as (group, index, name)."""
+    for spec in doctype.form_fields:
         if isinstance(spec, GroupSpec):
             for sub in spec.fields:
                 if sub.kind in TEXT_KINDS:

@@ -13,11 +13,13 @@ from service.archive.models import DocumentRecord
 from service.documents.catalog.visit_record import VISIT_RECORD, plan_goals
 from service.documents.family_facts import FamilyFacts, PersonFacts, PlanFacts
 from service.documents.json_input import json_to_formdata
+from service.documents.spec import Issuer
 from service.extensions import db
 from service.families import monthly
 from service.families.facts import facts_of
 from service.families.models import Family
 from service.forms_builder import errors_by_path, fit_to_family, form_class
+from service.roles import Role
 from tests.families.visits import make_office, plan
 from tests.helpers import download, pdf_text_normalised, squash
 
@@ -77,9 +79,10 @@ def test_the_service_values_cannot_be_sent(app_context):
 
 
 def test_stamp_names_the_author_and_the_goals():
-    values = VISIT_RECORD.stamp({"goals_worked": ["2", 1]}, FACTS, "kzielinska")
+    issuer = Issuer("kzielinska", Role.ASSISTANT)
+    values = VISIT_RECORD.stamp({"goals_worked": ["2", 1]}, FACTS, issuer)
     assert values == {"assistant_login": "kzielinska", "goals_text": f"2. {GOALS[1]}\n1. {GOALS[0]}", "plan_ref": "p1"}
-    assert VISIT_RECORD.stamp({}, None, "kzielinska") == {"assistant_login": "kzielinska", "goals_text": ""}
+    assert VISIT_RECORD.stamp({}, None, issuer) == {"assistant_login": "kzielinska", "goals_text": ""}
 
 
 def test_issued_for_the_family_through_the_pipeline(app, client, create_user, login):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select, update
+
 from service.accounts.models import User
+from service.archive.models import DocumentRecord
 from service.audit import Origin
 from service.documents.json_input import json_to_formdata
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from service.families.assignments import assign_assistant
 from service.families.facts import prefill_for
-from service.families.models import Family
+from service.documents.context import office_today
+from service.documents.plan_results import add_months
+from service.families.models import Assignment, Family
 from service.families.registration import register_family
 from service.forms_builder import errors_by_path, form_class
 from service.issuing import issue
@@ -71,3 +76,39 @@ def sign_on_paper(staff, doc_id: str) -> None:
     path, page = confirm_page(staff, upload(staff, scan, "skan.pdf"))
     confirmed = staff.post(path, data={"replaces": ""})
     assert confirmed.status_code == 303, confirmed.get_data(as_text=True)[:2000]
+
+
+# The goals of the work plan a test family is given (the same as the prefill tests' PLAN_GOALS).
+PLAN_GOALS = [{"goal_no": "1", "goal": "Stały rytm dnia dzieci"}, {"goal_no": "2", "goal": "Spłata zaległości czynszu"}]
+
+
+def add_plan(issuer_id: int, family_id: int) -> str:
+    """In a request context: a work plan in the family's case (goals PLAN_GOALS); returns its id.
+    The work_plan type is another helper's (w-plan): until it is merged, a consent issued from the
+    file is made into one (slug and data as the data contract of issue 11 says)."""
+    doc_id = issue_consent(issuer_id, family_id)
+    db.session.execute(update(DocumentRecord).where(DocumentRecord.id == doc_id).values(
+        slug="work_plan", data={"plan_date": "2026-11-10", "goals": PLAN_GOALS}))
+    db.session.commit()
+    return doc_id
+
+
+def start_monitoring(family_id: int) -> None:
+    """In an app context: the family's current assignment ended yesterday and its monitoring runs
+    two months from today (what issuing a final report does: tests/families/test_ending.py)."""
+    today = office_today()
+    current = db.session.execute(select(Assignment).where(Assignment.family_id == family_id,
+                                                          Assignment.end_date.is_(None))).scalar_one()
+    current.end_date, current.monitoring_until = today - dt.timedelta(days=1), add_months(today, 2)
+    db.session.commit()
+
+
+def meet_needs(doctype, issuer_id: int, family_id: int) -> None:
+    """In a request context: gives a family with a current assignment what `doctype` declares it
+    needs (DocumentType.needs: a work plan, the monitoring), so that a test of every type issues
+    each from the file; a later type's need gets its line here or fails naming it."""
+    ways = {"assignment": lambda: None, "work_plan": lambda: add_plan(issuer_id, family_id),
+            "monitoring": lambda: start_monitoring(family_id)}
+    for need in doctype.needs:
+        assert need in ways, f"add to tests/families/files.py meet_needs how a family gets {need!r}"
+        ways[need]()

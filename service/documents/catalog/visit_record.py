@@ -19,7 +19,7 @@ from ...i18n import N_
 from ...roles import Role
 from ..filing import FAMILY_SUPPORT
 from ..legal import WR_DOCUMENTATION
-from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
+from ..spec import DocumentType, FieldSpec, GroupSpec, Issuer, SignerSlot
 
 PLACES = (("home", "w miejscu zamieszkania rodziny"), ("office", "w ośrodku"),
           ("institution", "w instytucji"), ("other", "inne"))
@@ -86,13 +86,13 @@ def check_signer(data: Mapping[str, Any]) -> dict[str, str]:
     return {}
 
 
-def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, login: str) -> dict[str, Any]:
+def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, issuer: Issuer) -> dict[str, Any]:
     """What the service records with the visit: the login of the assistant who issued it and the
     texts of the goals ticked (the plan's wording on the day: the document must say what was
     worked on, not only the numbers), with the plan's id."""
     goals = dict(plan_goals(facts))
     ticked = [goals[str(no)] for no in data.get("goals_worked") or [] if str(no) in goals]
-    out: dict[str, Any] = {"assistant_login": login, "goals_text": "\n".join(ticked)}
+    out: dict[str, Any] = {"assistant_login": issuer.login, "goals_text": "\n".join(ticked)}
     if facts is not None and facts.plan is not None and ticked:
         out["plan_ref"] = facts.plan.document_id
     return out

@@ -18,7 +18,7 @@ from ..family_facts import FamilyFacts, adults, staff_name
 from ..fields import date, dates_in_order, full_name
 from ..filing import FAMILY_SUPPORT
 from ..legal import WR_PLAN
-from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
+from ..spec import DocumentType, Issuer, FieldSpec, GroupSpec, SignerSlot
 from ..template_vars import TemplateVar
 
 MAX_GOALS = 8
@@ -114,7 +114,7 @@ EXTRA_VARS = (
 )
 
 
-def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, login: str) -> dict[str, Any]:
+def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, issuer: Issuer) -> dict[str, Any]:
     """The plan this one replaces, when the family has one (FamilyFacts.plan: the current plan,
     families.plans.current_plan): {"replaces": its document id, "replaces_date": its plan_date
     (ISO), "replaces_ref": its printed reference}; {} for the family's first plan or a new case."""

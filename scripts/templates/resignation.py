@@ -1,0 +1,41 @@
+"""resignation: Rezygnacja ze wsparcia asystenta rodziny (v1): who withdraws, the date, the reason if
+given; each person signs on the tablet. The wording agrees with the persons (grammar filters)."""
+from __future__ import annotations
+
+from letter_kit import (BODY, TEXT_WIDTH, add_row, data_table, heading, loop_rows, official_letter, para,
+                        signature_slot, table, tag_row, title_block)
+from work_kit import text_or
+
+
+def build_v1() -> object:
+    """The family's written resignation, one signature per person."""
+    doc = official_letter("Rezygnacja ze wsparcia asystenta rodziny")
+    title_block(doc)
+    para(doc, "{{ resigning|agree('Ja, niżej podpisana:', 'Ja, niżej podpisany:', 'My, niżej podpisane:', "
+              "'My, niżej podpisani:') }}", after=4, keep_next=True)
+    tbl = data_table(doc, [1.0, 9.5, 6.0], ["Lp.", "Imię i nazwisko", "Rola w rodzinie"])
+    loop_rows(tbl, "p in persons", [("{{ loop.index }}.", "center"), ("{{ p.full_name }}", "left"),
+                                    ("{{ p.role }}", "left")])
+    para(doc, "{{ resigning|agree('zamieszkała', 'zamieszkały', 'zamieszkałe', 'zamieszkali') }} pod adresem: "
+              "{{ street }}, {{ postal_code }} {{ town }},", before=6, **BODY)
+    para(doc, "{{ resigning|agree_number('oświadczam, że rezygnuję', 'oświadczamy, że rezygnujemy') }} ze wsparcia "
+              "asystenta rodziny zatrudnionego przez {{ office.name }} z dniem {{ resignation_date }}", **BODY)
+    para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}); "
+              "rezygnacja nie zamyka drogi do ponownego ubiegania się o wsparcie asystenta rodziny.", **BODY)
+    heading(doc, "Przyczyna rezygnacji")
+    para(doc, text_or("reason", "Nie podano."), **BODY)
+    heading(doc, "{{ resigning|agree_number('Podpis', 'Podpisy') }}", before=14)
+    sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
+    tag_row(sig, "{%tr for pair in persons|batch(2) %}")
+    row = add_row(sig)
+    for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
+        guard = "pair|length > 1" if idx else None
+        signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
+            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
+            ("data i czytelny podpis", {"italic": True})], guard=guard)
+        para(cell, "", after=8)
+    tag_row(sig, "{%tr endfor %}")
+    return doc
+
+
+BUILDERS = {"v1": build_v1}

@@ -1,0 +1,201 @@
+"""What issuing some documents means for the family's file: what must be there first, what the
+service fills in, and what the document changes — in the transaction that stores it.
+
+- `periodic_assessment` assesses the family's current work plan (art. 15 ust. 1 pkt 15 of the
+  family-support act): refused without one; its stamp names the plan (`plan_ref`).
+- `final_report` ends the work (the current assignment ends on the report's `end_date`, the
+  history kept) and opens the monitoring (art. 15 ust. 1 pkt 16) until `monitoring_until` (set
+  by its stamp: the end date plus the months on the form). Refused when no assignment is current
+  (the work has already ended, or a second sending of the same report), or when it ends before
+  the assignment began.
+- `monitoring_note` only while the family is monitored; its stamp records the author's role
+  (`author_role`), which decides whose password signs it (SignerSlot.only_if).
+- a `resignation` since the assignment began makes the final report the family's next step.
+
+What the service sets in a document (plan_ref, monitoring_until, author_role) is declared on the
+type (FieldSpec.by_service, DocumentType.stamp); this module checks the file and changes it.
+
+What the file must hold first is declared on the type (`DocumentType.needs`, keys of
+spec.NEEDS) and checked here for every type (`check_needs`, NEEDS), so a later type gets the
+checks, the refusals and the family page's offer by declaring them. The rules are keyed by the
+document types' declarations (objects, so a wrong one fails at
+import); issuing.issue calls `prepare` before rendering and runs `after_issue` inside
+documents.issue.Pipeline.issue's storing transaction, so the document and its effects are
+committed together or not at all. Documents issued without a family (a new case made from the
+document) have no file to check or change: these rules apply to documents of a family's file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User, utcnow
+from ..archive.models import DocumentRecord
+from ..audit import Origin, record
+from ..documents.catalog.final_report import FINAL_REPORT
+from ..documents.context import office_today
+from ..documents.spec import NEEDS as NEEDS_DECLARED, DocumentType
+from .facts import current_plan, documents_of
+from .models import Family, FamilyChange
+
+
+class IssueRefused(ValueError):
+    """The family's file does not allow this document now; str() is the Polish message, `field`
+    the input it concerns ("" for the document as a whole). Answered 422."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+NO_PLAN = ("Okresowa ocena dotyczy realizacji planu pracy z rodziną, a ta rodzina nie ma jeszcze planu. "
+           "Najpierw wystaw plan pracy z rodziną.")
+NOT_MONITORED = ("Notatkę z monitorowania sporządza się tylko w okresie monitorowania rodziny, po zakończeniu pracy "
+                 "z nią sprawozdaniem asystenta rodziny. Ta rodzina nie jest teraz monitorowana.")
+NO_ASSIGNMENT = ("Ta rodzina nie ma teraz przydzielonego asystenta rodziny: praca z nią została już zakończona "
+                 "albo jeszcze się nie rozpoczęła.")
+
+
+def monitoring_until(family: Family, today: dt.date | None = None) -> dt.date | None:
+    """The last day the family is monitored after its work ended (a final report's
+    monitoring_until on its last assignment), or None: no monitoring, over, or a new assignment."""
+    today = today or office_today()
+    if family.current_assignment is not None or not family.assignments:
+        return None
+    last = max(family.assignments, key=lambda a: (a.start_date, a.id))
+    until = last.monitoring_until
+    return until if until is not None and until >= today else None
+
+
+@dataclass(frozen=True)
+class Need:
+    """One key of spec.NEEDS: whether the family's file holds it (`met(family)`), and the Polish
+    refusal when not, at the input it concerns (`field`: a field of the type's form, or "" for the
+    document as a whole; a field the type lacks falls back to the whole). `hides`: whether the
+    family's page leaves the type out while the need is not met (False: it is offered, and its
+    form says what is missing)."""
+
+    met: Callable[[Family], bool]
+    message: str
+    field: str = ""
+    hides: bool = True
+
+
+NEEDS: dict[str, Need] = {
+    "assignment": Need(lambda f: f.current_assignment is not None, NO_ASSIGNMENT),
+    "work_plan": Need(lambda f: current_plan(f, office_today()) is not None, NO_PLAN, "goal_attainment",
+                      hides=False),
+    "monitoring": Need(lambda f: monitoring_until(f) is not None, NOT_MONITORED),
+}
+assert set(NEEDS) == set(NEEDS_DECLARED), "every key of spec.NEEDS has its check here"
+
+
+def check_needs(doctype: DocumentType, family: Family) -> None:
+    """Refuses (IssueRefused) with the first of the type's `needs` the family's file does not hold."""
+    fields = {f.name for f in doctype.fields}
+    for key in doctype.needs:
+        need = NEEDS[key]
+        if not need.met(family):
+            raise IssueRefused(need.message, need.field if need.field in fields else "")
+
+
+def _final_report(session: Session, family: Family, data: dict[str, Any]) -> None:
+    """Refuses a report whose work ends before the current assignment began (its `needs` made
+    sure there is one)."""
+    current = family.current_assignment
+    end = dt.date.fromisoformat(str(data["end_date"]))
+    if end < current.start_date:
+        raise IssueRefused("Data zakończenia nie może być wcześniejsza niż początek przydziału asystenta rodziny "
+                           f"({current.start_date.isoformat()}).", "end_date")
+
+
+def _end_work(session: Session, family_id: int, document: DocumentRecord, actor_id: int, origin: Origin) -> None:
+    """Ends the current assignment on the report's end date and opens the monitoring, in the
+    transaction that stores the report (nothing committed here). Raises IssueRefused when another
+    request ended the assignment meanwhile: the report is then not stored either."""
+    family = session.get(Family, family_id)
+    session.refresh(family)
+    current = family.current_assignment
+    if current is None:
+        raise IssueRefused(NO_ASSIGNMENT)
+    end = dt.date.fromisoformat(document.data["end_date"])
+    until = dt.date.fromisoformat(document.data["monitoring_until"])
+    current.end_date, current.ended_by_id, current.monitoring_until = end, actor_id, until
+    now = utcnow()
+    session.add(FamilyChange(family_id=family_id, at=now, by_id=actor_id, what="assignment_ended",
+                             before={"assistant_id": current.assistant_id},
+                             after={"end_date": end.isoformat(), "document": document.id}))
+    session.add(FamilyChange(family_id=family_id, at=now, by_id=actor_id, what="monitoring", before={},
+                             after={"monitoring_until": until.isoformat(), "document": document.id}))
+    record(session, session.get(User, actor_id), origin, "assignment_end", "family", family_id,
+           detail=f"{end.isoformat()}, sprawozdanie {document.id}", family_id=family_id, commit=False)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What one document type checks in the family's file and does to it, beyond its `needs`.
+
+    check(session, family, data) raises IssueRefused when the data do not fit the file.
+    after_issue(session, family_id, document, actor_id, origin) runs in the storing transaction
+    and commits nothing."""
+
+    check: Callable[[Session, Family, dict[str, Any]], None] | None = None
+    after_issue: Callable[[Session, int, DocumentRecord, int, Origin], None] | None = None
+
+
+RULES: dict[DocumentType, Rules] = {
+    FINAL_REPORT: Rules(_final_report, after_issue=_end_work),
+}
+
+
+def prepare(session: Session, doctype: DocumentType, family: Family | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The data to issue `doctype` with for `family`, unchanged (without a family: nothing to
+    check); raises IssueRefused when the file lacks one of the type's `needs` or the type's own
+    check refuses the data."""
+    if family is None:
+        return data
+    check_needs(doctype, family)
+    rules = RULES.get(doctype)
+    if rules is not None and rules.check is not None:
+        rules.check(session, family, data)
+    return data
+
+
+def stored_hook(doctype: DocumentType, family: Family | None, actor: User,
+                origin: Origin) -> Callable[[Session, DocumentRecord], None] | None:
+    """The effect to run in the transaction storing the document (Pipeline.issue's on_stored),
+    or None. Plain ids are captured: the pipeline's commits expire the ORM objects."""
+    rules = RULES.get(doctype)
+    if rules is None or rules.after_issue is None or family is None:
+        return None
+    family_id, actor_id, effect = family.id, actor.id, rules.after_issue
+    return lambda session, document: effect(session, family_id, document, actor_id, origin)
+
+
+def offered(doctype: DocumentType, family: Family) -> bool:
+    """Whether the family's page offers this type now: each of its `needs` that hides it is met
+    (a monitoring note only while monitored; an assessment without a plan is offered, its form
+    says the plan is missing)."""
+    return all(NEEDS[key].met(family) for key in doctype.needs if NEEDS[key].hides)
+
+
+def next_step(family: Family) -> DocumentType | None:
+    """The document the family's file waits for: the final report after the family's resignation
+    (a `resignation` issued since the current assignment began, and no final report after it)."""
+    current = family.current_assignment
+    if current is None:
+        return None
+    documents = documents_of(family)
+    resigned = next((d for d in documents if d.slug == "resignation" and d.issued_on >= current.start_date), None)
+    if resigned is None:
+        return None
+    reported = next((d for d in documents if d.slug == "final_report"), None)
+    if reported is not None and documents.index(reported) < documents.index(resigned):
+        return None
+    return FINAL_REPORT
