@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
@@ -39,7 +39,8 @@ from ..audit import Origin, record
 from ..documents.catalog.final_report import FINAL_REPORT
 from ..documents.context import office_today
 from ..documents.spec import NEEDS as NEEDS_DECLARED, DocumentType
-from .facts import current_plan, documents_of
+from .facts import documents_of
+from .plans import current_plan
 from .models import Family, FamilyChange
 
 
@@ -89,7 +90,7 @@ class Need:
 
 NEEDS: dict[str, Need] = {
     "assignment": Need(lambda f: f.current_assignment is not None, NO_ASSIGNMENT),
-    "work_plan": Need(lambda f: current_plan(f, office_today()) is not None, NO_PLAN, "goal_attainment",
+    "work_plan": Need(lambda f: f.case_id is not None and current_plan(object_session(f), f) is not None, NO_PLAN, "goal_attainment",
                       hides=False),
     "monitoring": Need(lambda f: monitoring_until(f) is not None, NOT_MONITORED),
 }
