@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 from service.api.openapi import openapi_document
 from service.api.openapi_families import ASSIGNMENT_EXAMPLE, REGISTRATION_EXAMPLE
 from service.documents.registry import DOCUMENT_TYPES
+from service.families.monthly_issue import REPORTS
 from service.roles import Role
 
 EXAMPLES = 8  # per operation and pass of generated data
@@ -91,9 +92,12 @@ def test_api_answers_as_documented(api):
     seen = {status for (_, status) in statuses}
     assert {200, 201, 401, 404, 422} <= seen, statuses
     # with the head's token: each type the head may issue was issued (the others are refused, 403)
+    # (a monthly report's example names no family and the fuzzed office has no visit records: it is
+    # refused with 422 at family_id or month; tests/api/test_monthly_reports_api.py posts the samples
+    # for a family with a month of visit records)
     for doctype in DOCUMENT_TYPES:
-        expected = 201 if Role.HEAD in doctype.issued_by else 403
-        assert statuses[f"POST /api/documents/{doctype.slug}", expected] >= 1, statuses
+        expected = 403 if Role.HEAD not in doctype.issued_by else 422 if doctype.slug in REPORTS else 201
+        assert statuses[f"POST /api/documents/{doctype.slug}", expected] >= 1, (doctype.slug, statuses)
     for label in ("POST /api/families", "POST /api/families/{family_id}/assignments",
                   "GET /api/families/{family_id}", "GET /api/families", "GET /api/families/{family_id}/deadlines",
                   "GET /api/deadlines"):
