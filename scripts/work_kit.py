@@ -3,9 +3,9 @@ final_report.py, monitoring_note.py): whose family it is, the table of the work 
 their attainment, a text field or the words for none. Built on letter_kit (its typesetting)."""
 from __future__ import annotations
 
-from letter_kit import data_table, loop_rows, para
+from letter_kit import TEXT_WIDTH, data_table, keep_row, loop_rows, para, signature_slot, table
 
-ASSISTANT_CAPTIONS = [("asystent rodziny", {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})]
+SIDE = 7.5  # cm: the width of each signature column
 RECIPIENTS = ["Kierownik ośrodka", "Pracownik socjalny prowadzący sprawę rodziny (kopia)", "ad acta"]
 
 
@@ -25,3 +25,22 @@ def family_line(doc) -> None:
     """Whose family the document concerns: the adults and their address (plan_results.family_fields)."""
     para(doc, ["Rodzina: ", ("{{ family_names }}", {"bold": True}),
                ", adres zamieszkania: {{ street }}, {{ postal_code }} {{ town }}"], after=6)
+
+
+def signatures(doc, head_marker: str, head_word: str, before: float = 18) -> None:
+    """The assistant's signature (SIG:assistant:0, „Sporządzono:”, the name from `assistant_name`)
+    on the left and the head's (`head_marker`, under `head_word`, e.g. „Zatwierdzam:”) on the
+    right, kept on one page. The words above the slots are impersonal or in the present first
+    person, so that none assumes the signer's gender („Zatwierdził” would)."""
+    para(doc, "", after=before, keep_next=True)
+    tbl = table(doc, [SIDE, TEXT_WIDTH - 2 * SIDE, SIDE])
+    row = tbl.rows[0]
+    keep_row(row)
+    left, right = row.cells[0], row.cells[2]
+    para(left, "Sporządzono:", size=10, align="center", keep_next=True)
+    signature_slot(left, SIDE, "SIG:assistant:0", [("{{ assistant_name }}", {"bold": True, "size": 10}),
+                                                  ("asystent rodziny", {}),
+                                                  ("data i czytelny podpis", {"italic": True})])
+    para(right, head_word, size=10, align="center", keep_next=True)
+    signature_slot(right, SIDE, head_marker, [("{{ office.head_name }}", {"bold": True, "size": 10}),
+                                              ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})])

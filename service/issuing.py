@@ -150,7 +150,7 @@ def stamped(doctype: DocumentType, data: Mapping[str, Any], family: Family | Non
     if doctype.stamp is None:
         return dict(data)
     values = doctype.stamp(data, facts_of(family) if family is not None else None,
-                           Issuer(login=actor.login, role=Role(actor.role)))
+                           Issuer(login=actor.login, role=Role(actor.role), full_name=actor.full_name))
     allowed = {f.name for f in doctype.fields} - {f.name for f in doctype.form_fields}
     if set(values) - allowed:
         raise ValueError(f"{doctype.slug}.stamp sets fields not declared by_service: {sorted(set(values) - allowed)}")

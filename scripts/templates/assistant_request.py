@@ -11,7 +11,8 @@ AFTER_MEMBERS = ("{% if raw.family_consented %}W dniu {{ consent_date }} rodzina
                  "z asystentem rodziny.{% endif %}")
 COURT = ("Postanowieniem z dnia {{ court_decision_date }}, sygn. akt {{ court_case_number }}, wydanym przez "
          "{{ court_name }}, rodzina została zobowiązana do współpracy z asystentem rodziny.")
-REFERRAL = ("Rodzina została zgłoszona do objęcia wsparciem przez: {{ referral_institution }}"
+# the institution's name as typed (nominative) after a colon, where it needs no inflection
+REFERRAL = ("Rodzinę zgłosiła do objęcia wsparciem instytucja: {{ referral_institution }}"
             "{% if referral_date %}, pismem z dnia {{ referral_date }}{% endif %}"
             "{% if referral_number %} (znak: {{ referral_number }}){% endif %}"
             "{% if referral_number or not referral_date %}.{% endif %}")

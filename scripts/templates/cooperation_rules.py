@@ -34,8 +34,8 @@ def build_v1() -> object:
     doc = official_letter("Zasady współpracy asystenta rodziny z rodziną")
     unstretched_line_breaks(doc)  # the fields typed with newlines print in justified paragraphs
     title_block(doc)
-    para(doc, "Zasady współpracy zostały ustalone w dniu {{ agreed_on }} między asystentem rodziny – "
-              "{{ assistant|named('inst') }}, zatrudnionym przez {{ office.name }}, a rodziną zamieszkałą pod "
+    para(doc, "Zasady współpracy zostały ustalone w dniu {{ agreed_on }} między asystentem rodziny zatrudnionym "
+              "przez {{ office.name }} – {{ assistant|named('inst') }}, a rodziną zamieszkałą pod "
               "adresem: {{ street }}, {{ postal_code }} {{ town }}, reprezentowaną przez:", keep_next=True,
          **BODY)
     tbl = data_table(doc, [1.0, 9.0, 6.5], ["Lp.", "Imię i nazwisko", "Rola w rodzinie"])

@@ -3,8 +3,8 @@ results against the plan, recommendations and the monitoring; signed by the assi
 the head. A Polish date ends in „r.”, which ends the sentence too: no full stop after it."""
 from __future__ import annotations
 
-from letter_kit import BODY, heading, official_letter, para, recipients, title_block, two_signatures
-from work_kit import ASSISTANT_CAPTIONS, RECIPIENTS, family_line, goals_table, text_or
+from letter_kit import BODY, heading, official_letter, para, recipients, title_block
+from work_kit import RECIPIENTS, family_line, goals_table, signatures, text_or
 
 # „przez 2 miesiące”: the form allows 1 to 12 months (catalog.final_report.MONITORING_MONTHS)
 MONTHS_WORD = ("{% if raw.monitoring_months|int == 1 %}miesiąc{% elif raw.monitoring_months|int < 5 %}miesiące"
@@ -19,10 +19,12 @@ def build_v1() -> object:
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
               "prowadzonej od dnia {{ period_from }} do dnia {{ end_date }}", **BODY)
     heading(doc, "1. Przyczyna zakończenia pracy z rodziną")
-    # the reason's label is a phrase in lower case („osiągnięcie celów…”): inside a sentence
-    para(doc, ["Pracę z rodziną zakończono z powodu: ",
+    # the reason's label is a phrase in the nominative („osiągnięcie celów…”, „rodzina zrezygnowała
+    # ze współpracy”): after a label's colon, where it needs no inflection („z powodu: osiągnięcie”
+    # would); no full stop after it, which a reason typed as a sentence would double
+    para(doc, ["Przyczyna zakończenia: ",
                ("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
-                {"bold": True}), "."], **BODY)
+                {"bold": True})], **BODY)
     heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
     goals_table(doc)
     para(doc, "{{ results_summary|multiline }}", before=6, **BODY)
@@ -31,9 +33,7 @@ def build_v1() -> object:
     heading(doc, "4. Monitorowanie funkcjonowania rodziny")
     para(doc, "Po zakończeniu pracy z rodziną ośrodek monitoruje funkcjonowanie rodziny przez "
               "{{ monitoring_months }} " + MONTHS_WORD + ", do dnia {{ monitoring_until }}", **BODY)
-    two_signatures(doc, ("SIG:assistant:0", ASSISTANT_CAPTIONS),
-                   ("SIG:head_approval:0", [("Zatwierdził: {{ office.head_name }}", {"bold": True, "size": 10}),
-                                            ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})]))
+    signatures(doc, "SIG:head_approval:0", "Zatwierdzam:")
     recipients(doc, RECIPIENTS)
     return doc
 

@@ -30,9 +30,11 @@ def build_v1() -> object:
     row = tbl.rows[0]
     keep_row(row)
     marker = f"SIG:{{% if {BY_SOCIAL_WORKER} %}}author_social_worker{{% else %}}author{{% endif %}}:0"
+    # the author's name (set by the service from who issues the note) above their function
     signature_slot(row.cells[1], 8.0, marker, [
-        (f"{{% if {BY_SOCIAL_WORKER} %}}pracownik socjalny{{% else %}}asystent rodziny{{% endif %}}",
-         {"bold": True, "size": 10}), ("data i czytelny podpis", {"italic": True})])
+        ("{{ author_name }}", {"bold": True, "size": 10}),
+        (f"{{% if {BY_SOCIAL_WORKER} %}}pracownik socjalny{{% else %}}asystent rodziny{{% endif %}}", {}),
+        ("data i czytelny podpis", {"italic": True})])
     return doc
 
 

@@ -2,8 +2,8 @@
 the plan, cooperation, risks and the recommendation; signed by the assistant, accepted by the head."""
 from __future__ import annotations
 
-from letter_kit import BODY, heading, official_letter, para, recipients, title_block, two_signatures
-from work_kit import ASSISTANT_CAPTIONS, RECIPIENTS, family_line, goals_table, text_or
+from letter_kit import BODY, heading, official_letter, para, recipients, title_block
+from work_kit import RECIPIENTS, family_line, goals_table, signatures, text_or
 
 
 def build_v1() -> object:
@@ -11,8 +11,9 @@ def build_v1() -> object:
     doc = official_letter("Okresowa ocena sytuacji rodziny")
     title_block(doc, "za okres od {{ period_from }} do {{ period_to }}")
     family_line(doc)
-    para(doc, "Na podstawie {{ legal_basis }} asystent rodziny dokonał w dniu {{ assessment_date }} okresowej "
-              "oceny sytuacji rodziny i przekazuje ją kierownikowi ośrodka.", **BODY)
+    # impersonal („sporządzono”) and present („przekazuje”): no verb assumes the assistant's gender
+    para(doc, "Na podstawie {{ legal_basis }} w dniu {{ assessment_date }} sporządzono okresową ocenę sytuacji "
+              "rodziny, którą asystent rodziny przekazuje kierownikowi ośrodka.", **BODY)
     heading(doc, "1. Zmiany w sytuacji rodziny")
     para(doc, "{{ situation_changes|multiline }}", **BODY)
     heading(doc, "2. Realizacja celów planu pracy z rodziną")
@@ -30,9 +31,7 @@ def build_v1() -> object:
     para(doc, "{%p if recommendation_notes %}")
     para(doc, "{{ recommendation_notes|multiline }}", **BODY)
     para(doc, "{%p endif %}")
-    two_signatures(doc, ("SIG:assistant:0", ASSISTANT_CAPTIONS),
-                   ("SIG:head_acceptance:0", [("Przyjął: {{ office.head_name }}", {"bold": True, "size": 10}),
-                                              ("{{ office.head_title }}", {}), ("data i podpis", {"italic": True})]))
+    signatures(doc, "SIG:head_acceptance:0", "Przyjmuję:")
     recipients(doc, RECIPIENTS)
     return doc
 

@@ -20,8 +20,9 @@ def build_v1() -> object:
               "{{ street }}, {{ postal_code }} {{ town }},", before=6, **BODY)
     para(doc, "{{ resigning|agree_number('oświadczam, że rezygnuję', 'oświadczamy, że rezygnujemy') }} ze wsparcia "
               "asystenta rodziny zatrudnionego przez {{ office.name }} z dniem {{ resignation_date }}", **BODY)
-    para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}); "
-              "rezygnacja nie zamyka drogi do ponownego ubiegania się o wsparcie asystenta rodziny.", **BODY)
+    # the citation ends in its own bracket („(Dz. U. …)”): not inside another one, which would close „))”
+    para(doc, "Zgodnie z {{ legal_basis }} wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym "
+              "udziałem; rezygnacja nie zamyka drogi do ponownego ubiegania się o wsparcie asystenta rodziny.", **BODY)
     heading(doc, "Przyczyna rezygnacji")
     para(doc, text_or("reason", "Nie podano."), **BODY)
     heading(doc, "{{ resigning|agree_number('Podpis', 'Podpisy') }}", before=14)

@@ -193,10 +193,12 @@ class PersonRef:
 
 @dataclass(frozen=True)
 class Issuer:
-    """Who issues a document, as DocumentType.stamp sees it: the staff member's login and role."""
+    """Who issues a document, as DocumentType.stamp sees it: the staff member's login, role and
+    full name (as their account has it; "" when the account names nobody)."""
 
     login: str
     role: Role
+    full_name: str = ""
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: each type is one object

@@ -367,7 +367,7 @@ RENDERED = {
                                                        "Asystent rodziny zaleca kontynuowanie pracy"], ["Zofia"]),
     "final_report": (family(ANNA, JAN, ZOSIA), ["Anna Kowalska i Jan Kowalski", "ul. Słowackiego 12 m. 4",
                                                 "Spłata zaległości czynszu",
-                                                "z powodu: osiągnięcie celów planu pracy"], ["Zofia"]),
+                                                "Przyczyna zakończenia: osiągnięcie celów planu pracy"], ["Zofia"]),
     "monitoring_note": (family(ANNA, ZOSIA), ["Rodzina: Anna Kowalska, adres", "32-600 Oświęcim",
                                               "Rodzina radzi sobie dobrze."], ["Zofia"]),
     "resignation": (family(ANNA, JAN, ZOSIA), ["My, niżej podpisani", "Anna Kowalska", "Jan Kowalski",

@@ -53,6 +53,7 @@ def test_an_assessment_without_a_plan_is_refused_at_the_goals_keeping_what_was_t
     values = {"assessment_date": office_today().isoformat(), "period_from": "2026-11-02",
               "period_to": office_today().isoformat(), "situation_changes": TYPED, "cooperation": "good",
               "recommendation": "continue", "family_names": "Anna Kowalska i Jan Kowalski",
+              "assistant_name": "Katarzyna Zielińska",
               "street": "ul. Zaborska 17 m. 3", "postal_code": "32-600", "town": "Oświęcim",
               "goal_attainment": [{"goal_no": "1", "goal": "Stały rytm dnia dzieci", "attainment": "partly",
                                    "comment": "w toku"}]}

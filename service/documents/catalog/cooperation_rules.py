@@ -126,9 +126,9 @@ COOPERATION_RULES = DocumentType(
             "men": ("Zapoznaliśmy się z zasadami współpracy, akceptujemy je",),
         }),
         PersonRef("assistant", "assistant_name", "assistant_sex", expect={
-            "woman": ("asystentem rodziny – Panią {name.inst},",),
-            "man": ("asystentem rodziny – Panem {name.inst},",),
-            "unknown": ("asystentem rodziny – Panią o imieniu i nazwisku {name},",),
+            "woman": ("asystentem rodziny zatrudnionym przez", "– Panią {name.inst}, a rodziną"),
+            "man": ("asystentem rodziny zatrudnionym przez", "– Panem {name.inst}, a rodziną"),
+            "unknown": ("asystentem rodziny zatrudnionym przez", "– Panią o imieniu i nazwisku {name}, a rodziną"),
         }),
         PersonRef("social_worker", "social_worker_name", "social_worker_sex", expect={
             "woman": ("prowadzącym sprawę rodziny jest Pani {name}.",),

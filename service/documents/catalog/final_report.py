@@ -5,8 +5,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..family_facts import FamilyFacts, day_of, iso, latest
-from ..fields import date, dates_in_order
+from ..family_facts import FamilyFacts, day_of, iso, latest, staff_name
+from ..fields import date, dates_in_order, full_name
 from ...i18n import N_
 from ...roles import Role
 from ..filing import FAMILY_SUPPORT
@@ -27,11 +27,13 @@ MONITORING_MONTHS = (1, 12)
 
 
 def from_family(facts: FamilyFacts) -> dict:
-    """The period of work (the assignment's start to today), the current plan's goals with what
-    the last assessment of that plan found, the office's monitoring period; after the family's
+    """The assistant (who signs it), the period of work (the assignment's start to today), the
+    current plan's goals with what the last assessment of that plan found, the office's
+    monitoring period; after the family's
     resignation (a `resignation` since the assignment began) its date ends the work and the
     reason is „rodzina zrezygnowała ze współpracy”."""
-    values = {**family_values(facts), "period_from": iso(facts.assignment_start), "end_date": iso(day_of(facts)),
+    values = {**family_values(facts), "assistant_name": staff_name(facts.assistant),
+              "period_from": iso(facts.assignment_start), "end_date": iso(day_of(facts)),
               "goal_attainment": attainment_rows(facts, keep_judgement=True),
               "monitoring_months": facts.monitoring_months}
     resigned = latest(facts, "resignation", since=facts.assignment_start)
@@ -62,6 +64,7 @@ FINAL_REPORT = DocumentType(
                        "monitorować sytuację rodziny. Podpisuje je asystent rodziny, a zatwierdza kierownik ośrodka."),
     fields=(
         *family_fields(),
+        full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
         date("period_from", "Praca z rodziną od", "2026-05-04"),
         date("end_date", "Data zakończenia pracy z rodziną", "2026-11-30", not_future=True),
         FieldSpec("end_reason", "Przyczyna zakończenia", "choice", choices=END_REASONS, sample="goals_achieved"),
@@ -87,7 +90,7 @@ FINAL_REPORT = DocumentType(
     ),
     signers=(
         SignerSlot("assistant", "Asystent rodziny", signer="staff", staff_role=Role.ASSISTANT),
-        SignerSlot("head_approval", "Zatwierdził kierownik ośrodka", signer="staff", staff_role=Role.HEAD),
+        SignerSlot("head_approval", "Kierownik ośrodka (zatwierdzenie)", signer="staff", staff_role=Role.HEAD),
     ),
     checks=(
         dates_in_order("period_from", "end_date", "Data zakończenia nie może być wcześniejsza niż początek pracy."),

@@ -28,8 +28,9 @@ def from_family(facts: FamilyFacts) -> dict:
 
 
 def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, issuer: Issuer) -> dict[str, Any]:
-    """The note's author is who issues it: their role decides whose password signs it."""
-    return {"author_role": str(issuer.role)}
+    """The note's author is who issues it: their role decides whose password signs it, their
+    name is printed under the signature."""
+    return {"author_role": str(issuer.role), "author_name": issuer.full_name}
 
 
 MONITORING_NOTE = DocumentType(
@@ -59,6 +60,9 @@ MONITORING_NOTE = DocumentType(
         FieldSpec("author_role", "Autor notatki", "choice", by_service=True, required=False, sample="assistant",
                   choices=((Role.ASSISTANT.value, "asystent rodziny"),
                            (Role.SOCIAL_WORKER.value, "pracownik socjalny"))),
+        # Set by the service (stamp): the author's name, under their signature.
+        FieldSpec("author_name", "Imię i nazwisko autora notatki", by_service=True, required=False,
+                  sample="Katarzyna Zielińska", max_length=120),
     ),
     # The author signs: `author_role` is set by the service from who issues the note (stamp),
     # so the step asks for that role's password.

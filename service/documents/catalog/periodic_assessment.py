@@ -4,8 +4,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from ..family_facts import FamilyFacts, day_of, iso
-from ..fields import date, dates_in_order
+from ..family_facts import FamilyFacts, day_of, iso, staff_name
+from ..fields import date, dates_in_order, full_name
 from ...i18n import N_
 from ...roles import Role
 from ..filing import FAMILY_SUPPORT
@@ -26,14 +26,16 @@ COOPERATION = (
 
 
 def from_family(facts: FamilyFacts) -> dict:
-    """Every goal of the current plan (the staff member judges each), and the period: from the
-    latest of the assignment's start, the plan's date and the last assessment's date, to today.
+    """The assistant (who signs it), every goal of the current plan (the staff member judges
+    each), and the period: from the latest of the assignment's start, the plan's date and the
+    last assessment's date, to today.
     The plan itself (plan_ref) is named by the service (stamp), not the form."""
     starts = [d for d in (facts.assignment_start, plan_date(facts.plan)) if d]
     previous = last_assessment(facts)
     if previous is not None and previous.data.get("assessment_date"):
         starts.append(dt.date.fromisoformat(str(previous.data["assessment_date"])))
-    return {**family_values(facts), "period_from": iso(max(starts)) if starts else "", "period_to": iso(day_of(facts)),
+    return {**family_values(facts), "assistant_name": staff_name(facts.assistant),
+            "period_from": iso(max(starts)) if starts else "", "period_to": iso(day_of(facts)),
             "assessment_date": iso(day_of(facts)), "goal_attainment": attainment_rows(facts)}
 
 
@@ -57,6 +59,7 @@ PERIODIC_ASSESSMENT = DocumentType(
                        "na dalszą pracę. Podpisuje ją asystent rodziny, a kierownik ośrodka potwierdza jej przyjęcie."),
     fields=(
         *family_fields(),
+        full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
         date("assessment_date", "Data oceny", "2026-11-27", not_future=True),
         date("period_from", "Okres objęty oceną – od", "2026-06-01"),
         date("period_to", "Okres objęty oceną – do", "2026-11-27", not_future=True),
@@ -81,7 +84,7 @@ PERIODIC_ASSESSMENT = DocumentType(
     ),
     signers=(
         SignerSlot("assistant", "Asystent rodziny", signer="staff", staff_role=Role.ASSISTANT),
-        SignerSlot("head_acceptance", "Przyjął kierownik ośrodka", signer="staff", staff_role=Role.HEAD),
+        SignerSlot("head_acceptance", "Kierownik ośrodka (przyjęcie)", signer="staff", staff_role=Role.HEAD),
     ),
     checks=(
         dates_in_order("period_from", "period_to", "Koniec okresu nie może być wcześniejszy niż jego początek."),
