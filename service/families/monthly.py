@@ -1,6 +1,6 @@
 """Monthly reports built, not typed (issue 11): the visit records (karty pracy) of a month and the
 values of the `monthly_family_report` and `monthly_time_report` forms made from them
-(/work/types-contract.md: data keys of `visit_record`, `work_plan` and the two reports).
+(service/documents/catalog/DATA_KEYS.md: data keys of `visit_record`, `work_plan` and the two reports).
 
 The staff member reviews and completes the values before issuing; fields that need a person's
 judgement (difficulties, the plan for the next month) are not filled here.

@@ -2,7 +2,7 @@
 derived again from the archive when the report is issued, and the time report's case.
 
 A monthly report records which visit records it was built from (`visit_refs`, and the time report
-whose time it is: `assistant_login`; /work/types-contract.md). Those are FieldSpec.derived fields:
+whose time it is: `assistant_login`; service/documents/catalog/DATA_KEYS.md). Those are FieldSpec.derived fields:
 forms and the API never read them, so a list of ids edited in a browser (another family's records)
 cannot reach the archive. They are rebuilt here from the report's `month` and family (or assistant)
 with families.monthly, the same builder that filled the form.

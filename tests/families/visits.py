@@ -1,5 +1,5 @@
 """Visit records and work plans for the tests of monthly reports, inserted as DocumentRecord rows
-with the data of the contract (/work/types-contract.md) as issuing them would store it: the
+with the data of the contract (service/documents/catalog/DATA_KEYS.md) as issuing them would store it: the
 types' declarations are built elsewhere, and what these tests test is the reading of their data."""
 from __future__ import annotations
 
