@@ -109,7 +109,15 @@ def create_document(slug: str):
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
     family, errors = _family_of(doctype, payload)
     assistant = None
-    if slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT) and not errors:
+    monthly = slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT)
+    if monthly and slug == monthly_prefill.TIME_REPORT and _names_a_family(payload):
+        errors = {"family_id": [TIME_REPORT_NOT_A_FAMILYS]}
+    if monthly and errors:
+        # The family (or, for a time report, the absence of one) decides every value built from
+        # the visit records: with it wrong nothing is built, and the fields left to the builder
+        # are not reported as missing.
+        return jsonify(errors=errors), 422
+    if monthly:
         # Monthly reports: the fields left out are built from the month's visit records (and the
         # family's file), the ones sent win (families.monthly_prefill); issue() derives visit_refs again.
         built, month_errors, status = _monthly_build(doctype, family, payload)
@@ -126,6 +134,7 @@ def create_document(slug: str):
         payload = merge(doctype, prefill_for(doctype, family), payload)
     formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
+    form.cross_checks = not input_errors  # values refused here are not in the form: see DocumentForm
     fit_to_family(form, facts_of(family) if family is not None else None)
     valid = form.validate()
     errors = {**errors_by_path(form), **input_errors, **errors}
@@ -152,6 +161,12 @@ def create_document(slug: str):
 # and whose time report it is (monthly_prefill.ENVELOPE).
 ENVELOPE = ("case_sign", "family_id", *monthly_prefill.ENVELOPE)
 NO_SUCH_FAMILY = "Nie ma takiej rodziny (albo nie masz do niej dostępu)."
+TIME_REPORT_NOT_A_FAMILYS = "Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id i case_sign."
+
+
+def _names_a_family(payload: dict[str, Any]) -> bool:
+    """Whether the body names a family to file the document in (family_id or case_sign)."""
+    return payload.get("family_id") is not None or payload.get("case_sign") not in (None, "")
 
 
 def _monthly_build(doctype, family: Family | None, payload: dict[str, Any]
@@ -167,9 +182,8 @@ def _monthly_build(doctype, family: Family | None, payload: dict[str, Any]
             return {}, {"family_id": ["Podaj rodzinę (family_id): sprawozdanie dotyczy pracy z jedną rodziną."]}, 422
         built, errors = monthly_prefill.family_report_prefill(db.session, family, payload)
         return built, errors, 422
-    if family is not None or payload.get("case_sign") not in (None, ""):
-        return {}, {"family_id": ["Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id "
-                                  "i case_sign."]}, 422
+    if family is not None or _names_a_family(payload):
+        return {}, {"family_id": [TIME_REPORT_NOT_A_FAMILYS]}, 422
     assistant, errors = monthly_prefill.report_assistant(db.session, actor, payload)
     if errors:
         forbidden = actor.role not in monthly_prefill.TIME_REPORT_READERS and isinstance(payload.get("assistant"), str)

@@ -39,3 +39,65 @@ def test_a_month_of_year_zero_is_refused_at_the_month(app, client, office, heade
         page = client.get(url)
         assert page.status_code == 200 and expected in page.get_data(as_text=True)
     assert _reports(app) == 0
+
+
+# ------------------------------------------------------------------------- bodies of the wrong shape
+
+def test_a_wrong_type_in_a_row_is_reported_at_the_rows_path_alone(app, client, office, headers):
+    """A goal number sent as a number: one message, at goal_work[0].goal_no as every other error
+    of a row is named (it was under the form's name „goal_work-0-goal_no”, beside a second
+    „To pole jest wymagane.” for the same value)."""
+    _november(app, office)
+    rows = [{"goal_no": 1, "goal": "Budżet domowy", "work": "Plan wydatków."}]
+    response = client.post(FAMILY, json={"family_id": office.kowalscy, "month": "2026-11", "goal_work": rows,
+                                         **COMPLETED}, headers=headers["anna"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"goal_work[0].goal_no": ["Oczekiwano tekstu (wartość w cudzysłowie)."]}}
+
+
+def test_a_refused_group_does_not_make_the_cross_field_checks_blame_the_others(app, client, office, headers):
+    """A plan with 1000 actions: the actions are refused („Najwyżej 30 pozycji.”) and nothing else;
+    the check that every goal has an action used to blame each goal, which was right."""
+    from tests.families.files import family_data, register
+    from service.accounts.models import User
+    with app.test_request_context():
+        worker = db.session.execute(db.select(User).where(User.role == "social_worker")).scalars().first()
+        family_id = register(worker.id, family_data("Ewa Mazur", "Marek Mazur", "Ola Mazur"), assistant_id=office.anna)
+    goals = [{"goal_no": str(n), "goal": f"Cel {n}"} for n in range(1, 9)]
+    actions = [{"goal_no": str(n % 8 + 1), "scope": "Rozmowa.", "deadline": "2027-01-31", "expected_effect": "Efekt.",
+                "responsible": "Ewa Mazur"} for n in range(1000)]
+    response = client.post("/api/documents/work_plan", headers=headers["anna"], json={
+        "family_id": family_id, "plan_date": "2026-11-20", "review_date": "2027-05-20", "diagnosis": "Diagnoza.",
+        "resources": "Zasoby.", "goals": goals, "actions": actions})
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"actions": ["Najwyżej 30 pozycji."]}}
+
+
+@pytest.mark.parametrize("body, key, message", [
+    ({"family_id": 10**6}, "family_id", "Nie ma takiej rodziny (albo nie masz do niej dostępu)."),
+    ({"family_id": "7"}, "family_id", "Oczekiwano liczby całkowitej (identyfikatora rodziny)."),
+    ({"case_sign": "MOPS.XX.1.2026"}, "case_sign",
+     "Nie ma takiej sprawy w klasie JRWA tego dokumentu (albo nie masz do niej dostępu)."),
+])
+def test_a_family_report_for_a_family_not_found_says_only_that(app, client, office, headers, body, key, message):
+    """Nothing is built for a family the caller may not read: the answer names the family alone,
+    not the fields the builder would have filled („Liczba kontaktów: To pole jest wymagane.”)."""
+    _november(app, office)
+    response = client.post(FAMILY, json={"month": "2026-11", **COMPLETED, **body}, headers=headers["anna"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {key: [message]}}
+    # another assistant's family: the same answer as a family that does not exist
+    other = client.post(FAMILY, json={"month": "2026-11", "family_id": office.kowalscy, **COMPLETED},
+                        headers=headers["ewa"])
+    assert other.get_json() == {"errors": {"family_id": ["Nie ma takiej rodziny (albo nie masz do niej dostępu)."]}}
+    assert _reports(app) == 0
+
+
+@pytest.mark.parametrize("body", [{"case_sign": "MOPS.XX.1.2026"}, {"family_id": "x"}, {"family_id": 10**6}])
+def test_a_time_report_naming_a_family_says_it_belongs_to_none(app, client, office, headers, body):
+    _november(app, office)
+    response = client.post(TIME, json={"month": "2026-11", **body}, headers=headers["anna"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"family_id": [
+        "Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id i case_sign."]}}
+    assert _reports(app) == 0
