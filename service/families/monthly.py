@@ -13,9 +13,12 @@ The rules, decided here once:
   (Python compares and subtracts two datetimes of the *same* tzinfo by their wall clocks, so the
   conversion is what makes daylight-saving days right): 29 March 2026 1:30–3:30 lasted 1 hour (the
   clocks went forward), 25 October 2026 1:30–3:30 lasted 3 hours (they went back). A wall time
-  that happens twice (25 October 2:00–2:59) is read as its first occurrence, summer time, and one
-  that never happens (29 March 2:00–2:59) with the offset before the change: Python's fold=0.
-  Equal times give 0 minutes; a record without valid times counts as a contact of 0 minutes.
+  that happens twice (25 October 2:00–2:59) is read as its first occurrence, summer time, unless
+  an end earlier than the start is its second occurrence after the start (2:30–2:15 that night is
+  45 minutes, not a day), and one that never happens (29 March 2:00–2:59, which the visit record's
+  form refuses) with the offset before the change: Python's fold=0. The reading is
+  documents.catalog.visit_record.span, by which the form checked the hours. Equal times give
+  0 minutes; a record without valid times counts as a contact of 0 minutes.
 - **Family report:** a contact counts once, in the month of its `visit_date` (the month it
   started), whatever its hours.
 - **Time report:** minutes count in the month in which they were worked (Warsaw months,
@@ -43,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
+from ..documents.catalog.visit_record import clock, span
 from ..documents.context import polish_date
 from .models import Case, Family
 from .months import GENITIVE, WARSAW, Month, as_month, dates_text, hours_text
@@ -59,7 +63,6 @@ CONTACT_KINDS = {
     "institution_contact": "kontakt z instytucją w sprawie rodziny",
     "other": "inne",
 }
-_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 UTC = dt.timezone.utc
 # How much of a visit's topics a report quotes, and how long one goal's work may get (characters);
 # the staff member completes it (a textarea holds 4000: documents.spec).
@@ -77,11 +80,6 @@ def _date(value: Any) -> dt.date | None:
 def _aware(moment: dt.datetime) -> dt.datetime:
     """A stored timestamp in UTC (SQLite gives it back without a zone; it was stored in UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _time(value: Any) -> dt.time | None:
-    match = _TIME.fullmatch(value) if isinstance(value, str) else None
-    return dt.time(int(match[1]), int(match[2])) if match else None
 
 
 @dataclass(frozen=True)
@@ -126,11 +124,10 @@ def visit_of(record: DocumentRecord) -> Visit | None:
     day = _date(data.get("visit_date"))
     if day is None:
         return None
-    since, until = _time(data.get("time_from")), _time(data.get("time_to"))
+    since, until = clock(data.get("time_from")), clock(data.get("time_to"))
     if since is None or until is None:
         return Visit(record, day, None, None)
-    start = dt.datetime.combine(day, since, tzinfo=WARSAW)
-    end = dt.datetime.combine(day + dt.timedelta(days=1) if until < since else day, until, tzinfo=WARSAW)
+    start, end = span(day, since, until)  # the rules the record's form checked its hours by
     return Visit(record, day, start.astimezone(UTC), end.astimezone(UTC))
 
 
