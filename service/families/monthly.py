@@ -68,6 +68,8 @@ UTC = dt.timezone.utc
 # the staff member completes it (a textarea holds 4000: documents.spec).
 TOPIC_LENGTH = 200
 WORK_LENGTH = 1500
+# The work of a goal of the month's plan that no visit record of the month ticked.
+NO_WORK = "W kartach pracy z tego miesiąca nie zapisano działań przy tym celu."
 
 
 def _date(value: Any) -> dt.date | None:
@@ -247,7 +249,7 @@ def _work_entry(visit: Visit) -> str:
 
 def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[list[dict[str, str]], str]:
     """The work of the month per plan goal: group rows {"goal_no": "1", "goal": text, "work": text}
-    for every goal of the plan current at the month's end (work "" when no visit ticked it), then a
+    for every goal of the plan current at the month's end (work NO_WORK when no visit ticked it), then a
     row for each goal of an earlier plan worked in the month that the current plan no longer has;
     and the work of visits that ticked no goal, as one text ("" when none). Work is the visits'
     dates and topics, shortened, one visit a line."""
@@ -274,7 +276,9 @@ def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[lis
             placed = True
         if not placed and visit.data.get("topics"):
             other.append(entry)
-    out = [{**row, "work": _lines(row["work"])} for row in rows.values()]
+    # A goal no visit ticked says so: the report's „Działania w miesiącu” is required, and an
+    # empty one made a report built from the month unissuable until someone typed it.
+    out = [{**row, "work": _lines(row["work"]) or NO_WORK} for row in rows.values()]
     return out, _lines(other)
 
 

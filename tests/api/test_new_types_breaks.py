@@ -101,3 +101,18 @@ def test_a_time_report_naming_a_family_says_it_belongs_to_none(app, client, offi
     assert response.get_json() == {"errors": {"family_id": [
         "Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id i case_sign."]}}
     assert _reports(app) == 0
+
+
+def test_a_month_in_which_no_visit_ticked_a_goal_is_issued_as_built(app, client, office, headers):
+    """Visits that ticked none of the plan's goals: the report built from them is issued as it is,
+    each goal saying that the month's records hold no work at it (the rows' required „Działania
+    w miesiącu” were empty, and the report came back 422 at fields the caller never sent)."""
+    from tests.families.visits import plan, visit
+    with app.app_context():
+        plan(office.kowalscy, office.anna, "2026-11-02", ["Budżet domowy", "Frekwencja Zosi w szkole"])
+        visit(office.kowalscy, office.anna, "2026-11-04", "09:00", "10:30", topics="Zapoznanie się z rodziną.")
+    response = client.post(FAMILY, json={"family_id": office.kowalscy, "month": "2026-11", **COMPLETED},
+                           headers=headers["anna"])
+    assert response.status_code == 201, response.get_json()
+    rows = response.get_json()["data"]["goal_work"]
+    assert [row["work"] for row in rows] == ["W kartach pracy z tego miesiąca nie zapisano działań przy tym celu."] * 2

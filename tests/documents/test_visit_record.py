@@ -115,7 +115,7 @@ def test_issued_for_the_family_through_the_pipeline(app, client, create_user, lo
         doc_id = record.id
         values = monthly.family_report_values(db.session, db.session.get(Family, office.kowalscy), "2026-11")
     assert values["visit_refs"] == [doc_id] and values["contacts_count"] == 1
-    assert [row["work"] for row in values["goal_work"]] == ["", "20 listopada: Rozmowa o frekwencji Zosi."]
+    assert [row["work"] for row in values["goal_work"]] == [monthly.NO_WORK, "20 listopada: Rozmowa o frekwencji Zosi."]
     response, pdf = download(client, f"/archive/{doc_id}/pdf")
     text = squash(pdf_text_normalised(pdf))
     assert squash("22.00–1.30 (do następnego dnia)") in text and squash(f"2. {GOALS[1]}") in text
