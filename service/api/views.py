@@ -21,6 +21,7 @@ from ..families.facts import facts_of, prefill_for
 from ..families import monthly_prefill
 from ..families.models import Family
 from ..families.access import family_of_case
+from ..families.lifecycle import FileChanged, check_needs
 from ..issuing import (ISSUERS, MIMETYPES, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family,
                        issue, visible_document)
 from ..office.models import issuing_paused
@@ -92,11 +93,15 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
 @allow(ISSUERS)
 def create_document(slug: str):
     """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field;
-    409 while issuing is paused (the office profile is not confirmed).
+    409 while issuing is paused (the office profile is not confirmed), and when another request
+    changed the family's file meanwhile (families.lifecycle.FileChanged: a second revision of the
+    same plan, a second final report, another time report opening the assistant's case).
 
     With `family_id` (or the `case_sign` of a family's case) the document is filed in that family's
     case, and the fields the body leaves out are filled from the family's file (families.facts);
-    without either, a new case and a family's file are made from the document (issuing.issue)."""
+    without either, a new case and a family's file are made from the document (issuing.issue),
+    except for a type that `needs` something of a family's file (families.lifecycle.check_needs),
+    which is refused first, as is a family whose file lacks what the type needs."""
     doctype = DOCUMENT_TYPES.get(slug) or abort(404)
     if current_user.role not in doctype.issued_by:
         return jsonify(error="Twoja rola nie może wystawiać tego dokumentu."), 403
@@ -108,6 +113,11 @@ def create_document(slug: str):
         return jsonify(error="Treść żądania musi być obiektem JSON.",
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
     family, errors = _family_of(doctype, payload)
+    if not errors:
+        try:  # what the file lacks first: the form's fields a file without it leaves empty are no news
+            check_needs(doctype, family)
+        except IssueRefused as exc:
+            return jsonify(errors={exc.field or "family_id": [str(exc)]}), exc.status
     assistant = None
     monthly = slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT)
     if monthly and slug == monthly_prefill.TIME_REPORT and _names_a_family(payload):
@@ -151,8 +161,10 @@ def create_document(slug: str):
         return jsonify(error=str(exc)), exc.status
     except NotForThisFamily as exc:  # ReportNotIssued too: its field is "month" or "family_id"
         return jsonify(errors={exc.field: [str(exc)]}), 422
+    except FileChanged as exc:  # another request changed the file meanwhile (families.lifecycle): 409
+        return jsonify(error=str(exc)), exc.status
     except IssueRefused as exc:  # the family's file does not allow it now (families.lifecycle)
-        return jsonify(errors={exc.field or "family_id": [str(exc)]}), 422
+        return jsonify(errors={exc.field or "family_id": [str(exc)]}), exc.status
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 
