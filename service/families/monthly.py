@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
+from ..documents.catalog.monthly_family_report import GOAL_ROWS
 from ..documents.catalog.visit_record import clock, span
 from ..documents.context import polish_date
 from .models import Case, Family
@@ -250,7 +251,8 @@ def _work_entry(visit: Visit) -> str:
 def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[list[dict[str, str]], str]:
     """The work of the month per plan goal: group rows {"goal_no": "1", "goal": text, "work": text}
     for every goal of the plan current at the month's end (work NO_WORK when no visit ticked it), then a
-    row for each goal of an earlier plan worked in the month that the current plan no longer has;
+    row for each goal of an earlier plan worked in the month that the current plan no longer has
+    (at most GOAL_ROWS rows in all: the earlier plans' goals beyond them go to the other work);
     and the work of visits that ticked no goal, as one text ("" when none). Work is the visits'
     dates and topics, shortened, one visit a line."""
     end_plan = plan_on(plans, month.last)
@@ -279,7 +281,12 @@ def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[lis
     # A goal no visit ticked says so: the report's „Działania w miesiącu” is required, and an
     # empty one made a report built from the month unissuable until someone typed it.
     out = [{**row, "work": _lines(row["work"]) or NO_WORK} for row in rows.values()]
-    return out, _lines(other)
+    # More rows than the report's table takes (two plans of eight goals within one month): the
+    # earlier plans' goals beyond it are told in the other work, each visit under its goal, rather
+    # than a report the builder filled and the form then refused („Najwyżej 12 pozycji.”).
+    spilled = list(rows.values())[GOAL_ROWS:]
+    other = [f"{row['goal']} – {entry}" for row in spilled for entry in row["work"]] + other
+    return out[:GOAL_ROWS], _lines(other)
 
 
 def _lines(entries: list[str]) -> str:

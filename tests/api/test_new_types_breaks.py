@@ -116,3 +116,24 @@ def test_a_month_in_which_no_visit_ticked_a_goal_is_issued_as_built(app, client,
     assert response.status_code == 201, response.get_json()
     rows = response.get_json()["data"]["goal_work"]
     assert [row["work"] for row in rows] == ["W kartach pracy z tego miesiąca nie zapisano działań przy tym celu."] * 2
+
+
+def test_two_plans_of_eight_goals_in_one_month_fit_the_report(app, client, office, headers):
+    """A plan of eight goals worked on, then revised mid-month into eight new goals: sixteen goal
+    rows were built for a table of twelve, and the report came back „Najwyżej 12 pozycji.”."""
+    from tests.families.visits import plan, visit
+    with app.app_context():
+        old = plan(office.kowalscy, office.anna, "2026-11-02", [f"Dawny cel {n}" for n in range(1, 9)])
+        for n in range(1, 9):
+            visit(office.kowalscy, office.anna, f"2026-11-{n + 2:02d}", "10:00", "11:00", goals_worked=[str(n)],
+                  topics=f"Spotkanie {n}.")
+        plan(office.kowalscy, office.anna, "2026-11-15", [f"Nowy cel {n}" for n in range(1, 9)], replaces=old)
+    response = client.post(FAMILY, json={"family_id": office.kowalscy, "month": "2026-11", **COMPLETED},
+                           headers=headers["anna"])
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    assert [row["goal"] for row in data["goal_work"]][:8] == [f"Nowy cel {n}" for n in range(1, 9)]
+    assert len(data["goal_work"]) == 12 and data["goal_work"][8]["goal"].startswith("Dawny cel 1 (cel planu z dnia")
+    assert data["other_work"].splitlines() == [
+        f"Dawny cel {n} (cel planu z dnia 2 listopada 2026\u00a0r.) – {n + 2} listopada: Spotkanie {n}."
+        for n in range(5, 9)]
