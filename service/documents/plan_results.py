@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .family_facts import DocumentFacts, FamilyFacts, PlanFacts, adults, latest, residence
+from .family_facts import DocumentFacts, FamilyFacts, PlanFacts, adults, latest, names_within, residence
 from .fields import address
 from .spec import FieldSpec, GroupSpec
 
@@ -22,6 +22,7 @@ ATTAINMENT = (
     ("partly", "osiągnięty częściowo"),
     ("not_achieved", "nieosiągnięty"),
 )
+FAMILY_NAMES_LENGTH = 300
 MAX_GOALS = 12  # a plan has a handful of goals; twelve leaves room without a page of empty rows
 GOAL_NUMBERS = tuple((str(n), str(n)) for n in range(1, MAX_GOALS + 1))
 
@@ -54,16 +55,15 @@ def family_fields() -> tuple[FieldSpec, ...]:
     monitoring note): the adult members' names and the residence, so that a page of the case file
     says by itself whom it is about (the case sign alone does not)."""
     return (FieldSpec("family_names", "Rodzina (dorośli członkowie)", sample="Anna Kowalska i Jan Kowalski",
-                      max_length=300, help="imiona i nazwiska dorosłych członków rodziny"),
+                      max_length=FAMILY_NAMES_LENGTH, help="imiona i nazwiska dorosłych członków rodziny"),
             *address())
 
 
 def family_values(facts: FamilyFacts) -> dict[str, str]:
     """family_fields' values from the file: the adults („Anna Kowalska i Jan Kowalski”, parents
     first) and the address of residence."""
-    names = [" ".join(m.full_name.split()) for m in adults(facts)]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " i " + names[-1] if names else ""
-    return {"family_names": joined, **residence(facts)}
+    names = names_within((m.full_name for m in adults(facts)), FAMILY_NAMES_LENGTH)
+    return {"family_names": names, **residence(facts)}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -47,7 +47,9 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
 from ..documents.catalog.monthly_family_report import GOAL_ROWS
+from ..documents.catalog.monthly_time_report import FAMILY_LENGTH
 from ..documents.catalog.visit_record import clock, span
+from ..documents.family_facts import names_within
 from ..documents.context import polish_date
 from .models import Case, Family
 from .months import GENITIVE, WARSAW, Month, as_month, dates_text, hours_text
@@ -341,14 +343,16 @@ def family_label(family: Family | None, month: Month) -> str:
     were in the family in the month and were adults at its end („Anna Kowalska, Jan Kowalski”),
     nominative, without declining a surname into „rodzina Kowalskich” (a wrong declension in an
     official report is worse than none); children are left out, the supervisor needs no more to
-    know the family. The family's name (Family.name) when it has no adult; "" for a case without a
-    family."""
+    know the family. At most FAMILY_LENGTH characters: the names that fit and how many more
+    (family_facts.names_within). The names of its members in the month when it has no adult (as
+    Family.name names a family), its case sign when it has none; "" for a case without a family."""
     if family is None:
         return ""
     members = [m for m in family.members if m.left_on is None or m.left_on >= month.first]
     adults = [m.full_name for m in members
               if (is_adult(m.birth_date, month.last) if m.birth_date else m.relation != "child")]
-    return ", ".join(adults) or family.name
+    return (names_within(adults, FAMILY_LENGTH, last=", ")
+            or names_within((m.full_name for m in members), FAMILY_LENGTH, last=", ") or family.case.sign)
 
 
 def time_report_values(session: Session, assistant: User, month: Month | str) -> dict[str, Any]:

@@ -137,3 +137,34 @@ def test_two_plans_of_eight_goals_in_one_month_fit_the_report(app, client, offic
     assert data["other_work"].splitlines() == [
         f"Dawny cel {n} (cel planu z dnia 2 listopada 2026\u00a0r.) – {n + 2} listopada: Spotkanie {n}."
         for n in range(5, 9)]
+
+
+def test_a_family_of_twelve_adults_is_named_within_the_fields(app, client, office, headers):
+    """Twelve adults of long names: the builders joined every name, a value longer than the
+    reports' „Rodzina” fields take, and the reports came back „too long” at fields never sent."""
+    import datetime as dt
+    from service.accounts.models import User
+    from tests.families.files import register
+    from tests.families.visits import visit
+    names = [f"Małgorzata Konstantynopolitańczykiewicz-Wielkopolska {n}" for n in range(1, 13)]
+    data = {"members": [{"full_name": name, "birth_date": dt.date(1970, 1, n), "relation": "other", "sex": "woman"}
+                        for n, name in enumerate(names, 1)],
+            "street": "ul. Długa 1", "postal_code": "32-600", "town": "Oświęcim", "basis_kind": "request",
+            "basis": {"request_date": "2026-11-02"}}
+    with app.test_request_context():
+        worker = db.session.execute(db.select(User).where(User.role == "social_worker")).scalars().first()
+        family_id = register(worker.id, data, assistant_id=office.anna)
+        visit(family_id, office.anna, "2026-11-10", "10:00", "11:00", topics="Rozmowa.")
+    family = client.post(FAMILY, json={"family_id": family_id, "month": "2026-11", **COMPLETED}, headers=headers["anna"])
+    assert family.status_code == 201, family.get_json()
+    assert family.get_json()["data"]["family_name"].endswith(" i 7 innych osób")
+    time = client.post(TIME, json={"month": "2026-11"}, headers=headers["anna"])
+    assert time.status_code == 201, time.get_json()
+    assert time.get_json()["data"]["family_hours"][0]["family"].endswith(" i 7 innych osób")
+    # the assessment, the final report and the monitoring note name the family the same way
+    from service.documents.registry import DOCUMENT_TYPES
+    from service.families.facts import prefill_for
+    from service.families.models import Family
+    with app.test_request_context():
+        named = prefill_for(DOCUMENT_TYPES["final_report"], db.session.get(Family, family_id))["family_names"]
+    assert len(named) <= 300 and named.endswith(" i 7 innych osób")
