@@ -168,3 +168,17 @@ def test_a_family_of_twelve_adults_is_named_within_the_fields(app, client, offic
     with app.test_request_context():
         named = prefill_for(DOCUMENT_TYPES["final_report"], db.session.get(Family, family_id))["family_names"]
     assert len(named) <= 300 and named.endswith(" i 7 innych osób")
+
+
+@pytest.mark.parametrize("sent, message", [
+    ([1, 2], 'Oczekiwano listy tekstów: każda wartość w cudzysłowie, np. ["1", "2"].'),
+    ("1", "Oczekiwano listy (wartości w nawiasach [ ])."),
+])
+def test_goal_numbers_sent_as_numbers_are_told_how_to_send_them(app, client, office, headers, sent, message):
+    """[1, 2] was refused with „Oczekiwano listy wartości.”, which it is (DATA_KEYS.md even said the
+    goal numbers were ints)."""
+    body = {"family_id": office.kowalscy, "visit_date": "2026-11-20", "time_from": "10:00", "time_to": "11:00",
+            "topics": "Rozmowa.", "goals_worked": sent}
+    response = client.post("/api/documents/visit_record", json=body, headers=headers["anna"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"goals_worked": [message]}}
