@@ -1,6 +1,6 @@
-"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną (v1): the reason the work ends,
-results against the plan, recommendations and the monitoring; signed by the assistant, approved by
-the head. A Polish date ends in „r.”, which ends the sentence too: no full stop after it."""
+"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną (v1; v2: a family without a work
+plan gets a sentence saying so instead of the table of goals): the reason the work ends, results
+against the plan, recommendations and the monitoring; signed by the assistant, approved by the head. A Polish date ends in „r.”, which ends the sentence too: no full stop after it."""
 from __future__ import annotations
 
 from letter_kit import BODY, heading, official_letter, para, recipients, title_block
@@ -12,7 +12,17 @@ MONTHS_WORD = ("{% if raw.monitoring_months|int == 1 %}miesiąc{% elif raw.monit
 
 
 def build_v1() -> object:
-    """The report that ends the work with the family."""
+    """The report that ends the work with the family (v1: the goals' table always)."""
+    return _build(no_plan=False)
+
+
+def build_v2() -> object:
+    """v1, and a family without a work plan (the work ended before one was drawn up: the family
+    withdrew, moved away) gets a sentence saying so instead of an empty table of goals."""
+    return _build(no_plan=True)
+
+
+def _build(no_plan: bool) -> object:
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
     title_block(doc, "zakończenie pracy z rodziną")
     family_line(doc)
@@ -26,7 +36,14 @@ def build_v1() -> object:
                ("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
                 {"bold": True})], **BODY)
     heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
+    if no_plan:
+        para(doc, "{%p if goal_attainment %}")
     goals_table(doc)
+    if no_plan:
+        para(doc, "{%p else %}")
+        para(doc, "Planu pracy z rodziną nie sporządzono: praca z rodziną zakończyła się przed jego "
+                  "opracowaniem.", **BODY)
+        para(doc, "{%p endif %}")
     para(doc, "{{ results_summary|multiline }}", before=6, **BODY)
     heading(doc, "3. Zalecenia")
     para(doc, text_or("recommendations", "Brak."), **BODY)
@@ -38,4 +55,4 @@ def build_v1() -> object:
     return doc
 
 
-BUILDERS = {"v1": build_v1}
+BUILDERS = {"v1": build_v1, "v2": build_v2}

@@ -33,11 +33,13 @@ SAMPLE_GOALS = [
 ]
 
 
-def goal_attainment(sample_comments: list[str], sample_attainment: list[str]) -> GroupSpec:
-    """The group of goal rows {goal_no, goal, attainment, comment}, with these samples."""
+def goal_attainment(sample_comments: list[str], sample_attainment: list[str], min_entries: int = 1) -> GroupSpec:
+    """The group of goal rows {goal_no, goal, attainment, comment}, with these samples; at least
+    `min_entries` rows (the final report takes none for a family without a plan:
+    families.lifecycle)."""
     return GroupSpec(
         "goal_attainment", "Realizacja celów planu pracy z rodziną", row_label="Cel",
-        min_entries=1, max_entries=MAX_GOALS,
+        min_entries=min_entries, max_entries=MAX_GOALS,
         help="Każdy cel obecnego planu pracy z rodziną: jak został zrealizowany i co o tym świadczy.",
         fields=(
             FieldSpec("goal_no", "Nr celu", "choice", choices=GOAL_NUMBERS, sample=["1", "2", "3"],

@@ -7,7 +7,8 @@ service fills in, and what the document changes — in the transaction that stor
   history kept) and opens the monitoring (art. 15 ust. 1 pkt 16) until `monitoring_until` (set
   by its stamp: the end date plus the months on the form). Refused when no assignment is current
   (the work has already ended, or a second sending of the same report), or when it ends before
-  the assignment began.
+  the assignment began. It judges the goals of the family's plan, at least one; a family without
+  a plan (the work ended before one was drawn up) has none judged, and the report says so.
 - `monitoring_note` only while the family is monitored; its stamp records the author's role
   (`author_role`), which decides whose password signs it (SignerSlot.only_if).
 - `visit_record` is dated within the work: not before the family's first assignment began, not
@@ -144,14 +145,27 @@ def check_needs(doctype: DocumentType, family: Family | None) -> None:
             raise IssueRefused(need.message, need.field if need.field in fields else "")
 
 
+PLAN_GOALS_TO_JUDGE = ("Oceń realizację celów planu pracy z rodziną: wpisz co najmniej jeden cel obowiązującego "
+                       "planu.")
+NO_PLAN_NO_GOALS = ("Ta rodzina nie ma planu pracy z rodziną, więc sprawozdanie nie ocenia realizacji jego celów: "
+                    "usuń wiersze tej tabeli. Sprawozdanie poda, że planu nie sporządzono.")
+
+
 def _final_report(session: Session, family: Family, data: dict[str, Any]) -> None:
     """Refuses a report whose work ends before the current assignment began (its `needs` made
-    sure there is one)."""
+    sure there is one), and judges the goals of the plan: a family with a plan has its goals
+    judged (at least one row), one without a plan none (the work ended before a plan was drawn
+    up: the family withdrew in its first weeks; rows there would be goals of no plan)."""
     current = family.current_assignment
     end = dt.date.fromisoformat(str(data["end_date"]))
     if end < current.start_date:
         raise IssueRefused("Data zakończenia nie może być wcześniejsza niż początek przydziału asystenta rodziny "
-                           f"({current.start_date.isoformat()}).", "end_date")
+                           f"({polish_date(current.start_date)}).", "end_date")
+    has_plan = current_plan(session, family) is not None
+    if has_plan and not data.get("goal_attainment"):
+        raise IssueRefused(PLAN_GOALS_TO_JUDGE, "goal_attainment")
+    if not has_plan and data.get("goal_attainment"):
+        raise IssueRefused(NO_PLAN_NO_GOALS, "goal_attainment")
 
 
 def lock_family(session: Session, family_id: int) -> Family:

@@ -40,6 +40,8 @@ def plan_body(family_id: int, plan_date: str, **over) -> dict:
 
 
 def _end_work(app, client, family) -> None:
+    """A final report ends the work (the family has a plan, whose goals it judges)."""
+    add_plan(app, family)
     ended = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=TODAY.isoformat()),
                         headers=family["assistant"])
     assert ended.status_code == 201, ended.get_json()
@@ -49,7 +51,6 @@ def test_after_the_work_ended_the_refusal_is_the_reason_not_the_empty_fields(app
     """A second final report, an assessment, a plan and a resignation after the work ended: each is
     refused with „no assistant now”, alone (they were refused with „Asystent rodziny: To pole jest
     wymagane.”, the file having no assistant to fill it with; a resignation was even issued)."""
-    add_plan(app, family)
     _end_work(app, client, family)
     bodies = {"final_report": report_body(family["id"], end_date=TODAY.isoformat()),
               "periodic_assessment": assessment_body(family["id"]),
@@ -166,8 +167,8 @@ def test_a_visit_is_dated_within_the_work(app, client, family):
     in_time = client.post("/api/documents/visit_record", json=_visit(family["id"], "2026-11-02"),
                           headers=family["assistant"])
     assert in_time.status_code == 201, in_time.get_json()
-    ended = client.post("/api/documents/final_report", json=report_body(family["id"], end_date="2026-11-20"),
-                        headers=family["assistant"])
+    ended = client.post("/api/documents/final_report", headers=family["assistant"],  # no plan: no goals judged
+                        json=report_body(family["id"], end_date="2026-11-20", goal_attainment=[]))
     assert ended.status_code == 201, ended.get_json()
     # the assistant still reads the file (the monitoring): a late record of the work is accepted …
     late = client.post("/api/documents/visit_record", json={**_visit(family["id"], "2026-11-19"),
@@ -182,3 +183,37 @@ def test_a_visit_is_dated_within_the_work(app, client, family):
     assert after.get_json() == {"errors": {"visit_date": [
         "Data spotkania jest późniejsza niż zakończenie pracy z rodziną (20 listopada 2026\u00a0r.). Kontakt z rodziną "
         "w okresie monitorowania zapisz w notatce z monitorowania."]}}
+
+
+def test_a_final_report_without_a_plan_judges_no_goals(app, client, family):
+    """The family withdrew before a plan was drawn up: the report was refused until the assistant
+    invented goals („Uzupełnij co najmniej 1 pozycję.”), and goals sent were judged as the goals of
+    a plan that never was. Now it takes none, and says there was no plan."""
+    from tests.helpers import download, pdf_text_normalised, squash
+    invented = client.post("/api/documents/final_report", headers=family["assistant"],
+                           json=report_body(family["id"], end_date=TODAY.isoformat(), end_reason="family_withdrew"))
+    assert invented.status_code == 422
+    assert invented.get_json() == {"errors": {"goal_attainment": [
+        "Ta rodzina nie ma planu pracy z rodziną, więc sprawozdanie nie ocenia realizacji jego celów: usuń wiersze "
+        "tej tabeli. Sprawozdanie poda, że planu nie sporządzono."]}}
+    body = {k: v for k, v in report_body(family["id"], end_date=TODAY.isoformat(), end_reason="family_withdrew").items()
+            if k != "goal_attainment"}
+    issued = client.post("/api/documents/final_report", json=body, headers=family["assistant"])
+    assert issued.status_code == 201, issued.get_json()
+    assert issued.get_json()["template_version"] == "v2" and issued.get_json()["data"]["goal_attainment"] == []
+    _, pdf = download(client, issued.get_json()["links"]["pdf"], headers=family["assistant"])
+    text = squash(pdf_text_normalised(pdf))
+    assert squash("Planu pracy z rodziną nie sporządzono: praca z rodziną zakończyła się przed jego opracowaniem.") in text
+    assert squash("Stopień realizacji") not in text
+
+
+def test_a_final_report_of_a_family_with_a_plan_judges_its_goals(app, client, family):
+    add_plan(app, family)
+    body = report_body(family["id"], end_date=TODAY.isoformat(), goal_attainment=[])
+    response = client.post("/api/documents/final_report", json=body, headers=family["assistant"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"goal_attainment": [
+        "Oceń realizację celów planu pracy z rodziną: wpisz co najmniej jeden cel obowiązującego planu."]}}
+    issued = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=TODAY.isoformat()),
+                         headers=family["assistant"])
+    assert issued.status_code == 201, issued.get_json()

@@ -102,8 +102,9 @@ def month_of_visits(app, assistant_id: int, visits: int = 3) -> int:
 def family_for(app, doctype, user) -> int:
     """A family registered by a new social worker (or by `user`, a social worker, in their charge),
     with an assistant from 2 November 2026 (`user`, an assistant, or a new one) and what `doctype`
-    needs of its file (files.meet_needs); returns its id."""
-    from tests.families.files import meet_needs
+    needs of its file (files.meet_needs), and a plan when the type's sample judges a plan's goals
+    (a final report); returns its id."""
+    from tests.families.files import add_plan, meet_needs
     with app.test_request_context():
         staff = {}
         for role in ("social_worker", "assistant"):
@@ -119,6 +120,9 @@ def family_for(app, doctype, user) -> int:
         family_id = register(worker.id, family_data("Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"),
                              social_worker=worker.login, assistant_id=assistant.id)
         meet_needs(doctype, assistant.id, family_id)
+        if "work_plan" not in doctype.needs and any(
+                isinstance(v, list) and v and "goal_no" in v[0] for v in doctype.sample_data.values()):
+            add_plan(assistant.id, family_id)  # the sample judges goals: of the family's plan (a final report)
     return family_id
 
 
