@@ -9,7 +9,8 @@ service fills in, and what the document changes — in the transaction that stor
   (the work has already ended, or a second sending of the same report), or when it ends before
   the assignment began. It judges the goals of the family's plan, at least one; a family without
   a plan (the work ended before one was drawn up) has none judged, and the report says so.
-- `monitoring_note` only while the family is monitored; its stamp records the author's role
+- `monitoring_note` only while the family is monitored, dated not before the work ended; its
+  stamp records the author's role
   (`author_role`), which decides whose password signs it (SignerSlot.only_if).
 - `visit_record` is dated within the work: not before the family's first assignment began, not
   after the work ended.
@@ -54,6 +55,7 @@ from ..audit import Origin, record
 from sqlalchemy import select
 
 from ..documents.catalog.final_report import FINAL_REPORT
+from ..documents.catalog.monitoring_note import MONITORING_NOTE
 from ..documents.catalog.resignation import RESIGNATION
 from ..documents.catalog.visit_record import VISIT_RECORD
 from ..documents.catalog.work_plan import WORK_PLAN
@@ -278,6 +280,21 @@ def _visit_in_the_work(session: Session, family: Family, data: dict[str, Any]) -
                            "monitorowania zapisz w notatce z monitorowania.", "visit_date")
 
 
+def _note_in_the_monitoring(session: Session, family: Family, data: dict[str, Any]) -> None:
+    """A monitoring note's contact is dated within the monitoring: not before the work ended (a
+    note of 5 November after work ending on 10 November was accepted). Its `needs` made sure the
+    family is monitored now; the note's date is not after today, so not after the monitoring."""
+    last = max(family.assignments, key=lambda a: (a.start_date, a.id))
+    try:
+        day = dt.date.fromisoformat(str(data.get("note_date")))
+    except ValueError:
+        return  # the form refused it already
+    if last.end_date is not None and day < last.end_date:
+        raise IssueRefused(f"Data kontaktu jest wcześniejsza niż zakończenie pracy z rodziną "
+                           f"({polish_date(last.end_date)}): notatka z monitorowania dotyczy okresu po nim.",
+                           "note_date")
+
+
 @dataclass(frozen=True)
 class Rules:
     """What one document type checks in the family's file and does to it, beyond its `needs`.
@@ -295,6 +312,7 @@ RULES: dict[DocumentType, Rules] = {
     WORK_PLAN: Rules(_plan_check, after_issue=_plan_still_current),
     RESIGNATION: Rules(_resigned_already, after_issue=_resignation_once),
     VISIT_RECORD: Rules(_visit_in_the_work),
+    MONITORING_NOTE: Rules(_note_in_the_monitoring),
 }
 
 

@@ -217,3 +217,20 @@ def test_a_final_report_of_a_family_with_a_plan_judges_its_goals(app, client, fa
     issued = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=TODAY.isoformat()),
                          headers=family["assistant"])
     assert issued.status_code == 201, issued.get_json()
+
+
+def test_a_monitoring_note_is_dated_within_the_monitoring(app, client, family):
+    """A note of a contact before the work ended was accepted as a note of the monitoring."""
+    ended = client.post("/api/documents/final_report", headers=family["assistant"],
+                        json=report_body(family["id"], end_date="2026-11-20", goal_attainment=[]))
+    assert ended.status_code == 201, ended.get_json()
+    note = {"family_id": family["id"], "contact_form": "phone", "observations": "Rozmowa z matką."}
+    early = client.post("/api/documents/monitoring_note", json={**note, "note_date": "2026-11-19"},
+                        headers=family["assistant"])
+    assert early.status_code == 422
+    assert early.get_json() == {"errors": {"note_date": [
+        "Data kontaktu jest wcześniejsza niż zakończenie pracy z rodziną (20 listopada 2026\u00a0r.): notatka "
+        "z monitorowania dotyczy okresu po nim."]}}
+    on_time = client.post("/api/documents/monitoring_note", json={**note, "note_date": "2026-11-20"},
+                          headers=family["assistant"])
+    assert on_time.status_code == 201, on_time.get_json()
