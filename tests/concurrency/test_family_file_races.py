@@ -119,3 +119,18 @@ def test_two_time_reports_open_one_case_of_the_assistant(app, server, office, he
     assert signs == [issued["case_sign"]] and again.json()["case_sign"] == issued["case_sign"]
     # the refused report's number was released (for the next new case), not kept reserved
     assert all(token is None for *_, token in register(app)["numbers"])
+
+
+def test_a_resignation_sent_twice_at_once_is_stored_once(app, server, family, together, monkeypatch):
+    """A double click on „Wystaw” of a resignation: the second names the persons the first has
+    just recorded as resigning, and is refused (409)."""
+    rules = lifecycle.RULES[DOCUMENT_TYPES["resignation"]]
+    monkeypatch.setitem(lifecycle.RULES, DOCUMENT_TYPES["resignation"],
+                        lifecycle.Rules(rules.check, together(2)(rules.after_issue)))
+    body = {"family_id": family["id"], "persons": [{"full_name": "Anna Kowalska", "sex": "f", "role": "matka"}]}
+    answers = burst([_post(server, "resignation", body, family["assistant"]) for _ in range(2)])
+    assert sorted(a.status for a in answers) == [201, 409], [a.json() for a in answers]
+    assert "obejmuje już: Anna Kowalska" in next(a for a in answers if a.status == 409).json()["error"]
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(DocumentRecord).where(
+            DocumentRecord.slug == "resignation")).scalar_one() == 1
