@@ -142,7 +142,9 @@ def create_document(slug: str):
         # Fields left out are filled from the family's file; a value sent (even empty) wins, and a
         # person or an address sent in part takes none of the file's values for it (merge).
         payload = merge(doctype, prefill_for(doctype, family), payload)
-    formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
+    # `assistant` is the time report's alone: sent with another type it is an unknown field, not ignored
+    envelope = ENVELOPE if slug == monthly_prefill.TIME_REPORT else ("case_sign", "family_id")
+    formdata, input_errors = json_to_formdata(doctype, payload, envelope=envelope)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
     form.cross_checks = not input_errors  # values refused here are not in the form: see DocumentForm
     fit_to_family(form, facts_of(family) if family is not None else None)

@@ -182,3 +182,13 @@ def test_goal_numbers_sent_as_numbers_are_told_how_to_send_them(app, client, off
     response = client.post("/api/documents/visit_record", json=body, headers=headers["anna"])
     assert response.status_code == 422
     assert response.get_json() == {"errors": {"goals_worked": [message]}}
+
+
+def test_an_assistant_named_for_a_family_report_is_an_unknown_field(app, client, office, headers):
+    """„assistant” chooses whose time report is built; sent with a family report (or any other
+    type) it was silently dropped, as if it had chosen something."""
+    _november(app, office)
+    response = client.post(FAMILY, json={"family_id": office.kowalscy, "month": "2026-11", "assistant": "elis",
+                                         **COMPLETED}, headers=headers["anna"])
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"assistant": ["Nieznane pole."]}}
