@@ -8,9 +8,8 @@ from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field's value: its kind's (service/documents/kinds/), with the
-    field's label as title and its help as description. A derived field (set by the service) is
-    readOnly, of any JSON type: a request's value for it is ignored."""
-    schema = {"readOnly": True} if spec.derived else dict(spec.field_kind.json_schema(spec))
+    field's label as title and its help as description."""
+    schema = dict(spec.field_kind.json_schema(spec))
     schema["title"] = spec.label
     if spec.help:
         schema["description"] = spec.help
@@ -67,8 +66,6 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
     out = {"name": spec.name, "label": spec.label, "kind": spec.kind,
            "required": spec.required and not spec.required_if, "help": spec.help, "sample": spec.sample,
            "max_length": spec.length_limit}
-    if spec.derived:
-        out["derived"] = True  # set by the service at issue; ignored in a request
     if spec.required_if:
         out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
     if spec.choices:

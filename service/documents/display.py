@@ -16,7 +16,7 @@ def shown_value(spec: FieldSpec, value: Any) -> str:
     (each kind's FieldKind.shown); „–” for nothing."""
     if value in (None, "", []):
         return "–"
-    if getattr(spec, "derived", False) and isinstance(value, list):
+    if getattr(spec, "by_service", False) and isinstance(value, list):
         return ", ".join(str(item) for item in value)  # the service's list of ids, as stored
     return spec.field_kind.shown(spec, value)  # service/documents/kinds/
 

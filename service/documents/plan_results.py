@@ -8,7 +8,6 @@ the keys of a choice (the data contract of issue 11); ints are read too.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -64,14 +63,6 @@ def family_values(facts: FamilyFacts) -> dict[str, str]:
     names = [" ".join(m.full_name.split()) for m in adults(facts)]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " i " + names[-1] if names else ""
     return {"family_names": joined, **residence(facts)}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months, on the last day of a shorter month (31 December + 2
-    months = 28 or 29 February): how a period „of two months” is counted (art. 112 k.c.)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _date(value: Any) -> dt.date | None:

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
 from ..documents.context import WARSAW
+from ..documents.periods import add_months
 from .models import Assignment, Family
 from .settings import DeadlineRules, deadline_rules, family_limit
 
@@ -112,14 +113,6 @@ class Deadline:
     def status_label(self) -> str:
         """The status in Polish."""
         return STATUS_LABELS[self.status]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, or the month's last day when it is shorter:
-    31 January + 1 → 28 February (29 in a leap year); 31 August + 6 → 28 (29) February."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_key(day: dt.date) -> str:

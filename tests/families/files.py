@@ -15,7 +15,7 @@ from service.extensions import db
 from service.families.assignments import assign_assistant
 from service.families.facts import prefill_for
 from service.documents.context import office_today
-from service.documents.plan_results import add_months
+from service.documents.periods import add_months
 from service.families.models import Assignment, Family
 from service.families.registration import register_family
 from service.forms_builder import errors_by_path, form_class

@@ -11,7 +11,8 @@ import pytest
 from service.accounts.models import User
 from service.archive.models import DocumentRecord
 from service.documents.context import WARSAW
-from service.families.deadlines import add_months, document_date, family_deadlines, time_report_deadlines
+from service.documents.periods import add_months
+from service.families.deadlines import document_date, family_deadlines, time_report_deadlines
 from service.families.models import Assignment, Case, Family
 from service.families.settings import DeadlineRules
 

@@ -66,7 +66,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
                   sample="Pan Jan Kowalski dwukrotnie odwołał spotkanie z powodu pracy zmianowej."),
         FieldSpec("next_month_plan", "Plan pracy na następny miesiąc", "textarea",
                   sample="Kontynuacja pracy nad budżetem domowym; wspólna wizyta w poradni 8 grudnia 2026 r."),
-        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", required=False, derived=True,
+        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", by_service=True, required=False,
                   help="identyfikatory kart pracy; ustala je system przy wystawieniu"),
     ),
     signers=(

@@ -54,9 +54,9 @@ MONTHLY_TIME_REPORT = DocumentType(
                   help=HOURS_HELP),
         FieldSpec("remarks", "Uwagi", "textarea", required=False,
                   sample="Dwie wizyty popołudniowe w związku z pracą zmianową rodziców."),
-        FieldSpec("assistant_login", "Login asystenta", required=False, derived=True,
+        FieldSpec("assistant_login", "Login asystenta", by_service=True, required=False,
                   help="czyj to czas pracy; ustala system przy wystawieniu"),
-        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", required=False, derived=True,
+        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", by_service=True, required=False,
                   help="identyfikatory kart pracy; ustala je system przy wystawieniu"),
     ),
     signers=(
