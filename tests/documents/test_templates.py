@@ -11,6 +11,7 @@ import copy
 import hashlib
 import importlib.util
 import io
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -417,3 +418,24 @@ def test_template_layout_basics(doctype):
                 spanned.append(sum(grid[column:column + span]))
                 column += span
             assert widths == spanned and column == len(grid)
+
+
+# ---------------------------------------------------------------- hours, the head's title, the visit's goals
+
+# A clock time written with a colon („15:00”); the documents write „15.00” (the time kind's print,
+# service/documents/kinds/parsed.py, after the PWN rule)
+COLON_HOUR = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+
+
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_hours_are_written_one_way(doctype, i):
+    """No „15:00” in any type's wording or sample: the documents write hours „9.05”, as the time
+    fields print them (a stray colon form came from the rules' sample of other arrangements)."""
+    text = all_text(render_docx(doctype.template_path, sample_context(doctype, variants(doctype)[i])))
+    assert not COLON_HOUR.findall(text)
+
+
+def test_a_visit_record_prints_its_hours_as_the_time_field_does():
+    visit = DOCUMENT_TYPES["visit_record"]
+    data = {**visit.sample_data, **visit.service_sample, "time_from": "09:05", "time_to": "17:30"}
+    assert "Godziny\n9.05–17.30" in all_text(render_docx(visit.template_path, sample_context(visit, data)))

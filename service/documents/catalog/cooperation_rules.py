@@ -109,7 +109,7 @@ COOPERATION_RULES = DocumentType(
         FieldSpec("court_ordered", "Sąd zobowiązał rodzinę do współpracy z asystentem rodziny", "boolean",
                   required=False, sample=False),
         FieldSpec("other_arrangements", "Inne ustalenia", "textarea", required=False, max_length=1500,
-                  sample="Spotkania odbywają się we wtorki po godzinie 15:00, po powrocie ojca z pracy."),
+                  sample="Spotkania odbywają się we wtorki po godzinie 15.00, po powrocie ojca z pracy."),
     ),
     signers=(
         SignerSlot("family_member", "Członek rodziny", repeat_over="persons", name_field="full_name",
