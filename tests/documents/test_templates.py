@@ -439,3 +439,49 @@ def test_a_visit_record_prints_its_hours_as_the_time_field_does():
     visit = DOCUMENT_TYPES["visit_record"]
     data = {**visit.sample_data, **visit.service_sample, "time_from": "09:05", "time_to": "17:30"}
     assert "Godziny\n9.05–17.30" in all_text(render_docx(visit.template_path, sample_context(visit, data)))
+
+
+HEAD_TITLE = "Dyrektor Centrum Usług Społecznych w Oświęcimiu"
+
+
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_the_head_is_named_by_the_title_the_office_gives(doctype, i):
+    """No document says „kierownik ośrodka” (in any case) where the office profile names its head
+    „Dyrektor …”: under the head's signature, in the distribution list and in the text the title
+    is the office's own (office.head_title)."""
+    ctx = sample_context(doctype, variants(doctype)[i])
+    ctx["office"] = {**ctx["office"], "head_title": HEAD_TITLE}
+    text = all_text(render_docx(doctype.template_path, ctx))
+    assert "kierownik" not in text.lower()
+    if doctype.slug in ("periodic_assessment", "final_report"):  # the head first in their distribution lists
+        assert f"Otrzymują:\n1. {HEAD_TITLE}\n" in text
+    if any(slot.staff_role is not None and slot.staff_role.value == "head" for slot in doctype.signers):
+        assert HEAD_TITLE in text
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("current", "Na spotkaniu nie pracowano nad celami planu pracy z rodziną."),
+    ("none", "Plan pracy z rodziną nie został jeszcze opracowany."),
+    (None, "W karcie nie wskazano celów planu pracy z rodziną."),
+])
+def test_a_visit_record_without_goals_says_what_fits_the_family(status, expected):
+    """No goal ticked: one sentence chosen by what the service recorded of the family's plan (a
+    plan in force; none yet; a record made without a family's file), never a stock „… albo …”."""
+    visit = DOCUMENT_TYPES["visit_record"]
+    data = {**visit.sample_data, "goals_text": "", **({"plan_status": status} if status else {})}
+    text = all_text(render_docx(visit.template_path, sample_context(visit, data)))
+    goals = text.split("nad którymi pracowano\n", 1)[1].split("\nPrzebieg spotkania", 1)[0]
+    assert goals == expected
+
+
+KEPT = ("assistant_request", "cooperation_rules", "work_plan", "visit_record", "monthly_family_report",
+        "monthly_time_report", "periodic_assessment", "final_report", "monitoring_note", "resignation")
+
+
+@pytest.mark.parametrize("slug", KEPT)
+def test_lines_a_text_was_typed_in_are_not_stretched(slug):
+    """A text typed in lines (a visit's goals, one a line; a diagnosis) prints in a justified
+    paragraph: each line ended by a line break stays as long as it is (w:doNotExpandShiftReturn),
+    instead of its words spread over the width."""
+    settings = Document(str(DOCUMENT_TYPES[slug].template_path)).settings.element
+    assert settings.find(f"{qn('w:compat')}/{qn('w:doNotExpandShiftReturn')}") is not None

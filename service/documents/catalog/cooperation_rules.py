@@ -79,7 +79,7 @@ COOPERATION_RULES = DocumentType(
                        "spotkania, co robi asystent, a co rodzina, oraz jak można zakończyć współpracę. Podpis "
                        "oznacza, że zapoznano Cię z tymi zasadami i je akceptujesz. Podpisuje każda pełnoletnia "
                        "osoba z rodziny oraz asystent rodziny."),
-    template_version="v1",
+    template_version="v2",  # v1 with the statement and every signature kept on one page
     fields=(
         date("agreed_on", "Data ustalenia zasad", "2026-11-27", not_future=True,
              help="zwykle dzień pierwszego spotkania asystenta z rodziną"),
