@@ -3,7 +3,8 @@ visit.
 
 v2: the family's statement, the family's signatures and the assistant's stay on one page (the rows
 of the family's signatures kept together and with the assistant's part after them), so that no
-signature is left on a page without the statement it confirms."""
+signature is left on a page without the statement it confirms; a family member's role under the
+name on a line of its own (no „Piotr Kowalski (syn (pełnoletni))”)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, TEXT_WIDTH, add_row, heading, data_table, keep_rows_together, loop_rows,
@@ -93,11 +94,17 @@ def build_v1(v2: bool = False) -> object:
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
     tag_row(sig, "{%tr for pair in persons|batch(2) %}")
     row = add_row(sig)
+    def who(idx: int) -> list:
+        """The caption naming the signer: v1 „Anna Kowalska (matka)”; v2 the name, and the role on a
+        line of its own („syn (pełnoletni)” in brackets after the name closed „))”)."""
+        if v2:
+            return [(f"{{{{ pair[{idx}].full_name }}}}", {"bold": True, "size": 10}), (f"{{{{ pair[{idx}].role }}}}", {})]
+        return [(f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10})]
+
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
         signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
-            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
-            ("data i czytelny podpis", {"italic": True})], guard=guard)
+            *who(idx), ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     tag_row(sig, "{%tr endfor %}")
     if v2:

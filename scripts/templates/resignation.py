@@ -2,7 +2,8 @@
 given; each person signs on the tablet. The wording agrees with the persons (grammar filters).
 
 v2: the reason and every person's signature stay on one page (keep-with-next, rows kept together):
-no signature stands on a page without the statement it signs."""
+no signature stands on a page without the statement it signs; each person's role under the name
+on a line of its own (no „(syn (pełnoletni))”)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, TEXT_WIDTH, add_row, data_table, heading, keep_rows_together, loop_rows,
@@ -34,11 +35,17 @@ def build_v1(v2: bool = False) -> object:
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
     tag_row(sig, "{%tr for pair in persons|batch(2) %}")
     row = add_row(sig)
+    def who(idx: int) -> list:
+        """The caption naming the signer: v1 „Anna Kowalska (matka)”; v2 the name, and the role on a
+        line of its own („syn (pełnoletni)” in brackets after the name closed „))”)."""
+        if v2:
+            return [(f"{{{{ pair[{idx}].full_name }}}}", {"bold": True, "size": 10}), (f"{{{{ pair[{idx}].role }}}}", {})]
+        return [(f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10})]
+
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
         signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
-            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
-            ("data i czytelny podpis", {"italic": True})], guard=guard)
+            *who(idx), ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     tag_row(sig, "{%tr endfor %}")
     if v2:

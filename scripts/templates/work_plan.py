@@ -4,7 +4,8 @@ family's adults who drew it up and the assistant.
 v2: the plan's last section (the review date, or the child's plan when there is one) keeps with the
 signatures: a page break before them moves that text over too, so the signatures never stand alone
 on the last page; the lines of a text typed in lines (diagnosis, resources) are not stretched over
-the width of a justified paragraph (letter_kit.unstretched_line_breaks)."""
+the width of a justified paragraph (letter_kit.unstretched_line_breaks); each signer's role under
+the name on a line of its own (no „(syn (pełnoletni))”)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, TEXT_WIDTH, add_row, data_table, heading, keep_row, loop_rows,  # noqa: F401
@@ -75,11 +76,17 @@ def build_v1(v2: bool = False) -> object:
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
     tag_row(sig, "{%tr for pair in signature_slots|batch(2) %}")
     row = add_row(sig)
+    def who(idx: int) -> list:
+        """The caption naming the signer: v1 „Anna Kowalska (matka)”; v2 the name, and the role on a
+        line of its own („syn (pełnoletni)” in brackets after the name closed „))”)."""
+        if v2:
+            return [(f"{{{{ pair[{idx}].name }}}}", {"bold": True, "size": 10}), (f"{{{{ pair[{idx}].role }}}}", {})]
+        return [(f"{{{{ pair[{idx}].name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10})]
+
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
         signature_slot(cell, 7.5, f"{{{{ pair[{idx}].marker }}}}", [
-            (f"{{{{ pair[{idx}].name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
-            ("data i czytelny podpis", {"italic": True})], guard=guard)
+            *who(idx), ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     # the block stays whole and with its heading: no row splits, and every paragraph of a row keeps
     # with the next, so the assistant's signature never stays alone on a page after the family's

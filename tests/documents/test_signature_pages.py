@@ -159,11 +159,12 @@ def long_plan() -> dict:
     return {**data, "goals": goals, "actions": actions}
 
 
-# (slug, data, [(the text signed, a caption of its signatures)]): each pair on one page
+# (slug, data, [(the text signed, a caption or the (white) marker of its signatures)]): each pair
+# on one page
 SAME_PAGE = [
-    ("work_plan", sample("work_plan"), [("Realizacja planu zostanie oceniona", "Jan Kowalski (ojciec)"),
-                                        ("Realizacja planu zostanie oceniona", "(asystent rodziny)")]),
-    ("work_plan", long_plan(), [("Realizacja planu zostanie oceniona", "(asystent rodziny)")]),
+    ("work_plan", sample("work_plan"), [("Realizacja planu zostanie oceniona", "SIG:family_member:1"),
+                                        ("Realizacja planu zostanie oceniona", "Katarzyna Zielińska asystent rodziny")]),
+    ("work_plan", long_plan(), [("Realizacja planu zostanie oceniona", "Katarzyna Zielińska asystent rodziny")]),
     ("visit_record", sample("visit_record"), [("Następne spotkanie", "członek rodziny obecny na spotkaniu"),
                                               ("Następne spotkanie", "Katarzyna Zielińska asystent rodziny")]),
     ("final_report", sample("final_report"), [("ośrodek monitoruje funkcjonowanie rodziny", "Zatwierdzam:"),

@@ -485,3 +485,16 @@ def test_lines_a_text_was_typed_in_are_not_stretched(slug):
     instead of its words spread over the width."""
     settings = Document(str(DOCUMENT_TYPES[slug].template_path)).settings.element
     assert settings.find(f"{qn('w:compat')}/{qn('w:doNotExpandShiftReturn')}") is not None
+
+
+@pytest.mark.parametrize(("slug", "group", "name"), [("cooperation_rules", "persons", "full_name"),
+                                                     ("resignation", "persons", "full_name"),
+                                                     ("work_plan", "participants", "full_name")])
+def test_a_signer_s_role_in_brackets_is_not_bracketed_again(slug, group, name):
+    """Under a family member's signature the role stands on its own line: a role typed with its own
+    brackets („syn (pełnoletni)”) printed in brackets after the name closed „))”."""
+    doctype = DOCUMENT_TYPES[slug]
+    data = {**doctype.sample_data, **doctype.service_sample}
+    data[group] = [{**row, "role": "syn (pełnoletni)"} for row in data[group]]
+    text = all_text(render_docx(doctype.template_path, sample_context(doctype, data)))
+    assert "))" not in text and "syn (pełnoletni)" in text
