@@ -1,19 +1,24 @@
-"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną (v1): the reason the work ends,
-results against the plan, recommendations and the monitoring; signed by the assistant, approved by
-the head. A Polish date ends in „r.”, which ends the sentence too: no full stop after it."""
+"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną: the reason the work ends, results
+against the plan, recommendations and the monitoring; signed by the assistant, approved by the head.
+A Polish date ends in „r.”, which ends the sentence too: no full stop after it.
+
+v2: the monitoring paragraph, the signatures and „Otrzymują:” stay on one page (work_kit.sign_off),
+and the distribution list names the head by the office's title, not „Kierownik ośrodka”."""
 from __future__ import annotations
 
-from letter_kit import BODY, heading, official_letter, para, recipients, title_block
-from work_kit import RECIPIENTS, family_line, goals_table, signatures, text_or
+from letter_kit import BODY, heading, official_letter, para, recipients, title_block, unstretched_line_breaks
+from work_kit import RECIPIENTS, RECIPIENTS_V1, family_line, goals_table, sign_off, signatures, text_or
 
 # „przez 2 miesiące”: the form allows 1 to 12 months (catalog.final_report.MONITORING_MONTHS)
 MONTHS_WORD = ("{% if raw.monitoring_months|int == 1 %}miesiąc{% elif raw.monitoring_months|int < 5 %}miesiące"
                "{% else %}miesięcy{% endif %}")
 
 
-def build_v1() -> object:
-    """The report that ends the work with the family."""
+def build_v1(v2: bool = False) -> object:
+    """The report that ends the work with the family (`v2`: see the module's docstring)."""
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
+    if v2:
+        unstretched_line_breaks(doc)  # a text typed with newlines prints in a justified paragraph
     title_block(doc, "zakończenie pracy z rodziną")
     family_line(doc)
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
@@ -32,10 +37,18 @@ def build_v1() -> object:
     para(doc, text_or("recommendations", "Brak."), **BODY)
     heading(doc, "4. Monitorowanie funkcjonowania rodziny")
     para(doc, "Po zakończeniu pracy z rodziną ośrodek monitoruje funkcjonowanie rodziny przez "
-              "{{ monitoring_months }} " + MONTHS_WORD + ", do dnia {{ monitoring_until }}", **BODY)
-    signatures(doc, "SIG:head_approval:0", "Zatwierdzam:")
-    recipients(doc, RECIPIENTS)
+              "{{ monitoring_months }} " + MONTHS_WORD + ", do dnia {{ monitoring_until }}", keep_next=v2, **BODY)
+    if v2:
+        sign_off(doc, "SIG:head_approval:0", "Zatwierdzam:", RECIPIENTS)
+    else:
+        signatures(doc, "SIG:head_approval:0", "Zatwierdzam:")
+        recipients(doc, RECIPIENTS_V1)
     return doc
 
 
-BUILDERS = {"v1": build_v1}
+def build_v2() -> object:
+    """v1 with the end kept together and the head's title from the office profile."""
+    return build_v1(v2=True)
+
+
+BUILDERS = {"v1": build_v1, "v2": build_v2}

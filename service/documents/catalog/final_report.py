@@ -63,6 +63,7 @@ FINAL_REPORT = DocumentType(
     signing_summary=N_("To sprawozdanie z zakończenia pracy asystenta rodziny z rodziną. Podaje przyczynę "
                        "zakończenia, wyniki pracy w odniesieniu do planu i okres, w którym ośrodek będzie jeszcze "
                        "monitorować sytuację rodziny. Podpisuje je asystent rodziny, a zatwierdza kierownik ośrodka."),
+    template_version="v2",  # v1 with the end kept on one page and the head by the office's title
     fields=(
         *family_fields(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),

@@ -34,6 +34,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
     signing_summary=N_("To miesięczne sprawozdanie asystenta rodziny z pracy z rodziną, sporządzone na podstawie "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),
+    template_version="v2",  # v1 with the closing sentence kept with the signatures
     fields=(
         FieldSpec("month", "Miesiąc sprawozdania", "month", sample="2026-11",
                   help="RRRR-MM; pola sprawozdania wypełnia się z kart pracy z tego miesiąca"),

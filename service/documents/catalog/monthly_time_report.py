@@ -25,6 +25,7 @@ MONTHLY_TIME_REPORT = DocumentType(
     signing_summary=N_("To miesięczne sprawozdanie z czasu pracy asystenta rodziny, sporządzone na podstawie jego "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),
+    template_version="v2",  # v1 with a closing sentence kept with the signatures
     fields=(
         FieldSpec("month", "Miesiąc sprawozdania", "month", sample="2026-11",
                   help="RRRR-MM; godziny wylicza się z kart pracy asystenta z tego miesiąca"),
