@@ -43,6 +43,9 @@ def _with_plan(app, create_user) -> tuple[int, User, str]:
 def tap_sign(page, *, login: str | None = None) -> None:
     """One signer's step on the signing page, by touch: the reading confirmed, a signature drawn,
     the staff member's login and password when the step is theirs, «Podpisz»."""
+    # one id once: a label's `for` names one input (a locked tablet's unlock form is on the page too)
+    assert page.evaluate("""() => { const ids = [...document.querySelectorAll('[id]:not([type=hidden])')].map(e => e.id);
+                                    return ids.filter((id, i) => ids.indexOf(id) !== i); }""") == []
     page.get_by_text("Potwierdzam zapoznanie się z treścią dokumentu.").tap()
     assert page.get_by_label("Potwierdzam zapoznanie się z treścią dokumentu.").is_checked()
     page.locator("#pad").scroll_into_view_if_needed()
