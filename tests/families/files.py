@@ -93,6 +93,24 @@ def add_plan(issuer_id: int, family_id: int) -> str:
     return doc_id
 
 
+def issue_work_plan(issuer_id: int, family_id: int, goals: list[str], plan_date: str) -> str:
+    """In a request context: a real work plan (through the pipeline) for the family, dated
+    `plan_date` (ISO), with `goals` numbered from 1 and one action each, due in 60 days from today;
+    returns its id. Visit records offer its goals to tick (visit_record.plan_goals)."""
+    doctype = DOCUMENT_TYPES["work_plan"]
+    family = db.session.get(Family, family_id)
+    deadline = (office_today() + dt.timedelta(days=60)).isoformat()
+    review = (dt.date.fromisoformat(plan_date) + dt.timedelta(days=180)).isoformat()
+    values = {**prefill_for(doctype, family), "plan_date": plan_date, "review_date": review,
+              "diagnosis": "Zaległości w opłatach za mieszkanie, nieobecności dziecka w szkole.",
+              "resources": "Wsparcie babci.",
+              "goals": [{"goal_no": str(n), "goal": goal} for n, goal in enumerate(goals, 1)],
+              "actions": [{"goal_no": str(n), "scope": f"Działanie przy celu {n}.", "deadline": deadline,
+                           "expected_effect": f"Efekt celu {n}.", "responsible": "asystent rodziny z rodziną"}
+                          for n in range(1, len(goals) + 1)]}
+    return issue(db.session.get(User, issuer_id), ORIGIN, doctype, values, family=family).record.id
+
+
 def start_monitoring(family_id: int) -> None:
     """In an app context: the family's current assignment ended yesterday and its monitoring runs
     two months from today (what issuing a final report does: tests/families/test_ending.py)."""
