@@ -426,25 +426,24 @@ def _assistants(session: Session) -> list[User]:
 
 
 def office_overview(session: Session, today: dt.date, rules: DeadlineRules | None = None) -> list[AssistantLoad]:
-    """Every active assistant's load (families assigned on `today` / the office's limit, art. 15
-    ust. 4) and overdue items, by name. Overdue family deadlines without an assistant in effect are
-    not listed here (the family's page shows them)."""
+    """Every active assistant's load (families on `today` as the limit counts them:
+    assignments.current_count, art. 15 ust. 4; a family only monitored after the work does not
+    count) against the office's limit, and their overdue items, by name: those of the families
+    they read (access.assigned_family_ids: in their care, starting later, or monitored after the
+    work they did) and their own time reports. Overdue family deadlines of a family no assistant
+    reads any more are not listed here (the family's page shows them)."""
     from .access import assigned_family_ids
+    from .assignments import current_count
 
     rules = rules or deadline_rules(session)
     limit = family_limit(session)
-    families = session.execute(select(Family).where(Family.id.in_(
-        select(Assignment.family_id).where(Assignment.end_date.is_(None) | (Assignment.end_date >= today)))))
-    computed = _families_deadlines(session, families.scalars().all(), today, rules)
-    overdue: dict[int, list[Deadline]] = {}
-    for items in computed.values():
-        for d in items:
-            if d.status == "overdue" and d.assistant_id is not None:
-                overdue.setdefault(d.assistant_id, []).append(d)
     out = []
     for assistant in _assistants(session):
-        count = len(session.execute(assigned_family_ids(assistant.id, today)).scalars().unique().all())
+        families = session.execute(select(Family).where(Family.id.in_(assigned_family_ids(assistant.id, today))))
+        computed = _families_deadlines(session, families.scalars().all(), today, rules)
+        mine = [d for items in computed.values() for d in items
+                if d.status == "overdue" and d.assistant_id == assistant.id]
         own = [d for d in _time_reports(session, assistant, today, rules) if d.status == "overdue"]
-        items = sorted(overdue.get(assistant.id, []) + own, key=lambda d: (d.due, d.kind))
-        out.append(AssistantLoad(assistant, count, limit, items))
+        items = sorted(mine + own, key=lambda d: (d.due, d.kind))
+        out.append(AssistantLoad(assistant, current_count(session, assistant.id, on=today), limit, items))
     return out

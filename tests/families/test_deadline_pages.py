@@ -217,3 +217,54 @@ def test_the_office_sets_the_deadlines_with_polish_messages_for_bad_values(app, 
         assert first.due == office["today"] - dt.timedelta(days=13)
     page = text(client.get("/office"))
     assert 'name="first_visit_days"' in page and 'value="7"' in page
+
+
+def _end_with_final_report(app, office, days_ago: int = 2) -> None:
+    """Family A's work ended `days_ago` days ago by a final report (as lifecycle._end_work records
+    it: the assignment's end and the monitoring for 2 months), the report filed in its case."""
+    from service.families.models import Assignment
+    today = office["today"]
+    with app.app_context():
+        current = db.session.execute(select(Assignment).where(Assignment.family_id == office["ids"]["A"])).scalar_one()
+        current.end_date = today - dt.timedelta(days=days_ago)
+        current.monitoring_until = today + dt.timedelta(days=60)
+        db.session.commit()
+        add_document(office["ids"]["A"], office["mine"].id, "final_report", end_date=current.end_date,
+                     monitoring_until=current.monitoring_until)
+
+
+def test_a_monitored_family_is_no_load_but_its_overdue_items_stay_with_its_assistant(app, client, login, office):
+    # Found by testing: the head's page counted a family only monitored after the work as one of
+    # the assistant's (1 z 15) while the limit does not (assigning a fifteenth was allowed), and its
+    # overdue items vanished from both start pages the day the final report ended the work.
+    _end_with_final_report(app, office)
+    login(office["head"])
+    page = text(client.get("/"))
+    assert re.search(r"Katarzyna Zielińska</bdi></td>\s*<td[^>]*>0 z 15 rodzin</td>", page)
+    section = page.split("Zaległe: <bdi>Katarzyna Zielińska</bdi>")[1].split("</ul>")[0]
+    assert "Zasady współpracy z rodziną – zaległe od 6 dni" in plain(section)
+    mine = app.test_client()
+    mine.post("/login", data={"login": office["mine"].login, "password": "haslo-" + office["mine"].login})
+    page = plain(text(mine.get("/")))
+    assert office["signs"]["A"] in page and "Zasady współpracy z rodziną – zaległe od 6 dni" in page
+
+
+def test_an_assignment_replaced_before_it_began_gives_no_access_no_deadlines_and_no_load(
+        app, client, login, office, create_user):
+    # Found by testing: assigned from a later day and replaced by another assistant from that same
+    # day, the first assistant kept reading the family's file (and it counted against her limit)
+    # until the day before, although assign_assistant says she has no access from today on.
+    third = create_user("assistant", full_name="Irena Trzecia")
+    later = office["today"] + dt.timedelta(days=10)
+    with app.test_request_context():
+        head = db.session.get(User, office["head"].id)
+        for assistant in (office["mine"], third):
+            assign_assistant(db.session, head, ORIGIN, db.session.get(Family, office["ids"]["B"]),
+                             db.session.get(User, assistant.id), later)
+        from service.families.assignments import current_count
+        assert current_count(db.session, office["mine"].id) == 1  # family A only
+    login(office["mine"])
+    assert client.get(f"/families/{office['ids']['B']}").status_code == 404
+    assert office["signs"]["B"] not in text(client.get("/"))
+    path = _feed_link(client)
+    assert office["signs"]["B"] not in app.test_client().get(path).get_data(as_text=True)
