@@ -268,3 +268,20 @@ def test_an_assignment_replaced_before_it_began_gives_no_access_no_deadlines_and
     assert office["signs"]["B"] not in text(client.get("/"))
     path = _feed_link(client)
     assert office["signs"]["B"] not in app.test_client().get(path).get_data(as_text=True)
+
+
+def test_a_deactivated_accounts_calendar_link_does_not_come_back_with_the_account(
+        app, client, login, office, create_user):
+    # Found by testing: deactivation ended the sessions and the API token but left the calendar
+    # link, which opened the calendar again the moment the account was turned on again.
+    login(office["mine"])
+    path = _feed_link(client)
+    admin = app.test_client()
+    person = create_user("admin")
+    admin.post("/login", data={"login": person.login, "password": "haslo-" + person.login})
+    assert admin.post(f"/accounts/{office['mine'].id}/deactivate").status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    assert admin.post(f"/accounts/{office['mine'].id}/reactivate").status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    login(office["mine"])
+    assert "Nie masz aktywnego linku do kalendarza." in text(client.get("/calendar"))
