@@ -4,8 +4,9 @@ and the family's page show deadlines through `start_deadlines` and `family_deadl
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.models import User, utcnow
@@ -70,6 +71,19 @@ def calendar():
     return render_template("calendar.html", feed=feed, link=link)
 
 
+def _uid_domain() -> str:
+    """The domain of the events' UIDs: the public URL's host name, else the request's, lower-case
+    and without port or brackets („[::1]:8000” → „::1”; cutting at the first colon gave „[”).
+    Events keep their UIDs only while it stays the same: a calendar told „LOCALHOST” once and
+    „localhost” next would show every deadline twice."""
+    public = current_app.config.get("PUBLIC_URL")
+    try:
+        host = urlsplit(public or "//" + request.host).hostname
+    except ValueError:  # a malformed Host the trusted-host check let through: never expected
+        host = None
+    return host or "asysta"
+
+
 @bp.route("/calendar/<token>.ics")
 @calendar_link
 def feed(token: str):
@@ -80,7 +94,7 @@ def feed(token: str):
         abort(404)
     link, user = found
     deadlines = [d for d in deadlines_for(db.session, user, office_today()) if d.is_open]
-    body = calendar_bytes(deadlines, utcnow(), host=request.host.split(":")[0] or "asysta")
+    body = calendar_bytes(deadlines, utcnow(), host=_uid_domain())
     origin = Origin(ip=request.remote_addr or "", user_agent=header_text(request.headers.get("User-Agent", ""))[:500],
                     channel="cal")
     log_feed_read(db.session, user, origin, link, len(deadlines))

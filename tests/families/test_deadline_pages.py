@@ -285,3 +285,17 @@ def test_a_deactivated_accounts_calendar_link_does_not_come_back_with_the_accoun
     assert app.test_client().get(path).status_code == 404
     login(office["mine"])
     assert "Nie masz aktywnego linku do kalendarza." in text(client.get("/calendar"))
+
+
+def test_the_calendars_uids_do_not_depend_on_how_the_host_was_written(app, client, login, office):
+    # Found by testing: the UID's domain was the Host header cut at its first colon, so „[::1]:8000”
+    # gave „…@[” and „LOCALHOST” another UID than „localhost”: a calendar showed every deadline twice.
+    login(office["mine"])
+    path = _feed_link(client)
+    uids = {}
+    for host in ("localhost", "LOCALHOST:80", "[::1]:8000"):
+        response = app.test_client().get(path, headers={"Host": host})
+        assert response.status_code == 200
+        uids[host] = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(response.get_data()).walk("VEVENT"))
+    assert uids["localhost"] == uids["LOCALHOST:80"] and uids["localhost"][0].endswith("@localhost")
+    assert all(uid.endswith("@::1") for uid in uids["[::1]:8000"])
