@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin
@@ -38,8 +39,14 @@ def start_deadlines(user: User, families: list[Family]) -> dict:
         by_id = {f.id: f for f in families}
         groups: dict[int | None, list] = {}
         for d in deadlines_for(db.session, user, today):
-            if d.status in ("overdue", "soon") and (d.family_id is None or d.family_id in by_id):
+            if d.status in ("overdue", "soon"):
                 groups.setdefault(d.family_id, []).append(d)
+        # The page lists at most views.FAMILIES_ON_START families (a social worker's charge may be
+        # longer); a deadline of one beyond them is still shown, under its family's name.
+        beyond = [fid for fid in groups if fid is not None and fid not in by_id]
+        if beyond:
+            by_id |= {f.id: f for f in db.session.execute(select(Family).where(Family.id.in_(beyond))).scalars()}
+            log_access("list", "family", detail=f"start: terminy innych rodzin ({len(beyond)})")
         out = [{"family": by_id.get(fid), "rows": rows(items, today)} for fid, items in groups.items()]
         out.sort(key=lambda g: (g["family"] is not None, g["rows"][0]["d"].due))
         return {"groups": out, "today": today}

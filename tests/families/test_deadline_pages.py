@@ -299,3 +299,20 @@ def test_the_calendars_uids_do_not_depend_on_how_the_host_was_written(app, clien
         uids[host] = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(response.get_data()).walk("VEVENT"))
     assert uids["localhost"] == uids["LOCALHOST:80"] and uids["localhost"][0].endswith("@localhost")
     assert all(uid.endswith("@::1") for uid in uids["[::1]:8000"])
+
+
+def test_the_social_workers_start_page_shows_the_deadlines_of_families_beyond_the_listed_ones(
+        app, client, login, office, monkeypatch):
+    # Found by testing: the deadlines were grouped under the families the start page lists (the 50
+    # newest), and those of any family beyond them were dropped without a word.
+    from service.web import views
+    monkeypatch.setattr(views, "FAMILIES_ON_START", 1)  # family B, the newer, is listed; A is not
+    login(office["worker"])
+    page = text(client.get("/"))
+    section = plain(page.split('id="my-deadlines"')[1].split("</section>")[0])
+    assert office["signs"]["A"] in section and "Zasady współpracy z rodziną – zaległe od 6 dni" in section
+    assert office["signs"]["B"] in section
+    with app.app_context():
+        details = set(db.session.execute(select(AccessLog.detail).where(AccessLog.user_id == office["worker"].id))
+                      .scalars())
+    assert "start: rodziny (1)" in details and "start: terminy innych rodzin (1)" in details
