@@ -316,3 +316,18 @@ def test_the_social_workers_start_page_shows_the_deadlines_of_families_beyond_th
         details = set(db.session.execute(select(AccessLog.detail).where(AccessLog.user_id == office["worker"].id))
                       .scalars())
     assert "start: rodziny (1)" in details and "start: terminy innych rodzin (1)" in details
+
+
+def test_the_heads_page_marks_an_assistant_above_a_lowered_limit(app, client, login, office):
+    # Found by testing: after the office lowered its limit (assignments already made stay), the
+    # head's page said „2 z 1 rodzin” like any other load, with nothing to draw the eye.
+    from service.families.settings import set_family_limit
+    with app.test_request_context():
+        head = db.session.get(User, office["head"].id)
+        assign_assistant(db.session, head, ORIGIN, db.session.get(Family, office["ids"]["B"]),
+                         db.session.get(User, office["mine"].id), office["today"])
+        set_family_limit(db.session, head, ORIGIN, 1)
+    login(office["head"])
+    page = plain(text(client.get("/")))
+    assert "Katarzyna Zielińska 2 z 1 rodzin – ponad limit" in page
+    assert "Ewa Nowak 0 z 1 rodzin" in page and "0 z 1 rodzin – ponad limit" not in page  # B went to Katarzyna
