@@ -28,7 +28,8 @@ The rules (../types-contract.md; the defaults and their sources: families.settin
 
 Support given again after a final report or a resignation (a new assignment starting after it) is
 new work: the rules above count from its start and only its documents meet them; of the earlier
-work only the monthly reports of its months stay due, and its monitoring ended with the new support.
+work only the monthly reports of its months stay due, and its monitoring when that was due before the
+new support began (sooner, the new support cut it short).
 
 A deadline belongs to the assistant in effect on its due date (or today, when it is already
 overdue): a reassignment keeps the family's deadlines and hands them to the new assistant. After
@@ -242,7 +243,7 @@ def family_deadlines(family: Family, documents: Iterable[DocumentRecord], today:
     # Support given again after a final report or a resignation (assign_assistant allows it and
     # ends the monitoring) is new work: its first visit, rules, plan, visits and assessments count
     # from its own start and only its documents meet them; of the earlier work only the monthly
-    # reports of its months stay due.
+    # reports of its months stay due, and its monitoring if due before the new start (below).
     endings = [row[0] for slug in ("final_report", "resignation") for row in by_slug.get(slug, [])]
     restart = max((day for day in endings if any(_follows(a, day) for a in assignments)), default=None)
     current = assignments if restart is None else [a for a in assignments if _follows(a, restart)]
@@ -316,14 +317,23 @@ def family_deadlines(family: Family, documents: Iterable[DocumentRecord], today:
     if work_end is None or assessment_due <= work_end:
         add("periodic_assessment", assessment_due)
 
-    if final:
-        until = _date((final[1].data or {}).get("monitoring_until"))
-        months = (final[1].data or {}).get("monitoring_months")
+    def monitoring_due(report: tuple[dt.date, DocumentRecord]) -> dt.date:
+        until = _date((report[1].data or {}).get("monitoring_until"))
         if until is None:
-            months = int(months) if str(months).isdigit() else rules.monitoring_months
-            until = add_months(final[0], months)
+            months = (report[1].data or {}).get("monitoring_months")
+            until = add_months(report[0], int(months) if str(months).isdigit() else rules.monitoring_months)
+        return until
+
+    if final:
         note = next((row for row in of_work("monitoring_note") if row[0] >= final[0]), None)
-        add("monitoring", until, note, responsible="social_worker")
+        add("monitoring", monitoring_due(final), note, responsible="social_worker")
+    elif restart is not None:
+        # The earlier work's monitoring, when it was due before the new support began (support
+        # given sooner cut it short: assign_assistant); one monitoring item at most (its UID).
+        earlier = ([row for row in by_slug.get("final_report", []) if row[0] <= restart] or [None])[-1]
+        if earlier and monitoring_due(earlier) < start:
+            note = next((row for row in by_slug.get("monitoring_note", []) if earlier[0] <= row[0] < start), None)
+            add("monitoring", monitoring_due(earlier), note, responsible="social_worker")
     return sorted(out, key=lambda d: (d.due, d.kind))
 
 

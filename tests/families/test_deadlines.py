@@ -245,7 +245,15 @@ def test_support_given_again_after_the_final_report_is_new_work():
            doc("monthly_family_report", month="2026-01"), doc("monthly_family_report", month="2026-02"),
            doc("monthly_family_report", month="2026-03")]
     found = family_deadlines(fam, old, D(2026, 9, 10))
-    assert by_kind(found, "monitoring") is None and by_kind(found, "visit") is None
+    assert by_kind(found, "visit") is None
+    # the earlier work's monitoring was due on 31 May, before the new support: it stays, with its note
+    monitoring = by_kind(found, "monitoring")
+    assert (monitoring.due, monitoring.status) == (D(2026, 5, 31), "overdue")
+    note = doc("monitoring_note", note_date=D(2026, 5, 20))
+    assert by_kind(family_deadlines(fam, old + [note], D(2026, 9, 10)), "monitoring").met_by == note.id
+    # support given again before the monitoring was due cut it short: none is listed
+    sooner = family((ANNA, D(2026, 1, 5), D(2026, 3, 31)), (BEATA, D(2026, 5, 4), None))
+    assert by_kind(family_deadlines(sooner, old, D(2026, 9, 10)), "monitoring") is None
     for kind, due in (("first_visit", D(2026, 9, 15)), ("cooperation_rules", D(2026, 9, 15)),
                       ("work_plan", D(2026, 10, 1)), ("periodic_assessment", D(2027, 3, 1))):
         item = by_kind(found, kind)
