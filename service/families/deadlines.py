@@ -42,7 +42,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -436,7 +436,8 @@ def _assistants(session: Session) -> list[User]:
 
 
 def office_overview(session: Session, today: dt.date, rules: DeadlineRules | None = None) -> list[AssistantLoad]:
-    """Every active assistant's load (families on `today` as the limit counts them:
+    """Every active assistant's load, then every deactivated one's who still has a family
+    (families on `today` as the limit counts them:
     assignments.current_count, art. 15 ust. 4; a family only monitored after the work does not
     count) against the office's limit, and their overdue items, by name: those of the families
     they read (access.assigned_family_ids: in their care, starting later, or monitored after the
@@ -448,7 +449,15 @@ def office_overview(session: Session, today: dt.date, rules: DeadlineRules | Non
     rules = rules or deadline_rules(session)
     limit = family_limit(session)
     out = []
-    for assistant in _assistants(session):
+    # An account turned off keeps its assignments (deactivation ends none): its families would be
+    # nobody's on this page, so such an assistant is listed while they still have one
+    # (AssistantLoad.assistant.active tells the page).
+    inactive = session.execute(select(User).where(
+        User.role == "assistant", User.active.is_(False),
+        User.id.in_(select(Assignment.assistant_id).where(or_(
+            Assignment.end_date.is_(None), Assignment.end_date >= today, Assignment.monitoring_until >= today))))
+        .order_by(User.full_name, User.login)).scalars().all()
+    for assistant in [*_assistants(session), *inactive]:
         families = session.execute(select(Family).where(Family.id.in_(assigned_family_ids(assistant.id, today))))
         computed = _families_deadlines(session, families.scalars().all(), today, rules)
         mine = [d for items in computed.values() for d in items

@@ -331,3 +331,20 @@ def test_the_heads_page_marks_an_assistant_above_a_lowered_limit(app, client, lo
     page = plain(text(client.get("/")))
     assert "Katarzyna Zielińska 2 z 1 rodzin – ponad limit" in page
     assert "Ewa Nowak 0 z 1 rodzin" in page and "0 z 1 rodzin – ponad limit" not in page  # B went to Katarzyna
+
+
+def test_the_heads_page_lists_a_deactivated_assistant_who_still_has_families(app, client, login, office,
+                                                                            create_user):
+    # Found by testing: deactivation ends no assignment, and the head's page listed active
+    # assistants only, so the families of one who left (and their overdue items) were nobody's.
+    admin = app.test_client()
+    person = create_user("admin")
+    admin.post("/login", data={"login": person.login, "password": "haslo-" + person.login})
+    assert admin.post(f"/accounts/{office['other'].id}/deactivate").status_code == 302
+    login(office["head"])
+    page = text(client.get("/"))
+    assert re.search(r"Ewa Nowak</bdi> <strong[^>]*>\(konto wyłączone\)</strong></td>\s*<td[^>]*>1 z 15 rodzin</td>",
+                     page)
+    section = page.split("Zaległe: <bdi>Ewa Nowak</bdi>")[1].split("</ul>")[0]
+    assert office["signs"]["B"] in section
+    assert "(konto wyłączone)" not in page.split("Katarzyna Zielińska</bdi>")[1].split("</td>")[0]
