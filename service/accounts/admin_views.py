@@ -171,7 +171,8 @@ def deactivate(user_id: int):
         return _edit_page(user, refusal=exc.message, status=409)
     db.session.commit()
     log_access("account_deactivate", "user", str(user.id),
-               detail=f"konto {user.login} wyłączone; zakończone sesje: {ended}; token API i link do kalendarza unieważnione")
+               detail=f"konto {user.login} wyłączone; zakończone sesje: {ended}; "
+                      "token API i link do kalendarza unieważnione")
     flash(f"Konto {user.login} zostało wyłączone. Zakończone sesje: {ended}.", "success")
     return redirect(url_for("staff.index"))
 
