@@ -32,12 +32,23 @@ def token_sha256(token: str) -> str:
 
 
 def active_feed(session: Session, user: User) -> CalendarFeed | None:
-    """The user's link not revoked, else None."""
+    """The user's link not revoked (the newest, should a database restored from before the lock
+    below hold two), else None."""
     return session.execute(select(CalendarFeed).where(CalendarFeed.user_id == user.id,
-                                                      CalendarFeed.revoked_at.is_(None))).scalar_one_or_none()
+                                                      CalendarFeed.revoked_at.is_(None))
+                           .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())).scalars().first()
+
+
+def _lock_user(session: Session, user: User) -> None:
+    # A no-op UPDATE of the user's row first (as assign_assistant does): a row lock on PostgreSQL,
+    # SQLite's write lock. Without it two „Utwórz link” at once (a double click) each revoked
+    # nothing and each added a link: both worked, so replacing one left the other open, and the
+    # calendar page failed on two active links.
+    session.execute(User.__table__.update().where(User.id == user.id).values(id=user.id))
 
 
 def _revoke_all(session: Session, user: User) -> bool:
+    _lock_user(session, user)
     feeds = session.execute(select(CalendarFeed).where(CalendarFeed.user_id == user.id,
                                                        CalendarFeed.revoked_at.is_(None))).scalars().all()
     for feed in feeds:
@@ -62,6 +73,7 @@ def revoke_feed(session: Session, user: User, origin: Origin) -> bool:
     """Revokes the user's calendar link; commits and logs "calendar_revoke". Returns whether there
     was one."""
     if not _revoke_all(session, user):
+        session.commit()  # the lock's transaction
         return False
     record(session, user, origin, "calendar_revoke", "calendar_feed", "", detail="link unieważniony")
     return True
