@@ -91,14 +91,17 @@ def feed_owner(session: Session, token: str) -> tuple[CalendarFeed, User] | None
     return feed, feed.user
 
 
-def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str = "asysta") -> bytes:
+def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str = "asysta",
+                   owner_id: int | None = None) -> bytes:
     """The iCalendar text of the open deadlines: one all-day event each (DTSTART;VALUE=DATE and
     DTEND the next day, so no change of summer time can move it to another day), with a UID
     stable across reads (Deadline.uid), so a moved deadline updates its event.
 
     Data minimisation (RODO art. 5 ust. 1 lit. c): the phone's calendar is kept by its vendor's
     servers, so an event names the case sign and the kind of deadline only, never the family's
-    names, address or PESEL; staff open the family's file in Asysta for the rest.
+    names, address or PESEL; staff open the family's file in Asysta for the rest. A time report
+    that is not the feed's owner's (`owner_id`: the head's feed lists every assistant's) names its
+    assistant, a staff member, or the head could not tell the reports apart.
     """
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -114,8 +117,13 @@ def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str 
         event.add("dtstart", deadline.due)  # a date: VALUE=DATE
         event.add("dtend", deadline.due + dt.timedelta(days=1))
         where = f" – sprawa {deadline.case_sign}" if deadline.case_sign else ""
+        if not deadline.case_sign and deadline.assistant_id not in (None, owner_id) and deadline.assistant_name:
+            where = f" – {deadline.assistant_name}"
         event.add("summary", f"{deadline.label}{where}")
-        who = " Odpowiada pracownik socjalny." if deadline.responsible == "social_worker" else ""
+        # The monitoring note: the social worker's by the offices' procedures (Łask pkt 4.12), the
+        # assistant's task by art. 15 ust. 1 pkt 16; either may write it, and it meets the deadline.
+        who = (" Notatkę sporządza pracownik socjalny lub asystent rodziny."
+               if deadline.responsible == "social_worker" else "")
         event.add("description", f"Termin: {deadline.due.isoformat()}. Stan: {deadline.status_label}.{who}")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

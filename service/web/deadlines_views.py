@@ -101,7 +101,7 @@ def feed(token: str):
         abort(404)
     link, user = found
     deadlines = [d for d in deadlines_for(db.session, user, office_today()) if d.is_open]
-    body = calendar_bytes(deadlines, utcnow(), host=_uid_domain())
+    body = calendar_bytes(deadlines, utcnow(), host=_uid_domain(), owner_id=user.id)
     origin = Origin(ip=request.remote_addr or "", user_agent=header_text(request.headers.get("User-Agent", ""))[:500],
                     channel="cal")
     log_feed_read(db.session, user, origin, link, len(deadlines))

@@ -111,7 +111,7 @@ def test_the_familys_page_lists_its_deadlines_met_ones_too(app, client, login, o
     assert '<th scope="col">Termin</th>' in table
     table = plain(table)
     visit_day = polish_date(office["today"] - dt.timedelta(days=10)).replace("\u00a0", " ")
-    assert f"spełniony {visit_day}" in table and "Plan pracy z rodziną" in table
+    assert f"spełnione {visit_day}" in table and "Plan pracy z rodziną" in table
     assert "zaległe od 6 dni" in table and "Katarzyna Zielińska" in table
 
 
