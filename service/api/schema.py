@@ -37,7 +37,7 @@ def object_schema(fields, doc: str = "") -> dict[str, Any]:
 
 def request_schema(doctype: DocumentType) -> dict[str, Any]:
     """The JSON Schema of a POST /api/documents/<slug> body."""
-    schema = object_schema(doctype.form_fields, doctype.description)  # by_service fields are never sent
+    schema = object_schema(doctype.form_fields, doctype.api_description)  # by_service fields are never sent
     schema["properties"]["case_sign"] = {
         "type": "string", "title": "Znak istniejącej sprawy",
         "description": "Bez tego pola (i bez family_id) dokument otwiera nową sprawę w swojej klasie JRWA "
@@ -82,7 +82,7 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
 def describe_type(doctype: DocumentType) -> dict[str, Any]:
     """Everything a client needs to fill a document type."""
     return {
-        "slug": doctype.slug, "title": doctype.title, "description": doctype.description,
+        "slug": doctype.slug, "title": doctype.title, "description": doctype.api_description,
         "legal_basis": doctype.legal_basis.citation, "jrwa_key": doctype.jrwa_key,
         "template_version": doctype.template_version, "issued_by": sorted(role.value for role in doctype.issued_by),
         "fields": [describe_field(f) for f in doctype.form_fields],

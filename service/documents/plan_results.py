@@ -35,7 +35,7 @@ def goal_attainment(sample_comments: list[str], sample_attainment: list[str]) ->
     """The group of goal rows {goal_no, goal, attainment, comment}, with these samples."""
     return GroupSpec(
         "goal_attainment", "Realizacja celów planu pracy z rodziną", row_label="Cel",
-        min_entries=1, max_entries=MAX_GOALS,
+        min_entries=1, max_entries=MAX_GOALS, growing=True, add_label="Dodaj cel",
         help="Każdy cel obecnego planu pracy z rodziną: jak został zrealizowany i co o tym świadczy.",
         fields=(
             FieldSpec("goal_no", "Nr celu", "choice", choices=GOAL_NUMBERS, sample=["1", "2", "3"],

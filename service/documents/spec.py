@@ -248,6 +248,14 @@ class DocumentType:
     # in the order they are checked (families.lifecycle refuses with the first one missing).
     # Documents issued without a family (a new case made from the document) need nothing.
     needs: tuple[str, ...] = ()
+    # What only an API client needs besides `description` (how the API fills the fields itself),
+    # in Polish; the pages show `description` alone, to staff who never see the API's JSON.
+    api_note: str = ""
+
+    @property
+    def api_description(self) -> str:
+        """The description the API gives: `description`, then `api_note` when there is one."""
+        return f"{self.description} {self.api_note}" if self.api_note else self.description
 
     def __post_init__(self) -> None:
         # Declarations name these as objects: a string (a typo or an old key) fails at import.

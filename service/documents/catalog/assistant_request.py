@@ -76,6 +76,7 @@ ASSISTANT_REQUEST = DocumentType(
         date("request_date", "Data wniosku", "2026-11-20", not_future=True),
         GroupSpec(
             "members", "Skład rodziny", row_label="Członek rodziny", min_entries=1, max_entries=10,
+            growing=True, add_label="Dodaj członka rodziny",
             help="Wszyscy członkowie rodziny, także dzieci.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska"]),

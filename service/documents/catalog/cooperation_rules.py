@@ -62,6 +62,7 @@ def from_family(facts: FamilyFacts) -> dict:
 
 def _duties(name: str, label: str, defaults: tuple[str, ...]) -> GroupSpec:
     return GroupSpec(name, label, row_label="Obowiązek", min_entries=1, max_entries=12,
+                     growing=True, add_label="Dodaj obowiązek",
                      help="Każdy obowiązek w osobnym wierszu; można je zmieniać, dodawać i usuwać.",
                      fields=(FieldSpec("duty", "Obowiązek", "textarea", max_length=400, sample=list(defaults)),))
 
@@ -85,6 +86,7 @@ COOPERATION_RULES = DocumentType(
              help="zwykle dzień pierwszego spotkania asystenta z rodziną"),
         GroupSpec(
             "persons", "Członkowie rodziny ustalający zasady", row_label="Osoba", min_entries=1, max_entries=6,
+            growing=True, add_label="Dodaj osobę",
             help="Każda pełnoletnia osoba z rodziny, która podpisze zasady.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),

@@ -26,8 +26,9 @@ MONTHLY_FAMILY_REPORT = DocumentType(
     description="Sprawozdanie asystenta rodziny z pracy z rodziną w danym miesiącu, wypełniane z kart pracy "
                 "z tego miesiąca (liczba i daty kontaktów, działania przy celach planu pracy, współpraca "
                 "z instytucjami), uzupełniane przez asystenta o trudności i plan na następny miesiąc. "
-                "Akceptuje kierownik ośrodka. W API: {\"family_id\": …, \"month\": \"2026-11\"} wypełnia "
-                "pola z kart pracy rodziny z listopada 2026 r. (pola podane w treści mają pierwszeństwo).",
+                "Akceptuje kierownik ośrodka.",
+    api_note="W API: {\"family_id\": …, \"month\": \"2026-11\"} wypełnia pola z kart pracy rodziny z listopada "
+             "2026 r. (pola podane w treści mają pierwszeństwo).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
@@ -46,6 +47,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
                   max_length=1000),
         GroupSpec(
             "goal_work", "Działania przy celach planu pracy", row_label="Cel", min_entries=0, max_entries=GOAL_ROWS,
+            growing=True, add_label="Dodaj cel",
             help="Cele planu pracy z rodziną i to, co w miesiącu zrobiono przy każdym z nich.",
             fields=(
                 FieldSpec("goal_no", "Nr celu", sample=["1", "2"], required=False, max_length=80),

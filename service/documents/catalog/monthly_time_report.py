@@ -16,9 +16,9 @@ MONTHLY_TIME_REPORT = DocumentType(
     description="Sprawozdanie asystenta rodziny z czasu pracy w danym miesiącu: godziny pracy z każdą rodziną "
                 "i według rodzaju zadań, dojazdy i razem, wypełniane ze wszystkich kart pracy asystenta z tego "
                 "miesiąca. Akceptuje kierownik ośrodka. Dokument trafia do sprawy asystenta (ewidencja czasu "
-                "pracy), nie do sprawy rodziny. W API: {\"month\": \"2026-11\"} wypełnia pola z kart pracy "
-                "wywołującego z listopada 2026 r.; \"assistant\" (login) wskazuje innego asystenta (tylko "
-                "kierownik ośrodka).",
+                "pracy), nie do sprawy rodziny.",
+    api_note="W API: {\"month\": \"2026-11\"} wypełnia pola z kart pracy wywołującego z listopada 2026 r.; "
+             "\"assistant\" (login) wskazuje innego asystenta (tylko kierownik ośrodka).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=STAFF_TIME,
     issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
@@ -32,6 +32,7 @@ MONTHLY_TIME_REPORT = DocumentType(
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
         GroupSpec(
             "family_hours", "Czas pracy z rodzinami", row_label="Rodzina", min_entries=1, max_entries=30,
+            growing=True, add_label="Dodaj rodzinę",
             help="Godziny pracy z każdą rodziną w miesiącu (wizyty, kontakty i sprawy rodziny).",
             fields=(
                 FieldSpec("case_sign", "Znak sprawy", sample=["MOPS.SPS.4011.12.2026", "MOPS.SPS.4011.15.2026"],
@@ -43,6 +44,7 @@ MONTHLY_TIME_REPORT = DocumentType(
         ),
         GroupSpec(
             "task_hours", "Czas pracy według rodzaju zadań", row_label="Zadanie", min_entries=1, max_entries=8,
+            growing=True, add_label="Dodaj zadanie",
             fields=(
                 FieldSpec("label", "Rodzaj zadania", sample=["wizyta", "kontakt telefoniczny",
                                                              "towarzyszenie w instytucji"], max_length=80),

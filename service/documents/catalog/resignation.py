@@ -35,6 +35,7 @@ RESIGNATION = DocumentType(
     fields=(
         GroupSpec(
             "persons", "Osoby rezygnujące ze wsparcia", row_label="Osoba", min_entries=1, max_entries=4,
+            growing=True, add_label="Dodaj osobę",
             help="Każda pełnoletnia osoba, która rezygnuje ze wsparcia i podpisze oświadczenie.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),
