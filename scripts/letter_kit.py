@@ -219,6 +219,27 @@ def two_signatures(doc, left: tuple[str, list], right: tuple[str, list], before:
     signature_slot(row.cells[2], 7.5, right[0], right[1])
 
 
+def keep_with_next(*paragraphs) -> None:
+    """Keeps each paragraph on the page of the one after it (w:keepNext). Set on the last paragraph(s)
+    of a document's content before its signature block, so that a page break never leaves the
+    signatures alone on a page without the text they sign: LibreOffice then moves the end of that
+    text over with them (a long paragraph keeps only its last lines, as widow control allows)."""
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def keep_rows_together(tbl) -> None:
+    """No row of `tbl` breaks across pages (w:cantSplit) and every paragraph in its rows keeps with
+    the next (w:keepNext): LibreOffice then keeps the rows on one page with each other, the rows a
+    docxtpl `{%tr for %}` loop makes from one template row too. (It does not keep a table with the
+    paragraph after it: what must stay with the signatures, „Otrzymują:”, goes in a row of their
+    table.)"""
+    for row in tbl.rows:
+        keep_row(row)
+        for cell in row.cells:
+            keep_with_next(*cell.paragraphs)
+
+
 def recipients(doc, lines: list[str]) -> None:
     """„Otrzymują:” and the numbered list of who gets a copy („ad acta”, never „a/a”)."""
     para(doc, "Otrzymują:", size=10, before=18, keep_next=True)

@@ -108,7 +108,8 @@ def error_summary(form, prefix: str = "") -> list[dict[str, str]]:
     """Every error of a page's form, in page order, for its error summary.
 
     Takes a bound WTForms form (after validation); returns a list of {"href": "#<id of the input
-    to focus>", "label": the field's label (with its row, e.g. "Osoba 2 – PESEL"), "message": the
+    to focus>", "label": the field's label (with its row, e.g. "Osoba 2 – PESEL", or the row's own
+    name when its form has a summary_label() method), "message": the
     Polish message}. A group of radios or checkboxes links to its first input, an error of a whole
     repeating group to the first input of its first row (GOV.UK Design System, error summary;
     WCAG 2.1 SC 3.3.1 Error Identification and 2.4.3 Focus Order). Hidden fields and the CSRF token
@@ -128,7 +129,11 @@ def error_summary(form, prefix: str = "") -> list[dict[str, str]]:
             row_label = _row_label(form, field)
             for i, entry in enumerate(field.entries):
                 if isinstance(entry, FormField):
-                    out += error_summary(entry.form, f"{row_label} {i + 1} – ")
+                    # a row that has a name of its own (a JRWA class on the office's page) is
+                    # named by it rather than by its number
+                    named = getattr(entry.form, "summary_label", None)
+                    name = named() if callable(named) else ""
+                    out += error_summary(entry.form, f"{name} – " if name else f"{row_label} {i + 1} – ")
             continue
         if isinstance(field, FormField):
             out += error_summary(field.form, prefix)

@@ -95,13 +95,15 @@ class DocumentForm(FlaskTextForm):
 
     def rows_shown(self, name: str) -> int:
         """How many rows of the group `name` the page shows: for a growing group (GroupSpec.growing)
-        up to its last filled row, at least min_entries, plus the rows asked for with „Dodaj”
+        up to its last filled row, at least min_entries and at least one, plus the rows asked for with „Dodaj”
         (grow); for another group all max_entries."""
         spec = self.doctype.field(name)
         if not spec.growing:
             return spec.max_entries
         filled = [i for i, entry in enumerate(self[name].entries) if not _row_empty(entry.form)]
-        shown = max(spec.min_entries, filled[-1] + 1 if filled else 0, getattr(self, "_grown", {}).get(name, 0))
+        # at least one row, also of a group that may stay empty: „Dodaj” (static/forms.js) copies the
+        # last row shown, so a group with none could never grow
+        shown = max(spec.min_entries, 1, filled[-1] + 1 if filled else 0, getattr(self, "_grown", {}).get(name, 0))
         return min(shown, spec.max_entries)
 
     def grow(self, name: str) -> None:

@@ -94,7 +94,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     AssignmentRefused (status 409: the assistant's limit), ConversionError, OSError. A filing class
     the office's table lacks is added first (office.models.filing_row).
 
-    Monthly reports (families.monthly_issue): their derived fields (visit_refs, assistant_login)
+    Monthly reports (families.monthly_issue): their fields set by the service (visit_refs, assistant_login)
     are built again from the archive, whatever `data` holds; the time report is of `assistant`
     (default: the actor; the caller checked the actor may report for them) and is filed in the
     assistant's own case of class STAFF_TIME, opening none of a family. Raises ReportNotIssued.
@@ -122,7 +122,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     if doctype.slug in REPORTS:
         assistant = assistant or actor
         try:
-            data = {**data, **derived_values(session, doctype, data, family=family, assistant=assistant)}
+            data = {**data, **service_values(doctype, derived_values(session, doctype, data, family=family,
+                                                                     assistant=assistant))}
         except ReportRefused as refused:
             raise ReportNotIssued(refused) from None
     if doctype.filing_class == STAFF_TIME:
@@ -156,10 +157,18 @@ def stamped(doctype: DocumentType, data: Mapping[str, Any], family: Family | Non
         return dict(data)
     values = doctype.stamp(data, facts_of(family) if family is not None else None,
                            Issuer(login=actor.login, role=Role(actor.role), full_name=actor.full_name))
-    allowed = {f.name for f in doctype.fields} - {f.name for f in doctype.form_fields}
+    return {**data, **{k: v for k, v in service_values(doctype, values).items() if v not in (None, "", [])}}
+
+
+def service_values(doctype: DocumentType, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` (field name -> value) checked to be the type's fields the service sets
+    (FieldSpec.by_service), whichever part of the service made them (a stamp, the monthly
+    reports' builder). Raises ValueError for any other name: a defect of the declaration."""
+    allowed = {f.name for f in doctype.service_fields}
     if set(values) - allowed:
-        raise ValueError(f"{doctype.slug}.stamp sets fields not declared by_service: {sorted(set(values) - allowed)}")
-    return {**data, **{k: v for k, v in values.items() if v not in (None, "", [])}}
+        raise ValueError(f"{doctype.slug}: the service sets fields not declared by_service: "
+                         f"{sorted(set(values) - allowed)}")
+    return dict(values)
 
 
 def _file_from_document(doctype: DocumentType, data: dict[str, Any], actor: User):

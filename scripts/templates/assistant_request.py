@@ -1,5 +1,10 @@
-"""assistant_request: Wniosek o przydzielenie asystenta rodziny (v1): the social worker's request,
-the head's „Zatwierdzam”."""
+"""assistant_request: Wniosek o przydzielenie asystenta rodziny: the social worker's request, the
+head's „Zatwierdzam”.
+
+v2: the last section (consent, court order, referral) keeps with the social worker's signature, so
+that it never stands on a page with nothing of the request above it; the head's part is headed
+„Zatwierdzenie wniosku”, not „Decyzja kierownika ośrodka” (the head's title is the office's own,
+printed under the signature, and an approval is no administrative decision)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, data_table, heading, loop_rows, numbered, official_letter, para,
@@ -18,10 +23,10 @@ REFERRAL = ("Rodzinę zgłosiła do objęcia wsparciem instytucja: {{ referral_i
             "{% if referral_number or not referral_date %}.{% endif %}")
 
 
-def build_v1() -> object:
+def build_v1(v2: bool = False) -> object:
     """The request: addressed to the head, the family and its members, the social interview and the
     problems found, the justification, consent, court order and referral, the social worker's
-    signature and the head's approval with its own signature place."""
+    signature and the head's approval with its own signature place (`v2`: see the module's docstring)."""
     # dated by the request's own date (the deadlines read it), in the town of the office's date lines
     doc = official_letter("Wniosek o przydzielenie asystenta rodziny", "{{ place }}, dnia {{ request_date }}")
     addr = {"left": 9.0}
@@ -53,12 +58,12 @@ def build_v1() -> object:
     heading(doc, "3. Uzasadnienie")
     para(doc, "{{ justification|multiline }}", **BODY)
     heading(doc, "4. Zgoda rodziny, postanowienie sądu, zgłoszenie")
-    para(doc, AFTER_MEMBERS, **BODY)
+    para(doc, AFTER_MEMBERS, keep_next=v2, **BODY)
     para(doc, "{%p if raw.court_ordered %}")
-    para(doc, COURT, **BODY)
+    para(doc, COURT, keep_next=v2, **BODY)
     para(doc, "{%p endif %}")
     para(doc, "{%p if referral_institution %}")
-    para(doc, REFERRAL, **BODY)
+    para(doc, REFERRAL, keep_next=v2, **BODY)
     para(doc, "{%p endif %}")
     para(doc, "Wniosek {{ social_worker|agree('sporządziła', 'sporządził') }}: {{ social_worker_name }}, "
               "pracownik socjalny.", before=6, keep_next=True, **BODY)
@@ -66,7 +71,7 @@ def build_v1() -> object:
                                                  ("data i czytelny podpis pracownika socjalnego",
                                                   {"italic": True})], before=4)
 
-    heading(doc, "Decyzja kierownika ośrodka", before=18)
+    heading(doc, "Zatwierdzenie wniosku" if v2 else "Decyzja kierownika ośrodka", before=18)
     para(doc, "Zatwierdzam wniosek o przydzielenie rodzinie asystenta rodziny.", keep_next=True, **BODY)
     right_signature(doc, "SIG:head_approval:0", [("{{ office.head_name }}", {"bold": True, "size": 10}),
                                                  ("{{ office.head_title }}", {}),
@@ -74,4 +79,9 @@ def build_v1() -> object:
     return doc
 
 
-BUILDERS = {"v1": (build_v1, CURRENT)}
+def build_v2() -> object:
+    """v1 with the last section kept with the signature and the head's part named by what it does."""
+    return build_v1(v2=True)
+
+
+BUILDERS = {"v1": (build_v1, CURRENT), "v2": (build_v2, CURRENT)}

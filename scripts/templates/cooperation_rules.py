@@ -1,9 +1,14 @@
-"""cooperation_rules: Zasady współpracy asystenta rodziny z rodziną (v1): the contract agreed at the
-first visit."""
+"""cooperation_rules: Zasady współpracy asystenta rodziny z rodziną: the contract agreed at the first
+visit.
+
+v2: the family's statement, the family's signatures and the assistant's stay on one page (the rows
+of the family's signatures kept together and with the assistant's part after them), so that no
+signature is left on a page without the statement it confirms; a family member's role under the
+name on a line of its own (no „Piotr Kowalski (syn (pełnoletni))”)."""
 from __future__ import annotations
 
-from letter_kit import (BODY, CURRENT, TEXT_WIDTH, add_row, heading, data_table, loop_rows, numbered,
-                        official_letter, para, right_signature, signature_slot, table, tag_row, title_block,
+from letter_kit import (BODY, CURRENT, TEXT_WIDTH, add_row, heading, data_table, keep_rows_together, loop_rows,
+                        numbered, official_letter, para, right_signature, signature_slot, table, tag_row, title_block,
                         unstretched_line_breaks)
 from service.documents.catalog.cooperation_rules import REPORT_CHANGES_DAYS
 
@@ -28,9 +33,10 @@ def _list(doc, group: str, row: str) -> None:
     para(doc, "{%p endfor %}")
 
 
-def build_v1() -> object:
+def build_v1(v2: bool = False) -> object:
     """The parties, meetings (how often, where), the duties of the assistant and of the family, the duty
-    to report changes, how cooperation ends, other arrangements, the family's statement and signatures."""
+    to report changes, how cooperation ends, other arrangements, the family's statement and signatures
+    (`v2`: see the module's docstring)."""
     doc = official_letter("Zasady współpracy asystenta rodziny z rodziną")
     unstretched_line_breaks(doc)  # the fields typed with newlines print in justified paragraphs
     title_block(doc)
@@ -88,13 +94,29 @@ def build_v1() -> object:
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
     tag_row(sig, "{%tr for pair in persons|batch(2) %}")
     row = add_row(sig)
+    def who(idx: int) -> list:
+        """The caption naming the signer: v1 „Anna Kowalska (matka)”; v2 the name, and the role on a
+        line of its own („syn (pełnoletni)” in brackets after the name closed „))”)."""
+        if v2:
+            return [(f"{{{{ pair[{idx}].full_name }}}}", {"bold": True, "size": 10}), (f"{{{{ pair[{idx}].role }}}}", {})]
+        return [(f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10})]
+
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
         signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
-            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
-            ("data i czytelny podpis", {"italic": True})], guard=guard)
+            *who(idx), ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     tag_row(sig, "{%tr endfor %}")
+    if v2:
+        # the assistant's part in rows of the same table: LibreOffice keeps rows together, not a
+        # table with what follows it
+        title = add_row(sig)
+        heading(title.cells[0].merge(title.cells[2]), "Podpis asystenta rodziny", before=10)
+        signature_slot(add_row(sig).cells[2], 7.5, "SIG:assistant:0", [
+            ("{{ assistant_name }}", {"bold": True, "size": 10}),
+            ("data i czytelny podpis asystenta rodziny", {"italic": True})])
+        keep_rows_together(sig)
+        return doc
     heading(doc, "Podpis asystenta rodziny", before=10)
     right_signature(doc, "SIG:assistant:0", [("{{ assistant_name }}", {"bold": True, "size": 10}),
                                              ("data i czytelny podpis asystenta rodziny", {"italic": True})],
@@ -102,4 +124,9 @@ def build_v1() -> object:
     return doc
 
 
-BUILDERS = {"v1": (build_v1, CURRENT)}
+def build_v2() -> object:
+    """v1 with the signatures kept on one page with the family's statement."""
+    return build_v1(v2=True)
+
+
+BUILDERS = {"v1": (build_v1, CURRENT), "v2": (build_v2, CURRENT)}

@@ -1,29 +1,28 @@
-"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną (v1; v2: a family without a work
-plan gets a sentence saying so instead of the table of goals): the reason the work ends, results
-against the plan, recommendations and the monitoring; signed by the assistant, approved by the head. A Polish date ends in „r.”, which ends the sentence too: no full stop after it."""
+"""final_report: Sprawozdanie z pracy asystenta rodziny z rodziną: the reason the work ends, results
+against the plan, recommendations and the monitoring; signed by the assistant, approved by the head.
+A Polish date ends in „r.”, which ends the sentence too: no full stop after it.
+
+v2: the monitoring paragraph, the signatures and „Otrzymują:” stay on one page (work_kit.sign_off),
+and the distribution list names the head by the office's title, not „Kierownik ośrodka”.
+v3: v2, and a family without a work plan (the work ended before one was drawn up: the family
+withdrew, moved away) gets a sentence saying so instead of an empty table of goals."""
 from __future__ import annotations
 
-from letter_kit import BODY, heading, official_letter, para, recipients, title_block
-from work_kit import RECIPIENTS, family_line, goals_table, signatures, text_or
+from letter_kit import BODY, heading, official_letter, para, recipients, title_block, unstretched_line_breaks
+from work_kit import RECIPIENTS, RECIPIENTS_V1, family_line, goals_table, sign_off, signatures, text_or
 
 # „przez 2 miesiące”: the form allows 1 to 12 months (catalog.final_report.MONITORING_MONTHS)
 MONTHS_WORD = ("{% if raw.monitoring_months|int == 1 %}miesiąc{% elif raw.monitoring_months|int < 5 %}miesiące"
                "{% else %}miesięcy{% endif %}")
 
 
-def build_v1() -> object:
-    """The report that ends the work with the family (v1: the goals' table always)."""
-    return _build(no_plan=False)
-
-
-def build_v2() -> object:
-    """v1, and a family without a work plan (the work ended before one was drawn up: the family
-    withdrew, moved away) gets a sentence saying so instead of an empty table of goals."""
-    return _build(no_plan=True)
-
-
-def _build(no_plan: bool) -> object:
+def build_v1(v2: bool = False, v3: bool = False) -> object:
+    """The report that ends the work with the family (`v2`, `v3`: see the module's docstring; v3
+    implies v2)."""
+    v2 = v2 or v3
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
+    if v2:
+        unstretched_line_breaks(doc)  # a text typed with newlines prints in a justified paragraph
     title_block(doc, "zakończenie pracy z rodziną")
     family_line(doc)
     para(doc, "Na podstawie {{ legal_basis }} asystent rodziny przedstawia sprawozdanie z pracy z rodziną "
@@ -36,10 +35,10 @@ def _build(no_plan: bool) -> object:
                ("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
                 {"bold": True})], **BODY)
     heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
-    if no_plan:
+    if v3:
         para(doc, "{%p if goal_attainment %}")
     goals_table(doc)
-    if no_plan:
+    if v3:
         para(doc, "{%p else %}")
         para(doc, "Planu pracy z rodziną nie sporządzono: praca z rodziną zakończyła się przed jego "
                   "opracowaniem.", **BODY)
@@ -49,10 +48,23 @@ def _build(no_plan: bool) -> object:
     para(doc, text_or("recommendations", "Brak."), **BODY)
     heading(doc, "4. Monitorowanie funkcjonowania rodziny")
     para(doc, "Po zakończeniu pracy z rodziną ośrodek monitoruje funkcjonowanie rodziny przez "
-              "{{ monitoring_months }} " + MONTHS_WORD + ", do dnia {{ monitoring_until }}", **BODY)
-    signatures(doc, "SIG:head_approval:0", "Zatwierdzam:")
-    recipients(doc, RECIPIENTS)
+              "{{ monitoring_months }} " + MONTHS_WORD + ", do dnia {{ monitoring_until }}", keep_next=v2, **BODY)
+    if v2:
+        sign_off(doc, "SIG:head_approval:0", "Zatwierdzam:", RECIPIENTS)
+    else:
+        signatures(doc, "SIG:head_approval:0", "Zatwierdzam:")
+        recipients(doc, RECIPIENTS_V1)
     return doc
 
 
-BUILDERS = {"v1": build_v1, "v2": build_v2}
+def build_v2() -> object:
+    """v1 with the end kept together and the head's title from the office profile."""
+    return build_v1(v2=True)
+
+
+def build_v3() -> object:
+    """v2 with the sentence for a family without a work plan in place of the table of goals."""
+    return build_v1(v3=True)
+
+
+BUILDERS = {"v1": build_v1, "v2": build_v2, "v3": build_v3}

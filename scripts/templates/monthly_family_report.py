@@ -1,19 +1,28 @@
-"""monthly_family_report: Miesięczne sprawozdanie z pracy z rodziną (v1)."""
+"""monthly_family_report: Miesięczne sprawozdanie z pracy z rodziną.
+
+v2: the closing sentence (which visit records the report rests on) keeps with the signatures, and
+the signatures are the other documents' pair (work_kit.sign_off: name, function, „data i czytelny
+podpis” under the assistant's, „data i podpis” under the head's title)."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from letter_kit import BODY, data_table, heading, legal_basis_paragraph, loop_rows, official_letter, para, title_block
+from letter_kit import (BODY, data_table, heading, legal_basis_paragraph, loop_rows, official_letter, para,
+                        title_block, unstretched_line_breaks)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _monthly_kit import signatures  # noqa: E402
+from work_kit import sign_off  # noqa: E402
 
 
-def build_v1() -> object:
+def build_v1(v2: bool = False) -> object:
     """The report for one family and month: contacts, work per plan goal (a table whose header row
-    repeats), institutions, difficulties, the next month's plan; the assistant's and the head's signatures."""
+    repeats), institutions, difficulties, the next month's plan; the assistant's and the head's signatures
+    (`v2`: see the module's docstring)."""
     doc = official_letter("Miesięczne sprawozdanie z pracy z rodziną")
+    if v2:
+        unstretched_line_breaks(doc)  # a text typed with newlines prints in a justified paragraph
     title_block(doc, "za miesiąc {{ month }}")
     # {{ month }} ends in „r.”, which ends the sentence too
     legal_basis_paragraph(doc, " asystent rodziny przedstawia sprawozdanie z pracy z rodziną za miesiąc {{ month }}")
@@ -48,9 +57,17 @@ def build_v1() -> object:
     para(doc, "{{ next_month_plan|multiline }}", **BODY)
 
     para(doc, "Sprawozdanie sporządzono na podstawie kart pracy z rodziną za miesiąc {{ month }}", size=10,
-         before=8, italic=True)
-    signatures(doc)
+         before=8, italic=True, keep_next=v2)
+    if v2:
+        sign_off(doc, "SIG:head_acceptance:0", "Akceptuję:")
+    else:
+        signatures(doc)
     return doc
 
 
-BUILDERS = {"v1": build_v1}
+def build_v2() -> object:
+    """v1 with the closing sentence kept with the signatures."""
+    return build_v1(v2=True)
+
+
+BUILDERS = {"v1": build_v1, "v2": build_v2}

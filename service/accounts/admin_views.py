@@ -160,7 +160,7 @@ def _button_pressed() -> None:
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])
 @allow("admin")
 def deactivate(user_id: int):
-    """Turns the account off: its sessions end and its API token stops working; 409 with the
+    """Turns the account off: its sessions end, its API token and calendar link stop working; 409 with the
     reason for one's own account and the last active administrator."""
     user = _account(user_id)
     _button_pressed()
@@ -171,7 +171,8 @@ def deactivate(user_id: int):
         return _edit_page(user, refusal=exc.message, status=409)
     db.session.commit()
     log_access("account_deactivate", "user", str(user.id),
-               detail=f"konto {user.login} wyłączone; zakończone sesje: {ended}; token API unieważniony")
+               detail=f"konto {user.login} wyłączone; zakończone sesje: {ended}; "
+                      "token API i link do kalendarza unieważnione")
     flash(f"Konto {user.login} zostało wyłączone. Zakończone sesje: {ended}.", "success")
     return redirect(url_for("staff.index"))
 

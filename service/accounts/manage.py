@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..documents.text import normalize_line, refusal
 from ..extensions import db
 from . import sessions
-from .models import ROLES, User
+from .models import ROLES, User, utcnow
 from .passwords import password_problems
 
 LOGIN_MAX = 64  # users.login
@@ -143,7 +143,8 @@ def change(user: User, full_name: str, role: str, acting: User) -> list[str]:
 
 def deactivate(user: User, acting: User) -> int:
     """Turns the account off (never deleted: documents and the log keep its name): its staff
-    sessions end at once and its API token stops working. Returns how many sessions ended.
+    sessions end at once, its API token and its calendar link stop working (none comes back when
+    the account is turned on again). Returns how many sessions ended.
 
     Raises AccountRefused for one's own account and for the last active administrator.
     """
@@ -152,6 +153,11 @@ def deactivate(user: User, acting: User) -> int:
     _keep_an_administrator(user)
     user.active = False
     user.api_token_digest = None
+    # The calendar link too: an inactive account's link already answers 404
+    # (families.calendar_feed.feed_owner), but kept, it opened the calendar again on reactivation.
+    from ..families.models import CalendarFeed  # here: families imports accounts
+    db.session.execute(update(CalendarFeed).where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
     return sessions.end_all(user, "inactive")
 
 

@@ -8,9 +8,8 @@ from ..documents.spec import DocumentType, FieldSpec, GroupSpec
 
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field's value: its kind's (service/documents/kinds/), with the
-    field's label as title and its help as description. A derived field (set by the service) is
-    readOnly, of any JSON type: a request's value for it is ignored."""
-    schema = {"readOnly": True} if spec.derived else dict(spec.field_kind.json_schema(spec))
+    field's label as title and its help as description."""
+    schema = dict(spec.field_kind.json_schema(spec))
     schema["title"] = spec.label
     if spec.help:
         schema["description"] = spec.help
@@ -38,7 +37,7 @@ def object_schema(fields, doc: str = "") -> dict[str, Any]:
 
 def request_schema(doctype: DocumentType) -> dict[str, Any]:
     """The JSON Schema of a POST /api/documents/<slug> body."""
-    schema = object_schema(doctype.form_fields, doctype.description)  # by_service fields are never sent
+    schema = object_schema(doctype.form_fields, doctype.api_description)  # by_service fields are never sent
     schema["properties"]["case_sign"] = {
         "type": "string", "title": "Znak istniejącej sprawy",
         "description": "Bez tego pola (i bez family_id) dokument otwiera nową sprawę w swojej klasie JRWA "
@@ -67,8 +66,6 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
     out = {"name": spec.name, "label": spec.label, "kind": spec.kind,
            "required": spec.required and not spec.required_if, "help": spec.help, "sample": spec.sample,
            "max_length": spec.length_limit}
-    if spec.derived:
-        out["derived"] = True  # set by the service at issue; ignored in a request
     if spec.required_if:
         out["required_if"] = {"field": spec.required_if[0], "equals": spec.required_if[1]}
     if spec.choices:
@@ -85,7 +82,7 @@ def describe_field(spec: FieldSpec | GroupSpec) -> dict[str, Any]:
 def describe_type(doctype: DocumentType) -> dict[str, Any]:
     """Everything a client needs to fill a document type."""
     return {
-        "slug": doctype.slug, "title": doctype.title, "description": doctype.description,
+        "slug": doctype.slug, "title": doctype.title, "description": doctype.api_description,
         "legal_basis": doctype.legal_basis.citation, "jrwa_key": doctype.jrwa_key,
         "template_version": doctype.template_version, "issued_by": sorted(role.value for role in doctype.issued_by),
         "fields": [describe_field(f) for f in doctype.form_fields],

@@ -57,7 +57,7 @@ def openapi():
 def document_types():
     """The document types, with links to their descriptions."""
     return jsonify(document_types=[
-        {"slug": t.slug, "title": t.title, "description": t.description, "issued_by": sorted(role.value for role in t.issued_by),
+        {"slug": t.slug, "title": t.title, "description": t.api_description, "issued_by": sorted(role.value for role in t.issued_by),
          "url": url_for("api.document_type", slug=t.slug, _external=True)} for t in DOCUMENT_TYPES])
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from .. import office_seal, pipeline
-from ..documents.display import data_rows
+from ..documents.context import polish_date
+from ..documents.display import Link, data_rows
 from ..documents.registry import DOCUMENT_TYPES
 from ..documents.text import normalize_identifier
 from ..extensions import db
@@ -21,7 +22,7 @@ from ..signing.sessions import plan_for
 from ..signing.staff_views import SIGNING_STAFF, document_context
 from ..uploads import UploadRefused, UploadsBusy, too_large_message, too_large_page
 from ..families.models import Case
-from ..families.access import family_of_case
+from ..families.access import family_of_case, visible_family
 from .models import DocumentRecord
 from .verify import verify_document
 
@@ -75,10 +76,46 @@ def document(doc_id: str):
     preview_pages = 0
     if doc.signed_versions:  # the latest signed version is shown page by page
         preview_pages = len(archived_pages(doc.signed_versions[-1].pdf_sha256))
-    return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc),
-                           data_rows=data_rows(doctype, doc.data) if doctype else None,
+    family_id = family_of_case(doc.case_id)
+    # the family's file this document belongs to, when the reader may open it (the archivist may
+    # not); a case without a family (an assistant's time reports) is reached through the archive
+    family = visible_family(current_user, family_id) if family_id is not None else None
+    return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc), family=family,
+                           replaced_by=_replaced_by(doc, doctype),
+                           data_rows=data_rows(doctype, doc.data, refer=_refer) if doctype else None,
                            preview_pages=preview_pages, may_sign=current_user.role in SIGNING_STAFF,
                            start_form=FlaskForm(), **document_context(doc))
+
+
+def _replaced_by(doc: DocumentRecord, doctype) -> Link | None:
+    """The revision that replaced this document (a later work plan naming it in `replaces`), as a
+    Link, or None: the document is in force, or its type is not revised (DocumentType.revises)."""
+    if doctype is None or not doctype.revises:
+        return None
+    later = db.session.execute(visible_documents(current_user).where(
+        DocumentRecord.case_id == doc.case_id, DocumentRecord.slug == doc.slug,
+        DocumentRecord.id != doc.id)).scalars()
+    newer = next((d for d in later if (d.data or {}).get("replaces") == doc.id), None)
+    return _refer(newer.id) if newer is not None else None
+
+
+def _refer(doc_id: str) -> Link | None:
+    """Another document named in this one's data (a plan replaced or assessed, a report's visit
+    records) as „Plan pracy z rodziną z 27 listopada 2026 r. (Asysta 6c2ea3e5)” with its page, if
+    the reader may see it; None otherwise (display.data_rows then shows the identifier)."""
+    other = visible_document(current_user, doc_id)
+    if other is None:
+        return None
+    doctype = DOCUMENT_TYPES.get(other.slug)
+    # the day the document speaks of (a plan's date, a visit's date), else the day it was issued
+    names = ([doctype.date_field] if doctype and doctype.date_field else []) + [
+        f.name for f in (doctype.fields if doctype else ()) if getattr(f, "kind", "") == "date"]
+    day = next((other.data.get(n) for n in names if (other.data or {}).get(n)), None)
+    try:
+        when = polish_date(day) if day else polish_date(other.created_at.date())
+    except (TypeError, ValueError):  # a stored value that is not an ISO date: the issue's day
+        when = polish_date(other.created_at.date())
+    return Link(f"{other.title} z {when} ({other.doc_ref})", url_for("archive.document", doc_id=other.id))
 
 
 @bp.route("/archive/<doc_id>/<any(pdf, docx):kind>")

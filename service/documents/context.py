@@ -94,7 +94,7 @@ def printed(text: Any) -> Any:
 
 
 def _display(spec: FieldSpec, value: Any) -> Any:
-    if getattr(spec, "derived", False) and not isinstance(value, str):
+    if getattr(spec, "by_service", False) and not isinstance(value, str):
         # the service's own value (a list of document ids): no person typed it, and no template
         # prints it as text; a text goes through printed() as every other
         return value

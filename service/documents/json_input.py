@@ -33,7 +33,7 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
 
     Takes the type and the body ({"persons": [{"full_name": …}], "consent_date": "2026-11-24"});
     the keys in `envelope` are about the request, not the document (the case to file it in), and
-    are skipped, as are derived fields (FieldSpec.derived: the service sets them). Returns the form data and {"persons[0].pesel": ["Oczekiwano tekstu …"]} for
+    are skipped. Returns the form data and {"persons[0].pesel": ["Oczekiwano tekstu …"]} for
     values of the wrong JSON type, an unknown key, or a group with more rows than it allows.
     """
     data: MultiDict = MultiDict()
@@ -63,8 +63,6 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
         if getattr(spec, "by_service", False):
             errors[key] = ["Tego pola się nie wysyła: jego wartość ustala system przy wystawianiu dokumentu."]
             continue
-        if getattr(spec, "derived", False):
-            continue  # set by the service (FieldSpec.derived): what a body says is not read
         if isinstance(spec, GroupSpec):
             if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
                 errors[key] = ["Oczekiwano listy obiektów."]

@@ -8,7 +8,6 @@ the keys of a choice (the data contract of issue 11); ints are read too.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -39,7 +38,7 @@ def goal_attainment(sample_comments: list[str], sample_attainment: list[str], mi
     families.lifecycle)."""
     return GroupSpec(
         "goal_attainment", "Realizacja celów planu pracy z rodziną", row_label="Cel",
-        min_entries=min_entries, max_entries=MAX_GOALS,
+        min_entries=min_entries, max_entries=MAX_GOALS, growing=True, add_label="Dodaj cel",
         help="Każdy cel obecnego planu pracy z rodziną: jak został zrealizowany i co o tym świadczy.",
         fields=(
             FieldSpec("goal_no", "Nr celu", "choice", choices=GOAL_NUMBERS, sample=["1", "2", "3"],
@@ -66,14 +65,6 @@ def family_values(facts: FamilyFacts) -> dict[str, str]:
     first) and the address of residence."""
     names = names_within((m.full_name for m in adults(facts)), FAMILY_NAMES_LENGTH)
     return {"family_names": names, **residence(facts)}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months, on the last day of a shorter month (31 December + 2
-    months = 28 or 29 February): how a period „of two months” is counted (art. 112 k.c.)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _date(value: Any) -> dt.date | None:

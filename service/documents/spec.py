@@ -51,15 +51,14 @@ class FieldSpec:
     # at form time (forms_builder.fit_to_family); returns (key, label) pairs, () when there are none
     # (the form then hides the field). `choices` stays () for such a field.
     choices_from: Callable[[FamilyFacts | None], tuple[tuple[str, str], ...]] | None = None
-    # Set by the issuing service (DocumentType.stamp), never typed or sent: not on the form nor in
-    # the API's body (e.g. the login of the assistant who recorded a visit). Declared here so that
-    # templates and pages know it.
+    # Set by the issuing service, never typed or sent: not on the form, and a JSON body naming it is
+    # refused at the field. The value comes from DocumentType.stamp (from the family's file and the
+    # issuer: the login of the assistant who recorded a visit, the plan a revision replaces) or, for
+    # the monthly reports, from the archive (families.monthly_issue: the ids of the visit records a
+    # report was built from). Declared here so that templates and pages know it. Never required;
+    # its stored value may be any JSON value (a list of ids): the kind names what one item is. A
+    # sample, when given, is what the service would add to a sample render (service_sample).
     by_service: bool = False
-    # Set by the service, never typed: forms and the API ignore it on input (a body's value is
-    # dropped), the issuing service stores what it derived (e.g. a monthly report's visit_refs,
-    # the ids of the visit records it was built from). Its stored value may be any JSON value; the
-    # kind names what one item looks like. Never required, no sample.
-    derived: bool = False
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -76,8 +75,8 @@ class FieldSpec:
                 raise ValueError(f"{self.name}: {error}") from None
         object.__setattr__(self, "field_kind", resolved)
         resolved.check_spec(self)
-        if self.derived and (self.required or self.sample is not None):
-            raise ValueError(f"{self.name}: a derived field is set by the service: neither required nor sampled")
+        if self.by_service and self.required:
+            raise ValueError(f"{self.name}: a field the service sets (by_service) is never required of a person")
 
     @property
     def length_limit(self) -> int:
@@ -249,6 +248,14 @@ class DocumentType:
     # in the order they are checked (families.lifecycle refuses with the first one missing).
     # Documents issued without a family (a new case made from the document) need nothing.
     needs: tuple[str, ...] = ()
+    # What only an API client needs besides `description` (how the API fills the fields itself),
+    # in Polish; the pages show `description` alone, to staff who never see the API's JSON.
+    api_note: str = ""
+
+    @property
+    def api_description(self) -> str:
+        """The description the API gives: `description`, then `api_note` when there is one."""
+        return f"{self.description} {self.api_note}" if self.api_note else self.description
 
     def __post_init__(self) -> None:
         # Declarations name these as objects: a string (a typo or an old key) fails at import.
@@ -278,9 +285,9 @@ class DocumentType:
         return self.form_fields
 
     @property
-    def derived_fields(self) -> tuple[FieldSpec, ...]:
-        """The fields the service sets (FieldSpec.derived), in the declaration's order."""
-        return tuple(f for f in self.fields if getattr(f, "derived", False))
+    def service_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields the service sets (FieldSpec.by_service), in the declaration's order."""
+        return tuple(f for f in self.fields if getattr(f, "by_service", False))
 
     def field(self, name: str) -> FieldSpec | GroupSpec:
         """The field or group with this name."""
@@ -311,6 +318,5 @@ class DocumentType:
     @property
     def form_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
         """The fields a person fills in (the form, the API's body): all but those the service sets
-        (by_service: a body naming one is refused; derived: a body's value is dropped)."""
-        return tuple(f for f in self.fields
-                     if not getattr(f, "by_service", False) and not getattr(f, "derived", False))
+        (FieldSpec.by_service: a body naming one is refused)."""
+        return tuple(f for f in self.fields if not getattr(f, "by_service", False))

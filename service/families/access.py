@@ -34,12 +34,16 @@ def assigned_family_ids(assistant_id: int, on: dt.date | None = None):
     """A select() of the ids of the families an assistant is assigned to on `on` (default: the
     office's today): assignments not ended (end_date empty) or ending on or after that day (a
     reassignment or an end dated later leaves the assistant the family until then). An assignment
-    starting later is included: the assistant prepares the first visit. An assignment ended by a
+    starting later is included: the assistant prepares the first visit; not one replaced before it
+    began (it ends before its start: Assignment.took_effect), whose assistant never works with the
+    family (assign_assistant: „no access from today on”). An assignment ended by a
     final report counts until its monitoring ends (monitoring_until): monitoring the family after
     the work is the assistant's task (art. 15 ust. 1 pkt 16 of the family-support act), done in
     monitoring notes from the family's file."""
     on = on or office_today()
-    ended_before = or_(Assignment.end_date.is_(None), Assignment.end_date >= on, Assignment.monitoring_until >= on)
+    ended_before = or_(Assignment.end_date.is_(None),
+                       and_(Assignment.end_date >= on, Assignment.end_date >= Assignment.start_date),
+                       Assignment.monitoring_until >= on)
     return select(Assignment.family_id).where(Assignment.assistant_id == assistant_id, ended_before)
 
 

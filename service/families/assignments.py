@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User, utcnow
@@ -19,13 +19,17 @@ from .people import count_pl
 from .settings import STATUTORY_LIMIT, family_limit  # noqa: F401 (re-exported: issuing, views)
 
 
-def current_count(session: Session, assistant_id: int, *, except_family: int | None = None) -> int:
-    """How many families the assistant has now: assignments not ended, or ending today or later
-    (a family reassigned from a later date is still theirs until then; art. 15 ust. 4 counts the
-    families at the same time). One starting later counts too: its place is taken."""
+def current_count(session: Session, assistant_id: int, *, except_family: int | None = None,
+                  on: dt.date | None = None) -> int:
+    """How many families the assistant has on `on` (default: the office's today): assignments not
+    ended, or ending that day or later (a family reassigned from a later date is still theirs until
+    then; art. 15 ust. 4 counts the families at the same time). One starting later counts too: its
+    place is taken; one replaced before it began (Assignment.took_effect) does not: it never will."""
+    on = on or office_today()
     query = select(func.count()).select_from(Assignment).where(
         Assignment.assistant_id == assistant_id,
-        or_(Assignment.end_date.is_(None), Assignment.end_date >= office_today()))
+        or_(Assignment.end_date.is_(None),
+            and_(Assignment.end_date >= on, Assignment.end_date >= Assignment.start_date)))
     if except_family is not None:
         query = query.where(Assignment.family_id != except_family)
     return session.execute(query).scalar_one()

@@ -32,12 +32,23 @@ def token_sha256(token: str) -> str:
 
 
 def active_feed(session: Session, user: User) -> CalendarFeed | None:
-    """The user's link not revoked, else None."""
+    """The user's link not revoked (the newest, should a database restored from before the lock
+    below hold two), else None."""
     return session.execute(select(CalendarFeed).where(CalendarFeed.user_id == user.id,
-                                                      CalendarFeed.revoked_at.is_(None))).scalar_one_or_none()
+                                                      CalendarFeed.revoked_at.is_(None))
+                           .order_by(CalendarFeed.created_at.desc(), CalendarFeed.id.desc())).scalars().first()
+
+
+def _lock_user(session: Session, user: User) -> None:
+    # A no-op UPDATE of the user's row first (as assign_assistant does): a row lock on PostgreSQL,
+    # SQLite's write lock. Without it two „Utwórz link” at once (a double click) each revoked
+    # nothing and each added a link: both worked, so replacing one left the other open, and the
+    # calendar page failed on two active links.
+    session.execute(User.__table__.update().where(User.id == user.id).values(id=user.id))
 
 
 def _revoke_all(session: Session, user: User) -> bool:
+    _lock_user(session, user)
     feeds = session.execute(select(CalendarFeed).where(CalendarFeed.user_id == user.id,
                                                        CalendarFeed.revoked_at.is_(None))).scalars().all()
     for feed in feeds:
@@ -62,6 +73,7 @@ def revoke_feed(session: Session, user: User, origin: Origin) -> bool:
     """Revokes the user's calendar link; commits and logs "calendar_revoke". Returns whether there
     was one."""
     if not _revoke_all(session, user):
+        session.commit()  # the lock's transaction
         return False
     record(session, user, origin, "calendar_revoke", "calendar_feed", "", detail="link unieważniony")
     return True
@@ -79,14 +91,17 @@ def feed_owner(session: Session, token: str) -> tuple[CalendarFeed, User] | None
     return feed, feed.user
 
 
-def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str = "asysta") -> bytes:
+def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str = "asysta",
+                   owner_id: int | None = None) -> bytes:
     """The iCalendar text of the open deadlines: one all-day event each (DTSTART;VALUE=DATE and
     DTEND the next day, so no change of summer time can move it to another day), with a UID
     stable across reads (Deadline.uid), so a moved deadline updates its event.
 
     Data minimisation (RODO art. 5 ust. 1 lit. c): the phone's calendar is kept by its vendor's
     servers, so an event names the case sign and the kind of deadline only, never the family's
-    names, address or PESEL; staff open the family's file in Asysta for the rest.
+    names, address or PESEL; staff open the family's file in Asysta for the rest. A time report
+    that is not the feed's owner's (`owner_id`: the head's feed lists every assistant's) names its
+    assistant, a staff member, or the head could not tell the reports apart.
     """
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -102,8 +117,13 @@ def calendar_bytes(deadlines: Iterable[Deadline], stamp: dt.datetime, host: str 
         event.add("dtstart", deadline.due)  # a date: VALUE=DATE
         event.add("dtend", deadline.due + dt.timedelta(days=1))
         where = f" – sprawa {deadline.case_sign}" if deadline.case_sign else ""
+        if not deadline.case_sign and deadline.assistant_id not in (None, owner_id) and deadline.assistant_name:
+            where = f" – {deadline.assistant_name}"
         event.add("summary", f"{deadline.label}{where}")
-        who = " Odpowiada pracownik socjalny." if deadline.responsible == "social_worker" else ""
+        # The monitoring note: the social worker's by the offices' procedures (Łask pkt 4.12), the
+        # assistant's task by art. 15 ust. 1 pkt 16; either may write it, and it meets the deadline.
+        who = (" Notatkę sporządza pracownik socjalny lub asystent rodziny."
+               if deadline.responsible == "social_worker" else "")
         event.add("description", f"Termin: {deadline.due.isoformat()}. Stan: {deadline.status_label}.{who}")
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

@@ -26,8 +26,14 @@ The rules (../types-contract.md; the defaults and their sources: families.settin
 - the assistant's own monthly time report (Łask pkt 1.6) for every month in which they had a
   family, by report_day of the next month, met by their `monthly_time_report` for it.
 
+Support given again after a final report or a resignation (a new assignment starting after it) is
+new work: the rules above count from its start and only its documents meet them; of the earlier
+work only the monthly reports of its months stay due, and its monitoring when that was due before the
+new support began (sooner, the new support cut it short).
+
 A deadline belongs to the assistant in effect on its due date (or today, when it is already
-overdue): a reassignment keeps the family's deadlines and hands them to the new assistant.
+overdue): a reassignment keeps the family's deadlines and hands them to the new assistant. After
+the work ends without a successor, what is left of it stays with its last assistant.
 """
 from __future__ import annotations
 
@@ -36,12 +42,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
 from ..documents.context import WARSAW
+from ..documents.periods import add_months
 from .models import Assignment, Family
 from .settings import DeadlineRules, deadline_rules, family_limit
 
@@ -114,14 +121,6 @@ class Deadline:
         return STATUS_LABELS[self.status]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, or the month's last day when it is shorter:
-    31 January + 1 → 28 February (29 in a leap year); 31 August + 6 → 28 (29) February."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def month_key(day: dt.date) -> str:
     """'2026-11' for any day of November 2026 (the documents' `month`)."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -168,11 +167,26 @@ def _effective(assignments: Iterable[Assignment]) -> list[Assignment]:
 
 
 def _in_effect(assignments: Sequence[Assignment], day: dt.date) -> Assignment | None:
-    """The assignment in effect on `day` (the latest started), else the next one to start, else None."""
+    """The assignment in effect on `day` (the latest started), else the next one to start, else the
+    last one that ended before `day` (None only without assignments).
+
+    The last: after the work ends without a successor, what is left of it (the last month's
+    report, an overdue plan, the monitoring) stays with the assistant who did it, who still reads
+    the file while the family is monitored (access.assigned_family_ids); with no holder these
+    items fell off every start page and calendar.
+    """
     current = [a for a in assignments if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
     if current:
         return current[-1]
-    return next((a for a in assignments if a.start_date > day), None)
+    later = next((a for a in assignments if a.start_date > day), None)
+    return later or (assignments[-1] if assignments else None)
+
+
+def _follows(assignment: Assignment, day: dt.date) -> bool:
+    """Whether the assignment is work after `day` (the day a final report or a resignation ended
+    the work): it starts later, or starts that day and does not end on it."""
+    return assignment.start_date > day or (assignment.start_date == day and
+                                          (assignment.end_date is None or assignment.end_date > day))
 
 
 def _months(first: dt.date, last: dt.date) -> list[str]:
@@ -214,12 +228,26 @@ def family_deadlines(family: Family, documents: Iterable[DocumentRecord], today:
     assignments = _effective(family.assignments)
     if not assignments:
         return []
-    start = assignments[0].start_date
     by_slug: dict[str, list[tuple[dt.date, DocumentRecord]]] = {}
     for doc in documents:
         by_slug.setdefault(doc.slug, []).append((document_date(doc), doc))
     for rows in by_slug.values():
         rows.sort(key=lambda row: (row[0], row[1].created_at))
+    # Support given again after a final report or a resignation (assign_assistant allows it and
+    # ends the monitoring) is new work: its first visit, rules, plan, visits and assessments count
+    # from its own start and only its documents meet them; of the earlier work only the monthly
+    # reports of its months stay due, and its monitoring if due before the new start (below).
+    endings = [row[0] for slug in ("final_report", "resignation") for row in by_slug.get(slug, [])]
+    restart = max((day for day in endings if any(_follows(a, day) for a in assignments)), default=None)
+    current = assignments if restart is None else [a for a in assignments if _follows(a, restart)]
+    start = current[0].start_date
+
+    def of_work(slug: str, ending: bool = False) -> list[tuple[dt.date, DocumentRecord]]:
+        rows = by_slug.get(slug, [])
+        if restart is None:
+            return rows
+        return [row for row in rows if (row[0] > restart if ending else row[0] >= start)]
+
     worker = family.social_worker
     out: list[Deadline] = []
 
@@ -235,54 +263,70 @@ def family_deadlines(family: Family, documents: Iterable[DocumentRecord], today:
             responsible=responsible, met_by=met[1].id if met else None, met_on=met[0] if met else None,
             period=period, overdue_days=(today - due).days if status == "overdue" else 0))
 
-    visits = [row for row in by_slug.get("visit_record", [])
+    visits = [row for row in of_work("visit_record")
               if row[0] >= start and (row[1].data or {}).get("contact_kind") in VISIT_KINDS]
     # The work ends with the final report (or the family's resignation), or when the last
     # assignment ends without a successor: nothing after it is due but the reports and monitoring.
-    final = (by_slug.get("final_report") or [None])[-1]
-    resignation = (by_slug.get("resignation") or [None])[-1]
+    final = (of_work("final_report", ending=True) or [None])[-1]
+    resignation = (of_work("resignation", ending=True) or [None])[-1]
     ends = [row[0] for row in (final, resignation) if row]
-    last = assignments[-1]
-    if last.end_date is not None:
-        ends.append(max(a.end_date for a in assignments))
+    if current[-1].end_date is not None:
+        ends.append(max(a.end_date for a in current))
     work_end = min(ends) if ends else None
 
+    def add_once(kind: str, due: dt.date, met: tuple[dt.date, DocumentRecord] | None) -> None:
+        # A work that ended before the deadline owes nothing for it (a family that resigned in its
+        # second week has no plan due a fortnight later); met, it stays listed as met.
+        if met is not None or work_end is None or due <= work_end:
+            add(kind, due, met)
+
     first_due = start + dt.timedelta(days=rules.first_visit_days)
-    first_visit = visits[0] if visits else None
-    add("first_visit", first_due, first_visit)
-    rules_doc = (by_slug.get("cooperation_rules") or [None])[0]
-    add("cooperation_rules", first_due, rules_doc)
-    plans = by_slug.get("work_plan", [])
-    add("work_plan", add_months(start, rules.plan_months), plans[0] if plans else None)
+    add_once("first_visit", first_due, visits[0] if visits else None)
+    add_once("cooperation_rules", first_due, (of_work("cooperation_rules") or [None])[0])
+    plans = of_work("work_plan")
+    add_once("work_plan", add_months(start, rules.plan_months), plans[0] if plans else None)
 
     if visits:  # before any visit, the first visit's deadline is the next visit's (not listed twice)
         next_visit = visits[-1][0] + dt.timedelta(days=rules.visit_interval_days)
         if work_end is None or next_visit <= work_end:
             add("visit", next_visit)
 
-    for key in sorted(_active_months(assignments, today)):
-        if not _month_ended(key, today) or (work_end and key > month_key(work_end)):
+    months = {key for key in _active_months(current, today) if not work_end or key <= month_key(work_end)}
+    if restart is not None:  # the earlier work's months, up to its end
+        months |= {key for key in _active_months([a for a in assignments if a not in current], today)
+                   if key <= month_key(restart)}
+    for key in sorted(months):
+        if not _month_ended(key, today):
             continue
         report = next((row for row in by_slug.get("monthly_family_report", [])
                        if str((row[1].data or {}).get("month", "")) == key), None)
         add("monthly_family_report", _month_due(key, rules.report_day), report, period=key,
             label=f"{LABELS['monthly_family_report']} – {month_label(key)}")
 
-    assessments = by_slug.get("periodic_assessment", [])
+    assessments = of_work("periodic_assessment")
     # the current plan is the latest by its date (a revision names the one it replaces, and is later)
     anchor = max([start] + [rows[-1][0] for rows in (plans, assessments) if rows])
     assessment_due = add_months(anchor, rules.assessment_months)
     if work_end is None or assessment_due <= work_end:
         add("periodic_assessment", assessment_due)
 
-    if final:
-        until = _date((final[1].data or {}).get("monitoring_until"))
-        months = (final[1].data or {}).get("monitoring_months")
+    def monitoring_due(report: tuple[dt.date, DocumentRecord]) -> dt.date:
+        until = _date((report[1].data or {}).get("monitoring_until"))
         if until is None:
-            months = int(months) if str(months).isdigit() else rules.monitoring_months
-            until = add_months(final[0], months)
-        note = next((row for row in by_slug.get("monitoring_note", []) if row[0] >= final[0]), None)
-        add("monitoring", until, note, responsible="social_worker")
+            months = (report[1].data or {}).get("monitoring_months")
+            until = add_months(report[0], int(months) if str(months).isdigit() else rules.monitoring_months)
+        return until
+
+    if final:
+        note = next((row for row in of_work("monitoring_note") if row[0] >= final[0]), None)
+        add("monitoring", monitoring_due(final), note, responsible="social_worker")
+    elif restart is not None:
+        # The earlier work's monitoring, when it was due before the new support began (support
+        # given sooner cut it short: assign_assistant); one monitoring item at most (its UID).
+        earlier = ([row for row in by_slug.get("final_report", []) if row[0] <= restart] or [None])[-1]
+        if earlier and monitoring_due(earlier) < start:
+            note = next((row for row in by_slug.get("monitoring_note", []) if earlier[0] <= row[0] < start), None)
+            add("monitoring", monitoring_due(earlier), note, responsible="social_worker")
     return sorted(out, key=lambda d: (d.due, d.kind))
 
 
@@ -385,25 +429,33 @@ def _assistants(session: Session) -> list[User]:
 
 
 def office_overview(session: Session, today: dt.date, rules: DeadlineRules | None = None) -> list[AssistantLoad]:
-    """Every active assistant's load (families assigned on `today` / the office's limit, art. 15
-    ust. 4) and overdue items, by name. Overdue family deadlines without an assistant in effect are
-    not listed here (the family's page shows them)."""
+    """Every active assistant's load, then every deactivated one's who still has a family
+    (families on `today` as the limit counts them:
+    assignments.current_count, art. 15 ust. 4; a family only monitored after the work does not
+    count) against the office's limit, and their overdue items, by name: those of the families
+    they read (access.assigned_family_ids: in their care, starting later, or monitored after the
+    work they did) and their own time reports. Overdue family deadlines of a family no assistant
+    reads any more are not listed here (the family's page shows them)."""
     from .access import assigned_family_ids
+    from .assignments import current_count
 
     rules = rules or deadline_rules(session)
     limit = family_limit(session)
-    families = session.execute(select(Family).where(Family.id.in_(
-        select(Assignment.family_id).where(Assignment.end_date.is_(None) | (Assignment.end_date >= today)))))
-    computed = _families_deadlines(session, families.scalars().all(), today, rules)
-    overdue: dict[int, list[Deadline]] = {}
-    for items in computed.values():
-        for d in items:
-            if d.status == "overdue" and d.assistant_id is not None:
-                overdue.setdefault(d.assistant_id, []).append(d)
     out = []
-    for assistant in _assistants(session):
-        count = len(session.execute(assigned_family_ids(assistant.id, today)).scalars().unique().all())
+    # An account turned off keeps its assignments (deactivation ends none): its families would be
+    # nobody's on this page, so such an assistant is listed while they still have one
+    # (AssistantLoad.assistant.active tells the page).
+    inactive = session.execute(select(User).where(
+        User.role == "assistant", User.active.is_(False),
+        User.id.in_(select(Assignment.assistant_id).where(or_(
+            Assignment.end_date.is_(None), Assignment.end_date >= today, Assignment.monitoring_until >= today))))
+        .order_by(User.full_name, User.login)).scalars().all()
+    for assistant in [*_assistants(session), *inactive]:
+        families = session.execute(select(Family).where(Family.id.in_(assigned_family_ids(assistant.id, today))))
+        computed = _families_deadlines(session, families.scalars().all(), today, rules)
+        mine = [d for items in computed.values() for d in items
+                if d.status == "overdue" and d.assistant_id == assistant.id]
         own = [d for d in _time_reports(session, assistant, today, rules) if d.status == "overdue"]
-        items = sorted(overdue.get(assistant.id, []) + own, key=lambda d: (d.due, d.kind))
-        out.append(AssistantLoad(assistant, count, limit, items))
+        items = sorted(mine + own, key=lambda d: (d.due, d.kind))
+        out.append(AssistantLoad(assistant, current_count(session, assistant.id, on=today), limit, items))
     return out

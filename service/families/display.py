@@ -146,9 +146,10 @@ def describe_change(session: Session, change: FamilyChange) -> str:
 
 def due_text(deadline, today: dt.date) -> str:
     """When a deadline (families.deadlines.Deadline) is due, as the pages say it on `today`:
-    'spełniony 10 listopada 2026 r.', 'zaległe od 3 dni', 'do dziś', 'do 5 grudnia 2026 r. (za 4 dni)'."""
+    'spełnione 10 listopada 2026 r.', 'zaległe od 3 dni', 'do dziś', 'do 5 grudnia 2026 r. (za 4 dni)'
+    (neuter, as deadlines.STATUS_LABELS: of „zadanie”)."""
     if deadline.met_on is not None or deadline.status == "met":
-        return f"spełniony {polish_date(deadline.met_on)}" if deadline.met_on else "spełniony"
+        return f"spełnione {polish_date(deadline.met_on)}" if deadline.met_on else "spełnione"
     days = (deadline.due - today).days
     if days < 0:
         return f"zaległe od {count_pl(-days, 'dnia', 'dni', 'dni')}"

@@ -47,13 +47,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..audit import Origin, record
-from sqlalchemy import select
-
 from ..documents.catalog.final_report import FINAL_REPORT
 from ..documents.catalog.monitoring_note import MONITORING_NOTE
 from ..documents.catalog.resignation import RESIGNATION

@@ -2,8 +2,8 @@
 derived again from the archive when the report is issued, and the time report's case.
 
 A monthly report records which visit records it was built from (`visit_refs`, and the time report
-whose time it is: `assistant_login`; service/documents/catalog/DATA_KEYS.md). Those are FieldSpec.derived fields:
-forms and the API never read them, so a list of ids edited in a browser (another family's records)
+whose time it is: `assistant_login`; service/documents/catalog/DATA_KEYS.md). Those are FieldSpec.by_service fields:
+forms never show them and the API refuses them, so a list of ids edited in a browser (another family's records)
 cannot reach the archive. They are rebuilt here from the report's `month` and family (or assistant)
 with families.monthly, the same builder that filled the form.
 
@@ -44,7 +44,7 @@ class ReportRefused(ValueError):
 
 def derived_values(session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
                    family: Family | None, assistant: User) -> dict[str, Any]:
-    """The derived fields of a monthly report, built from the archive for `data["month"]`:
+    """The fields the service sets in a monthly report (FieldSpec.by_service), built from the archive for `data["month"]`:
     {"visit_refs": [visit record ids, date order]} for the family report (of `family`), plus
     {"assistant_login": login} for the time report (of `assistant`). Raises ReportRefused: a family
     report without a family, a time report in a family's case, a month unreadable or without visit

@@ -28,9 +28,6 @@ TIME_REPORT = "monthly_time_report"
 # The keys of a request's body that choose what a report is built from, not document fields
 # (add to the API's envelope): the time report's assistant, by login.
 ENVELOPE = ("assistant",)
-# Values the service sets and a body may not override: which visit records a report was built
-# from and whose time it reports (the issued report must say what it rests on).
-PROVENANCE = ("visit_refs", "assistant_login")
 # Who may build another assistant's time report: the roles that manage the assistants' work and
 # read every family (access.ALL_FAMILIES: the head and the coordinator). An assistant builds their own.
 TIME_REPORT_READERS = ALL_FAMILIES
@@ -103,12 +100,14 @@ def time_report_prefill(session: Session, actor: User, payload: Mapping[str, Any
 
 
 def for_form(doctype: Any, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values a document type declares: top-level keys of its fields, and in a group's rows
-    the keys of the group's fields (the builder also returns what a template may not print, e.g.
-    rows' minutes next to their text); anything else is left out, so the API's check of unknown
-    keys sees only what the staff member sent."""
+    """The values a person may give of a document type (its form_fields): top-level keys of its
+    fields, and in a group's rows the keys of the group's fields (the builder also returns what a
+    template may not print, e.g. rows' minutes next to their text). Anything else is left out, so
+    the API's check of unknown keys sees only what the staff member sent; so are the values the
+    service sets (FieldSpec.by_service: which visit records a report was built from, whose time it
+    reports), which issuing.issue builds again from the archive."""
     out: dict[str, Any] = {}
-    for spec in doctype.fields:
+    for spec in doctype.form_fields:
         if spec.name not in values:
             continue
         value = values[spec.name]
@@ -124,10 +123,6 @@ def issue_values(doctype: Any, from_file: Mapping[str, Any], built: Mapping[str,
                  sent: Mapping[str, Any]) -> dict[str, Any]:
     """The body a report is issued with: the family's file (from_file: facts.prefill_for), then
     the values built from the visit records, then what was sent (explicit fields override, merged as
-    documents.family_facts.merge merges), except PROVENANCE, which stays as built."""
-    built = for_form(doctype, built)
-    values = merge(doctype, {**from_file, **built}, sent)
-    for key in PROVENANCE:
-        if key in built:
-            values[key] = built[key]
-    return values
+    documents.family_facts.merge merges). The values the service sets are not among them: a body
+    naming one is refused at the field (documents.json_input)."""
+    return merge(doctype, {**from_file, **for_form(doctype, built)}, sent)

@@ -7,6 +7,7 @@ from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField
 from wtforms.validators import Email, InputRequired, Length, Regexp, ValidationError
 
 from ..accounts.models import utcnow
+from ..documents.filing import FILING_CLASSES
 from ..families.cases import format_case_sign, pattern_problems
 from ..families.settings import (DEADLINE_SETTINGS, STATUTORY_LIMIT, deadline_rules, family_limit, limit_problem,
                                  set_deadline_settings, set_family_limit)
@@ -57,6 +58,12 @@ class JrwaRow(TextForm):
     title = StringField("Hasło klasyfikacyjne", [_req, Length(max=200)])
     category = StringField("Kategoria archiwalna", [_req, Regexp(r"^(A|B\d*|BE\d+|Bc)$",
                            message="Kategoria: A, B…, BE…, Bc (np. BE10).")], filters=text_filters("identifier"))
+
+    def summary_label(self) -> str:
+        """The class's heading as typed, else its declared one: the error summary's „Asysta rodzinna
+        – … – Symbol” instead of „Pozycja 1 – Symbol” (forms_base.error_summary)."""
+        declared = {c.key: c.heading for c in FILING_CLASSES}
+        return (self.title.data or "").strip() or declared.get(self.key.data or "", "")
 
 
 class OfficeForm(FlaskTextForm):

@@ -322,7 +322,8 @@ def _submit(session: SigningSession, step, plan, form):
         web_session.pop(KIOSK)  # the staff member has just proved who they are: the device is theirs again
     upcoming = sessions.next_step(session, plan)
     if signed.result is None and upcoming is not None:
-        who = upcoming.name or _("pracownik ośrodka (%(role)s)", role=upcoming.role)
+        # a dash, not brackets: a role may hold its own („Kierownik ośrodka (akceptacja)”)
+        who = upcoming.name or _("pracownik ośrodka – %(role)s", role=upcoming.role)
         flash(_("Dziękujemy, podpis został złożony. Teraz podpisuje: %(who)s. Przekaż urządzenie tej osobie.",
                 who=who), "success")
     # after the last signature the session's page is its end page, with the family's copy; the

@@ -4,9 +4,11 @@ and the family's page show deadlines through `start_deadlines` and `family_deadl
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..accounts.models import User, utcnow
 from ..audit import Origin
@@ -37,8 +39,14 @@ def start_deadlines(user: User, families: list[Family]) -> dict:
         by_id = {f.id: f for f in families}
         groups: dict[int | None, list] = {}
         for d in deadlines_for(db.session, user, today):
-            if d.status in ("overdue", "soon") and (d.family_id is None or d.family_id in by_id):
+            if d.status in ("overdue", "soon"):
                 groups.setdefault(d.family_id, []).append(d)
+        # The page lists at most views.FAMILIES_ON_START families (a social worker's charge may be
+        # longer); a deadline of one beyond them is still shown, under its family's name.
+        beyond = [fid for fid in groups if fid is not None and fid not in by_id]
+        if beyond:
+            by_id |= {f.id: f for f in db.session.execute(select(Family).where(Family.id.in_(beyond))).scalars()}
+            log_access("list", "family", detail=f"start: terminy innych rodzin ({len(beyond)})")
         out = [{"family": by_id.get(fid), "rows": rows(items, today)} for fid, items in groups.items()]
         out.sort(key=lambda g: (g["family"] is not None, g["rows"][0]["d"].due))
         return {"groups": out, "today": today}
@@ -70,6 +78,19 @@ def calendar():
     return render_template("calendar.html", feed=feed, link=link)
 
 
+def _uid_domain() -> str:
+    """The domain of the events' UIDs: the public URL's host name, else the request's, lower-case
+    and without port or brackets („[::1]:8000” → „::1”; cutting at the first colon gave „[”).
+    Events keep their UIDs only while it stays the same: a calendar told „LOCALHOST” once and
+    „localhost” next would show every deadline twice."""
+    public = current_app.config.get("PUBLIC_URL")
+    try:
+        host = urlsplit(public or "//" + request.host).hostname
+    except ValueError:  # a malformed Host the trusted-host check let through: never expected
+        host = None
+    return host or "asysta"
+
+
 @bp.route("/calendar/<token>.ics")
 @calendar_link
 def feed(token: str):
@@ -80,7 +101,7 @@ def feed(token: str):
         abort(404)
     link, user = found
     deadlines = [d for d in deadlines_for(db.session, user, office_today()) if d.is_open]
-    body = calendar_bytes(deadlines, utcnow(), host=request.host.split(":")[0] or "asysta")
+    body = calendar_bytes(deadlines, utcnow(), host=_uid_domain(), owner_id=user.id)
     origin = Origin(ip=request.remote_addr or "", user_agent=header_text(request.headers.get("User-Agent", ""))[:500],
                     channel="cal")
     log_feed_read(db.session, user, origin, link, len(deadlines))

@@ -25,7 +25,8 @@ from ..families.search import search_families
 from ..family_file import issuable_types, timeline
 from ..forms_builder import fit_to_family, form_class, row_edit
 from ..issuing import ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, issue
-from ..documents.context import office_today
+from ..documents.context import office_today, polish_date
+from ..families.plans import current_plan
 from ..office.models import JrwaClass, get_profile, issuing_paused
 from ..security import READERS, allow, log_access, request_origin
 from . import monthly_form
@@ -149,6 +150,20 @@ def _refusal_on(form, exc: IssueRefused) -> None:
         flash(str(exc), "error")
 
 
+def revising(doctype, family: Family) -> str:
+    """What a revised type's new document replaces, for its form: „Plan pracy z rodziną z 27
+    listopada 2026 r. (Asysta 6c2ea3e5)”, or "" (not a revised type: DocumentType.revises, or
+    the family has none yet). The form says so, as the new one is issued as a revision of it."""
+    if not doctype.revises:
+        return ""
+    record = current_plan(db.session, family)
+    if record is None:
+        return ""
+    day = (record.data or {}).get(doctype.date_field or "")
+    when = f" z {polish_date(day)}" if day else ""
+    return f"{record.title}{when} ({record.doc_ref})"
+
+
 @bp.route("/families/<int:family_id>/documents/new/<slug>", methods=["GET", "POST"])
 @allow(ISSUERS)
 def issue_document(family_id: int, slug: str):
@@ -172,6 +187,7 @@ def issue_document(family_id: int, slug: str):
         fit_to_family(form, facts_of(family))
         return render_template("document_form.html", doctype=doctype, form=form, paused=issuing_paused(),
                                family=family, left_out=left_out_for(doctype, family),
+                               revising=revising(doctype, family),
                                action=url_for("families.issue_document", family_id=family.id, slug=slug))
     if request.method == "POST":
         form = form_cls()
@@ -224,5 +240,6 @@ def issue_document(family_id: int, slug: str):
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused, family=family,
                            left_out=left_out_for(doctype, family), monthly=monthly,
+                           revising=revising(doctype, family),
                            action=url_for("families.issue_document", family_id=family.id, slug=slug)), status, headers
 

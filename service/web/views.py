@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms import SelectField
 
 from ..documents.convert import ConversionError
+from ..documents.filing import STAFF_TIME
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from ..forms_builder import fit_to_family, form_class, row_edit
@@ -100,8 +101,11 @@ def new_document(slug: str):
         abort(404)
     if current_user.role not in doctype.issued_by:
         abort(403)
-    families = [f for f in db.session.execute(visible_families(current_user).limit(200)).scalars()
-                if applies_to(doctype, f)]
+    # A time report goes to the issuer's own case of working time (issuing.issue), never to a
+    # family's: its form offers no family's case to choose, and names none.
+    own_case = doctype.filing_class == STAFF_TIME
+    families = [] if own_case else [
+        f for f in db.session.execute(visible_families(current_user).limit(200)).scalars() if applies_to(doctype, f)]
     form_cls = web_form_class(doctype)
     monthly = None  # the time report's „Wypełnij z kart pracy” step (the family report is issued from a family)
     edit = row_edit(doctype, request.form) if request.method == "POST" else None
@@ -137,7 +141,7 @@ def new_document(slug: str):
         status = lacking.status
     elif form.validate_on_submit():
         family = None
-        if form.case_id.data:
+        if form.case_id.data and not own_case:
             family = find_family(current_user, case_id=form.case_id.data)
             if family is None or not applies_to(doctype, family):
                 form.case_id.errors.append("Wybierz sprawę z listy.")
@@ -169,6 +173,7 @@ def new_document(slug: str):
         status = 422
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     # the case choice names the families (their case signs and members): logged as the lists are
-    log_access("list", "family", detail=f"formularz {slug}: sprawy rodzin ({len(families)})")
+    if not own_case:
+        log_access("list", "family", detail=f"formularz {slug}: sprawy rodzin ({len(families)})")
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused,
-                           monthly=monthly), status, headers
+                           monthly=monthly, own_case=own_case), status, headers

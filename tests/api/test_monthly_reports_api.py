@@ -48,9 +48,12 @@ def _november(app, office) -> dict[str, list[str]]:
 
 def test_the_family_report_is_built_from_the_month(app, client, office, headers):
     ids = _november(app, office)
-    sent = {"family_id": office.kowalscy, "month": "2026-11", "difficulties": "Odwołane spotkanie.", **COMPLETED,
-            # a list of ids typed by a client is not read: the server derives it
-            "visit_refs": ids["wisniewscy"]}
+    sent = {"family_id": office.kowalscy, "month": "2026-11", "difficulties": "Odwołane spotkanie.", **COMPLETED}
+    # a list of ids sent by a client is refused at the field (the service sets it), and nothing is stored
+    refused = client.post(FAMILY, json={**sent, "visit_refs": ids["wisniewscy"]}, headers=headers["anna"])
+    assert refused.status_code == 422 and "ustala system" in refused.get_json()["errors"]["visit_refs"][0]
+    with app.app_context():
+        assert db.session.query(DocumentRecord).filter(DocumentRecord.slug == "monthly_family_report").count() == 0
     response = client.post(FAMILY, json=sent, headers=headers["anna"])
     assert response.status_code == 201, response.get_json()
     data = response.get_json()["data"]
@@ -157,7 +160,7 @@ def test_the_samples_post_for_a_family_with_visit_records(app, client, office, h
     _november(app, office)
     described = client.get(f"/api/document-types/{slug}", headers=headers["anna"]).get_json()
     assert "2026-11" in described["description"]
-    assert {f.name for f in DOCUMENT_TYPES[slug].derived_fields} <= set(described["set_by_service"])
+    assert {f.name for f in DOCUMENT_TYPES[slug].service_fields} <= set(described["set_by_service"])
     assert not {f["name"] for f in described["fields"]} & set(described["set_by_service"])
     sample = dict(described["sample"])
     if slug == "monthly_family_report":

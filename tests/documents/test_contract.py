@@ -67,7 +67,7 @@ def test_sample_through_web_form(app, client, create_user, login, doctype):
         stored = db.session.get(DocumentRecord, doc_id).data
     # the service's own values (by_service fields, e.g. a visit record's assistant_login) were not posted
     assert stored and all(data[key] == value for key, value in stored.items() if key in data)
-    assert set(stored) - set(data) <= set(doctype.service_sample) | {"plan_ref"} | {f.name for f in doctype.derived_fields}
+    assert set(stored) - set(data) <= set(doctype.service_sample) | {"plan_ref"} | {f.name for f in doctype.service_fields}
     check_pdf(app, doctype, stored, pdf)
 
 
@@ -77,7 +77,7 @@ def test_sample_through_api(app, client, create_user, api_token, doctype):
     headers = api_token(user)
     extra, _ = sample_setting(app, doctype, user)
     described = client.get(f"/api/document-types/{doctype.slug}", headers=headers).get_json()
-    samples = {f["name"]: f["sample"] for f in described["fields"] if not f.get("derived")} | extra
+    samples = {f["name"]: f["sample"] for f in described["fields"]} | extra
     response = client.post(f"/api/documents/{doctype.slug}", json=samples, headers=headers)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()

@@ -11,6 +11,7 @@ import copy
 import hashlib
 import importlib.util
 import io
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -417,3 +418,83 @@ def test_template_layout_basics(doctype):
                 spanned.append(sum(grid[column:column + span]))
                 column += span
             assert widths == spanned and column == len(grid)
+
+
+# ---------------------------------------------------------------- hours, the head's title, the visit's goals
+
+# A clock time written with a colon („15:00”); the documents write „15.00” (the time kind's print,
+# service/documents/kinds/parsed.py, after the PWN rule)
+COLON_HOUR = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+
+
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_hours_are_written_one_way(doctype, i):
+    """No „15:00” in any type's wording or sample: the documents write hours „9.05”, as the time
+    fields print them (a stray colon form came from the rules' sample of other arrangements)."""
+    text = all_text(render_docx(doctype.template_path, sample_context(doctype, variants(doctype)[i])))
+    assert not COLON_HOUR.findall(text)
+
+
+def test_a_visit_record_prints_its_hours_as_the_time_field_does():
+    visit = DOCUMENT_TYPES["visit_record"]
+    data = {**visit.sample_data, **visit.service_sample, "time_from": "09:05", "time_to": "17:30"}
+    assert "Godziny\n9.05–17.30" in all_text(render_docx(visit.template_path, sample_context(visit, data)))
+
+
+HEAD_TITLE = "Dyrektor Centrum Usług Społecznych w Oświęcimiu"
+
+
+@pytest.mark.parametrize(("doctype", "i"), CASES)
+def test_the_head_is_named_by_the_title_the_office_gives(doctype, i):
+    """No document says „kierownik ośrodka” (in any case) where the office profile names its head
+    „Dyrektor …”: under the head's signature, in the distribution list and in the text the title
+    is the office's own (office.head_title)."""
+    ctx = sample_context(doctype, variants(doctype)[i])
+    ctx["office"] = {**ctx["office"], "head_title": HEAD_TITLE}
+    text = all_text(render_docx(doctype.template_path, ctx))
+    assert "kierownik" not in text.lower()
+    if doctype.slug in ("periodic_assessment", "final_report"):  # the head first in their distribution lists
+        assert f"Otrzymują:\n1. {HEAD_TITLE}\n" in text
+    if any(slot.staff_role is not None and slot.staff_role.value == "head" for slot in doctype.signers):
+        assert HEAD_TITLE in text
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("current", "Na spotkaniu nie pracowano nad celami planu pracy z rodziną."),
+    ("none", "Plan pracy z rodziną nie został jeszcze opracowany."),
+    (None, "W karcie nie wskazano celów planu pracy z rodziną."),
+])
+def test_a_visit_record_without_goals_says_what_fits_the_family(status, expected):
+    """No goal ticked: one sentence chosen by what the service recorded of the family's plan (a
+    plan in force; none yet; a record made without a family's file), never a stock „… albo …”."""
+    visit = DOCUMENT_TYPES["visit_record"]
+    data = {**visit.sample_data, "goals_text": "", **({"plan_status": status} if status else {})}
+    text = all_text(render_docx(visit.template_path, sample_context(visit, data)))
+    goals = text.split("nad którymi pracowano\n", 1)[1].split("\nPrzebieg spotkania", 1)[0]
+    assert goals == expected
+
+
+KEPT = ("assistant_request", "cooperation_rules", "work_plan", "visit_record", "monthly_family_report",
+        "monthly_time_report", "periodic_assessment", "final_report", "monitoring_note", "resignation")
+
+
+@pytest.mark.parametrize("slug", KEPT)
+def test_lines_a_text_was_typed_in_are_not_stretched(slug):
+    """A text typed in lines (a visit's goals, one a line; a diagnosis) prints in a justified
+    paragraph: each line ended by a line break stays as long as it is (w:doNotExpandShiftReturn),
+    instead of its words spread over the width."""
+    settings = Document(str(DOCUMENT_TYPES[slug].template_path)).settings.element
+    assert settings.find(f"{qn('w:compat')}/{qn('w:doNotExpandShiftReturn')}") is not None
+
+
+@pytest.mark.parametrize(("slug", "group", "name"), [("cooperation_rules", "persons", "full_name"),
+                                                     ("resignation", "persons", "full_name"),
+                                                     ("work_plan", "participants", "full_name")])
+def test_a_signer_s_role_in_brackets_is_not_bracketed_again(slug, group, name):
+    """Under a family member's signature the role stands on its own line: a role typed with its own
+    brackets („syn (pełnoletni)”) printed in brackets after the name closed „))”."""
+    doctype = DOCUMENT_TYPES[slug]
+    data = {**doctype.sample_data, **doctype.service_sample}
+    data[group] = [{**row, "role": "syn (pełnoletni)"} for row in data[group]]
+    text = all_text(render_docx(doctype.template_path, sample_context(doctype, data)))
+    assert "))" not in text and "syn (pełnoletni)" in text

@@ -4,6 +4,7 @@ read back by the monthly family report."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -78,10 +79,14 @@ def test_the_service_values_cannot_be_sent(app_context):
     assert "ustala system" in found["assistant_login"][0]
 
 
-def test_stamp_names_the_author_and_the_goals():
+def test_stamp_names_the_author_the_goals_and_whether_a_plan_was_in_force():
     issuer = Issuer("kzielinska", Role.ASSISTANT)
     values = VISIT_RECORD.stamp({"goals_worked": ["2", 1]}, FACTS, issuer)
-    assert values == {"assistant_login": "kzielinska", "goals_text": f"2. {GOALS[1]}\n1. {GOALS[0]}", "plan_ref": "p1"}
+    assert values == {"assistant_login": "kzielinska", "goals_text": f"2. {GOALS[1]}\n1. {GOALS[0]}", "plan_ref": "p1",
+                      "plan_status": "current"}
+    # a plan in force, no goal worked on; no plan yet; no family's file: nothing known of a plan
+    assert VISIT_RECORD.stamp({}, FACTS, issuer)["plan_status"] == "current"
+    assert VISIT_RECORD.stamp({}, replace(FACTS, plan=None), issuer)["plan_status"] == "none"
     assert VISIT_RECORD.stamp({}, None, issuer) == {"assistant_login": "kzielinska", "goals_text": ""}
 
 

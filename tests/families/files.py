@@ -15,7 +15,7 @@ from service.extensions import db
 from service.families.assignments import assign_assistant
 from service.families.facts import prefill_for
 from service.documents.context import office_today
-from service.documents.plan_results import add_months
+from service.documents.periods import add_months
 from service.families.models import Assignment, Family
 from service.families.registration import register_family
 from service.forms_builder import errors_by_path, form_class
@@ -91,6 +91,24 @@ def add_plan(issuer_id: int, family_id: int) -> str:
         slug="work_plan", data={"plan_date": "2026-11-10", "goals": PLAN_GOALS}))
     db.session.commit()
     return doc_id
+
+
+def issue_work_plan(issuer_id: int, family_id: int, goals: list[str], plan_date: str) -> str:
+    """In a request context: a real work plan (through the pipeline) for the family, dated
+    `plan_date` (ISO), with `goals` numbered from 1 and one action each, due in 60 days from today;
+    returns its id. Visit records offer its goals to tick (visit_record.plan_goals)."""
+    doctype = DOCUMENT_TYPES["work_plan"]
+    family = db.session.get(Family, family_id)
+    deadline = (office_today() + dt.timedelta(days=60)).isoformat()
+    review = (dt.date.fromisoformat(plan_date) + dt.timedelta(days=180)).isoformat()
+    values = {**prefill_for(doctype, family), "plan_date": plan_date, "review_date": review,
+              "diagnosis": "Zaległości w opłatach za mieszkanie, nieobecności dziecka w szkole.",
+              "resources": "Wsparcie babci.",
+              "goals": [{"goal_no": str(n), "goal": goal} for n, goal in enumerate(goals, 1)],
+              "actions": [{"goal_no": str(n), "scope": f"Działanie przy celu {n}.", "deadline": deadline,
+                           "expected_effect": f"Efekt celu {n}.", "responsible": "asystent rodziny z rodziną"}
+                          for n in range(1, len(goals) + 1)]}
+    return issue(db.session.get(User, issuer_id), ORIGIN, doctype, values, family=family).record.id
 
 
 def start_monitoring(family_id: int) -> None:

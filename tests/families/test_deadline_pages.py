@@ -111,7 +111,7 @@ def test_the_familys_page_lists_its_deadlines_met_ones_too(app, client, login, o
     assert '<th scope="col">Termin</th>' in table
     table = plain(table)
     visit_day = polish_date(office["today"] - dt.timedelta(days=10)).replace("\u00a0", " ")
-    assert f"spełniony {visit_day}" in table and "Plan pracy z rodziną" in table
+    assert f"spełnione {visit_day}" in table and "Plan pracy z rodziną" in table
     assert "zaległe od 6 dni" in table and "Katarzyna Zielińska" in table
 
 
@@ -217,3 +217,134 @@ def test_the_office_sets_the_deadlines_with_polish_messages_for_bad_values(app, 
         assert first.due == office["today"] - dt.timedelta(days=13)
     page = text(client.get("/office"))
     assert 'name="first_visit_days"' in page and 'value="7"' in page
+
+
+def _end_with_final_report(app, office, days_ago: int = 2) -> None:
+    """Family A's work ended `days_ago` days ago by a final report (as lifecycle._end_work records
+    it: the assignment's end and the monitoring for 2 months), the report filed in its case."""
+    from service.families.models import Assignment
+    today = office["today"]
+    with app.app_context():
+        current = db.session.execute(select(Assignment).where(Assignment.family_id == office["ids"]["A"])).scalar_one()
+        current.end_date = today - dt.timedelta(days=days_ago)
+        current.monitoring_until = today + dt.timedelta(days=60)
+        db.session.commit()
+        add_document(office["ids"]["A"], office["mine"].id, "final_report", end_date=current.end_date,
+                     monitoring_until=current.monitoring_until)
+
+
+def test_a_monitored_family_is_no_load_but_its_overdue_items_stay_with_its_assistant(app, client, login, office):
+    # Found by testing: the head's page counted a family only monitored after the work as one of
+    # the assistant's (1 z 15) while the limit does not (assigning a fifteenth was allowed), and its
+    # overdue items vanished from both start pages the day the final report ended the work.
+    _end_with_final_report(app, office)
+    login(office["head"])
+    page = text(client.get("/"))
+    assert re.search(r"Katarzyna Zielińska</bdi></td>\s*<td[^>]*>0 z 15 rodzin</td>", page)
+    section = page.split("Zaległe: <bdi>Katarzyna Zielińska</bdi>")[1].split("</ul>")[0]
+    assert "Zasady współpracy z rodziną – zaległe od 6 dni" in plain(section)
+    mine = app.test_client()
+    mine.post("/login", data={"login": office["mine"].login, "password": "haslo-" + office["mine"].login})
+    page = plain(text(mine.get("/")))
+    assert office["signs"]["A"] in page and "Zasady współpracy z rodziną – zaległe od 6 dni" in page
+
+
+def test_an_assignment_replaced_before_it_began_gives_no_access_no_deadlines_and_no_load(
+        app, client, login, office, create_user):
+    # Found by testing: assigned from a later day and replaced by another assistant from that same
+    # day, the first assistant kept reading the family's file (and it counted against her limit)
+    # until the day before, although assign_assistant says she has no access from today on.
+    third = create_user("assistant", full_name="Irena Trzecia")
+    later = office["today"] + dt.timedelta(days=10)
+    with app.test_request_context():
+        head = db.session.get(User, office["head"].id)
+        for assistant in (office["mine"], third):
+            assign_assistant(db.session, head, ORIGIN, db.session.get(Family, office["ids"]["B"]),
+                             db.session.get(User, assistant.id), later)
+        from service.families.assignments import current_count
+        assert current_count(db.session, office["mine"].id) == 1  # family A only
+    login(office["mine"])
+    assert client.get(f"/families/{office['ids']['B']}").status_code == 404
+    assert office["signs"]["B"] not in text(client.get("/"))
+    path = _feed_link(client)
+    assert office["signs"]["B"] not in app.test_client().get(path).get_data(as_text=True)
+
+
+def test_a_deactivated_accounts_calendar_link_does_not_come_back_with_the_account(
+        app, client, login, office, create_user):
+    # Found by testing: deactivation ended the sessions and the API token but left the calendar
+    # link, which opened the calendar again the moment the account was turned on again.
+    login(office["mine"])
+    path = _feed_link(client)
+    admin = app.test_client()
+    person = create_user("admin")
+    admin.post("/login", data={"login": person.login, "password": "haslo-" + person.login})
+    assert admin.post(f"/accounts/{office['mine'].id}/deactivate").status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    assert admin.post(f"/accounts/{office['mine'].id}/reactivate").status_code == 302
+    assert app.test_client().get(path).status_code == 404
+    login(office["mine"])
+    assert "Nie masz aktywnego linku do kalendarza." in text(client.get("/calendar"))
+
+
+def test_the_calendars_uids_do_not_depend_on_how_the_host_was_written(app, client, login, office):
+    # Found by testing: the UID's domain was the Host header cut at its first colon, so „[::1]:8000”
+    # gave „…@[” and „LOCALHOST” another UID than „localhost”: a calendar showed every deadline twice.
+    login(office["mine"])
+    path = _feed_link(client)
+    uids = {}
+    for host in ("localhost", "LOCALHOST:80", "[::1]:8000"):
+        response = app.test_client().get(path, headers={"Host": host})
+        assert response.status_code == 200
+        uids[host] = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(response.get_data()).walk("VEVENT"))
+    assert uids["localhost"] == uids["LOCALHOST:80"] and uids["localhost"][0].endswith("@localhost")
+    assert all(uid.endswith("@::1") for uid in uids["[::1]:8000"])
+
+
+def test_the_social_workers_start_page_shows_the_deadlines_of_families_beyond_the_listed_ones(
+        app, client, login, office, monkeypatch):
+    # Found by testing: the deadlines were grouped under the families the start page lists (the 50
+    # newest), and those of any family beyond them were dropped without a word.
+    from service.web import views
+    monkeypatch.setattr(views, "FAMILIES_ON_START", 1)  # family B, the newer, is listed; A is not
+    login(office["worker"])
+    page = text(client.get("/"))
+    section = plain(page.split('id="my-deadlines"')[1].split("</section>")[0])
+    assert office["signs"]["A"] in section and "Zasady współpracy z rodziną – zaległe od 6 dni" in section
+    assert office["signs"]["B"] in section
+    with app.app_context():
+        details = set(db.session.execute(select(AccessLog.detail).where(AccessLog.user_id == office["worker"].id))
+                      .scalars())
+    assert "start: rodziny (1)" in details and "start: terminy innych rodzin (1)" in details
+
+
+def test_the_heads_page_marks_an_assistant_above_a_lowered_limit(app, client, login, office):
+    # Found by testing: after the office lowered its limit (assignments already made stay), the
+    # head's page said „2 z 1 rodzin” like any other load, with nothing to draw the eye.
+    from service.families.settings import set_family_limit
+    with app.test_request_context():
+        head = db.session.get(User, office["head"].id)
+        assign_assistant(db.session, head, ORIGIN, db.session.get(Family, office["ids"]["B"]),
+                         db.session.get(User, office["mine"].id), office["today"])
+        set_family_limit(db.session, head, ORIGIN, 1)
+    login(office["head"])
+    page = plain(text(client.get("/")))
+    assert "Katarzyna Zielińska 2 z 1 rodzin – ponad limit" in page
+    assert "Ewa Nowak 0 z 1 rodzin" in page and "0 z 1 rodzin – ponad limit" not in page  # B went to Katarzyna
+
+
+def test_the_heads_page_lists_a_deactivated_assistant_who_still_has_families(app, client, login, office,
+                                                                            create_user):
+    # Found by testing: deactivation ends no assignment, and the head's page listed active
+    # assistants only, so the families of one who left (and their overdue items) were nobody's.
+    admin = app.test_client()
+    person = create_user("admin")
+    admin.post("/login", data={"login": person.login, "password": "haslo-" + person.login})
+    assert admin.post(f"/accounts/{office['other'].id}/deactivate").status_code == 302
+    login(office["head"])
+    page = text(client.get("/"))
+    assert re.search(r"Ewa Nowak</bdi> <strong[^>]*>\(konto wyłączone\)</strong></td>\s*<td[^>]*>1 z 15 rodzin</td>",
+                     page)
+    section = page.split("Zaległe: <bdi>Ewa Nowak</bdi>")[1].split("</ul>")[0]
+    assert office["signs"]["B"] in section
+    assert "(konto wyłączone)" not in page.split("Katarzyna Zielińska</bdi>")[1].split("</td>")[0]

@@ -11,7 +11,8 @@ import pytest
 from service.accounts.models import User
 from service.archive.models import DocumentRecord
 from service.documents.context import WARSAW
-from service.families.deadlines import add_months, document_date, family_deadlines, time_report_deadlines
+from service.documents.periods import add_months
+from service.families.deadlines import document_date, family_deadlines, time_report_deadlines
 from service.families.models import Assignment, Case, Family
 from service.families.settings import DeadlineRules
 
@@ -218,3 +219,64 @@ def test_the_assistants_time_reports():
         ("2026-12", D(2027, 1, 5), "overdue")]
     assert found[1].met_by == done.id and found[0].family_id is None
     assert found[0].uid == "monthly_time_report-a501-2026-09"
+
+
+def test_what_is_left_after_the_work_ends_stays_with_its_last_assistant():
+    # Found by testing: with no assignment in effect any more, every deadline had no assistant, so
+    # the last month's report and the overdue items vanished from the assistant's start page and
+    # calendar (and from the head's page) although she still reads the file while monitoring.
+    fam = family((ANNA, D(2026, 6, 1), D(2026, 10, 20)))
+    final = doc("final_report", end_date=D(2026, 10, 20), monitoring_months=2)
+    found = family_deadlines(fam, [final], D(2026, 11, 3))
+    october = by_kind(found, "monthly_family_report", "2026-10")
+    assert october.due == D(2026, 11, 5) and october.status == "soon"
+    assert {d.assistant_id for d in found} == {ANNA.id}
+    assert by_kind(found, "monitoring").assistant_name == "Anna Asystentka"
+    assert by_kind(found, "monitoring").responsible == "social_worker"
+
+
+def test_support_given_again_after_the_final_report_is_new_work():
+    # Found by testing: the old final report ended everything after it, so the new assignment had
+    # no visits, plan, assessment or monthly reports, and the new assistant inherited the earlier
+    # work's stale visit and its monitoring (ended by the new support) as overdue.
+    fam = family((ANNA, D(2026, 1, 5), D(2026, 3, 31)), (BEATA, D(2026, 9, 1), None))
+    old = [doc("final_report", end_date=D(2026, 3, 31), monitoring_months=2),
+           doc("visit_record", visit_date=D(2026, 1, 10), contact_kind="visit"),
+           doc("work_plan", plan_date=D(2026, 1, 20)), doc("cooperation_rules", agreed_on=D(2026, 1, 10)),
+           doc("monthly_family_report", month="2026-01"), doc("monthly_family_report", month="2026-02"),
+           doc("monthly_family_report", month="2026-03")]
+    found = family_deadlines(fam, old, D(2026, 9, 10))
+    assert by_kind(found, "visit") is None
+    # the earlier work's monitoring was due on 31 May, before the new support: it stays, with its note
+    monitoring = by_kind(found, "monitoring")
+    assert (monitoring.due, monitoring.status) == (D(2026, 5, 31), "overdue")
+    note = doc("monitoring_note", note_date=D(2026, 5, 20))
+    assert by_kind(family_deadlines(fam, old + [note], D(2026, 9, 10)), "monitoring").met_by == note.id
+    # support given again before the monitoring was due cut it short: none is listed
+    sooner = family((ANNA, D(2026, 1, 5), D(2026, 3, 31)), (BEATA, D(2026, 5, 4), None))
+    assert by_kind(family_deadlines(sooner, old, D(2026, 9, 10)), "monitoring") is None
+    for kind, due in (("first_visit", D(2026, 9, 15)), ("cooperation_rules", D(2026, 9, 15)),
+                      ("work_plan", D(2026, 10, 1)), ("periodic_assessment", D(2027, 3, 1))):
+        item = by_kind(found, kind)
+        assert (item.due, item.status, item.assistant_id) == (due, "soon" if due.month == 9 else "later", BEATA.id)
+    # the earlier work's months keep their (met) reports; the new work's months are due again
+    later = family_deadlines(fam, old + [doc("visit_record", visit_date=D(2026, 9, 3), contact_kind="visit")],
+                             D(2026, 11, 10))
+    assert [(d.period, d.status) for d in later if d.kind == "monthly_family_report"] == [
+        ("2026-01", "met"), ("2026-02", "met"), ("2026-03", "met"), ("2026-09", "overdue"), ("2026-10", "overdue")]
+    assert by_kind(later, "first_visit").met_on == D(2026, 9, 3)
+    assert by_kind(later, "visit").due == D(2026, 9, 17)
+    # a work_plan of the earlier work does not meet the new work's plan
+    assert by_kind(later, "work_plan").status == "overdue"
+
+
+def test_a_work_that_ended_before_a_deadline_owes_nothing_for_it():
+    # Found by testing: the plan (and the first visit and the rules) stayed due after the family
+    # resigned in its first week, overdue for ever while the family was monitored.
+    fam = family((ANNA, D(2026, 11, 2), D(2026, 11, 9)))
+    found = family_deadlines(fam, [doc("resignation", resignation_date=D(2026, 11, 6)),
+                                   doc("final_report", end_date=D(2026, 11, 9))], D(2026, 12, 20))
+    assert [d.kind for d in found] == ["monthly_family_report", "monitoring"]
+    # met before the end, they stay listed as met
+    visit = doc("visit_record", visit_date=D(2026, 11, 4), contact_kind="visit")
+    assert by_kind(family_deadlines(fam, [visit], D(2026, 12, 20)), "first_visit").status == "met"

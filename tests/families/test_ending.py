@@ -17,7 +17,7 @@ from service.families import lifecycle
 from service.families.facts import prefill_for
 from service.families.models import Assignment, Family, FamilyChange
 from service.families.settings import set_deadline_settings
-from service.documents.plan_results import add_months
+from service.documents.periods import add_months
 from tests.families import files
 from tests.families.files import family_data, register
 

@@ -13,6 +13,7 @@ import pytest
 
 from service.extensions import db
 from service.families.models import FamilyMember
+from tests.families.files import issue_work_plan
 from tests.families.pages import register
 from tests.web.test_accessibility import LONG_NAME, check_page, chromium, new_page  # noqa: F401 (fixture)
 from tests.signing.test_browser import live, log_in  # noqa: F401 (live: the app over HTTP, CSRF on)
@@ -234,3 +235,40 @@ def test_a_family_registered_with_the_keyboard_alone(app, live, chromium, create
     assert "Zosia Żmijewska" in members and "ur. 4 maja 2019" in members and "dziecko" in members
     assert "wniosek pracownika socjalnego" in page.locator("dl.meta").inner_text()
     assert page.js_errors == []
+
+
+# A finger's target (WCAG 2.1 SC 2.5.5, Apple's and Google's 44 px): a tick box or option with its label.
+TAP_TARGET = 44
+
+
+def test_visit_record_form_of_the_assistant(app, live, chromium, axe, file):  # noqa: F811
+    """The visit record (karta pracy) as the assistant fills it in the family's home: the current
+    plan's goals to tick (one of them a long word), the family's members with „obecna lub obecny”,
+    the place and kind of contact; then sent without its times and topics. At a tablet's width every
+    option, with its label, is a target a finger hits."""
+    family_id, _, _, _, assistant = file
+
+    def plan():
+        with app.test_request_context():
+            issue_work_plan(assistant.id, family_id, ["Uregulowanie zaległości czynszowych.", "Cel " + LONG_NAME,
+                                                      "Regularne uczęszczanie Zosi do szkoły."], "2026-11-17")
+
+    with ThreadPoolExecutor(1) as pool:  # sealing runs asyncio.run(), not inside Playwright's loop
+        pool.submit(plan).result()
+    page = new_page(chromium, live)
+    log_in(page, assistant)
+    page.goto(f"/families/{family_id}/documents/new/visit_record")
+    goals = page.get_by_role("group", name="Cele planu pracy, nad którymi pracowano")
+    assert goals.get_by_role("checkbox").count() == 3
+    check_page(page, axe, "family-visit-record")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    small = page.evaluate("""(least) => [...document.querySelectorAll('form.docform label.check')]
+        .map(l => [l.innerText.trim().slice(0, 40), Math.round(l.getBoundingClientRect().height)])
+        .filter(([, height]) => height < least)""", TAP_TARGET)
+    assert small == [], small
+    page.locator("#visit_date").fill("")
+    page.get_by_role("button", name="Wystaw dokument").last.click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Błąd: ")
+    assert page.locator("#time_from-error").inner_text() == "To pole jest wymagane."
+    check_page(page, axe, "family-visit-record-errors")

@@ -19,12 +19,12 @@ from tests.families.visits import Office, make_office, visit
 TODAY = dt.date(2026, 12, 1)
 # A stand-in of the family report's declaration (built elsewhere): some of the built keys, a group
 # with fewer columns than the builder's rows, a field of the file and one the staff member writes.
-DECLARED = SimpleNamespace(persons=(), fields=(
-    FieldSpec("month", "Miesiąc"), FieldSpec("contacts_count", "Liczba kontaktów"),
-    FieldSpec("contact_dates", "Daty kontaktów"), FieldSpec("street", "Ulica"),
-    FieldSpec("difficulties", "Trudności", kind="textarea", required=False),
-    GroupSpec("goal_work", "Praca nad celami", (FieldSpec("goal", "Cel"), FieldSpec("work", "Działania"))),
-    FieldSpec("visit_refs", "Karty pracy")))
+_TYPED = (FieldSpec("month", "Miesiąc"), FieldSpec("contacts_count", "Liczba kontaktów"),
+          FieldSpec("contact_dates", "Daty kontaktów"), FieldSpec("street", "Ulica"),
+          FieldSpec("difficulties", "Trudności", kind="textarea", required=False),
+          GroupSpec("goal_work", "Praca nad celami", (FieldSpec("goal", "Cel"), FieldSpec("work", "Działania"))))
+DECLARED = SimpleNamespace(persons=(), form_fields=_TYPED,
+                           fields=(*_TYPED, FieldSpec("visit_refs", "Karty pracy", by_service=True, required=False)))
 
 
 @pytest.fixture
@@ -88,16 +88,16 @@ def test_the_time_report_is_built_or_refused(app, office):
                  "month": ["Podaj miesiąc w postaci RRRR-MM, np. 2026-11."]})
 
 
-def test_what_is_sent_overrides_what_is_built_but_not_the_visits():
+def test_what_is_sent_overrides_what_is_built_and_the_visits_are_left_to_the_service():
     built = {"month": "2026-11", "contacts_count": 4, "contact_dates": "3, 10, 17 i 24 listopada 2026\u00a0r.",
              "goal_work": [{"goal_no": "1", "goal": "Cel", "work": "3 listopada: rozmowa"}], "other_work": "",
              "institutions": "", "visit_refs": ["a1", "b2"]}
     assert for_form(DECLARED, built) == {
         "month": "2026-11", "contacts_count": 4, "contact_dates": "3, 10, 17 i 24 listopada 2026\u00a0r.",
-        "goal_work": [{"goal": "Cel", "work": "3 listopada: rozmowa"}], "visit_refs": ["a1", "b2"]}
+        "goal_work": [{"goal": "Cel", "work": "3 listopada: rozmowa"}]}  # visit_refs: issue() builds them
     sent = {"family_id": 7, "month": "2026-11", "contact_dates": "3, 10 i 17 listopada 2026 r.",
-            "difficulties": "Brak", "visit_refs": ["c3"]}
+            "difficulties": "Brak"}
     values = issue_values(DECLARED, {"street": "ul. Zaborska 17 m. 3"}, built, sent)
     assert values == {"street": "ul. Zaborska 17 m. 3", "month": "2026-11", "contacts_count": 4,
                       "contact_dates": "3, 10 i 17 listopada 2026 r.", "difficulties": "Brak", "family_id": 7,
-                      "goal_work": [{"goal": "Cel", "work": "3 listopada: rozmowa"}], "visit_refs": ["a1", "b2"]}
+                      "goal_work": [{"goal": "Cel", "work": "3 listopada: rozmowa"}]}

@@ -88,11 +88,12 @@ ASSISTANT_REQUEST = DocumentType(
     signing_summary=N_("To wniosek pracownika socjalnego do kierownika ośrodka o przydzielenie rodzinie asystenta "
                        "rodziny, sporządzony po wywiadzie środowiskowym. Podpisuje go pracownik socjalny, a kierownik "
                        "ośrodka zatwierdza go swoim podpisem; rodzina go nie podpisuje."),
-    template_version="v1",
+    template_version="v2",  # v1 with the last section kept with the signature; the head's part „Zatwierdzenie wniosku”
     fields=(
         date("request_date", "Data wniosku", "2026-11-20", not_future=True),
         GroupSpec(
             "members", "Skład rodziny", row_label="Członek rodziny", min_entries=1, max_entries=10,
+            growing=True, add_label="Dodaj członka rodziny",
             help="Wszyscy członkowie rodziny, także dzieci.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska"]),

@@ -62,6 +62,7 @@ def from_family(facts: FamilyFacts) -> dict:
 
 def _duties(name: str, label: str, defaults: tuple[str, ...]) -> GroupSpec:
     return GroupSpec(name, label, row_label="Obowiązek", min_entries=1, max_entries=12,
+                     growing=True, add_label="Dodaj obowiązek",
                      help="Każdy obowiązek w osobnym wierszu; można je zmieniać, dodawać i usuwać.",
                      fields=(FieldSpec("duty", "Obowiązek", "textarea", max_length=400, sample=list(defaults)),))
 
@@ -79,12 +80,13 @@ COOPERATION_RULES = DocumentType(
                        "spotkania, co robi asystent, a co rodzina, oraz jak można zakończyć współpracę. Podpis "
                        "oznacza, że zapoznano Cię z tymi zasadami i je akceptujesz. Podpisuje każda pełnoletnia "
                        "osoba z rodziny oraz asystent rodziny."),
-    template_version="v1",
+    template_version="v2",  # v1 with the statement and every signature kept on one page
     fields=(
         date("agreed_on", "Data ustalenia zasad", "2026-11-27", not_future=True,
              help="zwykle dzień pierwszego spotkania asystenta z rodziną"),
         GroupSpec(
             "persons", "Członkowie rodziny ustalający zasady", row_label="Osoba", min_entries=1, max_entries=6,
+            growing=True, add_label="Dodaj osobę",
             help="Każda pełnoletnia osoba z rodziny, która podpisze zasady.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),
@@ -109,7 +111,7 @@ COOPERATION_RULES = DocumentType(
         FieldSpec("court_ordered", "Sąd zobowiązał rodzinę do współpracy z asystentem rodziny", "boolean",
                   required=False, sample=False),
         FieldSpec("other_arrangements", "Inne ustalenia", "textarea", required=False, max_length=1500,
-                  sample="Spotkania odbywają się we wtorki po godzinie 15:00, po powrocie ojca z pracy."),
+                  sample="Spotkania odbywają się we wtorki po godzinie 15.00, po powrocie ojca z pracy."),
     ),
     signers=(
         SignerSlot("family_member", "Członek rodziny", repeat_over="persons", name_field="full_name",

@@ -34,7 +34,7 @@ FAMILY_CONSENT = DocumentType(
     fields=(
         GroupSpec(
             "persons", "Osoby wyrażające zgodę", row_label="Osoba",
-            min_entries=1, max_entries=4,
+            min_entries=1, max_entries=4, growing=True, add_label="Dodaj osobę",
             help="Każda pełnoletnia osoba, która wyraża zgodę i podpisze dokument.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),

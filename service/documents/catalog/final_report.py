@@ -11,7 +11,8 @@ from ...i18n import N_
 from ...roles import Role
 from ..filing import FAMILY_SUPPORT
 from ..legal import WR_FINAL_REPORT
-from ..plan_results import add_months, attainment_rows, family_fields, family_values, goal_attainment
+from ..periods import add_months
+from ..plan_results import attainment_rows, family_fields, family_values, goal_attainment
 from ..spec import DocumentType, FieldSpec, Issuer, SignerSlot
 
 END_REASONS = (
@@ -45,7 +46,7 @@ def from_family(facts: FamilyFacts) -> dict:
 
 def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, issuer: Issuer) -> dict[str, Any]:
     """The last day of the monitoring: the end of the work plus the monitoring's months, counted
-    as calendar months (plan_results.add_months). Issuing the report for a family ends its
+    as calendar months (periods.add_months). Issuing the report for a family ends its
     assignment and opens the monitoring until then (families.lifecycle)."""
     end = dt.date.fromisoformat(str(data["end_date"]))
     return {"monitoring_until": add_months(end, int(data["monitoring_months"])).isoformat()}
@@ -62,9 +63,9 @@ FINAL_REPORT = DocumentType(
     signing_summary=N_("To sprawozdanie z zakończenia pracy asystenta rodziny z rodziną. Podaje przyczynę "
                        "zakończenia, wyniki pracy w odniesieniu do planu i okres, w którym ośrodek będzie jeszcze "
                        "monitorować sytuację rodziny. Podpisuje je asystent rodziny, a zatwierdza kierownik ośrodka."),
-    # v2: a family without a work plan gets „Planu pracy z rodziną nie sporządzono…” instead of
-    # an empty table of goals (v1 kept for the reports issued with it)
-    template_version="v2",
+    # v2: v1 with the end kept on one page and the head by the office's title; v3: a family without a
+    # work plan gets „Planu pracy z rodziną nie sporządzono…” instead of an empty table of goals
+    template_version="v3",
     fields=(
         *family_fields(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),

@@ -44,6 +44,7 @@ MONITORING_NOTE = DocumentType(
     signing_summary=N_("To notatka z kontaktu z rodziną po zakończeniu pracy asystenta rodziny. Opisuje, jak "
                        "rodzina sobie radzi i czy potrzebuje ponownego wsparcia. Podpisuje ją pracownik ośrodka, "
                        "który ją sporządził."),
+    template_version="v2",  # v1 with the need of support in a sentence, kept with the signature
     fields=(
         *family_fields(),
         date("note_date", "Data kontaktu", "2026-11-27", not_future=True),

@@ -27,14 +27,16 @@ MONTHLY_FAMILY_REPORT = DocumentType(
     description="Sprawozdanie asystenta rodziny z pracy z rodziną w danym miesiącu, wypełniane z kart pracy "
                 "z tego miesiąca (liczba i daty kontaktów, działania przy celach planu pracy, współpraca "
                 "z instytucjami), uzupełniane przez asystenta o trudności i plan na następny miesiąc. "
-                "Akceptuje kierownik ośrodka. W API: {\"family_id\": …, \"month\": \"2026-11\"} wypełnia "
-                "pola z kart pracy rodziny z listopada 2026 r. (pola podane w treści mają pierwszeństwo).",
+                "Akceptuje kierownik ośrodka.",
+    api_note="W API: {\"family_id\": …, \"month\": \"2026-11\"} wypełnia pola z kart pracy rodziny z listopada "
+             "2026 r. (pola podane w treści mają pierwszeństwo).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
     signing_summary=N_("To miesięczne sprawozdanie asystenta rodziny z pracy z rodziną, sporządzone na podstawie "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),
+    template_version="v2",  # v1 with the closing sentence kept with the signatures
     fields=(
         FieldSpec("month", "Miesiąc sprawozdania", "month", sample="2026-11",
                   help="RRRR-MM; pola sprawozdania wypełnia się z kart pracy z tego miesiąca"),
@@ -46,6 +48,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
                   max_length=1000),
         GroupSpec(
             "goal_work", "Działania przy celach planu pracy", row_label="Cel", min_entries=0, max_entries=GOAL_ROWS,
+            growing=True, add_label="Dodaj cel",
             help="Cele planu pracy z rodziną i to, co w miesiącu zrobiono przy każdym z nich.",
             fields=(
                 FieldSpec("goal_no", "Nr celu", sample=["1", "2"], required=False, max_length=80),
@@ -67,7 +70,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
                   sample="Pan Jan Kowalski dwukrotnie odwołał spotkanie z powodu pracy zmianowej."),
         FieldSpec("next_month_plan", "Plan pracy na następny miesiąc", "textarea",
                   sample="Kontynuacja pracy nad budżetem domowym; wspólna wizyta w poradni 8 grudnia 2026 r."),
-        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", required=False, derived=True,
+        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", by_service=True, required=False,
                   help="identyfikatory kart pracy; ustala je system przy wystawieniu"),
     ),
     signers=(

@@ -17,21 +17,23 @@ MONTHLY_TIME_REPORT = DocumentType(
     description="Sprawozdanie asystenta rodziny z czasu pracy w danym miesiącu: godziny pracy z każdą rodziną "
                 "i według rodzaju zadań, dojazdy i razem, wypełniane ze wszystkich kart pracy asystenta z tego "
                 "miesiąca. Akceptuje kierownik ośrodka. Dokument trafia do sprawy asystenta (ewidencja czasu "
-                "pracy), nie do sprawy rodziny. W API: {\"month\": \"2026-11\"} wypełnia pola z kart pracy "
-                "wywołującego z listopada 2026 r.; \"assistant\" (login) wskazuje innego asystenta (tylko "
-                "kierownik ośrodka).",
+                "pracy), nie do sprawy rodziny.",
+    api_note="W API: {\"month\": \"2026-11\"} wypełnia pola z kart pracy wywołującego z listopada 2026 r.; "
+             "\"assistant\" (login) wskazuje innego asystenta (tylko kierownik ośrodka).",
     legal_basis=WR_DOCUMENTATION,
     filing_class=STAFF_TIME,
     issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
     signing_summary=N_("To miesięczne sprawozdanie z czasu pracy asystenta rodziny, sporządzone na podstawie jego "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),
+    template_version="v2",  # v1 with a closing sentence kept with the signatures
     fields=(
         FieldSpec("month", "Miesiąc sprawozdania", "month", sample="2026-11",
                   help="RRRR-MM; godziny wylicza się z kart pracy asystenta z tego miesiąca"),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
         GroupSpec(
             "family_hours", "Czas pracy z rodzinami", row_label="Rodzina", min_entries=1, max_entries=30,
+            growing=True, add_label="Dodaj rodzinę",
             help="Godziny pracy z każdą rodziną w miesiącu (wizyty, kontakty i sprawy rodziny).",
             fields=(
                 FieldSpec("case_sign", "Znak sprawy", sample=["MOPS.SPS.4011.12.2026", "MOPS.SPS.4011.15.2026"],
@@ -43,6 +45,7 @@ MONTHLY_TIME_REPORT = DocumentType(
         ),
         GroupSpec(
             "task_hours", "Czas pracy według rodzaju zadań", row_label="Zadanie", min_entries=1, max_entries=8,
+            growing=True, add_label="Dodaj zadanie",
             fields=(
                 FieldSpec("label", "Rodzaj zadania", sample=["wizyta", "kontakt telefoniczny",
                                                              "towarzyszenie w instytucji"], max_length=80),
@@ -55,9 +58,9 @@ MONTHLY_TIME_REPORT = DocumentType(
                   help=HOURS_HELP),
         FieldSpec("remarks", "Uwagi", "textarea", required=False,
                   sample="Dwie wizyty popołudniowe w związku z pracą zmianową rodziców."),
-        FieldSpec("assistant_login", "Login asystenta", required=False, derived=True,
+        FieldSpec("assistant_login", "Login asystenta", by_service=True, required=False,
                   help="czyj to czas pracy; ustala system przy wystawieniu"),
-        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", required=False, derived=True,
+        FieldSpec("visit_refs", "Karty pracy, z których sporządzono sprawozdanie", by_service=True, required=False,
                   help="identyfikatory kart pracy; ustala je system przy wystawieniu"),
     ),
     signers=(

@@ -57,6 +57,7 @@ PERIODIC_ASSESSMENT = DocumentType(
     signing_summary=N_("To okresowa ocena sytuacji rodziny, którą asystent rodziny sporządza co najmniej raz na "
                        "pół roku. Opisuje, jak realizowane są cele planu pracy z rodziną, i zawiera zalecenie "
                        "na dalszą pracę. Podpisuje ją asystent rodziny, a kierownik ośrodka potwierdza jej przyjęcie."),
+    template_version="v2",  # v1 with the end kept on one page and the head by the office's title
     fields=(
         *family_fields(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),

@@ -31,9 +31,11 @@ RESIGNATION = DocumentType(
     signing_summary=N_("To oświadczenie, że rodzina rezygnuje ze wsparcia asystenta rodziny. Podpis oznacza, że "
                        "nie chcesz dalszej współpracy z asystentem. Podanie przyczyny nie jest obowiązkowe; "
                        "o wsparcie można ponownie wystąpić w każdej chwili."),
+    template_version="v2",  # v1 with the reason and the signatures kept on one page
     fields=(
         GroupSpec(
             "persons", "Osoby rezygnujące ze wsparcia", row_label="Osoba", min_entries=1, max_entries=4,
+            growing=True, add_label="Dodaj osobę",
             help="Każda pełnoletnia osoba, która rezygnuje ze wsparcia i podpisze oświadczenie.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski"]),

@@ -28,6 +28,9 @@ PLACES = (("home", "w miejscu zamieszkania rodziny"), ("office", "w ośrodku"),
 CONTACT_KINDS = (("visit", "wizyta"), ("phone", "kontakt telefoniczny"),
                  ("accompanying", "towarzyszenie w instytucji"),
                  ("institution_contact", "kontakt z instytucją w sprawie rodziny"), ("other", "inne"))
+# Whether the family had a work plan in force on the day (stamp): the card says so in words of
+# its own when no goal was ticked, instead of a stock sentence that guesses („… albo …”).
+PLAN_STATES = (("current", "obowiązywał plan pracy z rodziną"), ("none", "plan pracy z rodziną nie był opracowany"))
 PARTICIPANT_ROWS = 8
 SAMPLE_GOALS = (("1", "Uporządkowanie budżetu domowego i spłata zaległości czynszowych"),
                 ("2", "Regularne uczęszczanie Zosi do szkoły"),
@@ -173,12 +176,15 @@ def check_signer(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def stamp(data: Mapping[str, Any], facts: FamilyFacts | None, issuer: Issuer) -> dict[str, Any]:
-    """What the service records with the visit: the login of the assistant who issued it and the
+    """What the service records with the visit: the login of the assistant who issued it, the
     texts of the goals ticked (the plan's wording on the day: the document must say what was
-    worked on, not only the numbers), with the plan's id."""
+    worked on, not only the numbers), with the plan's id, and for a family's file whether a plan
+    was in force (`plan_status`: "current" or "none"; absent for a record made without a file)."""
     goals = dict(plan_goals(facts))
     ticked = [goals[str(no)] for no in data.get("goals_worked") or [] if str(no) in goals]
     out: dict[str, Any] = {"assistant_login": issuer.login, "goals_text": "\n".join(ticked)}
+    if facts is not None:
+        out["plan_status"] = "current" if facts.plan is not None else "none"
     if facts is not None and facts.plan is not None and ticked:
         out["plan_ref"] = facts.plan.document_id
     return out
@@ -196,7 +202,7 @@ VISIT_RECORD = DocumentType(
     signing_summary=N_("To zapis dzisiejszego spotkania z asystentem rodziny: kiedy było, kto brał udział, nad "
                        "czym pracowaliście i co ustaliliście na następny raz. Podpis potwierdza, że spotkanie "
                        "się odbyło i że zapis zgadza się z tym, co ustalono."),
-    template_version="v1",
+    template_version="v2",  # v1 with no stock either/or sentence; the end kept with the signatures
     fields=(
         date("visit_date", "Data spotkania", "2026-11-24", not_future=True),
         FieldSpec("time_from", "Godzina rozpoczęcia", "time", sample="16:00", help="np. 16:00"),
@@ -246,6 +252,8 @@ VISIT_RECORD = DocumentType(
         FieldSpec("goals_text", "Cele planu pracy (treść)", "textarea", by_service=True, required=False,
                   sample="\n".join(f"{no}. {goal}" for no, goal in SAMPLE_GOALS[:2])),
         FieldSpec("plan_ref", "Plan pracy (identyfikator)", by_service=True, required=False),
+        FieldSpec("plan_status", "Plan pracy z rodziną w dniu spotkania", "choice", choices=PLAN_STATES,
+                  by_service=True, required=False, sample="current"),
     ),
     signers=(
         SignerSlot("assistant", "Asystent rodziny", signer="staff", staff_role=Role.ASSISTANT),

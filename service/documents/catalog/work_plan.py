@@ -155,7 +155,7 @@ WORK_PLAN = DocumentType(
                        "i działania, które do nich prowadzą, z terminami i osobami odpowiedzialnymi. Podpis "
                        "oznacza, że plan ustalono z Tobą i że zgadzasz się go realizować. Podpisuje każda "
                        "pełnoletnia osoba, która uczestniczyła w opracowaniu planu."),
-    template_version="v1",
+    template_version="v2",  # v1 with the last section kept with the signatures
     fields=(
         date("plan_date", "Data sporządzenia planu", "2026-11-24", not_future=True),
         FieldSpec("diagnosis", "Diagnoza sytuacji rodziny", "textarea", max_length=3000,

@@ -69,7 +69,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
                   help="wymagane przy upoważnieniu szczególnym"),
         GroupSpec(
             "institutions", "Podmioty, wobec których asystent może występować", row_label="Podmiot",
-            min_entries=1, max_entries=6,
+            min_entries=1, max_entries=6, growing=True, add_label="Dodaj podmiot",
             fields=(
                 FieldSpec("name", "Nazwa podmiotu lub rodzaj podmiotów", max_length=200,
                           sample=["Urząd Miasta Oświęcim – Wydział Świadczeń Rodzinnych",
