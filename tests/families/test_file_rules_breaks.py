@@ -200,7 +200,7 @@ def test_a_final_report_without_a_plan_judges_no_goals(app, client, family):
             if k != "goal_attainment"}
     issued = client.post("/api/documents/final_report", json=body, headers=family["assistant"])
     assert issued.status_code == 201, issued.get_json()
-    assert issued.get_json()["template_version"] == "v2" and issued.get_json()["data"]["goal_attainment"] == []
+    assert issued.get_json()["template_version"] == "v3" and issued.get_json()["data"]["goal_attainment"] == []
     _, pdf = download(client, issued.get_json()["links"]["pdf"], headers=family["assistant"])
     text = squash(pdf_text_normalised(pdf))
     assert squash("Planu pracy z rodziną nie sporządzono: praca z rodziną zakończyła się przed jego opracowaniem.") in text
