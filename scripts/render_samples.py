@@ -165,9 +165,14 @@ def _render(out: Path, slugs: tuple[str, ...], dpi: int, work: Path) -> int:
                         family = None
                     sample = issue_values(doctype, {}, built, {k: v for k, v in sample.items()
                                                                if k not in built})
+                elif doctype.needs:
+                    # a type whose rules are the family's file never opens a new case: a family
+                    # that has what it needs (an assignment, a plan, the monitoring)
+                    from tests.families.visits import family_for
+                    family = db.session.get(Family, family_for(app, doctype, user))
                 render(doctype.slug, doctype, user, sample, family)
                 if doctype.slug == "work_plan":
-                    render("work_plan-long", doctype, user, long_plan(sample))
+                    render("work_plan-long", doctype, user, long_plan(sample), family)
                 elif doctype.slug == "visit_record":
                     # a family with a plan of two goals, both worked on at this visit
                     from tests.families.visits import month_of_visits

@@ -62,6 +62,11 @@ class DocumentForm(FlaskTextForm):
     """The base of every document form; validate() adds the declaration's cross-field rules."""
 
     doctype: DocumentType
+    # Whether validate() runs the declaration's cross-field checks. The API turns them off for a
+    # body some of whose values were refused before the form saw them (a list where a text was
+    # due, more rows than a group takes): the checks would judge the data without those values
+    # and blame the fields that were right („no action for goal 1” when the actions were dropped).
+    cross_checks: bool = True
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
@@ -80,7 +85,7 @@ class DocumentForm(FlaskTextForm):
         valid &= self._validate_persons()
         # The cross-field checks (dates in order) run in the same round as the rest, so every
         # error is shown at once; a field that already has an error keeps that one message.
-        for check in self.doctype.checks:
+        for check in self.doctype.checks if self.cross_checks else ():
             for name, message in check(data).items():
                 target = self._field_at(name)
                 if not target.errors:

@@ -21,7 +21,7 @@ from .families.access import family_filter, row_id, visible_document, visible_do
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.facts import facts_of
 from .families.from_documents import file_from_documents
-from .families.monthly_issue import REPORTS, ReportRefused, derived_values, staff_case
+from .families.monthly_issue import REPORTS, ReportRefused, derived_values, one_staff_case, staff_case
 from .documents.filing import STAFF_TIME
 from .families.lifecycle import IssueRefused, prepare, stored_hook  # noqa: F401 (IssueRefused re-exported)
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
@@ -101,9 +101,12 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     AssignmentRefused (status 409: the assistant's limit), ConversionError, OSError, IssueRefused
     (status 422: the family's file does not allow the document now, families.lifecycle: an
     assessment without a plan, a monitoring note outside the monitoring, a final report with no
-    current assignment). A filing class the office's table lacks is added first
-    (office.models.filing_row). A final report's effects (the assignment ended, the monitoring
-    opened) are stored in the document's own transaction.
+    current assignment, a type with `needs` without a family), FileChanged (status 409: another
+    request changed the file while this document was made: a second revision of the same plan, a
+    second final report, a second time report opening the assistant's case of the year). A filing
+    class the office's table lacks is added first (office.models.filing_row). A final report's
+    effects (the assignment ended, the monitoring opened) are stored in the document's own
+    transaction.
     """
     session = session or db.session
     paused = issuing_paused()
@@ -126,6 +129,8 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     if doctype.filing_class == STAFF_TIME:
         # the register's year of the issue, as the pipeline numbers a new case
         case, assignee_id = staff_case(session, assistant, office_today().year), assistant.id
+        if case is None:  # this report opens the case: unless another one at the same moment did
+            on_stored = one_staff_case(assistant.id)
     elif family is None:
         if actor.role == "assistant":
             limit, count = family_limit(session), current_count(session, actor.id)

@@ -3,7 +3,9 @@ against the plan, recommendations and the monitoring; signed by the assistant, a
 A Polish date ends in „r.”, which ends the sentence too: no full stop after it.
 
 v2: the monitoring paragraph, the signatures and „Otrzymują:” stay on one page (work_kit.sign_off),
-and the distribution list names the head by the office's title, not „Kierownik ośrodka”."""
+and the distribution list names the head by the office's title, not „Kierownik ośrodka”.
+v3: v2, and a family without a work plan (the work ended before one was drawn up: the family
+withdrew, moved away) gets a sentence saying so instead of an empty table of goals."""
 from __future__ import annotations
 
 from letter_kit import BODY, heading, official_letter, para, recipients, title_block, unstretched_line_breaks
@@ -14,8 +16,10 @@ MONTHS_WORD = ("{% if raw.monitoring_months|int == 1 %}miesiąc{% elif raw.monit
                "{% else %}miesięcy{% endif %}")
 
 
-def build_v1(v2: bool = False) -> object:
-    """The report that ends the work with the family (`v2`: see the module's docstring)."""
+def build_v1(v2: bool = False, v3: bool = False) -> object:
+    """The report that ends the work with the family (`v2`, `v3`: see the module's docstring; v3
+    implies v2)."""
+    v2 = v2 or v3
     doc = official_letter("Sprawozdanie z pracy asystenta rodziny z rodziną")
     if v2:
         unstretched_line_breaks(doc)  # a text typed with newlines prints in a justified paragraph
@@ -31,7 +35,14 @@ def build_v1(v2: bool = False) -> object:
                ("{% if raw.end_reason == 'other' %}{{ end_reason_other }}{% else %}{{ end_reason }}{% endif %}",
                 {"bold": True})], **BODY)
     heading(doc, "2. Wyniki pracy w odniesieniu do planu pracy z rodziną")
+    if v3:
+        para(doc, "{%p if goal_attainment %}")
     goals_table(doc)
+    if v3:
+        para(doc, "{%p else %}")
+        para(doc, "Planu pracy z rodziną nie sporządzono: praca z rodziną zakończyła się przed jego "
+                  "opracowaniem.", **BODY)
+        para(doc, "{%p endif %}")
     para(doc, "{{ results_summary|multiline }}", before=6, **BODY)
     heading(doc, "3. Zalecenia")
     para(doc, text_or("recommendations", "Brak."), **BODY)
@@ -51,4 +62,9 @@ def build_v2() -> object:
     return build_v1(v2=True)
 
 
-BUILDERS = {"v1": build_v1, "v2": build_v2}
+def build_v3() -> object:
+    """v2 with the sentence for a family without a work plan in place of the table of goals."""
+    return build_v1(v3=True)
+
+
+BUILDERS = {"v1": build_v1, "v2": build_v2, "v3": build_v3}

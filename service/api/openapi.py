@@ -73,9 +73,13 @@ def _paths() -> dict[str, Any]:
                         "headers": {"Location": {"description": "Adres metadanych dokumentu", "required": True,
                                                  "schema": {"type": "string", "format": "uri"}}},
                         **json_body(ref("Document"))},
-                "409": error("Wystawianie wstrzymane: administrator musi uzupełnić i zatwierdzić profil urzędu"),
+                "409": error("Wystawianie wstrzymane: administrator musi uzupełnić i zatwierdzić profil urzędu; "
+                             "albo inne żądanie zmieniło w tej chwili teczkę rodziny (drugi nowy plan zastępujący "
+                             "ten sam plan, drugie sprawozdanie kończące pracę, drugie sprawozdanie z czasu pracy "
+                             "zakładające sprawę asystenta): dokumentu nie zapisano"),
                 "422": {"description": "Błędne dane: komunikaty przy polach (także family_id: rodzina, do której "
-                                       "nie masz dostępu, albo dokument nie dotyczy jej wsparcia)",
+                                       "nie masz dostępu, dokument nie dotyczy jej wsparcia albo jej teczka nie "
+                                       "pozwala go teraz wystawić)",
                         **json_body(ref("FieldErrors"))},
                 **common_responses("Unavailable")}}}
     paths.update(family_paths())

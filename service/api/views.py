@@ -21,6 +21,7 @@ from ..families.facts import facts_of, prefill_for
 from ..families import monthly_prefill
 from ..families.models import Family
 from ..families.access import family_of_case
+from ..families.lifecycle import FileChanged, check_needs
 from ..issuing import (ISSUERS, MIMETYPES, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family,
                        issue, visible_document)
 from ..office.models import issuing_paused
@@ -92,11 +93,15 @@ def document_json(doc: DocumentRecord) -> dict[str, Any]:
 @allow(ISSUERS)
 def create_document(slug: str):
     """Issues a document from JSON: 201 with its id, case sign and links; 422 with errors per field;
-    409 while issuing is paused (the office profile is not confirmed).
+    409 while issuing is paused (the office profile is not confirmed), and when another request
+    changed the family's file meanwhile (families.lifecycle.FileChanged: a second revision of the
+    same plan, a second final report, another time report opening the assistant's case).
 
     With `family_id` (or the `case_sign` of a family's case) the document is filed in that family's
     case, and the fields the body leaves out are filled from the family's file (families.facts);
-    without either, a new case and a family's file are made from the document (issuing.issue)."""
+    without either, a new case and a family's file are made from the document (issuing.issue),
+    except for a type that `needs` something of a family's file (families.lifecycle.check_needs),
+    which is refused first, as is a family whose file lacks what the type needs."""
     doctype = DOCUMENT_TYPES.get(slug) or abort(404)
     if current_user.role not in doctype.issued_by:
         return jsonify(error="Twoja rola nie może wystawiać tego dokumentu."), 403
@@ -108,8 +113,21 @@ def create_document(slug: str):
         return jsonify(error="Treść żądania musi być obiektem JSON.",
                        errors={"": ["Treść żądania musi być obiektem JSON."]}), 422
     family, errors = _family_of(doctype, payload)
+    if not errors:
+        try:  # what the file lacks first: the form's fields a file without it leaves empty are no news
+            check_needs(doctype, family)
+        except IssueRefused as exc:
+            return jsonify(errors={exc.field or "family_id": [str(exc)]}), exc.status
     assistant = None
-    if slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT) and not errors:
+    monthly = slug in (monthly_prefill.FAMILY_REPORT, monthly_prefill.TIME_REPORT)
+    if monthly and slug == monthly_prefill.TIME_REPORT and _names_a_family(payload):
+        errors = {"family_id": [TIME_REPORT_NOT_A_FAMILYS]}
+    if monthly and errors:
+        # The family (or, for a time report, the absence of one) decides every value built from
+        # the visit records: with it wrong nothing is built, and the fields left to the builder
+        # are not reported as missing.
+        return jsonify(errors=errors), 422
+    if monthly:
         # Monthly reports: the fields left out are built from the month's visit records (and the
         # family's file), the ones sent win (families.monthly_prefill); issue() derives visit_refs again.
         built, month_errors, status = _monthly_build(doctype, family, payload)
@@ -124,8 +142,11 @@ def create_document(slug: str):
         # Fields left out are filled from the family's file; a value sent (even empty) wins, and a
         # person or an address sent in part takes none of the file's values for it (merge).
         payload = merge(doctype, prefill_for(doctype, family), payload)
-    formdata, input_errors = json_to_formdata(doctype, payload, envelope=ENVELOPE)
+    # `assistant` is the time report's alone: sent with another type it is an unknown field, not ignored
+    envelope = ENVELOPE if slug == monthly_prefill.TIME_REPORT else ("case_sign", "family_id")
+    formdata, input_errors = json_to_formdata(doctype, payload, envelope=envelope)
     form = form_class(doctype)(formdata=formdata, meta={"csrf": False})
+    form.cross_checks = not input_errors  # values refused here are not in the form: see DocumentForm
     fit_to_family(form, facts_of(family) if family is not None else None)
     valid = form.validate()
     errors = {**errors_by_path(form), **input_errors, **errors}
@@ -142,8 +163,10 @@ def create_document(slug: str):
         return jsonify(error=str(exc)), exc.status
     except NotForThisFamily as exc:  # ReportNotIssued too: its field is "month" or "family_id"
         return jsonify(errors={exc.field: [str(exc)]}), 422
+    except FileChanged as exc:  # another request changed the file meanwhile (families.lifecycle): 409
+        return jsonify(error=str(exc)), exc.status
     except IssueRefused as exc:  # the family's file does not allow it now (families.lifecycle)
-        return jsonify(errors={exc.field or "family_id": [str(exc)]}), 422
+        return jsonify(errors={exc.field or "family_id": [str(exc)]}), exc.status
     body = document_json(issued.record)
     return jsonify(body), 201, {"Location": body["links"]["self"]}
 
@@ -152,6 +175,12 @@ def create_document(slug: str):
 # and whose time report it is (monthly_prefill.ENVELOPE).
 ENVELOPE = ("case_sign", "family_id", *monthly_prefill.ENVELOPE)
 NO_SUCH_FAMILY = "Nie ma takiej rodziny (albo nie masz do niej dostępu)."
+TIME_REPORT_NOT_A_FAMILYS = "Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id i case_sign."
+
+
+def _names_a_family(payload: dict[str, Any]) -> bool:
+    """Whether the body names a family to file the document in (family_id or case_sign)."""
+    return payload.get("family_id") is not None or payload.get("case_sign") not in (None, "")
 
 
 def _monthly_build(doctype, family: Family | None, payload: dict[str, Any]
@@ -167,9 +196,8 @@ def _monthly_build(doctype, family: Family | None, payload: dict[str, Any]
             return {}, {"family_id": ["Podaj rodzinę (family_id): sprawozdanie dotyczy pracy z jedną rodziną."]}, 422
         built, errors = monthly_prefill.family_report_prefill(db.session, family, payload)
         return built, errors, 422
-    if family is not None or payload.get("case_sign") not in (None, ""):
-        return {}, {"family_id": ["Sprawozdanie z czasu pracy nie należy do sprawy rodziny: pomiń family_id "
-                                  "i case_sign."]}, 422
+    if family is not None or _names_a_family(payload):
+        return {}, {"family_id": [TIME_REPORT_NOT_A_FAMILYS]}, 422
     assistant, errors = monthly_prefill.report_assistant(db.session, actor, payload)
     if errors:
         forbidden = actor.role not in monthly_prefill.TIME_REPORT_READERS and isinstance(payload.get("assistant"), str)

@@ -189,6 +189,31 @@ def day_of(facts: FamilyFacts) -> dt.date:
     return office_today()
 
 
+def _others(count: int) -> str:
+    """„1 inna osoba”, „3 inne osoby”, „5 innych osób” (the numeral's agreement)."""
+    if count == 1:
+        return "1 inna osoba"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return f"{count} inne osoby"
+    return f"{count} innych osób"
+
+
+def names_within(names: Iterable[str], limit: int, last: str = " i ") -> str:
+    """Full names as one text of at most `limit` characters (the field the text fills): all of them
+    („Anna Kowalska, Jan Kowalski i Ewa Kowalska”, `last` before the last name), or as many as fit
+    and how many more („Anna Kowalska, Jan Kowalski i 10 innych osób”): a family of twelve adults
+    made a value its form then refused as too long. "" for none."""
+    names = [" ".join(n.split()) for n in names if n and n.strip()]
+    if not names:
+        return ""
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + last + names[-1]
+    for shown in range(len(names) - 1, 0, -1):
+        if len(text) <= limit:
+            break
+        text = ", ".join(names[:shown]) + " i " + _others(len(names) - shown)
+    return text if len(text) <= limit else text[:limit]
+
+
 def addressee(people: Iterable[PersonFacts]) -> str:
     """The addressee line of a letter to these persons, in the nominative, without slash forms.
 

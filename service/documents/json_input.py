@@ -39,13 +39,15 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
     data: MultiDict = MultiDict()
     errors: dict[str, list[str]] = {}
 
-    def put(name: str, spec: FieldSpec, value: Any) -> None:
+    def put(name: str, spec: FieldSpec, value: Any, path: str | None = None) -> None:
+        # `path` is where the body holds the value ("goals[0].goal_no"), as the form's own errors
+        # name it (forms_builder.errors_by_path); `name` is the form's field ("goals-0-goal_no").
         if value is None:
             return
         try:
             values = spec.field_kind.form_values(value)  # service/documents/kinds/
         except ValueError as error:
-            errors[name] = [str(error)]
+            errors[path or name] = [str(error)]
             return
         for v in values:
             data.add(name, v)
@@ -74,7 +76,7 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
                     if sub_key not in subs:
                         errors[f"{key}[{i}].{sub_key}"] = ["Nieznane pole."]
                     else:
-                        put(f"{key}-{i}-{sub_key}", subs[sub_key], sub_value)
+                        put(f"{key}-{i}-{sub_key}", subs[sub_key], sub_value, f"{key}[{i}].{sub_key}")
         else:
             put(key, spec, value)
     return data, errors

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .family_facts import DocumentFacts, FamilyFacts, PlanFacts, adults, latest, residence
+from .family_facts import DocumentFacts, FamilyFacts, PlanFacts, adults, latest, names_within, residence
 from .fields import address
 from .spec import FieldSpec, GroupSpec
 
@@ -21,6 +21,7 @@ ATTAINMENT = (
     ("partly", "osiągnięty częściowo"),
     ("not_achieved", "nieosiągnięty"),
 )
+FAMILY_NAMES_LENGTH = 300
 MAX_GOALS = 12  # a plan has a handful of goals; twelve leaves room without a page of empty rows
 GOAL_NUMBERS = tuple((str(n), str(n)) for n in range(1, MAX_GOALS + 1))
 
@@ -31,11 +32,13 @@ SAMPLE_GOALS = [
 ]
 
 
-def goal_attainment(sample_comments: list[str], sample_attainment: list[str]) -> GroupSpec:
-    """The group of goal rows {goal_no, goal, attainment, comment}, with these samples."""
+def goal_attainment(sample_comments: list[str], sample_attainment: list[str], min_entries: int = 1) -> GroupSpec:
+    """The group of goal rows {goal_no, goal, attainment, comment}, with these samples; at least
+    `min_entries` rows (the final report takes none for a family without a plan:
+    families.lifecycle)."""
     return GroupSpec(
         "goal_attainment", "Realizacja celów planu pracy z rodziną", row_label="Cel",
-        min_entries=1, max_entries=MAX_GOALS, growing=True, add_label="Dodaj cel",
+        min_entries=min_entries, max_entries=MAX_GOALS, growing=True, add_label="Dodaj cel",
         help="Każdy cel obecnego planu pracy z rodziną: jak został zrealizowany i co o tym świadczy.",
         fields=(
             FieldSpec("goal_no", "Nr celu", "choice", choices=GOAL_NUMBERS, sample=["1", "2", "3"],
@@ -53,16 +56,15 @@ def family_fields() -> tuple[FieldSpec, ...]:
     monitoring note): the adult members' names and the residence, so that a page of the case file
     says by itself whom it is about (the case sign alone does not)."""
     return (FieldSpec("family_names", "Rodzina (dorośli członkowie)", sample="Anna Kowalska i Jan Kowalski",
-                      max_length=300, help="imiona i nazwiska dorosłych członków rodziny"),
+                      max_length=FAMILY_NAMES_LENGTH, help="imiona i nazwiska dorosłych członków rodziny"),
             *address())
 
 
 def family_values(facts: FamilyFacts) -> dict[str, str]:
     """family_fields' values from the file: the adults („Anna Kowalska i Jan Kowalski”, parents
     first) and the address of residence."""
-    names = [" ".join(m.full_name.split()) for m in adults(facts)]
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " i " + names[-1] if names else ""
-    return {"family_names": joined, **residence(facts)}
+    names = names_within((m.full_name for m in adults(facts)), FAMILY_NAMES_LENGTH)
+    return {"family_names": names, **residence(facts)}
 
 
 def _date(value: Any) -> dt.date | None:

@@ -13,9 +13,12 @@ The rules, decided here once:
   (Python compares and subtracts two datetimes of the *same* tzinfo by their wall clocks, so the
   conversion is what makes daylight-saving days right): 29 March 2026 1:30–3:30 lasted 1 hour (the
   clocks went forward), 25 October 2026 1:30–3:30 lasted 3 hours (they went back). A wall time
-  that happens twice (25 October 2:00–2:59) is read as its first occurrence, summer time, and one
-  that never happens (29 March 2:00–2:59) with the offset before the change: Python's fold=0.
-  Equal times give 0 minutes; a record without valid times counts as a contact of 0 minutes.
+  that happens twice (25 October 2:00–2:59) is read as its first occurrence, summer time, unless
+  an end earlier than the start is its second occurrence after the start (2:30–2:15 that night is
+  45 minutes, not a day), and one that never happens (29 March 2:00–2:59, which the visit record's
+  form refuses) with the offset before the change: Python's fold=0. The reading is
+  documents.catalog.visit_record.span, by which the form checked the hours. Equal times give
+  0 minutes; a record without valid times counts as a contact of 0 minutes.
 - **Family report:** a contact counts once, in the month of its `visit_date` (the month it
   started), whatever its hours.
 - **Time report:** minutes count in the month in which they were worked (Warsaw months,
@@ -43,6 +46,10 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..archive.models import DocumentRecord
+from ..documents.catalog.monthly_family_report import GOAL_ROWS
+from ..documents.catalog.monthly_time_report import FAMILY_LENGTH
+from ..documents.catalog.visit_record import clock, span
+from ..documents.family_facts import names_within
 from ..documents.context import polish_date
 from .models import Case, Family
 from .months import GENITIVE, WARSAW, Month, as_month, dates_text, hours_text
@@ -59,12 +66,13 @@ CONTACT_KINDS = {
     "institution_contact": "kontakt z instytucją w sprawie rodziny",
     "other": "inne",
 }
-_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 UTC = dt.timezone.utc
 # How much of a visit's topics a report quotes, and how long one goal's work may get (characters);
 # the staff member completes it (a textarea holds 4000: documents.spec).
 TOPIC_LENGTH = 200
 WORK_LENGTH = 1500
+# The work of a goal of the month's plan that no visit record of the month ticked.
+NO_WORK = "W kartach pracy z tego miesiąca nie zapisano działań przy tym celu."
 
 
 def _date(value: Any) -> dt.date | None:
@@ -77,11 +85,6 @@ def _date(value: Any) -> dt.date | None:
 def _aware(moment: dt.datetime) -> dt.datetime:
     """A stored timestamp in UTC (SQLite gives it back without a zone; it was stored in UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _time(value: Any) -> dt.time | None:
-    match = _TIME.fullmatch(value) if isinstance(value, str) else None
-    return dt.time(int(match[1]), int(match[2])) if match else None
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,10 @@ def visit_of(record: DocumentRecord) -> Visit | None:
     day = _date(data.get("visit_date"))
     if day is None:
         return None
-    since, until = _time(data.get("time_from")), _time(data.get("time_to"))
+    since, until = clock(data.get("time_from")), clock(data.get("time_to"))
     if since is None or until is None:
         return Visit(record, day, None, None)
-    start = dt.datetime.combine(day, since, tzinfo=WARSAW)
-    end = dt.datetime.combine(day + dt.timedelta(days=1) if until < since else day, until, tzinfo=WARSAW)
+    start, end = span(day, since, until)  # the rules the record's form checked its hours by
     return Visit(record, day, start.astimezone(UTC), end.astimezone(UTC))
 
 
@@ -250,8 +252,9 @@ def _work_entry(visit: Visit) -> str:
 
 def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[list[dict[str, str]], str]:
     """The work of the month per plan goal: group rows {"goal_no": "1", "goal": text, "work": text}
-    for every goal of the plan current at the month's end (work "" when no visit ticked it), then a
-    row for each goal of an earlier plan worked in the month that the current plan no longer has;
+    for every goal of the plan current at the month's end (work NO_WORK when no visit ticked it), then a
+    row for each goal of an earlier plan worked in the month that the current plan no longer has
+    (at most GOAL_ROWS rows in all: the earlier plans' goals beyond them go to the other work);
     and the work of visits that ticked no goal, as one text ("" when none). Work is the visits'
     dates and topics, shortened, one visit a line."""
     end_plan = plan_on(plans, month.last)
@@ -277,8 +280,15 @@ def goal_work(visits: list[Visit], plans: list[Plan], month: Month) -> tuple[lis
             placed = True
         if not placed and visit.data.get("topics"):
             other.append(entry)
-    out = [{**row, "work": _lines(row["work"])} for row in rows.values()]
-    return out, _lines(other)
+    # A goal no visit ticked says so: the report's „Działania w miesiącu” is required, and an
+    # empty one made a report built from the month unissuable until someone typed it.
+    out = [{**row, "work": _lines(row["work"]) or NO_WORK} for row in rows.values()]
+    # More rows than the report's table takes (two plans of eight goals within one month): the
+    # earlier plans' goals beyond it are told in the other work, each visit under its goal, rather
+    # than a report the builder filled and the form then refused („Najwyżej 12 pozycji.”).
+    spilled = list(rows.values())[GOAL_ROWS:]
+    other = [f"{row['goal']} – {entry}" for row in spilled for entry in row["work"]] + other
+    return out[:GOAL_ROWS], _lines(other)
 
 
 def _lines(entries: list[str]) -> str:
@@ -333,14 +343,16 @@ def family_label(family: Family | None, month: Month) -> str:
     were in the family in the month and were adults at its end („Anna Kowalska, Jan Kowalski”),
     nominative, without declining a surname into „rodzina Kowalskich” (a wrong declension in an
     official report is worse than none); children are left out, the supervisor needs no more to
-    know the family. The family's name (Family.name) when it has no adult; "" for a case without a
-    family."""
+    know the family. At most FAMILY_LENGTH characters: the names that fit and how many more
+    (family_facts.names_within). The names of its members in the month when it has no adult (as
+    Family.name names a family), its case sign when it has none; "" for a case without a family."""
     if family is None:
         return ""
     members = [m for m in family.members if m.left_on is None or m.left_on >= month.first]
     adults = [m.full_name for m in members
               if (is_adult(m.birth_date, month.last) if m.birth_date else m.relation != "child")]
-    return ", ".join(adults) or family.name
+    return (names_within(adults, FAMILY_LENGTH, last=", ")
+            or names_within((m.full_name for m in members), FAMILY_LENGTH, last=", ") or family.case.sign)
 
 
 def time_report_values(session: Session, assistant: User, month: Month | str) -> dict[str, Any]:

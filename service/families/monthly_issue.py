@@ -9,19 +9,22 @@ with families.monthly, the same builder that filled the form.
 
 The time report is about an assistant's working time, not a family: it is filed in a case of the
 assistant's own in the filing class documents.filing.STAFF_TIME, one case per assistant and year of
-the register (staff_case), never in a family's case and never opening a family's file.
+the register (staff_case), never in a family's case and never opening a family's file; two
+reports opening that case at once leave one (one_staff_case).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..archive.models import DocumentRecord
 from ..documents.filing import STAFF_TIME
 from ..documents.spec import DocumentType
+from .lifecycle import FileChanged
 from .models import Case, Family
 from .monthly import NoVisits, family_report_values, time_report_values
 from .monthly_prefill import FAMILY_REPORT, TIME_REPORT
@@ -64,6 +67,27 @@ def derived_values(session: Session, doctype: DocumentType, data: Mapping[str, A
         return {"visit_refs": built["visit_refs"], "assistant_login": built["assistant_login"]}
     except NoVisits as exc:
         raise ReportRefused("month", str(exc)) from None
+
+
+def one_staff_case(assistant_id: int) -> Callable[[Session, DocumentRecord], None]:
+    """The check run in the transaction storing a time report that opened the assistant's case of
+    the year (documents.issue.Pipeline.issue's on_stored): with the assistant's row locked (FOR
+    UPDATE on PostgreSQL; SQLite's one writer), the case just opened must be the assistant's only
+    one of that year. Two time reports sent at the same moment each found none and opened one:
+    the second is refused (FileChanged, 409), its number released, and sent again it is filed in
+    the case the first opened."""
+    def check(session: Session, record: DocumentRecord) -> None:
+        # FOR NO KEY UPDATE: the rows just inserted hold a KEY SHARE lock on it (their foreign keys
+        # to the assistant); FOR UPDATE would wait for the other report's, which waits for ours
+        session.execute(select(User.id).where(User.id == assistant_id).with_for_update(key_share=True))
+        opened = session.get(Case, record.case_id)
+        cases = session.execute(select(func.count()).select_from(Case).where(
+            Case.jrwa_key == STAFF_TIME.key, Case.assignee_id == assistant_id, Case.year == opened.year)).scalar_one()
+        if cases > 1:
+            raise FileChanged(f"Przed chwilą inne sprawozdanie założyło sprawę sprawozdań z czasu pracy tego asystenta "
+                              f"na {opened.year} r.: tego sprawozdania nie zapisano. Wyślij je ponownie, trafi do "
+                              "tamtej sprawy.")
+    return check
 
 
 def staff_case(session: Session, assistant: User, year: int) -> Case | None:

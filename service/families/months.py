@@ -104,9 +104,10 @@ def parse_month(text: object, today: dt.date | None = None) -> Month:
     match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or not 1 <= int(match[2]) <= 12:
         raise MonthRefused("Podaj miesiąc w postaci RRRR-MM, np. 2026-11.")
-    month = Month(int(match[1]), int(match[2]))
-    if month.year < EARLIEST_YEAR:
+    # The year is judged before a Month is made: „0000-01” has no Month (years start at 1).
+    if int(match[1]) < EARLIEST_YEAR:
         raise MonthRefused(f"Podaj miesiąc od roku {EARLIEST_YEAR}, np. 2026-11.")
+    month = Month(int(match[1]), int(match[2]))
     if today is None:
         from ..documents.context import office_today
         today = office_today()

@@ -16,7 +16,7 @@ from ..families.changes import may_change
 from ..families.deadlines import deadlines_of_family
 from ..families.display import due_text, address_line, basis_rows, describe_change, member_view, support_label
 from ..families.facts import facts_of, left_out_for, prefill_for
-from ..families.lifecycle import monitoring_until, next_step
+from ..families.lifecycle import check_needs, monitoring_until, next_step
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
 from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
@@ -140,6 +140,16 @@ def show(family_id: int):
         deadlines=[{"d": d, "when": due_text(d, today)} for d in deadlines_of_family(db.session, family, today)])
 
 
+def _refusal_on(form, exc: IssueRefused) -> None:
+    """A refusal of families.lifecycle at its input (a group shows its own messages above its
+    rows), else above the form."""
+    field = form._fields.get(exc.field)
+    if field is not None:
+        field.errors = list(field.errors) + [str(exc)]
+    else:
+        flash(str(exc), "error")
+
+
 def revising(doctype, family: Family) -> str:
     """What a revised type's new document replaces, for its form: „Plan pracy z rodziną z 27
     listopada 2026 r. (Asysta 6c2ea3e5)”, or "" (not a revised type: DocumentType.revises, or
@@ -193,7 +203,18 @@ def issue_document(family_id: int, slug: str):
         log_access("view", "family", family.id, detail=f"formularz: {doctype.slug}", family_id=family.id)
     fit_to_family(form, facts_of(family))  # the family's own choices (its plan's goals)
     status, retry_after, paused = 200, None, issuing_paused()
-    if request.method == "POST":
+    try:
+        # What the file lacks for this type (an assignment, a plan, the monitoring) is said first,
+        # on the form as it opens: a file without it leaves fields empty that the form would
+        # otherwise report as missing, hiding the reason (families.lifecycle.check_needs).
+        check_needs(doctype, family)
+        lacking = None
+    except IssueRefused as exc:
+        lacking = exc
+        _refusal_on(form, exc)
+    if request.method == "POST" and lacking is not None:
+        status = lacking.status
+    elif request.method == "POST":
         status = refusal_status(form, paused)
         if status == 200:
             try:
@@ -203,14 +224,9 @@ def issue_document(family_id: int, slug: str):
                 status, retry_after = 503, exc.retry_after
             except IssuingPaused as exc:
                 paused, status = str(exc), 409
-            except IssueRefused as exc:  # the file does not allow it now (families.lifecycle)
-                # at its input (a group shows its own messages above its rows), else above the form
-                field = form._fields.get(exc.field)
-                if field is not None:
-                    field.errors = list(field.errors) + [str(exc)]
-                else:
-                    flash(str(exc), "error")
-                status = 422
+            except IssueRefused as exc:  # the file does not allow it now, or changed meanwhile (409)
+                _refusal_on(form, exc)
+                status = exc.status
             except (AssignmentRefused, NotForThisFamily) as exc:
                 if getattr(exc, "field", None) == "month":  # a monthly report's month without visit records
                     form.month.errors.append(str(exc))

@@ -18,6 +18,7 @@ from ..archive.models import DocumentRecord
 from ..families.access import ALL_FAMILIES, visible_families
 from ..families.facts import facts_of
 from ..families.assignments import AssignmentRefused
+from ..families.lifecycle import FileChanged, check_needs
 from ..issuing import (ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family, issue,
                        visible_documents)
 from ..office.models import get_profile, issuing_paused
@@ -78,6 +79,15 @@ def index():
                            reads_log=role in LOG_ROLES, role_codes=list(ROLES), deadlines=deadlines)
 
 
+def _lacking(doctype, family):
+    """The refusal of families.lifecycle.check_needs for the case chosen (None: a new case), or None."""
+    try:
+        check_needs(doctype, family)
+    except IssueRefused as exc:
+        return exc
+    return None
+
+
 @bp.route("/documents/new/<slug>", methods=["GET", "POST"])
 @allow(ISSUERS)
 def new_document(slug: str):
@@ -124,6 +134,11 @@ def new_document(slug: str):
     elif paused and request.method == "POST":  # what was typed stays in the form below
         form.validate()  # its errors are shown too, so nothing waits for a second round
         status = 409
+    elif request.method == "POST" and (lacking := _lacking(doctype, chosen)) is not None:
+        # what the file (or „nowa sprawa”) lacks for this type first: see families.lifecycle.check_needs
+        target = form._fields.get(lacking.field) or form.case_id
+        target.errors = list(target.errors) + [str(lacking)]
+        status = lacking.status
     elif form.validate_on_submit():
         family = None
         if form.case_id.data and not own_case:
@@ -139,6 +154,9 @@ def new_document(slug: str):
                 retry_after = exc.retry_after
             except IssuingPaused as exc:  # the profile was unconfirmed meanwhile
                 paused, status = str(exc), 409
+            except FileChanged as exc:  # another request changed the file meanwhile: above the form
+                flash(str(exc), "error")
+                status = exc.status
             except (AssignmentRefused, NotForThisFamily, IssueRefused) as exc:  # the assistant's limit of
                 # families; the family's file not ready for this document (families.lifecycle): at
                 # the input it concerns, else at the case chosen

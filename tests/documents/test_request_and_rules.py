@@ -74,6 +74,21 @@ def test_request_form_rules(app_context):
     assert "justification" in form_errors(REQUEST, {k: v for k, v in base.items() if k != "justification"})
 
 
+def test_what_the_request_states_is_dated_on_or_before_it(app_context):
+    """A consent, a court's decision or a referral dated after the request that states them (a
+    request of 20 November stating a consent of 25 November was accepted); each at its own date."""
+    base = {**REQUEST.sample_data, "request_date": "2026-11-20", "court_ordered": True,
+            "court_name": "Sąd Rejonowy w Oświęcimiu", "court_case_number": "III Nsm 77/26"}
+    late = {"consent_date": "2026-11-25", "court_decision_date": "2026-11-21", "referral_date": "2026-11-30"}
+    assert form_errors(REQUEST, {**base, **late}) == {
+        "consent_date": ["Data zgody rodziny nie może być późniejsza niż data wniosku: wniosek podaje zgodę już "
+                         "wyrażoną."],
+        "court_decision_date": ["Data postanowienia sądu nie może być późniejsza niż data wniosku."],
+        "referral_date": ["Data pisma instytucji zgłaszającej nie może być późniejsza niż data wniosku."]}
+    same_day = {name: "2026-11-20" for name in late}
+    assert form_errors(REQUEST, {**base, **same_day}) == {}
+
+
 def test_rules_from_the_file_give_the_adults_and_editable_defaults(app_context):
     data = prefill(RULES, family(ZOSIA, ANNA, JAN))
     assert [p["full_name"] for p in data["persons"]] == ["Anna Kowalska", "Jan Kowalski"]

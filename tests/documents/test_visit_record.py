@@ -120,7 +120,49 @@ def test_issued_for_the_family_through_the_pipeline(app, client, create_user, lo
         doc_id = record.id
         values = monthly.family_report_values(db.session, db.session.get(Family, office.kowalscy), "2026-11")
     assert values["visit_refs"] == [doc_id] and values["contacts_count"] == 1
-    assert [row["work"] for row in values["goal_work"]] == ["", "20 listopada: Rozmowa o frekwencji Zosi."]
+    assert [row["work"] for row in values["goal_work"]] == [monthly.NO_WORK, "20 listopada: Rozmowa o frekwencji Zosi."]
     response, pdf = download(client, f"/archive/{doc_id}/pdf")
     text = squash(pdf_text_normalised(pdf))
     assert squash("22.00–1.30 (do następnego dnia)") in text and squash(f"2. {GOALS[1]}") in text
+
+
+@pytest.mark.parametrize("day, since, until, field, message", [
+    # reversed hours that are no visit across midnight: were a 23-hour visit in the time report
+    ("2026-11-10", "10:00", "9:00", "time_to",
+     "Tak wpisane spotkanie trwałoby 23 h: od 10.00 do 9.00 następnego dnia. Godzinę zakończenia wcześniejszą "
+     "niż godzina rozpoczęcia wpisuje się tylko dla spotkania, które skończyło się po północy (np. 22:00–1:30): "
+     "sprawdź godziny."),
+    ("2026-11-10", "0:00", "23:59", "time_to",
+     "Tak wpisane spotkanie trwałoby 23 h 59 min (od 0.00 do 23.59), a karta pracy zapisuje jedno spotkanie, "
+     "najwyżej 12 godzin: sprawdź godziny."),
+    # hours the clocks skipped (29 March 2026, 2.00 → 3.00): were accepted as a visit of 0 minutes
+    ("2026-03-29", "2:30", "3:30", "time_from",
+     "Godziny 2.30 nie było 29 marca 2026\u00a0r.: tej nocy zegary przestawiono o godzinę do przodu (czas "
+     "letni). Wpisz godzinę według zegara, np. 3.30."),
+    ("2026-03-28", "23:30", "2:15", "time_to",
+     "Godziny 2.15 nie było 29 marca 2026\u00a0r.: tej nocy zegary przestawiono o godzinę do przodu (czas "
+     "letni). Wpisz godzinę według zegara, np. 3.15."),
+])
+def test_hours_no_visit_can_have_had_are_refused(app_context, day, since, until, field, message):
+    found = errors({**VISIT_RECORD.sample_data, "visit_date": day, "time_from": since, "time_to": until})
+    assert found == {field: [message]}
+
+
+@pytest.mark.parametrize("day, since, until, minutes", [
+    ("2026-11-10", "23:30", "0:30", 60),  # across midnight
+    ("2026-03-29", "1:30", "3:30", 60),  # the clocks went forward at 2.00
+    ("2026-10-25", "1:30", "3:30", 180),  # the clocks went back at 3.00
+    ("2026-10-25", "2:30", "2:15", 45),  # 2.30 summer time to 2.15 winter time: was 24 h 45 min
+    ("2026-10-25", "2:30", "2:30", 60),  # the same wall time, an hour apart
+    ("2026-11-10", "8:00", "20:00", 720),  # the longest a record takes
+])
+def test_hours_of_the_odd_nights_are_accepted_and_counted_as_they_were(app_context, day, since, until, minutes):
+    from service.archive.models import DocumentRecord
+    from service.families.monthly import visit_of
+    data = {**VISIT_RECORD.sample_data, "visit_date": day, "time_from": since, "time_to": until}
+    assert errors(data) == {}
+    formdata, _ = json_to_formdata(VISIT_RECORD, data)
+    form = form_class(VISIT_RECORD)(formdata=formdata, meta={"csrf": False})
+    form.validate()
+    record = DocumentRecord(id="z" * 32, data=form.cleaned_data())
+    assert visit_of(record).minutes == minutes  # the time report reads the hours as the form did

@@ -112,12 +112,14 @@ def issue_work_plan(issuer_id: int, family_id: int, goals: list[str], plan_date:
 
 
 def start_monitoring(family_id: int) -> None:
-    """In an app context: the family's current assignment ended yesterday and its monitoring runs
-    two months from today (what issuing a final report does: tests/families/test_ending.py)."""
+    """In an app context: the family's current assignment ended (on the day it began: before any
+    note a test or a sample dates, which a note may not precede, families.lifecycle) and its
+    monitoring runs two months from today (what issuing a final report does:
+    tests/families/test_ending.py)."""
     today = office_today()
     current = db.session.execute(select(Assignment).where(Assignment.family_id == family_id,
                                                           Assignment.end_date.is_(None))).scalar_one()
-    current.end_date, current.monitoring_until = today - dt.timedelta(days=1), add_months(today, 2)
+    current.end_date, current.monitoring_until = min(current.start_date, today - dt.timedelta(days=1)), add_months(today, 2)
     db.session.commit()
 
 

@@ -78,6 +78,7 @@ def test_the_final_report_ends_the_assignment_and_opens_monitoring(app, client, 
     early = client.post("/api/documents/monitoring_note", json={"family_id": family["id"], "contact_form": "phone",
                         "observations": "Rozmowa z matką."}, headers=family["assistant"])
     assert early.status_code == 422 and "nie jest teraz monitorowana" in early.get_json()["errors"]["family_id"][0]
+    add_plan(app, family)  # the report judges the goals of the family's plan
     end = office_today() - dt.timedelta(days=1)
     response = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=end.isoformat()),
                            headers=family["assistant"])
@@ -114,6 +115,7 @@ def test_a_failing_effect_leaves_nothing_half_done(app, client, family, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("the access log is down")
     monkeypatch.setattr(lifecycle, "record", broken)
+    add_plan(app, family)
     with pytest.raises(RuntimeError):
         client.post("/api/documents/final_report", json=report_body(family["id"], end_date=office_today().isoformat()),
                     headers=family["assistant"])
@@ -156,12 +158,13 @@ def test_the_offices_monitoring_months_are_the_reports_default(app, client, fami
         set_deadline_settings(db.session, actor, files.ORIGIN, {"monitoring_months": 3})
         prefilled = prefill_for(DOCUMENT_TYPES["final_report"], db.session.get(Family, family["id"]))
     assert prefilled["monitoring_months"] == 3
+    add_plan(app, family)
     end = office_today() - dt.timedelta(days=1)
-    response = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=end.isoformat()),
-                           headers=family["assistant"])
-    assert response.status_code == 201, response.get_json()
-    assert response.get_json()["data"]["monitoring_until"] == add_months(end, 3).isoformat()
     # what the service sets is never sent
     sent = client.post("/api/documents/final_report", headers=family["assistant"],
                        json=report_body(family["id"], end_date=end.isoformat(), monitoring_until="2030-01-01"))
     assert sent.status_code == 422 and "monitoring_until" in sent.get_json()["errors"]
+    response = client.post("/api/documents/final_report", json=report_body(family["id"], end_date=end.isoformat()),
+                           headers=family["assistant"])
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["monitoring_until"] == add_months(end, 3).isoformat()

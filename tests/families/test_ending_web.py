@@ -100,7 +100,7 @@ def test_a_new_assignment_during_monitoring_takes_the_family_from_the_old_assist
     family_id, _, old = _family(app, create_user)
     new, head = create_user("assistant", full_name="Ewa Nowak"), create_user("head")
     with app.test_request_context():
-        start_monitoring(family_id)  # the work ended yesterday, monitored for two months
+        start_monitoring(family_id)  # the work has ended, monitored for two months from today
     old_headers = api_token(old)
     response = client.get(f"/api/families/{family_id}", headers=old_headers)
     assert response.status_code == 200  # monitoring the family is the old assistant's task

@@ -20,7 +20,7 @@ from service.documents.json_input import json_to_formdata
 from service.issuing import issue
 from service.office.models import JrwaClass, get_profile
 from tests.documents.test_family_prefill import EXTRAS
-from tests.families.files import meet_needs
+from tests.families.files import add_plan, meet_needs
 from tests.helpers import pdf_text_normalised, squash
 
 ORIGIN = Origin(ip="192.0.2.1", user_agent="pytest", channel="job")
@@ -62,6 +62,8 @@ def test_each_type_issued_for_a_registered_family(app, create_user, doctype):
         assign_assistant(db.session, actor, ORIGIN, db.session.get(Family, family.id),
                          db.session.get(User, assistant.id), dt.date(2026, 11, 2))
         meet_needs(doctype, worker.id, family.id)
+        if EXTRAS[doctype.slug].get("goal_attainment") and "work_plan" not in doctype.needs:
+            add_plan(worker.id, family.id)  # the goals judged are the family's plan's (a final report)
         family = db.session.get(Family, family.id)
         sign = family.case.sign
         values = {**prefill_for(doctype, family), **EXTRAS[doctype.slug]}

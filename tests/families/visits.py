@@ -99,11 +99,43 @@ def month_of_visits(app, assistant_id: int, visits: int = 3) -> int:
     return family_id
 
 
+def family_for(app, doctype, user) -> int:
+    """A family registered by a new social worker (or by `user`, a social worker, in their charge),
+    with an assistant from 2 November 2026 (`user`, an assistant, or a new one) and what `doctype`
+    needs of its file (files.meet_needs), and a plan when the type's sample judges a plan's goals
+    (a final report); returns its id."""
+    from tests.families.files import add_plan, meet_needs
+    with app.test_request_context():
+        staff = {}
+        for role in ("social_worker", "assistant"):
+            if user.role == role:
+                staff[role] = db.session.get(User, user.id)
+                continue
+            other = User(login=f"{role}-{uuid.uuid4().hex[:8]}", role=role, full_name="Tomasz Wójcik")
+            other.set_password("haslo-" + other.login)
+            db.session.add(other)
+            db.session.commit()
+            staff[role] = other
+        worker, assistant = staff["social_worker"], staff["assistant"]
+        family_id = register(worker.id, family_data("Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"),
+                             social_worker=worker.login, assistant_id=assistant.id)
+        meet_needs(doctype, assistant.id, family_id)
+        if "work_plan" not in doctype.needs and any(
+                isinstance(v, list) and v and "goal_no" in v[0] for v in doctype.sample_data.values()):
+            add_plan(assistant.id, family_id)  # the sample judges goals: of the family's plan (a final report)
+    return family_id
+
+
 def sample_setting(app, doctype, user) -> tuple[dict, str]:
     """What a type's sample needs besides its fields to be issued by `user` (a User): the extra
     keys of an API body and the web form's URL. A monthly report rests on visit records: the user
     gets a family with visits in the samples' month (month_of_visits); the family report is issued
-    for that family. Other types: nothing, the new-document form."""
+    for that family. A type that needs a family's file (DocumentType.needs: an assignment, a plan,
+    the monitoring) is issued for a family that has it (family_for), never as a new case. Other
+    types: nothing, the new-document form."""
+    if doctype.needs:
+        family_id = family_for(app, doctype, user)
+        return {"family_id": family_id}, f"/families/{family_id}/documents/new/{doctype.slug}"
     if doctype.slug not in REPORTS:
         return {}, f"/documents/new/{doctype.slug}"
     family_id = month_of_visits(app, user.id)

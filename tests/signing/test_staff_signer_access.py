@@ -8,6 +8,9 @@ from sqlalchemy import select
 
 from service.extensions import db
 from service.signing.models import Signature
+from service.documents.registry import DOCUMENT_TYPES
+from tests.families.visits import family_for
+from tests.helpers import form_data
 from tests.signing.conftest import issue_document
 from tests.signing.drawing import signature_post
 from tests.signing.test_password_checks import errors
@@ -32,7 +35,11 @@ def test_only_the_familys_assistant_signs_the_work_plans_assistant_step(app, cli
     ours = create_user("assistant", full_name="Katarzyna Zielińska")
     other = create_user("assistant", full_name="Marta Inna")
     login(ours)
-    doc_id = issue_document(client, "work_plan")  # a new family's file: assigned to `ours`
+    plan = DOCUMENT_TYPES["work_plan"]
+    family_id = family_for(app, plan, ours)  # a family assigned to `ours` (a plan never opens a new case)
+    response = client.post(f"/families/{family_id}/documents/new/work_plan", data=form_data(plan, plan.sample_data))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    doc_id = response.location.rsplit("/", 1)[1]
     session_id = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"}).location.rsplit("/", 1)[1]
     for position in (0, 1):  # the sample's two participants sign on the tablet
         data = {"position": position, "read_confirmed": "y", **signature_post()}

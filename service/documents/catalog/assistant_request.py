@@ -48,6 +48,23 @@ def _basis(facts: FamilyFacts) -> dict:
     return {}
 
 
+# What the request states as done by the day it is dated: each of these dates is not after it.
+BEFORE_REQUEST = (
+    ("consent_date", "Data zgody rodziny nie może być późniejsza niż data wniosku: wniosek podaje zgodę już wyrażoną."),
+    ("court_decision_date", "Data postanowienia sądu nie może być późniejsza niż data wniosku."),
+    ("referral_date", "Data pisma instytucji zgłaszającej nie może być późniejsza niż data wniosku."),
+)
+
+
+def stated_before_the_request(data) -> dict[str, str]:
+    """The consent, the court's decision and the referral the request states are dated on or
+    before the request (a consent of 25 November in a request of 20 November was accepted);
+    the message at the later date, so that each shows."""
+    day = str(data.get("request_date") or "")
+    return {name: message for name, message in BEFORE_REQUEST
+            if day and data.get(name) and str(data[name]) > day}  # ISO dates compare as text
+
+
 def from_family(facts: FamilyFacts) -> dict:
     """Every member (children too: the request describes the whole family), the residence, the
     social worker in charge, the court order or the referring institution of the family's basis,
@@ -133,6 +150,7 @@ ASSISTANT_REQUEST = DocumentType(
     checks=(
         dates_in_order("interview_date", "request_date",
                        "Data wniosku nie może być wcześniejsza niż data wywiadu środowiskowego."),
+        stated_before_the_request,
     ),
     persons=(
         PersonRef("social_worker", "social_worker_name", "social_worker_sex", expect={

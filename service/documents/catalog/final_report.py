@@ -63,7 +63,9 @@ FINAL_REPORT = DocumentType(
     signing_summary=N_("To sprawozdanie z zakończenia pracy asystenta rodziny z rodziną. Podaje przyczynę "
                        "zakończenia, wyniki pracy w odniesieniu do planu i okres, w którym ośrodek będzie jeszcze "
                        "monitorować sytuację rodziny. Podpisuje je asystent rodziny, a zatwierdza kierownik ośrodka."),
-    template_version="v2",  # v1 with the end kept on one page and the head by the office's title
+    # v2: v1 with the end kept on one page and the head by the office's title; v3: a family without a
+    # work plan gets „Planu pracy z rodziną nie sporządzono…” instead of an empty table of goals
+    template_version="v3",
     fields=(
         *family_fields(),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
@@ -76,7 +78,9 @@ FINAL_REPORT = DocumentType(
             ["Rodzina samodzielnie utrzymuje stały rytm dnia; dzieci regularnie uczęszczają do szkoły i przedszkola.",
              "Zadłużenie spłacono zgodnie z ugodą; rodzina samodzielnie planuje wydatki.",
              "Pan Jan Kowalski od października pracuje na umowę o pracę."],
-            ["achieved", "achieved", "achieved"]),
+            ["achieved", "achieved", "achieved"],
+            # none for a family without a plan; its rows are checked against the file (families.lifecycle)
+            min_entries=0),
         FieldSpec("results_summary", "Podsumowanie pracy z rodziną", "textarea", max_length=3000,
                   sample="W okresie współpracy odbyto 28 spotkań. Rodzina osiągnęła cele planu pracy i potrafi "
                          "samodzielnie rozwiązywać bieżące problemy."),

@@ -1,6 +1,6 @@
 """Miesięczne sprawozdanie z pracy z rodziną: built from the month's visit records
 (families.monthly.family_report_values), reviewed and completed by the assistant, accepted by the head."""
-from ..family_facts import FamilyFacts, adults, staff_name
+from ..family_facts import FamilyFacts, adults, names_within, staff_name
 from ..fields import full_name
 from ...i18n import N_
 from ...roles import Role
@@ -11,12 +11,13 @@ from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
 # How many goals a report lists: a work plan has a handful (the builder may add an old plan's goal
 # after a revision within the month).
 GOAL_ROWS = 12
+FAMILY_NAME_LENGTH = 300
 
 
 def from_family(facts: FamilyFacts) -> dict:
     """The family's adult members (how the report names the family) and its current assistant;
     the month's values come from the visit records (families.monthly_prefill), not the file."""
-    return {"family_name": ", ".join(m.full_name for m in adults(facts)),
+    return {"family_name": names_within((m.full_name for m in adults(facts)), FAMILY_NAME_LENGTH, last=", "),
             "assistant_name": staff_name(facts.assistant)}
 
 
@@ -39,7 +40,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
     fields=(
         FieldSpec("month", "Miesiąc sprawozdania", "month", sample="2026-11",
                   help="RRRR-MM; pola sprawozdania wypełnia się z kart pracy z tego miesiąca"),
-        FieldSpec("family_name", "Rodzina", sample="Anna Kowalska, Jan Kowalski", max_length=300,
+        FieldSpec("family_name", "Rodzina", sample="Anna Kowalska, Jan Kowalski", max_length=FAMILY_NAME_LENGTH,
                   help="pełnoletni członkowie rodziny"),
         full_name("assistant_name", "Asystent rodziny", "Katarzyna Zielińska"),
         FieldSpec("contacts_count", "Liczba kontaktów z rodziną", "integer", sample=4, min_value=1, max_value=500),

@@ -9,6 +9,7 @@ from ..legal import WR_DOCUMENTATION
 from ..spec import DocumentType, FieldSpec, GroupSpec, SignerSlot
 
 HOURS_HELP = "np. 12 h 30 min"
+FAMILY_LENGTH = 300  # families.monthly.family_label fits its names within it
 
 MONTHLY_TIME_REPORT = DocumentType(
     slug="monthly_time_report",
@@ -38,7 +39,7 @@ MONTHLY_TIME_REPORT = DocumentType(
                 FieldSpec("case_sign", "Znak sprawy", sample=["MOPS.SPS.4011.12.2026", "MOPS.SPS.4011.15.2026"],
                           max_length=80),
                 FieldSpec("family", "Rodzina", sample=["Anna Kowalska, Jan Kowalski", "Ewa Mazur, Marek Mazur"],
-                          required=False, max_length=300),
+                          required=False, max_length=FAMILY_LENGTH),
                 FieldSpec("hours", "Czas", sample=["12 h 30 min", "6 h"], max_length=80, help=HOURS_HELP),
             ),
         ),

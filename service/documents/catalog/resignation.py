@@ -64,6 +64,7 @@ RESIGNATION = DocumentType(
         }),
     ),
     from_family=from_family,
+    needs=("assignment",),
     case_title=lambda d: "Rezygnacja ze wsparcia asystenta rodziny – " + ", ".join(
         p.get("full_name", "") for p in d.get("persons", [])),
 )

@@ -9,10 +9,12 @@ took part signs on the tablet. The monthly reports are built from these records
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..context import office_today
+from ..context import WARSAW, office_today, polish_date
 from ..family_facts import FamilyFacts
 from ..fields import date, full_name
 from ...i18n import N_
@@ -60,12 +62,96 @@ def _fold(name: Any) -> str:
     return " ".join(str(name or "").split()).casefold()
 
 
+# The longest contact one record may hold. A record is one meeting or contact; a longer span is
+# a slip of the hours (10.00–9.00 read as across midnight is 23 hours), and even the longest
+# working day of the Labour Code's equivalent time system is 12 hours (art. 135 § 1 k.p.).
+MAX_VISIT_MINUTES = 12 * 60
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+UTC = dt.timezone.utc
+
+
+def clock(value: Any) -> dt.time | None:
+    """A stored time „HH:MM” as a time; None for anything else."""
+    match = _CLOCK.fullmatch(value) if isinstance(value, str) else None
+    return dt.time(int(match[1]), int(match[2])) if match else None
+
+
+def span(day: dt.date, since: dt.time, until: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """The start and end of a visit of `day` from `since` to `until` (Warsaw wall-clock times), as
+    aware Warsaw datetimes; subtract them after .astimezone(UTC) for the real time elapsed.
+
+    The rules (DATA_KEYS.md, families.monthly): an end earlier than the start is on the next day
+    (22.00–1.30), except where the clocks went back that night and the end's second occurrence
+    comes after the start (25 October 2026 2.30–2.15 is 45 minutes: 2.30 summer time to 2.15
+    winter time); a time that happens twice is otherwise its first occurrence, and one that never
+    happens (29 March 2026 2.30) is read with the offset before the change (Python's fold=0).
+    Equal times that occur once give the end equal to the start (no duration)."""
+    start = dt.datetime.combine(day, since, tzinfo=WARSAW)
+    if until > since:
+        return start, dt.datetime.combine(day, until, tzinfo=WARSAW)
+    later = dt.datetime.combine(day, until, tzinfo=WARSAW).replace(fold=1)  # the second occurrence, if any
+    if later.astimezone(UTC) > start.astimezone(UTC):
+        return start, later
+    if until == since:
+        return start, start
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), until, tzinfo=WARSAW)
+
+
+def minutes_of(start: dt.datetime, end: dt.datetime) -> int:
+    """Whole minutes elapsed between two aware datetimes (real time, across a change of the clocks)."""
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()) // 60
+
+
+def _exists(moment: dt.datetime) -> bool:
+    # a wall time the clocks skipped comes back from UTC as another wall time
+    return moment.astimezone(UTC).astimezone(WARSAW).replace(tzinfo=None) == moment.replace(tzinfo=None, fold=0)
+
+
+def _hm(moment: dt.time | dt.datetime) -> str:
+    return f"{moment.hour}.{moment.minute:02d}"  # as the document prints hours (kinds.TimeKind)
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return " ".join(([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest else []))
+
+
 def check_times(data: Mapping[str, Any]) -> dict[str, str]:
-    """The end differs from the start: equal hours are a slip (a visit across midnight is
-    written with the earlier end, „22:00–1:30”, and read as ending the next day)."""
-    if data.get("time_from") and data.get("time_from") == data.get("time_to"):
+    """The hours are a visit that can have happened (span: the rules of reading them): each an
+    hour the clocks showed that day (not 2.30 on the night they went forward), the end after the
+    start (equal hours are a slip; a visit across midnight is written with the earlier end,
+    „22:00–1:30”), and at most MAX_VISIT_MINUTES long (10.00–9.00 is not a 23-hour visit).
+    Messages at time_from or time_to."""
+    since, until = clock(data.get("time_from")), clock(data.get("time_to"))
+    try:
+        day = dt.date.fromisoformat(str(data.get("visit_date")))
+    except ValueError:
+        day = None
+    if since is None or until is None or day is None:
+        return {}
+    start, end = span(day, since, until)
+    gaps = {}
+    for name, moment in (("time_from", start), ("time_to", end)):
+        if not _exists(moment):
+            shifted = moment.astimezone(UTC).astimezone(WARSAW)
+            gaps[name] = (f"Godziny {_hm(moment)} nie było {polish_date(moment.date())}: tej nocy zegary "
+                          f"przestawiono o godzinę do przodu (czas letni). Wpisz godzinę według zegara, "
+                          f"np. {_hm(shifted)}.")
+    if gaps:
+        return gaps
+    minutes = minutes_of(start, end)
+    if minutes == 0:
         return {"time_to": "Godzina zakończenia musi być inna niż godzina rozpoczęcia. Spotkanie, które "
                            "skończyło się po północy, zapisz z godziną następnego dnia, np. 22:00–1:30."}
+    if minutes > MAX_VISIT_MINUTES:
+        if end.date() > day:
+            return {"time_to": f"Tak wpisane spotkanie trwałoby {_duration(minutes)}: od {_hm(start)} do "
+                               f"{_hm(end)} następnego dnia. Godzinę zakończenia wcześniejszą niż godzina "
+                               "rozpoczęcia wpisuje się tylko dla spotkania, które skończyło się po północy "
+                               "(np. 22:00–1:30): sprawdź godziny."}
+        return {"time_to": f"Tak wpisane spotkanie trwałoby {_duration(minutes)} (od {_hm(start)} do {_hm(end)}), "
+                           f"a karta pracy zapisuje jedno spotkanie, najwyżej {MAX_VISIT_MINUTES // 60} godzin: "
+                           "sprawdź godziny."}
     return {}
 
 

@@ -233,6 +233,7 @@ WORK_PLAN = DocumentType(
     context_extra=context_extra,
     extra_vars=EXTRA_VARS,
     stamp=stamp,
+    needs=("assignment",),
     revises=True,
     date_field="plan_date",
     case_title=lambda d: "Plan pracy z rodziną – " + ", ".join(

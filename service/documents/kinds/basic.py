@@ -147,7 +147,10 @@ class MultichoiceKind(_ChoiceBase):
 
     def form_values(self, value: Any) -> list[str]:
         if not isinstance(value, list) or any(not isinstance(v, str) for v in value):
-            raise ValueError("Oczekiwano listy wartości.")
+            # say what was wrong: [1, 2] is a list of values too, but the keys are texts ("1")
+            raise ValueError("Oczekiwano listy tekstów: każda wartość w cudzysłowie, np. [\"1\", \"2\"]."
+                             if isinstance(value, list) else "Oczekiwano listy (wartości w nawiasach [ ])."
+                             )
         return list(value)
 
     def printed(self, spec: FieldSpec, value: Any) -> Any:
