@@ -151,6 +151,7 @@ WORK_PLAN = DocumentType(
     legal_basis=WR_PLAN,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT}),
+    needs=("work_open",),
     signing_summary=N_("Ten dokument to plan pracy z rodziną: cele, które ustaliliście z asystentem rodziny, "
                        "i działania, które do nich prowadzą, z terminami i osobami odpowiedzialnymi. Podpis "
                        "oznacza, że plan ustalono z Tobą i że zgadzasz się go realizować. Podpisuje każda "
