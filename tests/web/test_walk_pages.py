@@ -76,6 +76,19 @@ def test_a_reference_the_reader_may_not_open_stays_as_stored(app, client, login,
     assert f'href="/archive/{foreign}"' not in page and foreign in page
 
 
+def test_a_document_page_names_the_assistant_not_their_login(app, client, login, office):
+    with app.app_context():
+        # stored as the service stores them: the assistant's login (the key stays assistant_login)
+        report = _record("monthly_time_report", office.kowalscy, office.anna,
+                         {"month": "2026-11", "total_hours": "1 h 30 min", "assistant_login": "anowak"})
+        card = visit(office.kowalscy, office.anna, "2026-11-04", "09:00", "10:30")
+    _as(app, login, office.anna)
+    for doc_id in (report, card):
+        page = _text(client.get(f"/archive/{doc_id}").get_data(as_text=True))
+        assert "Asystent rodziny Anna Nowak" in page, doc_id
+        assert "Login asystenta" not in page and "anowak" not in page
+
+
 def test_the_time_report_form_offers_no_familys_case_nor_empty_rows(app, client, login, office):
     with app.app_context():
         visit(office.kowalscy, office.anna, "2026-11-04", "09:00", "10:30")
