@@ -13,10 +13,11 @@ import pytest
 from service.accounts.models import User
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
+from service.signing.models import SigningSession
 from tests.families.files import family_data, register
 from tests.families.visits import Office, _record, make_office, plan, visit
 from tests.signing.conftest import issue_document
-from tests.signing.test_password_checks import staff_step
+from tests.signing.test_password_checks import staff_step, staff_step_here
 
 
 @pytest.fixture
@@ -147,6 +148,17 @@ def test_the_signing_page_of_a_staff_step_has_one_input_per_id_and_no_double_bra
     other.post("/login", data={"login": head.login, "password": "haslo-" + head.login})
     seen = _text(other.get(f"/archive/{doc_id}").get_data(as_text=True))
     assert "na urządzeniu przekazanym przez: Magdalena Kowalczyk" in seen and "na tym urządzeniu," not in seen
+
+
+def test_a_staff_password_signature_is_not_called_a_tablets(app, client, login, create_user):
+    head = create_user("head", full_name="Barbara Wiśniewska")
+    session_id = staff_step_here(client, login, head)
+    assert staff_step(client, session_id, head.login, "haslo-" + head.login).status_code == 302
+    with app.app_context():
+        doc_id = db.session.get(SigningSession, session_id).document_id
+    page = _text(client.get(f"/archive/{doc_id}").get_data(as_text=True))
+    assert "(hasłem pracownika)" in page and "Podpisany hasłem pracownika" in page
+    assert "na tablecie" not in page.replace("Podpis odręczny złożony na tablecie", "")
 
 
 def test_who_signs_is_listed_without_double_brackets(app, client, login, create_user):
