@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from service.accounts.models import User
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
-from service.signing.models import SigningSession
+from service.signing.models import FamilyCopy, SigningSession
 from tests.families.files import family_data, register
 from tests.families.visits import Office, _record, make_office, plan, visit
 from tests.signing.conftest import issue_document
@@ -159,6 +160,24 @@ def test_a_staff_password_signature_is_not_called_a_tablets(app, client, login, 
     page = _text(client.get(f"/archive/{doc_id}").get_data(as_text=True))
     assert "(hasłem pracownika)" in page and "Podpisany hasłem pracownika" in page
     assert "na tablecie" not in page.replace("Podpis odręczny złożony na tablecie", "")
+
+
+def test_an_internal_document_offers_no_copy_for_the_family(app, client, login, create_user):
+    head = create_user("head", full_name="Barbara Wiśniewska")
+    session_id = staff_step_here(client, login, head)  # the assignment letter: the head alone signs it
+    assert staff_step(client, session_id, head.login, "haslo-" + head.login).status_code == 302
+    with app.app_context():
+        doc_id = db.session.get(SigningSession, session_id).document_id
+        assert db.session.execute(select(FamilyCopy)).scalars().all() == []  # no link made at the end
+    page = client.get(f"/archive/{doc_id}").get_data(as_text=True)
+    assert "Kopia dla rodziny" not in page and "kopia-dla-rodziny" not in page
+    # asked for by its address: refused with the reason, on the document's page
+    for response in (client.get(f"/archive/{doc_id}/kopia-dla-rodziny", follow_redirects=True),
+                     client.post(f"/archive/{doc_id}/kopia-dla-rodziny", follow_redirects=True)):
+        assert response.request.path == f"/archive/{doc_id}"
+        assert "nie podpisuje nikt z rodziny" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(FamilyCopy)).scalars().all() == []
 
 
 def test_who_signs_is_listed_without_double_brackets(app, client, login, create_user):
