@@ -216,6 +216,12 @@ def register_pages(app: Flask) -> None:
     def datetime_pl(value):
         return format_datetime(value, "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
 
+    @app.template_filter("signed_how")
+    def signed_how(version):
+        # „na papierze”, „hasłem pracownika”, „odręcznie na tablecie”: by how it was signed
+        from .signing.paper import signed_how as how
+        return how(version)
+
     @app.template_filter("time_local")
     def time_local(value):
         # "18:44", office time: read the same in every language of the signing page

@@ -19,7 +19,7 @@ from .families.lifecycle import offered
 from .families.models import Family
 from .families.plans import revisions
 from .issuing import applies_to
-from .signing.paper import current_version
+from .signing.paper import current_version, signed_how
 from .signing.sessions import open_sessions, plan_for
 
 
@@ -42,7 +42,7 @@ class TimelineEntry:
 
 STATE_LABELS = {
     "signed_paper": "podpisany na papierze",
-    "signed_tablet": "podpisany na tablecie",
+    "signed_tablet": "podpisany na tablecie",  # the kind only: the timeline says how (_state_label)
     "signing": "podpisywanie w toku",
     "waiting": "czeka na podpis",
     "none": "nie wymaga podpisu",
@@ -70,9 +70,17 @@ def timeline(family: Family) -> list[TimelineEntry]:
         rev = chain.get(doc.id)
         out.append(TimelineEntry(id=doc.id, title=doc.title, created_at=doc.created_at,
                                  author=doc.author.full_name if doc.author else "", state=state,
-                                 state_label=STATE_LABELS[state], revision=_revision_label(rev),
+                                 state_label=_state_label(doc, state), revision=_revision_label(rev),
                                  current=bool(rev and rev.current)))
     return out
+
+
+def _state_label(doc: DocumentRecord, state: str) -> str:
+    """The state in Polish; signed on the service, by how (signing.paper.signed_how): a staff
+    member's password is not „podpisany na tablecie”."""
+    if state == "signed_tablet":
+        return f"podpisany {signed_how(current_version(doc))}"
+    return STATE_LABELS[state]
 
 
 def _revision_label(rev) -> str:

@@ -9,7 +9,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from sqlalchemy import select
+
 from .. import office_seal, pipeline
+from ..accounts.models import User
 from ..documents.context import polish_date
 from ..documents.display import Link, data_rows
 from ..documents.registry import DOCUMENT_TYPES
@@ -82,9 +85,16 @@ def document(doc_id: str):
     family = visible_family(current_user, family_id) if family_id is not None else None
     return render_template("document.html", doc=doc, doctype=doctype, plan=plan_for(doc), family=family,
                            replaced_by=_replaced_by(doc, doctype),
-                           data_rows=data_rows(doctype, doc.data, refer=_refer) if doctype else None,
+                           data_rows=data_rows(doctype, doc.data, refer=_refer, name_of=_staff_name) if doctype else None,
                            preview_pages=preview_pages, may_sign=current_user.role in SIGNING_STAFF,
                            start_form=FlaskForm(), **document_context(doc))
+
+
+def _staff_name(login: str) -> str | None:
+    """The full name of the staff member with this login (a document's assistant_login), or None
+    (no such account, or one that names nobody): the page then shows the login as stored."""
+    user = db.session.execute(select(User).where(User.login == login)).scalar_one_or_none()
+    return user.full_name if user is not None and user.full_name else None
 
 
 def _replaced_by(doc: DocumentRecord, doctype) -> Link | None:

@@ -23,6 +23,14 @@ class Link:
     href: str
 
 
+# The staff members' logins the service stores in a document (a visit's or a time report's
+# assistant_login: the key that stays stable when a name changes), with the label a page shows
+# them under as the person's full name: a reader knows the assistant by name, not by login.
+STAFF_LOGINS = {"assistant_login": "Asystent rodziny"}
+# What a page knows of a staff member by login: the full name, or None (an unknown login is shown
+# as stored).
+NameOf = Callable[[str], str | None]
+
 # What a page knows of a document named by its identifier: a Link, or None when the reader may
 # not see it (the identifier is then shown as stored).
 Refer = Callable[[str], Link | None]
@@ -48,8 +56,8 @@ def _references(value: Any, refer: Refer) -> Link | list[Link | str] | None:
     return links if isinstance(value, list) else links[0]
 
 
-def data_rows(doctype: DocumentType, data: Mapping[str, Any], refer: Refer | None = None
-              ) -> list[tuple[str, Any]]:
+def data_rows(doctype: DocumentType, data: Mapping[str, Any], refer: Refer | None = None,
+              name_of: NameOf | None = None) -> list[tuple[str, Any]]:
     """(label, value) for each stored field of `data`, in the declaration's order.
 
     A value is a text; a multichoice gives its labels joined with „; ”; a group gives a list with
@@ -58,7 +66,8 @@ def data_rows(doctype: DocumentType, data: Mapping[str, Any], refer: Refer | Non
     `refer`, a value the service set that names other documents by their identifiers (a revised
     plan's `replaces`, an assessment's `plan_ref`, a report's `visit_refs`) becomes a Link or a list
     of Links (an identifier the reader may not see stays as stored), and its label loses the
-    „ (identyfikator)” its form had. Keys the type no longer declares are shown under their own
+    „ (identyfikator)” its form had. With `name_of`, a staff member's login the service stored
+    (STAFF_LOGINS) is shown as their full name under the label there. Keys the type no longer declares are shown under their own
     name, so nothing stored is hidden.
     """
     rows: list[tuple[str, Any]] = []
@@ -74,7 +83,10 @@ def data_rows(doctype: DocumentType, data: Mapping[str, Any], refer: Refer | Non
             continue
         service_set = getattr(spec, "by_service", False) or getattr(spec, "derived", False)
         linked = _references(value, refer) if refer is not None and service_set else None
-        if linked is not None:
+        named = name_of(value) if name_of is not None and spec.name in STAFF_LOGINS and isinstance(value, str) else None
+        if named:
+            rows.append((STAFF_LOGINS[spec.name], named))
+        elif linked is not None:
             rows.append((spec.label.removesuffix(" (identyfikator)"), linked))
         else:
             rows.append((spec.label, shown_value(spec, value)))

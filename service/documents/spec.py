@@ -162,8 +162,10 @@ PERSON_VARIANTS = ("woman", "man", "unknown", "several", "women", "men")
 # (DocumentType.needs; checked by families.lifecycle, which says in Polish what is missing):
 # a current assistant's assignment, a current work plan (art. 15 ust. 1 pkt 15 of the
 # family-support act: the assessment assesses the plan), the monitoring after the work ended
-# (art. 15 ust. 1 pkt 16: notes are written only then).
-NEEDS = ("assignment", "work_plan", "monitoring")
+# (art. 15 ust. 1 pkt 16: notes are written only then), the assistant's work not ended (the
+# working cycle's documents: none after the final report, while the family is monitored), a month
+# of the work still without its monthly report (the only report due after the work ended).
+NEEDS = ("assignment", "work_plan", "monitoring", "work_open", "report_month")
 
 
 @dataclass(frozen=True)

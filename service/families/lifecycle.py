@@ -12,6 +12,10 @@ service fills in, and what the document changes — in the transaction that stor
 - `monitoring_note` only while the family is monitored, dated not before the work ended; its
   stamp records the author's role
   (`author_role`), which decides whose password signs it (SignerSlot.only_if).
+- the working cycle (`family_consent`, `cooperation_rules`, `work_plan`, `visit_record`) only
+  while the work is open (`work_open`: an assignment current, or none yet); after the final
+  report a `monthly_family_report` only for a month of the work still without one
+  (`report_month`, unreported_months: families.deadlines keeps it due).
 - `visit_record` is dated within the work: not before the family's first assignment began, not
   after the work ended.
 - `work_plan` is drawn up during the assignment (art. 15 ust. 1 pkt 1); a revision names the plan
@@ -55,6 +59,7 @@ from ..archive.models import DocumentRecord
 from ..audit import Origin, record
 from ..documents.catalog.final_report import FINAL_REPORT
 from ..documents.catalog.monitoring_note import MONITORING_NOTE
+from ..documents.catalog.monthly_family_report import MONTHLY_FAMILY_REPORT
 from ..documents.catalog.resignation import RESIGNATION
 from ..documents.catalog.visit_record import VISIT_RECORD
 from ..documents.catalog.work_plan import WORK_PLAN
@@ -62,7 +67,7 @@ from ..documents.context import office_today, polish_date
 from ..documents.spec import NEEDS as NEEDS_DECLARED, DocumentType
 from .facts import documents_of
 from .people import fold
-from .months import WARSAW
+from .months import WARSAW, Month, MonthRefused, parse_month
 from .plans import current_plan, issued_at, newest, plan_records
 from .models import Family, FamilyChange
 
@@ -93,6 +98,44 @@ NO_ASSIGNMENT = ("Ta rodzina nie ma teraz przydzielonego asystenta rodziny: prac
                  "albo jeszcze się nie rozpoczęła.")
 NEEDS_A_FAMILY = ("Ten dokument wystawia się w sprawie rodziny, z którą pracuje asystent rodziny: wybierz jej "
                   "sprawę. Nie zakłada się dla niego nowej sprawy.")
+
+WORK_ENDED = ("Praca asystenta rodziny z tą rodziną została zakończona. Po jej zakończeniu sporządza się już tylko "
+              "notatki z monitorowania i brakujące sprawozdania miesięczne za miesiące pracy z rodziną.")
+NO_REPORT_DUE = ("Praca asystenta rodziny z tą rodziną została zakończona, a sprawozdania miesięczne za wszystkie "
+                 "miesiące pracy z nią już sporządzono.")
+
+
+def work_open(family: Family) -> bool:
+    """Whether the assistant's working cycle (consent, rules, plan, visits) is open for the
+    family: an assignment is current, or none has taken effect yet (the work has not begun).
+    After the work ended (the final report, the monitoring, an assignment ended without a
+    successor) only the monitoring note and the monthly reports still due are written."""
+    if family.current_assignment is not None:
+        return True
+    return not any(a.took_effect for a in family.assignments)
+
+
+def unreported_months(family: Family, today: dt.date | None = None) -> list[Month]:
+    """The months, oldest first, in which an assignment of the family was in effect (up to
+    `today`, the office's day) and which have no monthly family report in its case: the reports
+    that stay due after the work ended (families.deadlines, Łask pkt 1.4)."""
+    today = today or office_today()
+    reported = {str(d.data.get("month", "")) for d in documents_of(family) if d.slug == "monthly_family_report"}
+    months: set[Month] = set()
+    for a in family.assignments:
+        if not a.took_effect or a.start_date > today:
+            continue
+        month, last = Month.of(a.start_date), Month.of(min(a.end_date or today, today))
+        while month <= last:
+            months.add(month)
+            month = month.next
+    return sorted(m for m in months if str(m) not in reported)
+
+
+def report_month_open(family: Family) -> bool:
+    """Whether a monthly family report may be written: while an assignment is current (its own
+    checks say which month), or for a month of ended work still without its report."""
+    return family.current_assignment is not None or bool(unreported_months(family))
 
 
 def monitoring_until(family: Family, today: dt.date | None = None) -> dt.date | None:
@@ -125,6 +168,8 @@ NEEDS: dict[str, Need] = {
     "work_plan": Need(lambda f: f.case_id is not None and current_plan(object_session(f), f) is not None, NO_PLAN, "goal_attainment",
                       hides=False),
     "monitoring": Need(lambda f: monitoring_until(f) is not None, NOT_MONITORED),
+    "work_open": Need(work_open, WORK_ENDED),
+    "report_month": Need(report_month_open, NO_REPORT_DUE),
 }
 assert set(NEEDS) == set(NEEDS_DECLARED), "every key of spec.NEEDS has its check here"
 
@@ -179,6 +224,24 @@ def lock_family(session: Session, family_id: int) -> Family:
     family = session.get(Family, family_id)
     session.refresh(family)
     return family
+
+
+def _report_month(session: Session, family: Family, data: dict[str, Any]) -> None:
+    """After the work ended, refuses a monthly family report for a month that is not one of the
+    work's months still without a report (unreported_months), at the month. While an assignment
+    is current the month is checked by the report itself (families.monthly_issue)."""
+    if family.current_assignment is not None:
+        return
+    due = unreported_months(family)
+    try:
+        month = parse_month(data.get("month"))
+    except MonthRefused:
+        return  # an unreadable month is answered by the report's own check, at the month
+    if month not in due:
+        listed = ", ".join(m.nominative for m in due)
+        raise IssueRefused("Praca asystenta rodziny z tą rodziną została zakończona: sprawozdanie miesięczne "
+                           f"sporządza się teraz tylko za miesiąc pracy z rodziną, za który go jeszcze nie ma "
+                           f"(brakuje za: {listed}).", "month")
 
 
 def _end_work(session: Session, family_id: int, document: DocumentRecord, actor_id: int, origin: Origin) -> None:
@@ -312,6 +375,7 @@ RULES: dict[DocumentType, Rules] = {
     RESIGNATION: Rules(_resigned_already, after_issue=_resignation_once),
     VISIT_RECORD: Rules(_visit_in_the_work),
     MONITORING_NOTE: Rules(_note_in_the_monitoring),
+    MONTHLY_FAMILY_REPORT: Rules(_report_month),
 }
 
 
@@ -339,11 +403,19 @@ def stored_hook(doctype: DocumentType, family: Family | None, actor: User,
     return lambda session, document: effect(session, family_id, document, actor_id, origin)
 
 
+def not_offered(doctype: DocumentType, family: Family) -> str:
+    """The Polish message why the family's page does not offer this type now (the first of its
+    `needs` that hides it and is not met), or "" when it is offered. The form opened by its
+    address says the same: the page and issuing (check_needs) read one rule."""
+    return next((NEEDS[key].message for key in doctype.needs if NEEDS[key].hides and not NEEDS[key].met(family)), "")
+
+
 def offered(doctype: DocumentType, family: Family) -> bool:
     """Whether the family's page offers this type now: each of its `needs` that hides it is met
-    (a monitoring note only while monitored; an assessment without a plan is offered, its form
-    says the plan is missing)."""
-    return all(NEEDS[key].met(family) for key in doctype.needs if NEEDS[key].hides)
+    (a monitoring note only while monitored; during the monitoring nothing of the working cycle
+    but the monthly reports still due; an assessment without a plan is offered, its form says the
+    plan is missing)."""
+    return not not_offered(doctype, family)
 
 
 def next_step(family: Family) -> DocumentType | None:

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from ..accounts.models import User, now
 from ..archive.models import DocumentRecord
+from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
 from .models import FamilyCopy, SignedDocument, SigningSession, as_utc
 from .sessions import CODE_ALPHABET, Client, _code_box, normalize_code, record, sha256_text
@@ -36,6 +37,18 @@ def _box():
 def format_code(code: str) -> str:
     """'ABCDEFGHJK' -> 'ABCDE-FGHJK': read aloud and typed more easily."""
     return f"{code[:5]}-{code[5:]}"
+
+
+NOT_FOR_FAMILY = ("Tego dokumentu nie podpisuje nikt z rodziny (to dokument wewnętrzny ośrodka), "
+                  "więc nie wydaje się go rodzinie jako jej kopii.")
+
+
+def for_family(slug: str) -> bool:
+    """Whether the family gets its copy of a document of this type: a family member signs it (a
+    `family` slot among the type's signers). Internal documents (the assistant's request, the
+    monthly reports, the time report) are signed by staff alone and stay in the office."""
+    doctype = DOCUMENT_TYPES.get(slug)
+    return doctype is not None and any(slot.signer == "family" for slot in doctype.signers)
 
 
 def link_for(code: str) -> str:

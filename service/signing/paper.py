@@ -176,9 +176,24 @@ def version_of(doc: DocumentRecord, signed_id: str) -> SignedDocument | None:
     return next((v for v in doc.signed_versions if v.id == signed_id), None)
 
 
+def signed_how(version: SignedDocument) -> str:
+    """How a signed version was signed, after „podpisany” / „podpisana”: „na papierze”; on the
+    service by the signers' methods (steps.method_of, kept in `signers`): „hasłem pracownika”
+    („hasłami pracowników” for several) when only staff passwords signed it, „odręcznie na
+    tablecie” when only hands did, both joined when both did. A staff member's password is not a
+    hand signature on a tablet, and the page must not say it is."""
+    if version.kind == "paper":
+        return "na papierze"
+    methods = [str(s.get("method", "")) for s in version.signers or [] if isinstance(s, dict)]
+    staff = sum(1 for m in methods if m == "staff_password")
+    by_hand = "odręcznie na tablecie" if staff < len(methods) or not methods else ""
+    by_password = ("hasłem pracownika" if staff == 1 else "hasłami pracowników") if staff else ""
+    return " i ".join(part for part in (by_hand, by_password) if part)
+
+
 def describe_version(version: SignedDocument) -> str:
     """A signed version as the evidence page names it: kind, time (Warsaw) and identifier."""
-    kind = "podpisana na papierze (skan)" if version.kind == "paper" else "podpisana na tablecie"
+    kind = "podpisana na papierze (skan)" if version.kind == "paper" else f"podpisana {signed_how(version)}"
     moment = format_datetime(as_utc(version.created_at), "d MMMM y, HH:mm", tzinfo="Europe/Warsaw", locale="pl_PL")
     return f"wersja {kind} z {moment}, identyfikator {version.id}"
 

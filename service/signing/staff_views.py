@@ -324,6 +324,8 @@ def print_family_copy(doc_id: str, signed_id: str):
     whose print dialog prints it; logged as a print of that version."""
     doc = visible(doc_id)
     version = signed_version(doc, signed_id)
+    if not family.for_family(doc.slug):
+        return _not_for_family(doc)
     log_access("print", "signed_document", version.id, detail="kopia dla rodziny",
                family_id=family_of_case(doc.case_id))
     return send_file(pipeline(current_app).store.path(version.pdf_sha256, "pdf"), mimetype=MIMETYPES["pdf"],
@@ -337,6 +339,8 @@ def family_copy(doc_id: str):
     link (POST: the earlier one stops working at once). For a document with no signed version: 404."""
     doc = visible(doc_id)
     version = current_version(doc) or abort(404)
+    if not family.for_family(doc.slug):
+        return _not_for_family(doc)
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
@@ -353,10 +357,20 @@ def family_copy(doc_id: str):
                            qr=qr_svg(link, scale=5) if link else None, issue_form=FlaskForm())
 
 
+def _not_for_family(doc: DocumentRecord):
+    """The family's copy of a document no family member signs, asked for by its address: said on
+    the document's page (its section is not offered there)."""
+    flash(family.NOT_FOR_FAMILY, "error")
+    return redirect(url_for("archive.document", doc_id=doc.id), 303)
+
+
 def document_context(doc: DocumentRecord) -> dict:
-    """What the document page shows of signing: the signed version in force, the family's usable
-    link (if any) and the open sessions, for service/templates/document.html."""
-    return {"in_force": current_version(doc), "family_copy": family.active_for(doc) if doc.signed_versions else None,
+    """What the document page shows of signing: the signed version in force, whether the family
+    gets its copy (a family member signs the type: family.for_family) and its usable link (if
+    any), and the open sessions, for service/templates/document.html."""
+    for_family = family.for_family(doc.slug)
+    return {"in_force": current_version(doc), "for_family": for_family,
+            "family_copy": family.active_for(doc) if for_family and doc.signed_versions else None,
             "open_sessions": sessions.open_sessions(doc), "cancel_form": FlaskForm()}
 
 

@@ -144,7 +144,7 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
             for s in session.signatures),
         staff=trail.staff_of(session), events=trail.events_of(session))
     slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
-    session_id, doc_id, shown_sha256 = session.id, doc.id, session.shown_pdf_sha256
+    session_id, doc_id, shown_sha256, result_slug = session.id, doc.id, session.shown_pdf_sha256, doc.slug
     created_by_id = session.created_by_id
     db.session.rollback()  # only reads so far: no transaction stays open while the PDF is made
     shown = store.read(shown_sha256, "pdf")
@@ -185,8 +185,10 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         db.session.add(SigningEvent(session_id=session_id, action="completed", user_id=client.user_id,
                                     ip=client.ip[:64], user_agent=client.user_agent[:500],
                                     detail=f"podpisany dokument {result.id}"))
-        # the family's copy: a one-time link the tablet's end page shows as a QR code
-        family.issue(result, user=None, client=client)
+        # the family's copy: a one-time link the tablet's end page shows as a QR code (only of a
+        # document a family member signs: an internal one stays in the office)
+        if family.for_family(result_slug):
+            family.issue(result, user=None, client=client)
         db.session.commit()
     timings["archive"] = time.perf_counter() - t
     return result

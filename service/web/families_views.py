@@ -16,7 +16,7 @@ from ..families.changes import may_change
 from ..families.deadlines import deadlines_of_family
 from ..families.display import due_text, address_line, basis_rows, describe_change, member_view, support_label
 from ..families.facts import facts_of, left_out_for, prefill_for
-from ..families.lifecycle import check_needs, monitoring_until, next_step
+from ..families.lifecycle import check_needs, monitoring_until, next_step, not_offered
 from ..families.forms import row_indices, rows_in, without_row
 from ..families.models import BASIS_KINDS, Family
 from ..families.registration import (FIELDS, MAX_MEMBERS, AlreadyRegistered, FamilyForm, RegistrationRefused,
@@ -177,6 +177,12 @@ def issue_document(family_id: int, slug: str):
         abort(404)
     if current_user.role not in doctype.issued_by:
         abort(403)
+    refused = not_offered(doctype, family)
+    if refused and request.method == "GET":
+        # a form the family's page does not offer now, opened by its address: said, not shown
+        # (a post is refused above its form, keeping what was typed; issuing refuses it too)
+        flash(refused, "error")
+        return redirect(url_for("families.show", family_id=family.id))
     form_cls = form_class(doctype)
     monthly = None  # the „Wypełnij z kart pracy” step of a monthly report: its month and message
     edit = row_edit(doctype, request.form) if request.method == "POST" else None

@@ -128,7 +128,9 @@ def meet_needs(doctype, issuer_id: int, family_id: int) -> None:
     needs (DocumentType.needs: a work plan, the monitoring), so that a test of every type issues
     each from the file; a later type's need gets its line here or fails naming it."""
     ways = {"assignment": lambda: None, "work_plan": lambda: add_plan(issuer_id, family_id),
-            "monitoring": lambda: start_monitoring(family_id)}
+            "monitoring": lambda: start_monitoring(family_id),
+            # a current assignment opens the work and its monthly reports
+            "work_open": lambda: None, "report_month": lambda: None}
     for need in doctype.needs:
         assert need in ways, f"add to tests/families/files.py meet_needs how a family gets {need!r}"
         ways[need]()

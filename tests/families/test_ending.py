@@ -67,11 +67,24 @@ def test_an_assessment_needs_a_work_plan_and_names_it(app, client, family):
     with app.test_request_context():
         prefilled = prefill_for(DOCUMENT_TYPES["periodic_assessment"], db.session.get(Family, family["id"]))
     assert prefilled["goal_attainment"] == GOALS
-    assert prefilled["period_from"] == "2026-11-10" and prefilled["period_to"] == office_today().isoformat()
+    # the period runs from the assignment's start (2 November), not from the plan's date
+    assert prefilled["period_from"] == "2026-11-02" and prefilled["period_to"] == office_today().isoformat()
     issued = client.post("/api/documents/periodic_assessment", json=assessment_body(family["id"]),
                          headers=family["assistant"])
     assert issued.status_code == 201, issued.get_json()
     assert issued.get_json()["data"]["plan_ref"] == plan_id
+
+
+def test_the_next_assessment_runs_from_the_last_ones_end_whatever_plan_was_revised(app, client, family):
+    add_plan(app, family)
+    issued = client.post("/api/documents/periodic_assessment",
+                         json={**assessment_body(family["id"]), "period_from": "2026-11-02", "period_to": "2026-11-20"},
+                         headers=family["assistant"])
+    assert issued.status_code == 201, issued.get_json()
+    add_plan(app, family)  # the plan revised after the assessment
+    with app.test_request_context():
+        prefilled = prefill_for(DOCUMENT_TYPES["periodic_assessment"], db.session.get(Family, family["id"]))
+    assert prefilled["period_from"] == "2026-11-21" and prefilled["period_to"] == office_today().isoformat()
 
 
 def test_the_final_report_ends_the_assignment_and_opens_monitoring(app, client, family, login, create_user):

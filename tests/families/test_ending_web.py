@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
+
+import pytest
 
 from service.accounts.models import User
 from service.documents.context import office_today
@@ -14,7 +17,8 @@ from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from service.families.access import assigned_family_ids
 from service.families.assignments import assign_assistant
-from service.families.lifecycle import NO_PLAN, NOT_MONITORED
+from service.families.lifecycle import (NO_PLAN, NOT_MONITORED, WORK_ENDED, IssueRefused, prepare,
+                                        unreported_months)
 from service.families.models import Family
 from tests.families.files import ORIGIN, family_data, register, start_monitoring
 
@@ -132,3 +136,34 @@ def test_a_new_assignment_starting_later_leaves_the_monitoring_until_it_begins(a
             return family_id in db.session.execute(assigned_family_ids(old.id, on=day)).scalars().all()
         assert reads(office_today()) and reads(begins - dt.timedelta(days=1))
         assert not reads(begins)
+
+
+def test_during_the_monitoring_only_the_note_and_the_reports_still_due_are_offered(app, client, create_user,
+                                                                                   login):
+    family_id, worker, assistant = _family(app, create_user)
+    with app.test_request_context():
+        start_monitoring(family_id)  # the work (from 2 November) ended yesterday
+    login(assistant)
+    page = client.get(f"/families/{family_id}").get_data(as_text=True)
+    offered = set(re.findall(r"Wystaw: ([^<]+)</a>", page))
+    assert {NOTE.title, DOCUMENT_TYPES["monthly_family_report"].title} <= offered
+    for slug in ("work_plan", "visit_record", "family_consent", "cooperation_rules", "periodic_assessment",
+                 "final_report"):
+        assert DOCUMENT_TYPES[slug].title not in offered, slug
+    # the working cycle's form opened by its address: refused in Polish, on the family's page
+    response = client.get(f"/families/{family_id}/documents/new/work_plan", follow_redirects=True)
+    assert response.request.path == f"/families/{family_id}"
+    assert html.escape(WORK_ENDED, quote=False) in response.get_data(as_text=True)
+    # and sent anyway: issuing refuses it with the same message, storing nothing
+    response = client.post(f"/families/{family_id}/documents/new/visit_record", data={"visit_date": "2026-11-30"})
+    assert response.status_code == 422
+    assert html.escape(WORK_ENDED, quote=False) in response.get_data(as_text=True)
+    with app.test_request_context():
+        family = db.session.get(Family, family_id)
+        # the monthly report stays due for November (a month of the work), not for December
+        assert [str(m) for m in unreported_months(family)] == ["2026-11"]
+        with pytest.raises(IssueRefused) as refused:
+            prepare(db.session, DOCUMENT_TYPES["monthly_family_report"], family, {"month": "2026-12"})
+        assert refused.value.field == "month" and "listopad 2026" in str(refused.value)
+        prepare(db.session, DOCUMENT_TYPES["monthly_family_report"], family, {"month": "2026-11"})
+        assert not family.case.documents

@@ -80,7 +80,7 @@ def test_two_signers_on_another_device(app, staff, tablet, runner, tmp_path):
     # the link is used up: a finished session shows its clear page to anyone else
     assert app.test_client().get(link).status_code == 410
     page = staff.get(f"/archive/{doc_id}").get_data(as_text=True)
-    assert "Podpisany na tablecie" in page and "Anna Kowalska" in page
+    assert "Podpisany odręcznie na tablecie" in page and "Anna Kowalska" in page
     # the verification (page and CLI) reports the signers from the evidence page
     result = staff.post("/verify", data={"file": (io.BytesIO(signed), "podpisany.pdf")},
                         content_type="multipart/form-data").get_data(as_text=True)

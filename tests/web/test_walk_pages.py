@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from service.accounts.models import User
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
+from service.signing.models import FamilyCopy, SigningSession
 from tests.families.files import family_data, register
 from tests.families.visits import Office, _record, make_office, plan, visit
 from tests.signing.conftest import issue_document
-from tests.signing.test_password_checks import staff_step
+from tests.signing.test_password_checks import staff_step, staff_step_here
 
 
 @pytest.fixture
@@ -74,6 +76,19 @@ def test_a_reference_the_reader_may_not_open_stays_as_stored(app, client, login,
     _as(app, login, office.anna)
     page = client.get(f"/archive/{mine}").get_data(as_text=True)
     assert f'href="/archive/{foreign}"' not in page and foreign in page
+
+
+def test_a_document_page_names_the_assistant_not_their_login(app, client, login, office):
+    with app.app_context():
+        # stored as the service stores them: the assistant's login (the key stays assistant_login)
+        report = _record("monthly_time_report", office.kowalscy, office.anna,
+                         {"month": "2026-11", "total_hours": "1 h 30 min", "assistant_login": "anowak"})
+        card = visit(office.kowalscy, office.anna, "2026-11-04", "09:00", "10:30")
+    _as(app, login, office.anna)
+    for doc_id in (report, card):
+        page = _text(client.get(f"/archive/{doc_id}").get_data(as_text=True))
+        assert "Asystent rodziny Anna Nowak" in page, doc_id
+        assert "Login asystenta" not in page and "anowak" not in page
 
 
 def test_the_time_report_form_offers_no_familys_case_nor_empty_rows(app, client, login, office):
@@ -134,6 +149,35 @@ def test_the_signing_page_of_a_staff_step_has_one_input_per_id_and_no_double_bra
     other.post("/login", data={"login": head.login, "password": "haslo-" + head.login})
     seen = _text(other.get(f"/archive/{doc_id}").get_data(as_text=True))
     assert "na urządzeniu przekazanym przez: Magdalena Kowalczyk" in seen and "na tym urządzeniu," not in seen
+
+
+def test_a_staff_password_signature_is_not_called_a_tablets(app, client, login, create_user):
+    head = create_user("head", full_name="Barbara Wiśniewska")
+    session_id = staff_step_here(client, login, head)
+    assert staff_step(client, session_id, head.login, "haslo-" + head.login).status_code == 302
+    with app.app_context():
+        doc_id = db.session.get(SigningSession, session_id).document_id
+    page = _text(client.get(f"/archive/{doc_id}").get_data(as_text=True))
+    assert "(hasłem pracownika)" in page and "Podpisany hasłem pracownika" in page
+    assert "na tablecie" not in page.replace("Podpis odręczny złożony na tablecie", "")
+
+
+def test_an_internal_document_offers_no_copy_for_the_family(app, client, login, create_user):
+    head = create_user("head", full_name="Barbara Wiśniewska")
+    session_id = staff_step_here(client, login, head)  # the assignment letter: the head alone signs it
+    assert staff_step(client, session_id, head.login, "haslo-" + head.login).status_code == 302
+    with app.app_context():
+        doc_id = db.session.get(SigningSession, session_id).document_id
+        assert db.session.execute(select(FamilyCopy)).scalars().all() == []  # no link made at the end
+    page = client.get(f"/archive/{doc_id}").get_data(as_text=True)
+    assert "Kopia dla rodziny" not in page and "kopia-dla-rodziny" not in page
+    # asked for by its address: refused with the reason, on the document's page
+    for response in (client.get(f"/archive/{doc_id}/kopia-dla-rodziny", follow_redirects=True),
+                     client.post(f"/archive/{doc_id}/kopia-dla-rodziny", follow_redirects=True)):
+        assert response.request.path == f"/archive/{doc_id}"
+        assert "nie podpisuje nikt z rodziny" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(FamilyCopy)).scalars().all() == []
 
 
 def test_who_signs_is_listed_without_double_brackets(app, client, login, create_user):

@@ -76,6 +76,7 @@ COOPERATION_RULES = DocumentType(
     legal_basis=WR_TASKS,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT, Role.SOCIAL_WORKER}),
+    needs=("work_open",),
     signing_summary=N_("Ten dokument to zasady współpracy z asystentem rodziny: jak często i gdzie odbywają się "
                        "spotkania, co robi asystent, a co rodzina, oraz jak można zakończyć współpracę. Podpis "
                        "oznacza, że zapoznano Cię z tymi zasadami i je akceptujesz. Podpisuje każda pełnoletnia "

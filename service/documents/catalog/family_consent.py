@@ -26,6 +26,7 @@ FAMILY_CONSENT = DocumentType(
     legal_basis=WR_CONSENT,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT, Role.SOCIAL_WORKER, Role.HEAD}),
+    needs=("work_open",),
     signing_summary=N_("Ten dokument to zgoda na współpracę z asystentem rodziny, który pomaga rodzinie w "
                        "codziennych sprawach. Podpis oznacza, że zgadzasz się na to wsparcie i że zapoznano Cię "
                        "z informacją o przetwarzaniu danych osobowych. Podpisuje każda pełnoletnia osoba, która "

@@ -33,6 +33,7 @@ MONTHLY_FAMILY_REPORT = DocumentType(
     legal_basis=WR_DOCUMENTATION,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT, Role.HEAD}),
+    needs=("report_month",),
     signing_summary=N_("To miesięczne sprawozdanie asystenta rodziny z pracy z rodziną, sporządzone na podstawie "
                        "kart pracy z tego miesiąca. Podpisuje je asystent rodziny, a kierownik ośrodka podpisem "
                        "je akceptuje."),

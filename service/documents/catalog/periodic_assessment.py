@@ -10,7 +10,7 @@ from ...i18n import N_
 from ...roles import Role
 from ..filing import FAMILY_SUPPORT
 from ..legal import WR_ASSESSMENT
-from ..plan_results import attainment_rows, family_fields, family_values, goal_attainment, last_assessment, plan_date
+from ..plan_results import attainment_rows, family_fields, family_values, goal_attainment, last_assessment
 from ..spec import DocumentType, FieldSpec, Issuer, SignerSlot
 
 RECOMMENDATIONS = (
@@ -25,17 +25,33 @@ COOPERATION = (
 )
 
 
+def period_start(facts: FamilyFacts) -> dt.date | None:
+    """Where the next assessment's period begins: the day after the last assessment's period
+    ended (its period_to + 1 day; its assessment_date for an older one without it), or the current
+    assignment's start when there is none of this work (none, or one ending before the
+    assignment began); never after today. A revised plan does not move it: the assessment covers
+    the time since the last one, whatever plan was in force (art. 15 ust. 1 pkt 15: „nie rzadziej
+    niż co pół roku”). None without an assignment or an assessment."""
+    start = facts.assignment_start
+    previous = last_assessment(facts)
+    ended = previous.data.get("period_to") or previous.data.get("assessment_date") if previous else None
+    if ended:
+        try:
+            after = dt.date.fromisoformat(str(ended)[:10]) + dt.timedelta(days=1)
+        except ValueError:
+            after = None
+        if after is not None and (start is None or after > start):
+            start = after
+    return min(start, day_of(facts)) if start is not None else None
+
+
 def from_family(facts: FamilyFacts) -> dict:
     """The assistant (who signs it), every goal of the current plan (the staff member judges
-    each), and the period: from the latest of the assignment's start, the plan's date and the
-    last assessment's date, to today.
-    The plan itself (plan_ref) is named by the service (stamp), not the form."""
-    starts = [d for d in (facts.assignment_start, plan_date(facts.plan)) if d]
-    previous = last_assessment(facts)
-    if previous is not None and previous.data.get("assessment_date"):
-        starts.append(dt.date.fromisoformat(str(previous.data["assessment_date"])))
+    each), and the period: from period_start (the last assessment's end, else the assignment's
+    start) to today. The plan itself (plan_ref) is named by the service (stamp), not the form."""
+    start = period_start(facts)
     return {**family_values(facts), "assistant_name": staff_name(facts.assistant),
-            "period_from": iso(max(starts)) if starts else "", "period_to": iso(day_of(facts)),
+            "period_from": iso(start) if start else "", "period_to": iso(day_of(facts)),
             "assessment_date": iso(day_of(facts)), "goal_attainment": attainment_rows(facts)}
 
 

@@ -199,6 +199,7 @@ VISIT_RECORD = DocumentType(
     legal_basis=WR_DOCUMENTATION,
     filing_class=FAMILY_SUPPORT,
     issued_by=frozenset({Role.ASSISTANT}),
+    needs=("work_open",),
     signing_summary=N_("To zapis dzisiejszego spotkania z asystentem rodziny: kiedy było, kto brał udział, nad "
                        "czym pracowaliście i co ustaliliście na następny raz. Podpis potwierdza, że spotkanie "
                        "się odbyło i że zapis zgadza się z tym, co ustalono."),
