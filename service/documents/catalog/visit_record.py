@@ -130,6 +130,8 @@ VISIT_RECORD = DocumentType(
                   sample=False),
         GroupSpec(
             "participants", "Członkowie rodziny", row_label="Osoba", min_entries=1, max_entries=PARTICIPANT_ROWS,
+            # the file's members only, not 8 rows of which most stay empty on a tablet
+            growing=True, add_label="Dodaj osobę",
             help="Z teczki rodziny; zaznacz osoby obecne na spotkaniu.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska"]),
