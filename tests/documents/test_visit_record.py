@@ -169,3 +169,24 @@ def test_participants_are_the_files_members_rows_added_and_removed_without_scrip
     with app.app_context():
         assert db.session.execute(db.select(DocumentRecord)).first() is None
 
+
+def test_the_place_text_belongs_to_other_and_shows_without_scripts(app, client, create_user, login):
+    """„Jakie miejsce” is marked for static/forms.js to show only while „inne” is chosen
+    (data-conditional); the page as sent hides nothing, so without scripts it can be filled, and it
+    is required only with „inne” (required_if)."""
+    office = make_office(app, create_user)
+    login(SimpleNamespace(login="anowak"))
+    url = f"/families/{office.kowalscy}/documents/new/visit_record"
+
+    def box(html: str) -> str:
+        return re.search(r'<div class="field[^"]*"[^>]*>\s*<label for="place_other">', html).group(0)
+
+    html = client.get(url).get_data(as_text=True)
+    assert 'data-required-if="place" data-required-value="other" data-conditional' in box(html)
+    assert "hidden" not in box(html) and 'name="place_other"' in html
+    form = submitted(html, url)
+    form["place"] = "other"
+    html = client.post(url, data=form).get_data(as_text=True)
+    assert '<p class="error" id="place_other-error">To pole jest wymagane.</p>' in html
+    assert 'aria-required="true"' in re.search(r'<input[^>]*id="place_other"[^>]*>', html).group(0)
+    assert "hidden" not in box(html)

@@ -124,7 +124,7 @@ VISIT_RECORD = DocumentType(
                   help="po północy wpisz godzinę następnego dnia, np. 1:30"),
         FieldSpec("place", "Miejsce", "choice", choices=PLACES, sample="home"),
         FieldSpec("place_other", "Jakie miejsce", sample="Szkoła Podstawowa nr 2 w Oświęcimiu", max_length=160,
-                  required_if=("place", "other"), help="gdy wybrano „inne”"),
+                  required_if=("place", "other"), conditional=True, help="gdy wybrano „inne”"),
         FieldSpec("contact_kind", "Rodzaj kontaktu", "choice", choices=CONTACT_KINDS, sample="visit"),
         FieldSpec("with_social_worker", "Pracownik socjalny brał udział w spotkaniu", "boolean", required=False,
                   sample=False),
