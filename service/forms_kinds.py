@@ -270,8 +270,20 @@ class ParsedField(Field):
         return "" if self.data is None else str(self.data)
 
 
-@form_field_for(kinds.TimeKind, kinds.MonthKind)
-def _parsed(spec, validators, kw):
+# A time is typed as digits and one separator („9.05”, „9:05”): inputmode "decimal" opens the
+# digit keypad with a separator key (iOS: the region's decimal mark, „,” in Poland, which TimeKind
+# reads too; Android: „.” and „,”), where "numeric" has no separator on iOS. No text input type
+# "time": its picker would not take „9.05”. Nothing to suggest from earlier forms (autocomplete).
+TIME_INPUT = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+@form_field_for(kinds.TimeKind)
+def _time(spec, validators, kw):
+    return ParsedField(spec.label, validators, spec=spec, render_kw=TIME_INPUT, **kw)
+
+
+@form_field_for(kinds.MonthKind)
+def _month(spec, validators, kw):
     return ParsedField(spec.label, validators, spec=spec, **kw)
 
 

@@ -33,8 +33,9 @@
     var required = value === box.dataset.requiredValue;
     var marker = box.querySelector(".req");
     if (marker) { marker.hidden = !required; }
-    // A field of another choice only (a family's basis of support) is hidden until it applies;
-    // without scripts every field shows, and the server ignores those that do not apply.
+    // A field of another choice only (a family's basis of support; a document's FieldSpec.conditional,
+    // the visit record's „Jakie miejsce” of „inne”) is hidden until it applies; without scripts
+    // every field shows, and the server ignores those that do not apply.
     if (box.hasAttribute("data-conditional")) { box.hidden = !required; }
     box.querySelectorAll("input, textarea, select").forEach(function (input) {
       if (input.type === "radio" || input.type === "checkbox" || input.type === "file") { return; }

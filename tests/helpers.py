@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import io
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from pypdf import PdfReader
+from werkzeug.datastructures import MultiDict
 
 from service.documents.context import polish_date
 from service.documents.spec import DocumentType, GroupSpec
@@ -52,6 +54,72 @@ def form_data(doctype: DocumentType, data: dict[str, Any]) -> dict[str, Any]:
         else:
             out[spec.name] = value
     return out
+
+
+class _Submission(HTMLParser):
+    """Collects what a browser sends from the forms of a page (see submitted())."""
+
+    def __init__(self, action: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action, self.pairs = action, []
+        self._in_form = False
+        self._textarea: list[str] | None = None
+        self._select: tuple[str, list[tuple[str, bool]]] | None = None  # its name and (value, selected)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = self.action is None or a.get("action") == self.action
+            return
+        if not self._in_form or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            # buttons are sent only when clicked; a box or radio only when ticked, "on" without a value
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.pairs.append((name, a.get("value") if a.get("value") is not None else "on"))
+                return
+            self.pairs.append((name, a.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select = (name, [])
+        elif tag == "option" and self._select is not None:
+            self._select[1].append((a.get("value") or "", "selected" in a))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            # a browser drops one line break right after <textarea> (WTForms writes "\r\n" there)
+            self.pairs.append((name, re.sub(r"^\r?\n", "", text)))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, options = self._select
+            chosen = [value for value, selected in options if selected] or [value for value, _ in options[:1]]
+            self.pairs.extend((name, value) for value in chosen[:1])
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+
+def submitted(html: str, action: str | None = None) -> MultiDict:
+    """The name/value pairs a browser posts from a page's form (the form whose action attribute is
+    `action`, or every form) when it is sent by a button without a name (a form's „Wystaw
+    dokument”): text, hidden and other inputs, ticked boxes and radios, text areas, the chosen
+    option of a list. Buttons are left out (a browser sends only the one clicked), as are
+    disabled fields and anything outside the form."""
+    parser = _Submission(action)
+    parser.feed(html)
+    parser.close()
+    return MultiDict(parser.pairs)
 
 
 def expected_texts(doctype: DocumentType, data: dict[str, Any]) -> list[str]:

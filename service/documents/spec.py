@@ -38,6 +38,10 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
     # Required only when another field has this value, e.g. ("basis", "court").
     required_if: tuple[str, Any] | None = None
+    # With required_if: the page shows the field only while that value is chosen (static/forms.js,
+    # data-conditional), e.g. the free text of a choice „inne”; without scripts it always shows,
+    # and the server ignores it while it does not apply (forms_builder.DocumentForm.cleaned_data).
+    conditional: bool = False
     # Dates: refuse a date after today (a consent cannot be given tomorrow).
     not_future: bool = False
     # PESEL fields: the person acts for themselves here (consents, grants an authorisation), so
@@ -75,6 +79,8 @@ class FieldSpec:
                 raise ValueError(f"{self.name}: {error}") from None
         object.__setattr__(self, "field_kind", resolved)
         resolved.check_spec(self)
+        if self.conditional and not self.required_if:
+            raise ValueError(f"{self.name}: a conditional field needs required_if (the choice it belongs to)")
         if self.by_service and self.required:
             raise ValueError(f"{self.name}: a field the service sets (by_service) is never required of a person")
 

@@ -119,7 +119,7 @@ TIME = spec_of("time")
 
 @pytest.mark.parametrize("typed, stored", [
     ("9:05", "09:05"), ("09:05", "09:05"), ("09.05", "09:05"), ("9.05", "09:05"),
-    ("9 05", "09:05"), ("0:00", "00:00"), ("23:59", "23:59"), (" ９:０５ ", "09:05"),
+    ("9 05", "09:05"), ("9,05", "09:05"), ("0:00", "00:00"), ("23:59", "23:59"), (" ９:０５ ", "09:05"),
 ])
 def test_time_accepted(typed, stored):
     form, valid = form_with(TIME, [typed])
@@ -135,6 +135,17 @@ def test_time_refused_at_the_field_keeping_what_was_typed(typed):
     assert form.value.errors == ["Podaj godzinę w formacie GG:MM, od 0:00 do 23:59, np. 9:05."]
     assert f'value="{typed}"' in form.value()
     assert not schema_accepts(TIME, typed)
+
+
+def test_time_opens_the_digit_keypad_with_a_separator():
+    """On a tablet a time field opens the digits with a separator key (inputmode "decimal"; "numeric"
+    has none on iOS, whose Polish separator is the comma, read as well), and offers no earlier entries."""
+    form, _ = form_with(TIME, ["9,05"])
+    html = form.value()
+    assert 'inputmode="decimal"' in html and 'autocomplete="off"' in html and 'type="text"' in html
+    assert 'value="9,05"' in html and form.value.data == "09:05"
+    month, _ = form_with(MONTH, ["listopad 2026"])  # typed with letters too: the full keyboard
+    assert "inputmode" not in month.value()
 
 
 def test_time_printed_with_a_dot_without_a_leading_zero():

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 
 import pytest
 
@@ -17,43 +16,10 @@ from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from tests.documents.test_convert import make_docx, soffice_pids, wait_for
 from tests.documents.test_failures import logged_in_client, nothing_archived
-from tests.helpers import confirm_office, form_data
+from tests.helpers import confirm_office, form_data, submitted
 
 DOCTYPE = DOCUMENT_TYPES["family_consent"]
 BUSY = "Serwer przygotowuje teraz zbyt wiele dokumentów naraz"
-
-
-class FormValues(HTMLParser):
-    """The values a browser would submit from a page's form: inputs, textareas, selected options."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._textarea: str | None = None
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "input" and a.get("name"):
-            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
-                self.values[a["name"]] = a.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = a.get("name")
-            self.values[self._textarea] = ""
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self.values[self._select] = a.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
 
 
 @pytest.fixture
@@ -101,9 +67,8 @@ def test_overload_gives_503_with_retry_after_and_keeps_the_form(busy_app):
     assert int(web.headers["Retry-After"]) >= 1
     html = web.get_data(as_text=True)
     assert BUSY in html
-    shown = FormValues()
-    shown.feed(html)
-    assert {name: shown.values.get(name) for name in typed} == typed  # everything typed is still there
+    shown = submitted(html)
+    assert {name: shown.get(name) for name in typed} == typed  # everything typed is still there
 
     assert nothing_archived(app)
     resume()

@@ -22,7 +22,7 @@ from service.families.models import Family
 from service.forms_builder import errors_by_path, fit_to_family, form_class
 from service.roles import Role
 from tests.families.visits import make_office, plan
-from tests.helpers import download, pdf_text_normalised, squash
+from tests.helpers import download, pdf_text_normalised, squash, submitted
 
 GOALS = ("Uporządkowanie budżetu domowego", "Regularne uczęszczanie Zosi do szkoły")
 FACTS = FamilyFacts(case_sign="MOPS.SPS.4011.7.2026", support="family_support",
@@ -105,12 +105,16 @@ def test_issued_for_the_family_through_the_pipeline(app, client, create_user, lo
     page = client.get(f"/families/{office.kowalscy}/documents/new/visit_record")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and GOALS[1] in html and 'name="assistant_login"' not in html
-    form = {k: v for k, v in re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', html)}
-    form.update({"visit_date": "2026-11-20", "time_from": "22:00", "time_to": "1:30", "goals_worked": "2",
-                 "topics": "Rozmowa o frekwencji Zosi.", "place": "home", "contact_kind": "visit"})
-    form = {k: v for k, v in form.items() if not k.endswith("-present") and k != "with_social_worker"}
-    form["participants-0-present"] = "y"
-    response = client.post(f"/families/{office.kowalscy}/documents/new/visit_record", data=form)
+    url = f"/families/{office.kowalscy}/documents/new/visit_record"
+    # what the browser sends with „Wystaw dokument”: no „Dodaj osobę” or „Usuń” (not clicked)
+    form = submitted(html, url)
+    assert form.getlist("participants-0-present") == ["y"] and "participants-2-present" not in form
+    for name, value in {"visit_date": "2026-11-20", "time_from": "22:00", "time_to": "1,30", "goals_worked": "2",
+                        "topics": "Rozmowa o frekwencji Zosi."}.items():
+        form[name] = value  # replaces (MultiDict.update would add a second value)
+    for name in [k for k in form if k.endswith("-present") and k != "participants-0-present"]:
+        del form[name]  # only Anna was there
+    response = client.post(url, data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         record = db.session.execute(db.select(DocumentRecord).where(
@@ -166,3 +170,65 @@ def test_hours_of_the_odd_nights_are_accepted_and_counted_as_they_were(app_conte
     form.validate()
     record = DocumentRecord(id="z" * 32, data=form.cleaned_data())
     assert visit_of(record).minutes == minutes  # the time report reads the hours as the form did
+
+
+def _participants(html: str, url: str) -> list[str]:
+    """The names in the participants' rows of the page's form, in order."""
+    form = submitted(html, url)
+    return [form[f"participants-{i}-full_name"] for i in range(10) if f"participants-{i}-full_name" in form]
+
+
+def test_participants_are_the_files_members_rows_added_and_removed_without_scripts(app, client, create_user, login):
+    """A growing group (GroupSpec.growing): the page shows the family's members from the file, not
+    all 8 rows (6 of them empty on a tablet), with „Dodaj osobę”; without scripts „Dodaj osobę” and
+    „Usuń” post the form and the page comes back with a row more or less, what was ticked kept and
+    nothing issued. With scripts: static/forms.js, tests/documents/test_visit_record_browser.py."""
+    office = make_office(app, create_user)
+    login(SimpleNamespace(login="anowak"))
+    url = f"/families/{office.kowalscy}/documents/new/visit_record"
+    html = client.get(url).get_data(as_text=True)
+    assert _participants(html, url) == ["Anna Kowalska", "Jan Kowalski", "Zosia Kowalska"]
+    assert 'name="participants-3-full_name"' not in html
+    assert re.search(r'<button type="submit" name="add_row" value="participants" data-add-row>Dodaj osobę</button>', html)
+
+    form = submitted(html, url)
+    form["participants-2-present"] = "y"  # Zosia was there too
+    form["add_row"] = "participants"  # the button clicked, as a browser sends it
+    added = client.post(url, data=form)
+    assert added.status_code == 200
+    html = added.get_data(as_text=True)
+    assert _participants(html, url) == ["Anna Kowalska", "Jan Kowalski", "Zosia Kowalska", ""]
+    assert 'class="error"' not in html  # a row edit checks nothing
+
+    form = submitted(html, url)
+    assert form.getlist("participants-2-present") == ["y"]
+    form["remove_row"] = "participants:1"  # „Usuń: osoba 2”: Jan
+    removed = client.post(url, data=form)
+    html = removed.get_data(as_text=True)
+    assert removed.status_code == 200 and _participants(html, url) == ["Anna Kowalska", "Zosia Kowalska"]
+    form = submitted(html, url)
+    assert form.getlist("participants-0-present") == ["y"] and form.getlist("participants-1-present") == ["y"]
+    with app.app_context():
+        assert db.session.execute(db.select(DocumentRecord)).first() is None
+
+
+def test_the_place_text_belongs_to_other_and_shows_without_scripts(app, client, create_user, login):
+    """„Jakie miejsce” is marked for static/forms.js to show only while „inne” is chosen
+    (data-conditional); the page as sent hides nothing, so without scripts it can be filled, and it
+    is required only with „inne” (required_if)."""
+    office = make_office(app, create_user)
+    login(SimpleNamespace(login="anowak"))
+    url = f"/families/{office.kowalscy}/documents/new/visit_record"
+
+    def box(html: str) -> str:
+        return re.search(r'<div class="field[^"]*"[^>]*>\s*<label for="place_other">', html).group(0)
+
+    html = client.get(url).get_data(as_text=True)
+    assert 'data-required-if="place" data-required-value="other" data-conditional' in box(html)
+    assert "hidden" not in box(html) and 'name="place_other"' in html
+    form = submitted(html, url)
+    form["place"] = "other"
+    html = client.post(url, data=form).get_data(as_text=True)
+    assert '<p class="error" id="place_other-error">To pole jest wymagane.</p>' in html
+    assert 'aria-required="true"' in re.search(r'<input[^>]*id="place_other"[^>]*>', html).group(0)
+    assert "hidden" not in box(html)

@@ -7,8 +7,10 @@ The dates are fixed and in the past (a visit on 20 November 2026, its month 2026
 refuse a visit in the future and a report of a month not yet begun, nothing else reads the day."""
 from __future__ import annotations
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -30,6 +32,9 @@ GOALS = ("Uregulowanie zaległości czynszowych.", "Regularne uczęszczanie Zosi
          "Podjęcie pracy przez Grzegorza Żmijewskiego.")
 VISIT_DAY, MONTH = "2026-11-20", "2026-11"
 TOPICS = "Rozmowa o frekwencji Zosi i o umowie ratalnej ze spółdzielnią."
+MEMBERS = ["Łucja Żmijewska", "Grzegorz Żmijewski", "Zosia Żmijewska"]  # the file's (test_issue_for_family)
+PHONE = {"width": 390, "height": 844}
+SHOTS = os.environ.get("ASYSTA_SHOTS")  # a folder: screenshots of the form at each width
 
 
 def _with_plan(app, create_user) -> tuple[int, User, str]:
@@ -187,4 +192,95 @@ def test_a_visit_filled_by_touch_signed_by_the_family_and_reported(app, live, br
     assert [(r["goal_no"], r["work"]) for r in data["goal_work"]] == [
         ("1", f"20 listopada: {TOPICS}"), ("2", f"20 listopada: {TOPICS}"),
         ("3", "W listopadzie bez działań; rozmowa o ofertach pracy w grudniu.")]
+    assert errors == []
+
+
+def _names(rows) -> list[str]:
+    return [rows.nth(i).locator("input[id$='-full_name']").input_value() for i in range(rows.count())]
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_the_form_is_short_on_a_tablet_and_a_phone(app, live, browser, create_user):  # noqa: F811
+    """What a tester found on the tablet: the participants are the file's members with „Dodaj osobę”
+    (not 8 rows, 6 of them empty), „Jakie miejsce” shows only while the place „inne” is chosen, and
+    the hours open the digit keypad with a separator (inputmode "decimal"; „16,00” from a Polish
+    iOS keypad is read). By touch at 820 px, then at a phone's 390 px; without scripts the place
+    text shows and „Dodaj osobę” posts the form."""
+    with app.test_request_context():
+        family_id, assistant = _family(app, create_user)
+    url = f"/families/{family_id}/documents/new/visit_record"
+    tablet = browser.new_context(viewport=TABLET, base_url=live, locale=POLISH, has_touch=True, is_mobile=True)
+    page = tablet.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(page, assistant)
+    page.goto(url)
+    rows = page.locator("[data-repeat=participants] [data-row]")
+    assert _names(rows) == MEMBERS
+    for label in ("Godzina rozpoczęcia", "Godzina zakończenia"):
+        hours = page.get_by_label(label)
+        assert (hours.get_attribute("inputmode"), hours.get_attribute("autocomplete")) == ("decimal", "off")
+    place_text = page.get_by_label("Jakie miejsce")
+    assert place_text.is_hidden()  # at the family's home, from the file
+    _shot(page, "visit-record-820")
+
+    # a grandmother who was there too: a row added by touch, with nothing ticked, then one taken out
+    page.get_by_role("button", name="Dodaj osobę").tap()
+    assert rows.count() == 4 and page.evaluate("document.activeElement.id") == "participants-3-full_name"
+    assert rows.nth(3).locator("> legend").inner_text() == "Osoba 4 (opcjonalnie)"
+    assert not rows.nth(3).get_by_role("checkbox").is_checked()
+    page.locator("#participants-3-full_name").fill("Helena Żmijewska")
+    page.locator("#participants-3-relation").fill("babcia")
+    rows.nth(3).get_by_text("Obecna lub obecny na spotkaniu").tap()
+    page.get_by_role("button", name="Dodaj osobę").tap()
+    page.get_by_role("button", name="Usuń: osoba 5").tap()
+    assert _names(rows) == MEMBERS + ["Helena Żmijewska"]
+
+    place = page.get_by_role("group", name="Miejsce")
+    place.get_by_text("inne", exact=True).tap()
+    assert place_text.is_visible() and place_text.get_attribute("aria-required") == "true"
+    _shot(page, "visit-record-820-other")
+    place.get_by_text("w ośrodku", exact=True).tap()
+    assert place_text.is_hidden()
+    place.get_by_text("inne", exact=True).tap()
+    place_text.fill("Park Miejski w Oświęcimiu")
+    page.get_by_label("Data spotkania").fill(VISIT_DAY)
+    page.get_by_label("Godzina rozpoczęcia").fill("16,00")
+    page.get_by_label("Godzina zakończenia").fill("17.15")
+    page.get_by_label("Co robiono na spotkaniu").fill(TOPICS)
+    page.get_by_role("button", name="Wystaw dokument").last.tap()
+    page.locator(".flash.success, .error-summary").wait_for(timeout=90000)
+    assert "/archive/" in page.url, page.locator("main").inner_text()[:3000]
+    with app.app_context():
+        data = db.session.get(DocumentRecord, page.url.rstrip("/").rsplit("/", 1)[1]).data
+    assert (data["place"], data["place_other"]) == ("other", "Park Miejski w Oświęcimiu")
+    assert (data["time_from"], data["time_to"]) == ("16:00", "17:15")
+    assert [(p["full_name"], p.get("present", False)) for p in data["participants"]] == [
+        ("Łucja Żmijewska", True), ("Grzegorz Żmijewski", True), ("Zosia Żmijewska", False),
+        ("Helena Żmijewska", True)]
+
+    # a phone: the same short form, nothing wider than the screen
+    phone = browser.new_context(viewport=PHONE, base_url=live, locale=POLISH, has_touch=True, is_mobile=True)
+    small = phone.new_page()
+    small.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(small, assistant)
+    small.goto(url)
+    assert _names(small.locator("[data-repeat=participants] [data-row]")) == MEMBERS
+    assert small.get_by_label("Jakie miejsce").is_hidden()
+    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(small, "visit-record-390")
+
+    # without scripts: the place text is there to fill, the button posts the form for a row more
+    bare = browser.new_context(viewport=TABLET, base_url=live, locale=POLISH, java_script_enabled=False).new_page()
+    log_in(bare, assistant)
+    bare.goto(url)
+    assert bare.get_by_label("Jakie miejsce").is_visible()
+    bare.get_by_role("button", name="Dodaj osobę").click()
+    bare.wait_for_load_state()
+    assert _names(bare.locator("[data-repeat=participants] [data-row]")) == MEMBERS + [""]
     assert errors == []

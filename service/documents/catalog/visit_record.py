@@ -211,12 +211,14 @@ VISIT_RECORD = DocumentType(
                   help="po północy wpisz godzinę następnego dnia, np. 1:30"),
         FieldSpec("place", "Miejsce", "choice", choices=PLACES, sample="home"),
         FieldSpec("place_other", "Jakie miejsce", sample="Szkoła Podstawowa nr 2 w Oświęcimiu", max_length=160,
-                  required_if=("place", "other"), help="gdy wybrano „inne”"),
+                  required_if=("place", "other"), conditional=True, help="gdy wybrano „inne”"),
         FieldSpec("contact_kind", "Rodzaj kontaktu", "choice", choices=CONTACT_KINDS, sample="visit"),
         FieldSpec("with_social_worker", "Pracownik socjalny brał udział w spotkaniu", "boolean", required=False,
                   sample=False),
         GroupSpec(
             "participants", "Członkowie rodziny", row_label="Osoba", min_entries=1, max_entries=PARTICIPANT_ROWS,
+            # the file's members only, not 8 rows of which most stay empty on a tablet
+            growing=True, add_label="Dodaj osobę",
             help="Z teczki rodziny; zaznacz osoby obecne na spotkaniu.",
             fields=(
                 full_name(sample=["Anna Kowalska", "Jan Kowalski", "Zofia Kowalska"]),

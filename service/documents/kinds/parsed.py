@@ -51,8 +51,9 @@ class ParsedKind(FieldKind):
 
 @register
 class TimeKind(ParsedKind):
-    """A clock time, 24-hour: typed „9:05”, „09.05” or „9 05”, stored „09:05” (ISO 8601, as an HTML
-    time input sends it), printed „9.05”.
+    """A clock time, 24-hour: typed „9:05”, „09.05”, „9 05” or „9,05”, stored „09:05” (ISO 8601, as
+    an HTML time input sends it), printed „9.05”. The comma is what the digit keypad of a tablet set
+    to Polish offers as its only separator (iOS, inputmode "decimal": service/forms_kinds.py).
 
     Printed with a dot and without a leading zero, as the spelling dictionary puts it („Kropkę
     jednak stawiamy pomiędzy cyframi oznaczającymi godziny i minuty, np. 15.10, 8.25”: E. Polański,
@@ -64,7 +65,7 @@ class TimeKind(ParsedKind):
 
     name = "time"
     default_length = 5
-    _TIME = re.compile(r"([0-9]{1,2})\s*[:.\s]\s*([0-9]{2})")
+    _TIME = re.compile(r"([0-9]{1,2})\s*[:.,\s]\s*([0-9]{2})")
 
     def json_schema(self, spec: FieldSpec) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}
