@@ -33,6 +33,15 @@ class StaffStepForm(SignStepForm):
     password = PasswordField(_l("Hasło"), validators=[DataRequired(_l("Podaj swoje hasło."))])
 
 
+class OwnStaffStepForm(FlaskTextForm):
+    """A staff step signed from the staff member's own logged-in session (staff_views.own_step):
+    reading confirmed and the password of the account logged in (its login is not typed again)."""
+
+    position = HiddenField(validators=[InputRequired()])
+    read_confirmed = BooleanField(READ_LABEL, validators=[DataRequired(READ_REQUIRED)])
+    password = PasswordField("Twoje hasło", validators=[DataRequired("Podaj swoje hasło – nim potwierdzasz podpis.")])
+
+
 class LeaveForm(FlaskTextForm):
     """The staff member takes the device back: their password unlocks it."""
 

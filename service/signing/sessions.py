@@ -25,7 +25,7 @@ from ..audit import Origin
 from ..archive.models import DocumentRecord
 from ..documents.registry import DOCUMENT_TYPES
 from ..extensions import db
-from ..families.access import visible_document
+from ..families.access import visible_document, visible_documents
 from ..i18n import N_
 from .models import SigningEvent, SigningSession, as_utc
 from .plan import PlannedSigner, signer_plan
@@ -280,6 +280,41 @@ def may_sign_staff_step(user: User, session: SigningSession) -> bool:
     (the head). A staff step is never signed by any holder of the role: an assistant of another
     family cannot sign the cooperation rules of this one."""
     return visible_document(user, session.document_id) is not None
+
+
+def staff_step_for(user: User, session: SigningSession,
+                   plan: list[PlannedSigner] | None = None) -> PlannedSigner | None:
+    """The step `session` waits at if `user` may sign it from their own logged-in session: the
+    session is open, its next step is a staff step of the user's role, and the user may read the
+    document (may_sign_staff_step: the same rule as a staff step signed on the device). None
+    otherwise. `plan` is plan_for(session.document) when the caller has it already."""
+    if session.state() not in ("waiting", "partly_signed"):
+        return None
+    step = next_step(session, plan if plan is not None else plan_for(session.document))
+    if step is None or not step.is_staff or step.staff_role != user.role:
+        return None
+    return step if may_sign_staff_step(user, session) else None
+
+
+def waiting_for(user: User, now: dt.datetime | None = None) -> list[tuple[SigningSession, PlannedSigner]]:
+    """The open sessions, among the documents `user` may read, that wait at a step they may sign
+    from their own session (staff_step_for), with that step; newest document first. Reading them
+    is the caller's to log (a start page's list)."""
+    now = now or utcnow()
+    found = db.session.execute(
+        select(SigningSession).join(DocumentRecord, DocumentRecord.id == SigningSession.document_id)
+        .where(SigningSession.completed_at.is_(None), SigningSession.cancelled_at.is_(None),
+               SigningSession.lapsed_at.is_(None), SigningSession.expires_at > now,
+               SigningSession.document_id.in_(visible_documents(user).with_only_columns(DocumentRecord.id)))
+        .order_by(DocumentRecord.created_at.desc(), SigningSession.created_at.desc())).scalars().all()
+    waiting = []
+    for session in found:
+        if end_if_starter_left(session):  # its starter left: closed now, as its pages would close it
+            continue
+        step = staff_step_for(user, session)
+        if step is not None:
+            waiting.append((session, step))
+    return waiting
 
 
 STARTER_LEFT = "zamknięte: osoba, która rozpoczęła podpisywanie, nie ma już dostępu do dokumentu"

@@ -23,6 +23,17 @@ SIGNING_STAFF = frozenset({"assistant", "social_worker", "head"})
 MODES = ("here", "remote")
 
 
+def staff_step_roles() -> frozenset[str]:
+    """The role codes that sign some document type's staff step (the head's acceptance, the
+    assistant's and the social worker's own signatures): the start pages of these roles list what
+    waits for their signature (sessions.waiting_for). An unnamed staff slot is the head's, as in
+    plan.signer_plan."""
+    from ..documents.registry import DOCUMENT_TYPES
+    from ..roles import Role
+    return frozenset((slot.staff_role or Role.HEAD).value for doctype in DOCUMENT_TYPES
+                     for slot in doctype.signers if slot.signer == "staff")
+
+
 def start_signing(doc: DocumentRecord, actor: User, origin: Origin, mode: str) -> tuple[SigningSession, str]:
     """Starts signing `doc` on this device (mode "here") or on another one ("remote"), for as long as
     SIGNING_HERE_MINUTES or SIGNING_LINK_MINUTES say; logs it. Returns the session and its secret:

@@ -11,21 +11,25 @@ from flask_wtf import FlaskForm
 
 from signatures.qr import ScanError, qr_svg
 
+from sqlalchemy.exc import IntegrityError
+
 from .. import pipeline
+from ..accounts.authenticate import Refused, authenticate
+from ..accounts.models import ROLES
 from ..archive.models import DocumentRecord
 from ..extensions import db
 from ..families.access import family_of_case
 from ..issuing import MIMETYPES, visible_document
 from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..uploads import UploadsBusy, too_large_message, too_large_page
-from . import family, paper, scans, sessions, staged_scans
-from .device_views import start_here
-from .forms import ConfirmScanForm, ScanForm
+from . import device, family, language, paper, scans, sessions, staged_scans
+from .device_views import start_here, wait_message
+from .forms import ConfirmScanForm, OwnStaffStepForm, ScanForm
 from .models import SignedDocument, SigningSession
 from .pages import archived_pages
 from .paper import current_version, print_copy, version_of
 from .progress import session_progress
-from .sessions import SigningError, link_for
+from .sessions import SessionClosed, SigningError, link_for
 from .staff import SIGNING_STAFF, cancel_signing, new_family_link, start_signing
 
 bp = Blueprint("signing", __name__)
@@ -111,6 +115,81 @@ def cancel(doc_id: str, session_id: str):
     else:
         flash("Podpisywanie anulowane – link przestał działać.", "success")
     return redirect(url_for("archive.document", doc_id=doc.id))
+
+
+ALREADY_SIGNED = "Ten podpis został już złożony – z innego miejsca albo drugim kliknięciem."
+# a staff member's words for a session that ended before their step (the device's are the family's)
+ENDED = {"complete": "Dokument jest już podpisany – wszystkie podpisy zostały złożone.",
+         "expired": "Czas na podpisanie minął i podpisywanie wygasło – podpis nie został złożony. "
+                    "Podpisywanie trzeba rozpocząć ponownie.",
+         "cancelled": "Podpisywanie anulowano – podpis nie został złożony.",
+         "paper": "Rodzina wybrała podpis na papierze – podpisywanie na urządzeniu zakończono."}
+WRONG_PASSWORD = "Nieprawidłowe hasło – podpis nie został złożony."
+
+
+@bp.route("/archive/<doc_id>/signing/<session_id>/moj-podpis", methods=["GET", "POST"])
+@allow(SIGNING_STAFF)
+def own_step(doc_id: str, session_id: str):
+    """A staff step signed from the staff member's own logged-in session, with their password: the
+    head accepts at her desk what the assistant signed on her device.
+
+    Who may: a staff member who may read the document (else 404) and whose role is the role of the
+    step the open session waits at, as on the device (sessions.staff_step_for, may_sign_staff_step);
+    anyone else 403. The signature is given as on the device (device.give_signature: the same
+    evidence, method „staff_password”, and after the last step the sealed signed version archived);
+    the same step signed from two places gives one signature (the unique step, steps.sign)."""
+    doc = visible(doc_id)
+    session = session_of(doc, session_id)
+    sessions.end_if_starter_left(session)
+    if session.state() not in ("waiting", "partly_signed"):
+        state = "paper" if session.paper_requested_at is not None else session.state()
+        flash(ENDED.get(state, ENDED["cancelled"]), "info")
+        return redirect(url_for("archive.document", doc_id=doc.id), 303)
+    plan = sessions.plan_for(doc)
+    step = sessions.staff_step_for(current_user, session, plan)
+    if step is None:
+        if request.method == "POST" and sessions.next_step(session, plan) is None:
+            flash(ALREADY_SIGNED, "info")  # every step is given: the seal is being applied
+            return redirect(url_for("archive.document", doc_id=doc.id), 303)
+        abort(403)  # the session waits at another person's step
+    form = OwnStaffStepForm(position=str(step.position))
+    family_id = family_of_case(doc.case_id)
+    if request.method == "POST" and form.validate_on_submit():
+        if form.position.data != str(step.position):  # the page's step was signed meanwhile
+            flash(ALREADY_SIGNED, "info")
+            return redirect(url_for("archive.document", doc_id=doc.id), 303)
+        role = ROLES.get(step.staff_role, step.staff_role)
+        try:  # the one check of a password (throttled, logged), with the device's rule for the step
+            staff = authenticate(current_user.login, form.password.data, where="podpis pracownika (własna sesja)",
+                                 roles={step.staff_role}, refusal=WRONG_PASSWORD,
+                                 may=lambda user: sessions.may_sign_staff_step(user, session))
+        except Refused as exc:
+            form.password.errors = [wait_message(exc.until) if exc.until else exc.message]
+        else:
+            try:
+                signed = device.give_signature(session, step, plan, request_actor(), request_origin(),
+                                               captured=None, staff=staff, language=language.current())
+            except IntegrityError:  # the same step, signed a moment earlier elsewhere
+                db.session.rollback()
+                flash(ALREADY_SIGNED, "info")
+                return redirect(url_for("archive.document", doc_id=doc.id), 303)
+            except SessionClosed as exc:
+                flash(f"{exc.title}. {exc}", "error")
+                return redirect(url_for("archive.document", doc_id=doc.id), 303)
+            if signed.result is not None:
+                flash(f"Podpis złożony ({role}). Dokument jest podpisany – podpisana wersja została opatrzona "
+                      "pieczęcią i zarchiwizowana.", "success")
+            else:
+                upcoming = sessions.next_step(session, plan)
+                who = (upcoming.name or f"pracownik ośrodka – {upcoming.role}") if upcoming else ""
+                flash(f"Podpis złożony ({role}). Teraz podpisuje: {who}.", "success")
+            return redirect(url_for("archive.document", doc_id=doc.id), 303)
+    if request.method == "GET":
+        log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}",
+                   family_id=family_id)
+    return render_template("signing/own_step.html", doc=doc, session=session, plan=plan, step=step, form=form,
+                           role_label=ROLES.get(step.staff_role, step.staff_role)), \
+        (422 if request.method == "POST" else 200)
 
 
 @bp.route("/archive/<doc_id>/print")
@@ -367,11 +446,17 @@ def _not_for_family(doc: DocumentRecord):
 def document_context(doc: DocumentRecord) -> dict:
     """What the document page shows of signing: the signed version in force, whether the family
     gets its copy (a family member signs the type: family.for_family) and its usable link (if
-    any), and the open sessions, for service/templates/document.html."""
+    any), the open sessions and the steps of them the logged-in staff member may sign from their
+    own session, for service/templates/document.html."""
     for_family = family.for_family(doc.slug)
+    open_sessions = sessions.open_sessions(doc)
+    plan = sessions.plan_for(doc)
     return {"in_force": current_version(doc), "for_family": for_family,
             "family_copy": family.active_for(doc) if for_family and doc.signed_versions else None,
-            "open_sessions": sessions.open_sessions(doc), "cancel_form": FlaskForm()}
+            "open_sessions": open_sessions, "cancel_form": FlaskForm(),
+            # the steps the logged-in staff member may sign from here (own_step), by session id
+            "own_steps": {s.id: step for s in open_sessions
+                          if (step := sessions.staff_step_for(current_user, s, plan)) is not None}}
 
 
 @bp.route("/archive/<doc_id>/signed/<signed_id>/scan")

@@ -22,6 +22,8 @@ from ..families.lifecycle import FileChanged, check_needs
 from ..issuing import (ISSUERS, IssueRefused, IssuingPaused, NotForThisFamily, applies_to, find_family, issue,
                        visible_documents)
 from ..office.models import get_profile, issuing_paused
+from ..signing.sessions import waiting_for
+from ..signing.staff import staff_step_roles
 from ..security import ANY_STAFF, READERS, allow, log_access, request_origin
 from . import monthly_form
 from .access_log import LOG_ROLES
@@ -56,8 +58,11 @@ def index():
     the families assigned, the social worker the families in their charge, the head and the
     coordinator the families' list and the registration. The assistant (and the social worker) see
     their families' overdue deadlines and those due within 7 days; the head and the coordinator
-    every assistant's load and overdue items (web.deadlines_views.start_deadlines). Reading the
-    recent documents and the families' names is logged as the lists are.
+    every assistant's load and overdue items (web.deadlines_views.start_deadlines). Staff of a role
+    that signs staff steps (the head's acceptance among them) see „Czekają na Twój podpis”: the
+    documents they may read whose signing waits at a step they may sign from their own session
+    (signing.sessions.waiting_for). Reading the recent documents, the documents waiting and the
+    families' names is logged as the lists are.
     """
     role = current_user.role
     types = [t for t in DOCUMENT_TYPES if role in t.issued_by]
@@ -71,12 +76,17 @@ def index():
         families = db.session.execute(visible_families(current_user).limit(FAMILIES_ON_START)).scalars().all()
         log_access("list", "family", detail=f"start: rodziny ({len(families)})")
     deadlines = start_deadlines(current_user, families)
+    to_sign = None  # None: the role signs no staff step; a list (maybe empty) otherwise
+    if role in staff_step_roles():
+        to_sign = [session for session, _ in waiting_for(current_user)]
+        log_access("list", "archive", detail=f"start: czekają na Twój podpis ({len(to_sign)})")
     if role == "admin":
         accounts = db.session.execute(db.select(User).order_by(User.active.desc(), User.full_name)).scalars().all()
     return render_template("index.html", types=types, recent=recent, accounts=accounts, families=families,
                            registers=role in REGISTRARS, all_families=role in ALL_FAMILIES,
                            profile=get_profile(), paused=issuing_paused(), reads_archive=role in READERS,
-                           reads_log=role in LOG_ROLES, role_codes=list(ROLES), deadlines=deadlines)
+                           reads_log=role in LOG_ROLES, role_codes=list(ROLES), deadlines=deadlines,
+                           to_sign=to_sign)
 
 
 def _lacking(doctype, family):

@@ -13,6 +13,7 @@ from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
 from service.signing.models import Signature, SignedDocument, SigningSession
 from tests.concurrency.conftest import archived_files, browser, burst, send
+from tests.helpers import form_data
 from tests.signing import scans
 from tests.signing.conftest import assistant, issue_document, staff, start_remote, tablet  # noqa: F401
 from tests.signing.drawing import signature_post
@@ -236,3 +237,27 @@ def test_the_family_link_opened_by_several_phones_at_once_gives_one_copy(app, se
     answers = burst([partial(send, requests.get, link) for _ in range(4)])
     assert sorted(a.status for a in answers) == [200, 410, 410, 410], [a.status for a in answers]
     assert sum(a.body.startswith(b"%PDF") for a in answers) == 1
+
+
+def test_the_heads_step_signed_on_the_device_and_at_her_desk_at_once(app, server, create_user):
+    """The head's acceptance of an assignment letter (its only step) is signed at the same moment on
+    the device the social worker handed over and from the head's own session at her desk: one
+    signature, one signed version; the other place is told the step is signed (or being sealed)."""
+    worker, head = create_user("social_worker"), create_user("head", login="bnowak2", full_name="Barbara Nowak")
+    device = browser(server, worker)
+    doctype = DOCUMENT_TYPES["assignment_letter"]
+    issued = device.post(f"{server}/documents/new/{doctype.slug}", data=form_data(doctype, doctype.sample_data),
+                         allow_redirects=False, timeout=180)
+    assert issued.status_code == 302, issued.text[:500]
+    doc_id = issued.headers["Location"].rsplit("/", 1)[1]
+    started = device.post(f"{server}/archive/{doc_id}/signing", data={"mode": "here"}, allow_redirects=False,
+                          timeout=60)
+    session_id = started.headers["Location"].rsplit("/", 1)[1]
+    desk = browser(server, head)
+    at_device = {"position": 0, "read_confirmed": "y", "login": head.login, "password": "haslo-" + head.login}
+    at_desk = {"position": "0", "read_confirmed": "y", "password": "haslo-" + head.login}
+    answers = burst([partial(send, partial(device.post, data=at_device), f"{server}/podpis/{session_id}"),
+                     partial(send, partial(desk.post, data=at_desk),
+                             f"{server}/archive/{doc_id}/signing/{session_id}/moj-podpis")])
+    assert all(a.status in (302, 303, 409, 410) for a in answers), [(a.status, a.body[:300]) for a in answers]
+    assert counts(app, session_id) == ([0], 1)

@@ -116,6 +116,11 @@ ROUTES: dict[str, Route] = {
     # polled every few seconds by the handoff page, which logged the watch
     "signing.status": Route("/archive/{doc}/signing/{session}/status", SIGNING),
     "signing.cancel": Route("/archive/{work_doc}/signing/{work_session}/cancel", SIGNING, body={}),
+    # a staff step signed from one's own session: the world's sessions wait at a family member's
+    # step, so everyone is refused (403), and a family a staff member may not read is missing (404)
+    "signing.own_step": Route("/archive/{doc}/signing/{session}/moj-podpis",
+                              who(own_refused=("assistant", "social_worker")) | {"head": frozenset({403})},
+                              body={"position": "0", "read_confirmed": "y", "password": "x"}),
     "signing.print_pdf": Route("/archive/{doc}/print", DOCUMENTS, logs=True),
     "signing.signed_pdf": Route("/archive/{signed_doc}/signed/{signed}.pdf", DOCUMENTS, logs=True),
     "signing.print_family_copy": Route("/archive/{signed_doc}/signed/{signed}/kopia-dla-rodziny.pdf", DOCUMENTS,
