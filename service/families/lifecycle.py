@@ -161,6 +161,9 @@ class Need:
     message: str
     field: str = ""
     hides: bool = True
+    # Whether a document issued without a family (opening a new case and its file) meets it: a
+    # new file's work has not begun, so its working cycle is open (work_open); nothing else is.
+    new_file_meets: bool = False
 
 
 NEEDS: dict[str, Need] = {
@@ -168,7 +171,7 @@ NEEDS: dict[str, Need] = {
     "work_plan": Need(lambda f: f.case_id is not None and current_plan(object_session(f), f) is not None, NO_PLAN, "goal_attainment",
                       hides=False),
     "monitoring": Need(lambda f: monitoring_until(f) is not None, NOT_MONITORED),
-    "work_open": Need(work_open, WORK_ENDED),
+    "work_open": Need(work_open, WORK_ENDED, new_file_meets=True),
     "report_month": Need(report_month_open, NO_REPORT_DUE),
 }
 assert set(NEEDS) == set(NEEDS_DECLARED), "every key of spec.NEEDS has its check here"
@@ -176,12 +179,12 @@ assert set(NEEDS) == set(NEEDS_DECLARED), "every key of spec.NEEDS has its check
 
 def check_needs(doctype: DocumentType, family: Family | None) -> None:
     """Refuses (IssueRefused) with the first of the type's `needs` the family's file does not hold;
-    without a family (a new case), a type with any `needs` at "family_id" (NEEDS_A_FAMILY): its
-    rules are the file's, and a case opened from it would hold, say, a final report of an
-    assignment that goes on. Called before a form is judged, too (the API, the family's form), so
+    without a family (a new case), a type with any `needs` a new file does not meet
+    (Need.new_file_meets) at "family_id" (NEEDS_A_FAMILY): its rules are the file's, and a case
+    opened from it would hold, say, a final report of an assignment that goes on. Called before a form is judged, too (the API, the family's form), so
     the refusal is not hidden behind the fields a file without an assignment leaves empty."""
     if family is None:
-        if doctype.needs:
+        if any(not NEEDS[key].new_file_meets for key in doctype.needs):
             raise IssueRefused(NEEDS_A_FAMILY, "family_id")
         return
     fields = {f.name for f in doctype.fields}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from service.archive.models import DocumentRecord
 from service.documents.context import office_today, polish_date
 from service.extensions import db
-from service.families.lifecycle import NEEDS_A_FAMILY, NO_ASSIGNMENT, NO_PLAN
+from service.families.lifecycle import NEEDS_A_FAMILY, NO_ASSIGNMENT, NO_PLAN, WORK_ENDED
 from service.families.models import Case, Family
 from tests.families import files
 from tests.families.test_ending import add_plan, assessment_body, family, report_body  # noqa: F401
@@ -59,7 +59,9 @@ def test_after_the_work_ended_the_refusal_is_the_reason_not_the_empty_fields(app
     for slug, body in bodies.items():
         response = client.post(f"/api/documents/{slug}", json=body, headers=family["assistant"])
         assert response.status_code == 422, slug
-        assert response.get_json() == {"errors": {"family_id": [NO_ASSIGNMENT]}}, slug
+        # the plan is of the working cycle: its reason is that the work has ended (work_open)
+        reason = WORK_ENDED if slug == "work_plan" else NO_ASSIGNMENT
+        assert response.get_json() == {"errors": {"family_id": [reason]}}, slug
     assert _count(app, slug="final_report") == 1
     assert _count(app, slug="resignation") == _count(app, slug="work_plan") - 1 == 0
 
@@ -108,7 +110,8 @@ def test_the_family_form_says_what_the_file_lacks_as_it_opens(app, client, famil
         login(db.session.get(User, family["assistant_id"]))
     url = f"/families/{family['id']}/documents/new/final_report"
     reason = html.escape(NO_ASSIGNMENT, quote=False)
-    assert reason in client.get(url).get_data(as_text=True)
+    opened = client.get(url, follow_redirects=True)  # not offered: the reason on the family's page
+    assert opened.request.path == f"/families/{family['id']}" and reason in opened.get_data(as_text=True)
     sent = client.post(url, data={"end_reason": "goals_achieved"})
     page = sent.get_data(as_text=True)
     assert sent.status_code == 422 and reason in page and "To pole jest wymagane." not in page
@@ -170,19 +173,14 @@ def test_a_visit_is_dated_within_the_work(app, client, family):
     ended = client.post("/api/documents/final_report", headers=family["assistant"],  # no plan: no goals judged
                         json=report_body(family["id"], end_date="2026-11-20", goal_attainment=[]))
     assert ended.status_code == 201, ended.get_json()
-    # the assistant still reads the file (the monitoring): a late record of the work is accepted …
-    late = client.post("/api/documents/visit_record", json={**_visit(family["id"], "2026-11-19"),
-                                                            "assistant_name": "Katarzyna Zielińska"},
-                       headers=family["assistant"])
-    assert late.status_code == 201, late.get_json()
-    # … a visit after the end is not
-    after = client.post("/api/documents/visit_record", json={**_visit(family["id"], "2026-11-21"),
-                                                             "assistant_name": "Katarzyna Zielińska"},
-                        headers=family["assistant"])
-    assert after.status_code == 422
-    assert after.get_json() == {"errors": {"visit_date": [
-        "Data spotkania jest późniejsza niż zakończenie pracy z rodziną (20 listopada 2026\u00a0r.). Kontakt z rodziną "
-        "w okresie monitorowania zapisz w notatce z monitorowania."]}}
+    # after the final report the working cycle is closed (lifecycle.work_open): a record of the work,
+    # late or after the end, is refused with the reason; contact now goes into a monitoring note
+    for day in ("2026-11-19", "2026-11-21"):
+        refused = client.post("/api/documents/visit_record", json={**_visit(family["id"], day),
+                                                                   "assistant_name": "Katarzyna Zielińska"},
+                              headers=family["assistant"])
+        assert refused.status_code == 422
+        assert refused.get_json() == {"errors": {"family_id": [WORK_ENDED]}}
 
 
 def test_a_final_report_without_a_plan_judges_no_goals(app, client, family):

@@ -233,7 +233,9 @@ WORK_PLAN = DocumentType(
     context_extra=context_extra,
     extra_vars=EXTRA_VARS,
     stamp=stamp,
-    needs=("assignment",),
+    # work_open first: during the monitoring the page says the work has ended, not only that no
+    # assistant is assigned
+    needs=("work_open", "assignment"),
     revises=True,
     date_field="plan_date",
     case_title=lambda d: "Plan pracy z rodziną – " + ", ".join(
