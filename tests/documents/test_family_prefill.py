@@ -100,6 +100,9 @@ FACTS_FOR_NEED = {
     "assignment": lambda facts: dataclasses.replace(facts, assignment_start=TODAY - dt.timedelta(days=60)),
     "work_plan": lambda facts: dataclasses.replace(facts, plan=PLAN),
     "monitoring": lambda facts: facts,
+    # a file whose work has not ended (no assignment ended), and one whose assignment is current
+    "work_open": lambda facts: facts,
+    "report_month": lambda facts: dataclasses.replace(facts, assignment_start=TODAY - dt.timedelta(days=60)),
 }
 
 

@@ -133,12 +133,13 @@ def sample_setting(app, doctype, user) -> tuple[dict, str]:
     for that family. A type that needs a family's file (DocumentType.needs: an assignment, a plan,
     the monitoring) is issued for a family that has it (family_for), never as a new case. Other
     types: nothing, the new-document form."""
-    if doctype.needs:
-        family_id = family_for(app, doctype, user)
-        return {"family_id": family_id}, f"/families/{family_id}/documents/new/{doctype.slug}"
-    if doctype.slug not in REPORTS:
+    from service.families.lifecycle import NEEDS
+    if doctype.slug in REPORTS:
+        family_id = month_of_visits(app, user.id)
+        if doctype.slug == "monthly_family_report":
+            return {"family_id": family_id}, f"/families/{family_id}/documents/new/{doctype.slug}"
         return {}, f"/documents/new/{doctype.slug}"
-    family_id = month_of_visits(app, user.id)
-    if doctype.slug == "monthly_family_report":
+    if any(not NEEDS[key].new_file_meets for key in doctype.needs):
+        family_id = family_for(app, doctype, user)
         return {"family_id": family_id}, f"/families/{family_id}/documents/new/{doctype.slug}"
     return {}, f"/documents/new/{doctype.slug}"
