@@ -141,7 +141,7 @@ def test_a_visit_filled_by_touch_signed_by_the_family_and_reported(app, live, br
     # the assistant's password in the last step gave the tablet back to them: no lock any more
     assert page.locator("details.unlock").count() == 0
     page.goto(f"/archive/{visit_id}")
-    assert page.get_by_role("heading", name=re.compile("^Podpisany na tablecie")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("^Podpisany odręcznie na tablecie i hasłem pracownika")).is_visible()
     with app.app_context():
         version = db.session.execute(select(SignedDocument).where(SignedDocument.document_id == visit_id)).scalar_one()
         assert version.kind == "tablet" and [s["name"] for s in version.signers] == ["Łucja Żmijewska",
@@ -166,7 +166,7 @@ def test_a_visit_filled_by_touch_signed_by_the_family_and_reported(app, live, br
         if any(row):  # an empty row to add a goal by hand may follow
             work[row[0]] = tuple(row[1:])
     assert work == {"1": (GOALS[0], f"20 listopada: {TOPICS}"), "2": (GOALS[1], f"20 listopada: {TOPICS}"),
-                    "3": (GOALS[2], "")}
+                    "3": (GOALS[2], "W kartach pracy z tego miesiąca nie zapisano działań przy tym celu.")}
     assert page.get_by_label("Współpraca z instytucjami").input_value() == "Szkoła Podstawowa nr 1 w Oświęcimiu"
     # the visit's time is the time report's: 1 h 45 min for this family in November
     time_report = tablet.new_page()
@@ -176,7 +176,7 @@ def test_a_visit_filled_by_touch_signed_by_the_family_and_reported(app, live, br
     assert time_report.locator("#travel_hours").input_value() == "20 min"
     time_report.close()
 
-    # a goal no visit ticked is left for the assistant to account for (the form requires its work)
+    # a goal no visit ticked says so; the assistant may write what was done instead
     page.locator("#goal_work-2-work").fill("W listopadzie bez działań; rozmowa o ofertach pracy w grudniu.")
     page.get_by_label("Plan pracy na następny miesiąc").fill("Dalsza praca nad budżetem i frekwencją Zosi.")
     page.get_by_role("button", name="Wystaw dokument").last.tap()
