@@ -21,7 +21,7 @@ from .families.access import family_filter, row_id, visible_document, visible_do
 from .families.assignments import AssignmentRefused, current_count, family_limit, families_word
 from .families.facts import facts_of
 from .families.from_documents import file_from_documents
-from .families.monthly_issue import REPORTS, ReportRefused, derived_values, one_staff_case, staff_case
+from .families.monthly_issue import REPORTS, ReportRefused, built_service_values, one_staff_case, staff_case
 from .documents.filing import STAFF_TIME
 from .families.lifecycle import IssueRefused, prepare, stored_hook  # noqa: F401 (IssueRefused re-exported)
 from .families.models import Assignment, Case, Family, FamilyChange, FamilyMember
@@ -122,7 +122,7 @@ def issue(actor: User, origin: Origin, doctype: DocumentType, data: Mapping[str,
     if doctype.slug in REPORTS:
         assistant = assistant or actor
         try:
-            data = {**data, **service_values(doctype, derived_values(session, doctype, data, family=family,
+            data = {**data, **service_values(doctype, built_service_values(session, doctype, data, family=family,
                                                                      assistant=assistant))}
         except ReportRefused as refused:
             raise ReportNotIssued(refused) from None

@@ -42,7 +42,7 @@ class ReportRefused(ValueError):
         self.field = field
 
 
-def derived_values(session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
+def built_service_values(session: Session, doctype: DocumentType, data: Mapping[str, Any], *,
                    family: Family | None, assistant: User) -> dict[str, Any]:
     """The fields the service sets in a monthly report (FieldSpec.by_service), built from the archive for `data["month"]`:
     {"visit_refs": [visit record ids, date order]} for the family report (of `family`), plus
