@@ -219,14 +219,19 @@ def _forget_stale(moment: dt.datetime, window: dt.timedelta) -> None:
 def succeeded(attempt: Attempt) -> None:
     """The password of a begun attempt was right: the login's counter is reset, the address's
     attempt taken back (a wait this attempt set is lifted, unless another attempt set its own
-    since). Commits. Raises nothing but database errors."""
+    since). Commits. Raises nothing but database errors.
+
+    The rows are written in begin()'s order (keys sorted): an attempt begun meanwhile holds the
+    address's row and waits to insert the login's; deleting the login's row first and then
+    waiting for the address's was a deadlock on PostgreSQL (two logins of one person at once)."""
     table = LoginFailures.__table__
-    db.session.execute(delete(table).where(table.c.key == attempt.login_key))
-    if attempt.address_key != attempt.login_key:
-        mine = attempt.blocked_set.get(attempt.address_key)
+    for key in sorted({attempt.login_key, attempt.address_key}):
+        if key == attempt.login_key:
+            db.session.execute(delete(table).where(table.c.key == key))
+            continue
+        mine = attempt.blocked_set.get(key)
         still_mine = table.c.blocked_until.is_(None) if mine is None else table.c.blocked_until == mine
-        db.session.execute(update(table).where(table.c.key == attempt.address_key).values(
+        db.session.execute(update(table).where(table.c.key == key).values(
             failures=case((table.c.failures > 0, table.c.failures - 1), else_=0),
             blocked_until=case((still_mine, None), else_=table.c.blocked_until)))
     db.session.commit()
-
