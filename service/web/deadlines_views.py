@@ -10,6 +10,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import select
 
+from signatures.qr import qr_svg
+
 from ..accounts.models import User, utcnow
 from ..audit import Origin
 from ..documents.context import office_today
@@ -75,7 +77,17 @@ def calendar():
             abort(400)
     feed = active_feed(db.session, current_user)
     link = url_for("deadlines.feed", token=token, _external=True) if token else None
-    return render_template("calendar.html", feed=feed, link=link)
+    subscribe = webcal(link) if link else None
+    return render_template("calendar.html", feed=feed, link=link, subscribe=subscribe,
+                           qr=qr_svg(subscribe, scale=4) if subscribe else None)
+
+
+def webcal(link: str) -> str:
+    """The feed's address for a phone to subscribe to: `link` (http:// or https://…/calendar/<token>.ics)
+    with the scheme webcal:// — the iPhone's camera and Calendar open it as a subscription, where
+    the https:// address would only import today's events once (the de facto scheme of calendar
+    subscriptions; the calendar fetches it again over HTTP(S))."""
+    return "webcal://" + link.split("://", 1)[1]
 
 
 def _uid_domain() -> str:

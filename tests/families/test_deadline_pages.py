@@ -348,3 +348,19 @@ def test_the_heads_page_lists_a_deactivated_assistant_who_still_has_families(app
     section = page.split("Zaległe: <bdi>Ewa Nowak</bdi>")[1].split("</ul>")[0]
     assert office["signs"]["B"] in section
     assert "(konto wyłączone)" not in page.split("Katarzyna Zielińska</bdi>")[1].split("</td>")[0]
+
+
+def test_a_new_calendar_link_is_offered_as_a_subscription_for_the_phone(app, client, login, office):
+    """The phone subscribes to a webcal:// address (the https:// one only imports the events once):
+    the page gives it as a link and as a QR code to scan from the desk, with the same token."""
+    from signatures.qr import qr_svg
+
+    login(office["mine"])
+    page = text(client.post("/calendar", data={"action": "create"}))
+    link = re.search(r'<code class="token-link">(http[^<]+)</code>', page).group(1)
+    subscribe = re.search(r'<a href="(webcal://[^"]+)" id="subscribe">', page).group(1)
+    assert subscribe == "webcal://" + link.split("://", 1)[1] and subscribe.endswith(".ics")
+    box = page.split('<div class="calendar-qr">')[1]
+    svg = box[box.index("<svg"):box.index("</svg>") + len("</svg>")]
+    assert svg == qr_svg(subscribe, scale=4)  # the symbol segno draws of the subscription address
+    assert "webcal://" not in text(client.get("/calendar"))  # shown once, like the link itself
