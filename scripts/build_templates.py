@@ -17,7 +17,10 @@ is built. The first three types' versions:
 - v3: v2 with no slash form: every sentence agrees with the persons in it and names stand in the
   case the sentence needs, through the grammar filters `named`, `agree` and `agree_number`
   (service/documents/grammar.py, forms_templates/README.md). The v1/v2 builders stay as they
-  were, so that those versions rebuild byte for byte.
+  were, so that those versions rebuild byte for byte;
+- v4: v3 with the signatures kept with the text they sign and „Otrzymują:” with the signatures
+  (forms_templates/README.md, „Signatures stay with the text they sign”); v3 is built by the same
+  builder with v4=False, as it was.
 """
 from __future__ import annotations
 

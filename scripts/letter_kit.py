@@ -42,7 +42,7 @@ class Style:
 
 FIRST = Style(typeset=False, structured=False)  # v1 of family_consent, assignment_letter, zz_power_of_attorney
 TYPESET = Style(typeset=True, structured=False)  # their v2
-CURRENT = Style()  # everything since (their v3, every newer type)
+CURRENT = Style()  # everything since (their v3 on, every newer type)
 
 _typeset_wording = False  # set by use_style() for the version being built
 _structured = False
@@ -150,12 +150,13 @@ def heading(doc, text: str, before: float = 10) -> None:
     outline(para(doc, text, bold=True, before=before, after=4, keep_next=True), 1)
 
 
-def numbered(doc, number: str, segments, size=None, after=3) -> None:
-    """A list item with a hanging number ("1." or a Jinja expression) followed by a tab."""
+def numbered(doc, number: str, segments, size=None, after=3, keep_next=False):
+    """A list item with a hanging number ("1." or a Jinja expression) followed by a tab; returns
+    the paragraph. `keep_next`: kept on the page of the paragraph after it (keep_with_next)."""
     if isinstance(segments, str):
         segments = [segments]
-    para(doc, [number + "\t", *segments], align="justify", left=0.6, hanging=0.6, tabs=[0.6], size=size,
-         after=after)
+    return para(doc, [number + "\t", *segments], align="justify", left=0.6, hanging=0.6, tabs=[0.6], size=size,
+                after=after, keep_next=keep_next)
 
 
 def signature_slot(cell, width_cm: float, marker: str, captions: list, guard: str | None = None) -> None:

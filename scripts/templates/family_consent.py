@@ -1,9 +1,14 @@
-"""family_consent: Zgoda rodziny na współpracę z asystentem rodziny (v1, v2: slash forms; v3: agreeing wording)."""
+"""family_consent: Zgoda rodziny na współpracę z asystentem rodziny (v1, v2: slash forms; v3: agreeing wording).
+
+v4: the signatures stay with the text they sign (forms_templates/README.md): the clause's last
+point keeps with the heading of the signatures, and the rows of the signatures do not break and
+keep together; the legal basis is cited after „Zgodnie z”, not in brackets (its own „(Dz. U. …)”
+closed „))”); each person's role under the name on a line of its own (no „(syn (pełnoletni))”)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, FIRST, TEXT_WIDTH, TYPESET, add_row, data_table, heading,  # noqa: F401
-                        loop_rows, numbered, official_letter, para, right_signature, signature_slot, table,
-                        tag_row, title_block)
+                        keep_rows_together, loop_rows, numbered, official_letter, para, right_signature,
+                        signature_slot, table, tag_row, title_block)
 
 RODO_INTRO = (
     "Zgodnie z art. 13 ust. 1 i 2 rozporządzenia Parlamentu Europejskiego i Rady (UE) 2016/679 z dnia 27 kwietnia "
@@ -127,8 +132,9 @@ CONSENT_INFO_V3 = [
 ]
 
 
-def build_v3() -> object:
-    """Zgoda rodziny (v3): the wording agrees with the persons consenting, the assistant and the worker."""
+def build_v3(v4: bool = False) -> object:
+    """Zgoda rodziny (v3): the wording agrees with the persons consenting, the assistant and the
+    worker (`v4`: see the module's docstring)."""
     doc = official_letter("Zgoda rodziny na współpracę z asystentem rodziny")
     title_block(doc)
     para(doc, "{{ consenting|agree('Ja, niżej podpisana:', 'Ja, niżej podpisany:', 'My, niżej podpisane:', "
@@ -143,8 +149,13 @@ def build_v3() -> object:
               "rodziny zatrudnionym przez {{ office.name }}{% if assistant %} – {{ assistant|named('inst') }}"
               "{% endif %} oraz {{ consenting|agree_number('deklaruję', 'deklarujemy') }} aktywny udział w tej "
               "współpracy, w szczególności we wspólnym opracowaniu i realizacji planu pracy z rodziną.", **BODY)
-    para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}).",
-         **BODY)
+    if v4:
+        # the citation ends in its own bracket („(Dz. U. …)”): not inside another one, which closed „))”
+        para(doc, "Zgodnie z {{ legal_basis }} wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym "
+                  "udziałem.", **BODY)
+    else:
+        para(doc, "Wspieranie rodziny jest prowadzone za jej zgodą i z jej aktywnym udziałem ({{ legal_basis }}).",
+             **BODY)
     para(doc, "{{ consenting|agree('Zostałam poinformowana', 'Zostałem poinformowany', 'Zostałyśmy poinformowane', "
               "'Zostaliśmy poinformowani') }}, że:", after=3, keep_next=True)
     for i, text in enumerate(CONSENT_INFO_V3, 1):
@@ -157,23 +168,38 @@ def build_v3() -> object:
     heading(doc, "Klauzula informacyjna (art. 13 RODO)")
     para(doc, RODO_INTRO, align="justify", size=10, after=3)
     for i, text in enumerate(RODO_POINTS_V3, 1):
-        numbered(doc, f"{i}.", text, size=10, after=2)
+        # v4: the clause's last point keeps with the signatures, which never stand alone on a page
+        numbered(doc, f"{i}.", text, size=10, after=2, keep_next=v4 and i == len(RODO_POINTS_V3))
 
     heading(doc, "{{ consenting|agree_number('Podpis członka rodziny', 'Podpisy członków rodziny') }}", before=14)
     para(doc, ["Data: ", ("{{ consent_date }}", {"bold": True})], after=4, keep_next=True)
     sig = table(doc, [7.5, TEXT_WIDTH - 15.0, 7.5], rows=0)
     tag_row(sig, "{%tr for pair in persons|batch(2) %}")
     row = add_row(sig)
+
+    def who(idx: int) -> list:
+        """The caption naming the signer: v3 „Anna Kowalska (matka)”; v4 the name, and the role on a
+        line of its own („syn (pełnoletni)” in brackets after the name closed „))”)."""
+        if v4:
+            return [(f"{{{{ pair[{idx}].full_name }}}}", {"bold": True, "size": 10}), (f"{{{{ pair[{idx}].role }}}}", {})]
+        return [(f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10})]
+
     for cell, idx in ((row.cells[0], 0), (row.cells[2], 1)):
         guard = "pair|length > 1" if idx else None
         signature_slot(cell, 7.5, f"SIG:family_member:{{{{ loop.index0 * 2 + {idx} }}}}", [
-            (f"{{{{ pair[{idx}].full_name }}}} ({{{{ pair[{idx}].role }}}})", {"bold": True, "size": 10}),
-            ("data i czytelny podpis", {"italic": True})], guard=guard)
+            *who(idx), ("data i czytelny podpis", {"italic": True})], guard=guard)
         para(cell, "", after=8)
     tag_row(sig, "{%tr endfor %}")
+    if v4:
+        keep_rows_together(sig)  # the rows of the loop too: every signature on the page of the clause's end
     return doc
 
 
+def build_v4() -> object:
+    """v3 with the signatures kept with the text they sign, the citation out of brackets and each
+    person's role under the name."""
+    return build_v3(v4=True)
+
 
 # v1 and v2 share a builder: v2 only typesets its wording
-BUILDERS = {"v1": (build_v1, FIRST), "v2": (build_v1, TYPESET), "v3": (build_v3, CURRENT)}
+BUILDERS = {"v1": (build_v1, FIRST), "v2": (build_v1, TYPESET), "v3": (build_v3, CURRENT), "v4": (build_v4, CURRENT)}

@@ -1,9 +1,17 @@
-"""zz_power_of_attorney: Upoważnienie („Za życiem”) (v1, v2: slash forms; v3: agreeing wording)."""
+"""zz_power_of_attorney: Upoważnienie („Za życiem”) (v1, v2: slash forms; v3: agreeing wording).
+
+v4: each signature stays with the text it signs (forms_templates/README.md): the authorisation's
+last paragraph keeps with the principal's signature, the consent to the processing of health data
+with its own; without that consent, the section saying so stands before the principal's signature
+(v3 printed it after the last signature, unsigned, where a page break could leave it alone)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, FIRST, TEXT_WIDTH, TYPESET, add_row, data_table, heading,  # noqa: F401
                         loop_rows, numbered, official_letter, para, right_signature, signature_slot, table,
                         tag_row, title_block)
+
+HEALTH_HEADING = "Zgoda na przetwarzanie danych dotyczących zdrowia (art. 9 ust. 2 lit. a RODO)"
+NO_HEALTH_CONSENT = "Osoba upoważniająca nie wyraziła zgody na przetwarzanie danych dotyczących zdrowia."
 
 
 def build_v1() -> object:
@@ -56,8 +64,9 @@ def build_v1() -> object:
     return doc
 
 
-def build_v3() -> object:
-    """Upoważnienie (v3): the principal's words agree with her or him; the assistant's name in the accusative."""
+def build_v3(v4: bool = False) -> object:
+    """Upoważnienie (v3): the principal's words agree with her or him; the assistant's name in the
+    accusative (`v4`: see the module's docstring)."""
     doc = official_letter("Upoważnienie do występowania w imieniu osoby uprawnionej")
     title_block(doc, "{{ scope }}")
     para(doc, "Ja, niżej {{ principal|agree('podpisana', 'podpisany') }} {{ principal_name }}, PESEL "
@@ -86,12 +95,23 @@ def build_v3() -> object:
     para(doc, "Upoważnienie może być w każdej chwili odwołane. Odwołanie wymaga formy pisemnej i jest skuteczne "
               "od chwili jego doręczenia asystentowi rodziny lub złożenia w ośrodku, który zatrudnia asystenta "
               "rodziny. Upoważnienie nie obejmuje prawa do udzielania dalszych upoważnień. Asystent rodziny jest "
-              "obowiązany zachować w tajemnicy informacje uzyskane w związku z wykonywaniem upoważnienia.", **BODY)
+              "obowiązany zachować w tajemnicy informacje uzyskane w związku z wykonywaniem upoważnienia.",
+         keep_next=v4, **BODY)
+    if v4:
+        # without the consent, the note saying so comes before the principal's signature: nothing
+        # unsigned follows the last signature
+        para(doc, "{%p if not raw.get('health_data_consent') %}")  # optional boolean: tolerate its absence
+        heading(doc, HEALTH_HEADING, before=18)
+        para(doc, NO_HEALTH_CONSENT, keep_next=True, **BODY)
+        para(doc, "{%p endif %}")
     right_signature(doc, "SIG:principal:0", [("{{ principal_name }}", {"bold": True, "size": 10}),
                                              ("data i czytelny podpis osoby upoważniającej", {"italic": True})])
 
-    heading(doc, "Zgoda na przetwarzanie danych dotyczących zdrowia (art. 9 ust. 2 lit. a RODO)", before=18)
-    para(doc, "{%p if raw.get('health_data_consent') %}")  # optional boolean: tolerate its absence
+    if v4:
+        para(doc, "{%p if raw.get('health_data_consent') %}")
+    heading(doc, HEALTH_HEADING, before=18)
+    if not v4:
+        para(doc, "{%p if raw.get('health_data_consent') %}")  # optional boolean: tolerate its absence
     para(doc, "Wyrażam wyraźną zgodę na przetwarzanie przez {{ office.name }} oraz przekazywanie podmiotom "
               "wskazanym powyżej moich danych dotyczących zdrowia (oraz danych dotyczących zdrowia mojego dziecka) "
               "w zakresie niezbędnym do wykonania niniejszego upoważnienia, w szczególności do uzyskania dla mnie "
@@ -103,11 +123,17 @@ def build_v3() -> object:
     right_signature(doc, "SIG:principal_health_consent:0",
                     [("{{ principal_name }}", {"bold": True, "size": 10}),
                      ("data i czytelny podpis osoby wyrażającej zgodę", {"italic": True})], before=6)
-    para(doc, "{%p else %}")
-    para(doc, "Osoba upoważniająca nie wyraziła zgody na przetwarzanie danych dotyczących zdrowia.", **BODY)
+    if not v4:
+        para(doc, "{%p else %}")
+        para(doc, NO_HEALTH_CONSENT, **BODY)
     para(doc, "{%p endif %}")
     return doc
 
 
+def build_v4() -> object:
+    """v3 with each signature kept with the text it signs and nothing unsigned after the last one."""
+    return build_v3(v4=True)
+
+
 # v1 and v2 share a builder: v2 only typesets its wording
-BUILDERS = {"v1": (build_v1, FIRST), "v2": (build_v1, TYPESET), "v3": (build_v3, CURRENT)}
+BUILDERS = {"v1": (build_v1, FIRST), "v2": (build_v1, TYPESET), "v3": (build_v3, CURRENT), "v4": (build_v4, CURRENT)}

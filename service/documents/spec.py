@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # family_facts imports this module; the annotation only names
     from .kinds import FieldKind
 
 TEMPLATES_ROOT = Path(__file__).resolve().parents[2] / "forms_templates"
+# How the label of a head's signer slot starts („Kierownik ośrodka (zatwierdzenie)”): the role's
+# name, which the evidence page replaces by the office's title of its head (signing.plan.titled_role)
+HEAD_ROLE_NAME = Role.HEAD.label[:1].upper() + Role.HEAD.label[1:]
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,9 @@ class SignerSlot:
             raise TypeError(f"{self.key}: staff_role must be a roles.Role, not {self.staff_role!r}")
         if (self.signer == "staff") != (self.staff_role is not None):
             raise ValueError(f"{self.key}: a staff slot names its staff_role, a family slot none")
+        if self.staff_role is Role.HEAD and not self.label.startswith(HEAD_ROLE_NAME):
+            raise ValueError(f"{self.key}: the head's slot is labelled „{HEAD_ROLE_NAME} …”, the part the "
+                             "evidence page names by the office's title of its head")
 
 
 # A cross-field rule: takes the cleaned data (groups hold their filled rows only) and returns

@@ -42,7 +42,7 @@ def give_signature(session: SigningSession, step: PlannedSigner, plan: list[Plan
     profile = get_profile()
     signed = sign(session, step, plan, pipe=pipeline(current_app), office_name=profile.name,
                   location=profile.town, client=Client.of(actor, origin), captured=captured, staff=staff,
-                  language=language)
+                  language=language, head_title=profile.head_title)
     audit.record(db.session, actor, origin, "sign", "signing_session", session.id,
                  detail=f"krok {step.position + 1}")
     return signed

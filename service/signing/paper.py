@@ -28,6 +28,7 @@ from ..archive.store import archiving
 from ..extensions import db
 from .models import SignedDocument, as_utc
 from . import family, trail
+from .plan import titled_role
 from .sessions import Client, open_sessions, plan_for, record
 from .steps import signer_summary
 
@@ -200,7 +201,8 @@ def describe_version(version: SignedDocument) -> str:
 
 def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_name: str,
                 location: str | None, client: Client, result: ScanCheck,
-                replaces: SignedDocument | None = None, reason: str | None = None) -> SignedDocument:
+                replaces: SignedDocument | None = None, reason: str | None = None,
+                head_title: str = "") -> SignedDocument:
     """Archives a checked and confirmed scan as the document's signed version: scan pages, evidence
     page, seal. All or nothing.
 
@@ -211,6 +213,8 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     sessions and, for a replacement, revokes the family's unused link (it would open the replaced
     version; staff issue a new one). Raises ScanRefused when the check failed, a reason is missing,
     or the version in force changed meanwhile (another scan or a tablet was quicker).
+    `head_title` is the office profile's title of its head: the evidence page names the head's
+    step by it (plan.titled_role).
     """
     if not result.ok:
         raise ScanRefused(" ".join(result.problems))
@@ -219,9 +223,9 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     store, now = pipe.store, utcnow()
     scan_sha256 = hashlib.sha256(scan.data).hexdigest()
     shown = store.read(doc.pdf_sha256, "pdf")
-    signers = tuple(EvidenceSigner(name=step.name or step.role, role=step.role, method="paper_scan",
-                                   signed_at=now, ip=client.ip, user_agent=client.user_agent)
-                    for step in plan_for(doc))
+    steps = [(step, titled_role(step, head_title)) for step in plan_for(doc)]
+    signers = tuple(EvidenceSigner(name=step.name or role, role=role, method="paper_scan", signed_at=now,
+                                   ip=client.ip, user_agent=client.user_agent) for step, role in steps)
     confirmed = f"{result.summary()} Skan zatwierdzony przez: {user.full_name}."
     evidence = Evidence(title=doc.title, document_id=doc.id, case_sign=doc.case.sign,
                         office_name=office_name, shown_pdf_sha256=doc.pdf_sha256, signers=signers,

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..documents.spec import DocumentType
+from ..documents.spec import HEAD_ROLE_NAME, DocumentType
 from ..roles import Role
 
 
@@ -45,3 +45,17 @@ def signer_plan(doctype: DocumentType, data: Mapping[str, Any]) -> list[PlannedS
     steps += [PlannedSigner(len(steps) + i, key, "", role, (staff_role or Role.HEAD).value)
               for i, (key, role, staff_role) in enumerate(staff)]
     return steps
+
+
+def titled_role(step: PlannedSigner, head_title: str) -> str:
+    """The role `step`'s signer signs in, as the evidence page names it: for the head's step, the
+    office's title of its head (`head_title`, the office profile's „Dyrektor Miejskiego Ośrodka
+    Pomocy Społecznej w …”, as the templates print it under the head's signature) in place of the
+    role's name the slot's label starts with („Kierownik ośrodka (zatwierdzenie)” → „Dyrektor …
+    (zatwierdzenie)”; spec.SignerSlot checks that start); the label as it is for any other step,
+    and when the office gives no title (the role's own name, „Kierownik ośrodka”, then stands).
+    An office whose head is a „Dyrektor” has no „Kierownik ośrodka”."""
+    title = " ".join(head_title.split())
+    if step.staff_role == Role.HEAD.value and title and step.role.startswith(HEAD_ROLE_NAME):
+        return title + step.role[len(HEAD_ROLE_NAME):]
+    return step.role

@@ -85,7 +85,7 @@ def confirm(staged: staged_scans.StagedScan, doc: DocumentRecord, actor: User, o
     profile = get_profile()
     signed = paper.attach_scan(doc, scan, actor, pipe=pipeline(current_app), office_name=profile.name,
                                location=profile.town, client=Client.of(actor, origin), result=result,
-                               replaces=replaces, reason=reason)
+                               replaces=replaces, reason=reason, head_title=profile.head_title)
     staged_scans.discard(staged)
     audit.record(db.session, actor, origin, "scan_attach", "document", doc.id,
                  detail=f"{signed.id} {'ręcznie' if staged.chosen_by_hand else 'QR'}"

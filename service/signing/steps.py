@@ -22,7 +22,7 @@ from ..extensions import db
 from .models import Signature, SignedDocument, SigningEvent, SigningSession, as_utc
 from . import family, trail
 from .language import polish_name
-from .plan import PlannedSigner
+from .plan import PlannedSigner, titled_role
 from .sessions import Client, SessionClosed, ensure_open, record
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def method_of(session: SigningSession, staff: User | None) -> str:
 def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner], *, pipe,
          office_name: str, location: str | None, client: Client,
          captured: CapturedSignature | None = None, staff: User | None = None,
-         language: str | None = None) -> Signed:
+         language: str | None = None, head_title: str = "") -> Signed:
     """Records one signature; after the last signer builds, seals and archives the signed PDF.
 
     Three short transactions, none open while the PDF is assembled and sealed:
@@ -64,7 +64,9 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
     If stage 2 or 3 fails otherwise, the signature of stage 1 is withdrawn and its files removed,
     so the last signer simply signs again: all or nothing, as before.
     `language` is the signing page's language (a key of language.LANGUAGES), kept with the
-    signature and printed on the evidence page.
+    signature and printed on the evidence page. `head_title` is the office profile's title of its
+    head: the evidence page names the head's step by it (plan.titled_role), in the signer's rows
+    and in the trail's line of the signature.
     Raises SessionClosed, IntegrityError (the step was already signed) or what the stages raise.
     """
     ensure_open(session)
@@ -85,7 +87,8 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
             staff_user_id=staff.id if staff else None, language=language)
         db.session.add(signature)
         db.session.flush()  # a second submit of the same step fails here, on the unique step
-        event = record(session, "signed", client, f"{step.position + 1}. {signature.signer_name} – {step.role}")
+        event = record(session, "signed", client,
+                       f"{step.position + 1}. {signature.signer_name} – {titled_role(step, head_title)}")
         db.session.flush()
         given = (signature.id, event.id)
         db.session.commit()
@@ -94,7 +97,8 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
     if len(session.signatures) == len(plan):
         try:
             result = _finish(session, pipe, office_name, location, client, timings,
-                             fresh={captured.sha256: captured.png} if captured else {})
+                             fresh={captured.sha256: captured.png} if captured else {},
+                             roles={p.position: titled_role(p, head_title) for p in plan})
         except SessionClosed:
             raise
         except BaseException:
@@ -120,8 +124,11 @@ def _withdraw(store, staged: Staged, signature_id: int, event_id: int) -> None:
 
 
 def _finish(session: SigningSession, pipe, office_name: str, location: str | None, client: Client,
-            timings: dict[str, float], fresh: dict[str | None, bytes]) -> SignedDocument:
-    """Signature images into their slots, the evidence page after the document, the seal last."""
+            timings: dict[str, float], fresh: dict[str | None, bytes],
+            roles: dict[int, str] | None = None) -> SignedDocument:
+    """Signature images into their slots, the evidence page after the document, the seal last.
+    `roles`: the role each step's signer signs in as the evidence page names it, by position
+    (plan.titled_role); a signature's own recorded role where it gives none."""
     store, doc, now = pipe.store, session.document, utcnow()
     t = time.perf_counter()
     marks = []
@@ -138,7 +145,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         title=doc.title, document_id=doc.id, case_sign=doc.case.sign, office_name=office_name,
         shown_pdf_sha256=session.shown_pdf_sha256, created_at=now,
         signers=tuple(EvidenceSigner(
-            name=s.signer_name, role=s.signer_role, method=s.method, signed_at=as_utc(s.signed_at),
+            name=s.signer_name, role=(roles or {}).get(s.position, s.signer_role), method=s.method,
+            signed_at=as_utc(s.signed_at),
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
             strokes_sha256=s.strokes_sha256, language=polish_name(s.language) if s.language else "")
             for s in session.signatures),

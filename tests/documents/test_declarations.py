@@ -33,7 +33,7 @@ def test_a_staff_slot_names_a_role_object():
         SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role="head")
     with pytest.raises(ValueError):
         SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff")
-    assert SignerSlot("head_of_office", "Kierownik", signer="staff", staff_role=Role.HEAD).staff_role == "head"
+    assert SignerSlot("head_of_office", "Kierownik ośrodka", signer="staff", staff_role=Role.HEAD).staff_role == "head"
 
 
 def test_roles_keep_their_stored_codes_and_labels():

@@ -29,11 +29,17 @@ from service.documents.render import render_docx
 from tests.documents.test_templates import variants
 from tests.helpers import normalise_typesetting, squash
 
-# The types of the work with a family (issue 11), built on these rules; the first three types'
-# committed versions (family_consent, assignment_letter, zz_power_of_attorney) predate them.
-KEPT = ("assistant_request", "cooperation_rules", "work_plan", "visit_record", "monthly_family_report",
-        "monthly_time_report", "periodic_assessment", "final_report", "monitoring_note", "resignation")
+# Every type: those of the work with a family (issue 11) were built on these rules, the first
+# three types (family_consent, assignment_letter, zz_power_of_attorney) follow them since their v4.
+KEPT = ("family_consent", "assignment_letter", "zz_power_of_attorney", "assistant_request", "cooperation_rules",
+        "work_plan", "visit_record", "monthly_family_report", "monthly_time_report", "periodic_assessment",
+        "final_report", "monitoring_note", "resignation")
 TYPES = [DOCUMENT_TYPES[slug] for slug in KEPT]
+
+
+def test_every_type_is_kept():
+    """The structural check covers every type of the registry, a type added later too."""
+    assert sorted(KEPT) == sorted(t.slug for t in DOCUMENT_TYPES)
 CASES = [pytest.param(t, i, id=f"{t.slug}-{i}") for t in TYPES for i in range(len(variants(t)))]
 
 
@@ -111,13 +117,22 @@ def test_the_signature_block_keeps_with_its_text(doctype, i):
 def test_the_check_sees_a_signature_block_that_would_stand_alone():
     """The check itself, on the templates issued before these rules: the last review found the
     work plan's and the visit record's signatures alone on page 2 and „Otrzymują:” alone after
-    the final report's."""
-    for slug, fault in (("work_plan", "does not keep with the signatures"),
-                        ("visit_record", "does not keep with the signatures"),
-                        ("final_report", "text after the last signatures")):
+    the final report's; the first three types' v3 had the same faults, and the authorisation
+    without the consent to health data printed its note unsigned after the last signature."""
+    for slug, version, fault in (("work_plan", "v1", "does not keep with the signatures"),
+                                 ("visit_record", "v1", "does not keep with the signatures"),
+                                 ("final_report", "v1", "text after the last signatures"),
+                                 ("family_consent", "v3", "does not keep with the signatures"),
+                                 ("assignment_letter", "v3", "does not keep with the signatures"),
+                                 ("assignment_letter", "v3", "text after the last signatures"),
+                                 ("zz_power_of_attorney", "v3", "does not keep with the signatures")):
         doctype = DOCUMENT_TYPES[slug]
-        docx = render_docx(doctype.template_path.with_name("v1.docx"), sample_context(doctype))
-        assert any(fault in f for f in layout_faults(docx)), slug
+        docx = render_docx(doctype.template_path.with_name(f"{version}.docx"), sample_context(doctype))
+        assert any(fault in f for f in layout_faults(docx)), (slug, fault)
+    doctype = DOCUMENT_TYPES["zz_power_of_attorney"]
+    no_consent = sample_context(doctype, {**doctype.sample_data, "health_data_consent": False})
+    v3 = layout_faults(render_docx(doctype.template_path.with_name("v3.docx"), no_consent))
+    assert any("text after the last signatures, not kept with them: 'Zgoda na przetwarzanie" in f for f in v3), v3
 
 
 # ------------------------------------------------------------------ the pages, laid out by LibreOffice

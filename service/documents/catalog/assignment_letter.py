@@ -52,7 +52,7 @@ ASSIGNMENT_LETTER = DocumentType(
     signing_summary=N_("To pismo ośrodka informuje rodzinę, że przydzielono jej asystenta rodziny, i podaje, jak "
                        "się z nim kontaktować. Podpisuje je kierownik ośrodka; podpis nie nakłada na rodzinę "
                        "żadnych obowiązków."),
-    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
+    template_version="v4",  # v3 with the signatures kept with the text they sign (scripts/templates/<slug>.py)
     fields=(
         FieldSpec("addressee_name", "Adresat (rodzina)", sample="Pani Anna Kowalska i Pan Jan Kowalski",
                   max_length=160, help="jak w nagłówku pisma, np. Pani Anna Kowalska"),

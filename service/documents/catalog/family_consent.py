@@ -31,7 +31,7 @@ FAMILY_CONSENT = DocumentType(
                        "codziennych sprawach. Podpis oznacza, że zgadzasz się na to wsparcie i że zapoznano Cię "
                        "z informacją o przetwarzaniu danych osobowych. Podpisuje każda pełnoletnia osoba, która "
                        "wyraża zgodę."),
-    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
+    template_version="v4",  # v3 with the signatures kept with the text they sign (scripts/templates/<slug>.py)
     fields=(
         GroupSpec(
             "persons", "Osoby wyrażające zgodę", row_label="Osoba",

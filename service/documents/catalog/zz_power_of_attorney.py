@@ -50,7 +50,7 @@ ZZ_POWER_OF_ATTORNEY = DocumentType(
                        "opisanych w dokumencie. Podpis oznacza, że udzielasz tego upoważnienia; możesz je w "
                        "każdej chwili odwołać. Osobny podpis wyraża zgodę na przetwarzanie danych o zdrowiu, "
                        "jeśli jest w dokumencie."),
-    template_version="v3",  # v2 with no slash forms: the wording agrees with the persons (grammar.py)
+    template_version="v4",  # v3 with the signatures kept with the text they sign (scripts/templates/<slug>.py)
     fields=(
         full_name("principal_name", "Osoba upoważniająca", "Magdalena Nowicka"),
         # The principal grants the authorisation personally: of age (for a minor, the guardian grants it).
