@@ -29,7 +29,10 @@
     var form = box.closest("form");
     var other = form.elements[box.dataset.requiredIf];
     if (!other) { return; }
-    var value = other.value;  // a RadioNodeList's value is the checked radio's
+    // a RadioNodeList's value is the checked radio's; a checkbox's value is "y" ticked or not, so a
+    // yes/no field (a BooleanField: required_if ("court_ordered", True)) is read as ticked or not,
+    // "true" or "false" as the page writes True and False (_fields.html)
+    var value = other.type === "checkbox" ? String(other.checked) : other.value;
     var required = value === box.dataset.requiredValue;
     var marker = box.querySelector(".req");
     if (marker) { marker.hidden = !required; }
