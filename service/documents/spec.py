@@ -210,7 +210,10 @@ class PersonRef:
 
     `expect` maps a variant (PERSON_VARIANTS: one woman, one man, one person whose name the
     dictionary does not know, several persons, several women, several men) to phrases the rendered document
-    must contain; "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
+    must contain. "unknown" is the name, not the gender: its person is a woman told by her „Płeć”
+    (tests/documents/test_grammar.py, UNKNOWN), so its phrases are a woman's; a person whose gender
+    nothing tells never reaches a template (the form asks for „Płeć”: grammar.sex_problem, and
+    `agree` raises). "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
     a case as written by hand in the test. The test renders every declared variant, so a new
     document type gets it by declaring its persons.
     """
