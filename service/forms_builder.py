@@ -170,12 +170,46 @@ class DocumentForm(FlaskTextForm):
                     valid = False
         return valid
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
+        """WTForms' process, with the rows left empty between filled rows of a numbered group
+        taken out of the posted data first (without_gaps), so that its rows are numbered 1, 2, 3…"""
+        formdata = self.meta.wrap_formdata(self, formdata)
+        if formdata is not None:
+            formdata = without_gaps(self.doctype, formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+
+    def offer_rows(self) -> None:
+        """Gives each field that names a row of a numbered group (FieldSpec.refers_to: an action's
+        goal) the rows the page shows as its choices: ("2", "Cel 2: <the goal's text>"), or
+        ("2", "Cel 2") for a row still without text. For the page only, after validation: the
+        validation keeps the declared choices, and the type's check says at the field when the
+        number names no row („W planie nie ma celu 5…”)."""
+        for group_name in dict.fromkeys(s.refers_to for s in self.doctype.all_field_specs if s.refers_to):
+            offered = choices(self.row_choices(group_name))
+            for group, field_name in self.doctype.references(group_name):
+                fields = [entry.form[field_name] for entry in self[group]] if group else [self[field_name]]
+                for field in fields:
+                    field.choices = offered
+
+    def row_choices(self, group_name: str) -> list[tuple[str, str]]:
+        """The rows of the numbered group `group_name` the page shows, as (number, "Cel 2: text")."""
+        group = self.doctype.field(group_name)
+        out = []
+        for i, entry in enumerate(self[group_name].entries[:self.rows_shown(group_name)]):
+            title = entry.form[group.title_field].data
+            title = " ".join(str(title).split()) if title else ""
+            out.append((str(i + 1), f"{group.row_label} {i + 1}" + (f": {title}" if title else "")))
+        return out
+
     def cleaned_data(self) -> dict[str, Any]:
-        """The canonical, JSON-ready data: ISO dates, only applicable and non-empty values."""
+        """The canonical, JSON-ready data: ISO dates, only applicable and non-empty values; a row
+        of a numbered group (GroupSpec.number_field) given without its number gets its place."""
         out: dict[str, Any] = {}
         for spec in self.doctype.form_fields:
             if isinstance(spec, GroupSpec):
                 rows = [_values(group_row.form, spec.fields) for group_row in self[spec.name]]
+                if spec.number_field:
+                    rows = [{spec.number_field: str(i + 1), **r} if r else r for i, r in enumerate(rows)]
                 out[spec.name] = [r for r in rows if r]
                 continue
             value = _canonical(spec, self[spec.name].data)
@@ -210,12 +244,24 @@ def _row_empty(form: Form) -> bool:
     return all(f.data in (None, "", [], False) for f in form)
 
 
-def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
+def without_row(formdata: MultiDict, group: str, index: int,
+                references: tuple[tuple[str | None, str], ...] = ()) -> MultiDict:
     """The form data with row `index` of a repeating group (group-<i>-field) left out and the later
-    rows renumbered, so the page shows them in order: the no-script „Usuń” of a member row."""
+    rows renumbered, so the page shows them in order: the no-script „Usuń” of a member row.
+
+    `references` (DocumentType.references: (group or None, field) pairs) are the fields that hold
+    the number of a row of `group` (an action's goal): one that named the row taken out is
+    cleared (the person chooses again), one that named a later row follows it (3 becomes 2)."""
     pattern = re.compile(rf"{re.escape(group)}-(\d+)-(.+)")
+    refs = [re.compile(rf"{re.escape(g)}-\d+-{re.escape(name)}" if g else re.escape(name)) for g, name in references]
     out: MultiDict = MultiDict()
     for key, value in formdata.items(multi=True):
+        if any(ref.fullmatch(key) for ref in refs) and isinstance(value, str) and value.strip().isdigit() \
+                and value.strip().isascii():
+            number = int(value)
+            if number == index + 1:
+                continue
+            value = str(number - 1) if number > index + 1 else value
         match = pattern.fullmatch(key)
         if match is None:
             out.add(key, value)
@@ -224,6 +270,33 @@ def without_row(formdata: MultiDict, group: str, index: int) -> MultiDict:
         if i != index:
             out.add(f"{group}-{i - 1 if i > index else i}-{match.group(2)}", value)
     return out
+
+
+def without_gaps(doctype: DocumentType, formdata) -> MultiDict:
+    """The posted data with each row of a numbered group (GroupSpec.number_field) that is left
+    empty before a filled one taken out (without_row, its references following), so the goals
+    typed in rows 1 and 3 are goals 1 and 2. Data that gives the rows' numbers itself (a JSON body
+    that names them) is left as it is: its references name those numbers, not places."""
+    for group in doctype.fields:
+        if not (isinstance(group, GroupSpec) and group.number_field):
+            continue
+        pattern = re.compile(rf"{re.escape(group.name)}-(\d+)-(.+)")
+        filled: dict[int, bool] = {}
+        numbered = False
+        for key, value in formdata.items(multi=True):
+            match = pattern.fullmatch(key)
+            if match is None:
+                continue
+            i, name = int(match.group(1)), match.group(2)
+            text = value.strip() if isinstance(value, str) else str(value)
+            numbered |= name == group.number_field and bool(text)
+            filled[i] = filled.get(i, False) or bool(text)
+        if numbered or not filled:
+            continue
+        last = max(i for i, f in filled.items() if f) if any(filled.values()) else -1
+        for i in sorted((i for i in range(last) if not filled.get(i, False)), reverse=True):
+            formdata = without_row(formdata, group.name, i, doctype.references(group.name))
+    return formdata
 
 
 @dataclass(frozen=True)
@@ -246,7 +319,7 @@ def row_edit(doctype: DocumentType, formdata: MultiDict) -> RowEdit | None:
     if remove:
         group, _, index = remove.partition(":")
         if group in growing and index.isascii() and index.isdigit():  # not "²": isdigit() alone takes it
-            return RowEdit(without_row(formdata, group, int(index)))
+            return RowEdit(without_row(formdata, group, int(index), doctype.references(group)))
     return None
 
 

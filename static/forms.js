@@ -29,7 +29,10 @@
     var form = box.closest("form");
     var other = form.elements[box.dataset.requiredIf];
     if (!other) { return; }
-    var value = other.value;  // a RadioNodeList's value is the checked radio's
+    // a RadioNodeList's value is the checked radio's; a checkbox's value is "y" ticked or not, so a
+    // yes/no field (a BooleanField: required_if ("court_ordered", True)) is read as ticked or not,
+    // "true" or "false" as the page writes True and False (_fields.html)
+    var value = other.type === "checkbox" ? String(other.checked) : other.value;
     var required = value === box.dataset.requiredValue;
     var marker = box.querySelector(".req");
     if (marker) { marker.hidden = !required; }
@@ -47,6 +50,49 @@
     var form = box.closest("form");
     form.addEventListener("change", function (event) {
       if (event.target.name === box.dataset.requiredIf) { update(box); }
+    });
+  });
+
+  // A numbered group's rows (a plan's goals, data-title-field) are chosen elsewhere by their words
+  // (an action's goal, data-rows-of: FieldSpec.refers_to): each such choice offers one radio per
+  // row, „Cel 2: <its text>”, kept in step as goals are typed, added and taken out. A goal taken out
+  // takes its choice with it: an action that served it is unticked, one that served a later goal
+  // follows it (3 becomes 2), as the server does without scripts (forms_builder.without_row).
+  function offerRows(group, removed) {
+    var name = group.dataset.repeat;
+    var rows = group.querySelectorAll("[data-row]");
+    var titles = Array.prototype.map.call(rows, function (row) {
+      var text = row.querySelector("[name$='-" + group.dataset.titleField + "']");
+      return text ? text.value.replace(/\s+/g, " ").trim() : "";
+    });
+    document.querySelectorAll("[data-rows-of='" + name + "']").forEach(function (box) {
+      var labels = box.querySelectorAll("label.check");
+      if (!labels.length) { return; }
+      var checked = box.querySelector("input:checked");
+      var value = checked ? parseInt(checked.value, 10) : 0;
+      if (removed !== undefined && value) {
+        value = value === removed + 1 ? 0 : (value > removed + 1 ? value - 1 : value);
+      }
+      var parent = labels[0].parentNode;
+      for (var k = labels.length; k < rows.length; k++) {
+        var copy = labels[0].cloneNode(true);
+        parent.appendChild(copy);
+      }
+      for (var j = labels.length; j > rows.length; j--) { labels[j - 1].remove(); }
+      box.querySelectorAll("label.check").forEach(function (label, i) {
+        var input = label.querySelector("input");
+        input.value = String(i + 1);
+        input.id = input.name + "-" + i;
+        input.checked = value === i + 1;
+        label.querySelector("span").textContent = group.dataset.rowLabel + " " + (i + 1) + (titles[i] ? ": " + titles[i] : "");
+      });
+    });
+  }
+  document.querySelectorAll("[data-repeat][data-title-field]").forEach(function (group) {
+    group.addEventListener("input", function (event) {
+      if (event.target.name && event.target.name.slice(-(group.dataset.titleField.length + 1)) === "-" + group.dataset.titleField) {
+        offerRows(group);
+      }
     });
   });
 
@@ -86,8 +132,10 @@
         event.preventDefault();
         var row = remove.closest("[data-row]");
         var next = row.nextElementSibling;
+        var index = Array.prototype.indexOf.call(rows(), row);
         row.remove();
         renumber();
+        if (group.dataset.titleField) { offerRows(group, index); }
         (next && next.matches("[data-row]") ? next.querySelector(FIELDS) : addButton).focus();
         return;
       }
@@ -123,6 +171,7 @@
         }
         last.after(copy);
         renumber();
+        if (group.dataset.titleField) { offerRows(group); }
         copy.querySelector(FIELDS).focus();
       }
     });

@@ -66,6 +66,14 @@ class FieldSpec:
     # its stored value may be any JSON value (a list of ids): the kind names what one item is. A
     # sample, when given, is what the service would add to a sample render (service_sample).
     by_service: bool = False
+    # A numbered group of the same type (GroupSpec.number_field) whose row this field names by its
+    # number (an action's goal: "goals"), for a "choice" field whose `choices` are the numbers
+    # accepted (DocumentType checks both when the declaration is made). The page
+    # offers the group's rows as they stand instead, each by its label, number and text („Cel 2:
+    # Regularne uczęszczanie syna do szkoły.”: forms_builder.offer_rows, static/forms.js), and a
+    # row taken out takes its number with it: the choices of the rows after it follow them
+    # (forms_builder.without_row). Whether the number names a row the body has is the type's check.
+    refers_to: str | None = None
     field_kind: FieldKind = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +121,23 @@ class GroupSpec:
     # the row), instead of all max_entries rows at once: for long lists, e.g. a plan's actions.
     growing: bool = False
     add_label: str = "Dodaj pozycję"  # the „Dodaj” button of a growing group
+    # A numbered group (a plan's goals): each row's number, in `number_field`, is its place in the
+    # group, shown as the row's legend („Cel 2”); the page has no input for it, and a row given
+    # without it gets its place (forms_builder.DocumentForm.cleaned_data; a row left empty between
+    # filled ones is taken out first, so the numbers run 1, 2, 3…). A JSON body may still give the
+    # numbers itself, as before the rule (then they are as given). `title_field` is the text that
+    # names the row where another field refers to it (FieldSpec.refers_to).
+    number_field: str | None = None
+    title_field: str | None = None
+
+    def __post_init__(self) -> None:
+        names = {f.name for f in self.fields}
+        for attr in ("number_field", "title_field"):
+            name = getattr(self, attr)
+            if name is not None and name not in names:
+                raise ValueError(f"{self.name}: {attr} {name!r} is not a field of the group")
+        if (self.number_field is None) != (self.title_field is None):
+            raise ValueError(f"{self.name}: a numbered group names both its number_field and its title_field")
 
     @property
     def sample(self) -> list[dict[str, Any]]:
@@ -191,7 +216,10 @@ class PersonRef:
 
     `expect` maps a variant (PERSON_VARIANTS: one woman, one man, one person whose name the
     dictionary does not know, several persons, several women, several men) to phrases the rendered document
-    must contain; "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
+    must contain. "unknown" is the name, not the gender: its person is a woman told by her „Płeć”
+    (tests/documents/test_grammar.py, UNKNOWN), so its phrases are a woman's; a person whose gender
+    nothing tells never reaches a template (the form asks for „Płeć”: grammar.sex_problem, and
+    `agree` raises). "{name}" is the variant's name, "{name.acc}" (gen, dat, inst, loc) the name in
     a case as written by hand in the test. The test renders every declared variant, so a new
     document type gets it by declaring its persons.
     """
@@ -282,6 +310,11 @@ class DocumentType:
         unknown = [n for n in self.needs if n not in NEEDS]
         if unknown:
             raise ValueError(f"{self.slug}: unknown needs {unknown}; known: {NEEDS}")
+        numbered = {f.name for f in self.fields if isinstance(f, GroupSpec) and f.number_field}
+        for spec in self.all_field_specs:
+            if spec.refers_to is not None and (spec.refers_to not in numbered or spec.kind != "choice"):
+                raise ValueError(f"{self.slug}: {spec.name} refers to {spec.refers_to!r}, which is no numbered "
+                                 "group of the type, or is no choice")
 
     @property
     def jrwa_key(self) -> str:
@@ -297,6 +330,24 @@ class DocumentType:
     def input_fields(self) -> tuple[FieldSpec | GroupSpec, ...]:
         """The fields a form or a JSON body gives: the same as form_fields."""
         return self.form_fields
+
+    @property
+    def all_field_specs(self) -> tuple[FieldSpec, ...]:
+        """Every FieldSpec of the type, the groups' row fields included, in the declaration's order."""
+        out: list[FieldSpec] = []
+        for f in self.fields:
+            out.extend(f.fields if isinstance(f, GroupSpec) else (f,))
+        return tuple(out)
+
+    def references(self, group: str) -> tuple[tuple[str | None, str], ...]:
+        """The fields that name a row of the numbered group `group` (FieldSpec.refers_to), each as
+        (its group's name, or None for a field of the form itself; its name)."""
+        out: list[tuple[str | None, str]] = []
+        for f in self.fields:
+            for spec in (f.fields if isinstance(f, GroupSpec) else (f,)):
+                if spec.refers_to == group:
+                    out.append((f.name if isinstance(f, GroupSpec) else None, spec.name))
+        return tuple(out)
 
     @property
     def service_fields(self) -> tuple[FieldSpec, ...]:

@@ -191,6 +191,7 @@ def issue_document(family_id: int, slug: str):
         if edit.grow:
             form.grow(edit.grow)
         fit_to_family(form, facts_of(family))
+        form.offer_rows()  # a goal chosen by its words, among the goals typed (after validation)
         return render_template("document_form.html", doctype=doctype, form=form, paused=issuing_paused(),
                                family=family, left_out=left_out_for(doctype, family),
                                revising=revising(doctype, family),
@@ -244,6 +245,7 @@ def issue_document(family_id: int, slug: str):
                 return redirect(url_for("archive.document", doc_id=issued.record.id)
                                 if current_user.role in READERS else url_for("families.show", family_id=family.id))
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    form.offer_rows()  # a goal chosen by its words, among the goals typed (after validation)
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused, family=family,
                            left_out=left_out_for(doctype, family), monthly=monthly,
                            revising=revising(doctype, family),

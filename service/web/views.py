@@ -185,5 +185,6 @@ def new_document(slug: str):
     # the case choice names the families (their case signs and members): logged as the lists are
     if not own_case:
         log_access("list", "family", detail=f"formularz {slug}: sprawy rodzin ({len(families)})")
+    form.offer_rows()  # a goal chosen by its words, among the goals typed (after validation)
     return render_template("document_form.html", doctype=doctype, form=form, paused=paused,
                            monthly=monthly, own_case=own_case), status, headers

@@ -3,6 +3,7 @@ the plan it replaces and is pre-filled from it, the family's page shows which pl
 and a plan of 8 goals × 4 actions runs over pages with the actions table's header repeated."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from io import BytesIO
 
@@ -20,10 +21,13 @@ from service.families.facts import facts_of, prefill_for
 from service.families.models import Family
 from service.families.plans import current_plan
 from service.families.registration import register_family
-from service.forms_builder import row_edit
+from service.documents.family_facts import PlanFacts
+from service.documents.json_input import json_to_formdata
+from service.forms_builder import errors_by_path, form_class, row_edit
 from service.issuing import issue
 from service.office.models import JrwaClass, get_profile
-from tests.documents.test_family_prefill import EXTRAS, form_errors
+from tests.documents.test_family_prefill import ANNA, EXTRAS, form_errors
+from tests.documents.test_family_prefill import family as prefill_family
 from tests.families.test_issue_for_family import FAMILIES, ORIGIN
 from tests.helpers import squash
 from werkzeug.datastructures import MultiDict
@@ -63,8 +67,8 @@ def test_an_action_of_a_goal_the_plan_has_not(app_context):
     errors = form_errors(PLAN, values)
     assert errors["actions[1].goal_no"] == ["W planie nie ma celu 5. Wybierz jeden z celów wpisanych w tabeli "
                                             "celów albo dopisz ten cel."]
-    assert errors["goals[1].goal"] == ["Do celu 2 nie przypisano żadnego działania. Dodaj działanie z tym "
-                                       "numerem celu albo usuń cel."]
+    assert errors["goals[1].goal"] == ["Do celu 2 nie przypisano żadnego działania. Dodaj działanie, które "
+                                       "służy temu celowi, albo usuń cel."]
 
 
 def test_a_goal_number_twice_and_an_action_due_before_the_plan(app_context):
@@ -92,6 +96,100 @@ def test_rows_added_and_removed_without_scripts():
     assert row_edit(PLAN, MultiDict([("add_row", "actions")])).grow == "actions"
     assert row_edit(PLAN, MultiDict([("add_row", "nonsense")])) is None
     assert row_edit(PLAN, MultiDict([("remove_row", "goals:²")])) is None
+
+
+# ---------------------------------------------------------------------------- goals numbered by their place
+
+def _form(posted: MultiDict):
+    form = form_class(PLAN)(formdata=posted, meta={"csrf": False})
+    form.validate()
+    return form
+
+
+def _posted(goals: list[str], actions: list[str], **more) -> MultiDict:
+    """What the page posts: goal rows with their text only (no number), actions naming a goal row."""
+    deadline = (TODAY + dt.timedelta(days=30)).isoformat()
+    formdata, _ = json_to_formdata(PLAN, {**plan_values(), "goals": [], "actions": []})
+    for i, goal in enumerate(goals):
+        formdata.add(f"goals-{i}-goal", goal)
+    for i, number in enumerate(actions):
+        for key, value in (("goal_no", number), ("scope", f"Działanie {i + 1}"), ("deadline", deadline),
+                           ("expected_effect", "Efekt"), ("responsible", "Anna Kowalska")):
+            formdata.add(f"actions-{i}-{key}", value)
+    for key, value in more.items():
+        formdata.add(key, value)
+    return formdata
+
+
+def test_the_page_numbers_the_goals_by_their_place(app_context):
+    form = _form(_posted(["Budżet domowy.", "Szkoła syna."], ["2", "1"]))
+    assert form.errors == {}
+    data = form.cleaned_data()
+    assert data["goals"] == [{"goal_no": "1", "goal": "Budżet domowy."}, {"goal_no": "2", "goal": "Szkoła syna."}]
+    assert [a["goal_no"] for a in data["actions"]] == ["2", "1"]
+
+
+def test_a_goal_left_empty_between_others_is_taken_out_and_the_actions_follow(app_context):
+    # typed in goal rows 1 and 3, row 2 left empty: goals 1 and 2, the action of „Cel 3” serves goal 2
+    form = _form(_posted(["Budżet domowy.", "", "Szkoła syna."], ["3", "1"]))
+    assert form.errors == {}
+    data = form.cleaned_data()
+    assert data["goals"] == [{"goal_no": "1", "goal": "Budżet domowy."}, {"goal_no": "2", "goal": "Szkoła syna."}]
+    assert [a["goal_no"] for a in data["actions"]] == ["2", "1"]
+    # an action that served the empty row chooses again, at its field
+    form = _form(_posted(["Budżet domowy.", "", "Szkoła syna."], ["2", "1", "3"]))
+    assert errors_by_path(form)["actions[0].goal_no"] == ["To pole jest wymagane."]
+
+
+def test_an_action_of_a_goal_row_not_filled_is_told_at_its_field(app_context):
+    form = _form(_posted(["Budżet domowy."], ["1", "2"]))
+    assert errors_by_path(form) == {"actions[1].goal_no": [
+        "W planie nie ma celu 2. Wybierz jeden z celów wpisanych w tabeli celów albo dopisz ten cel."]}
+
+
+def test_a_goal_taken_out_without_scripts_takes_its_actions_choice_with_it():
+    posted = _posted(["Budżet domowy.", "Szkoła syna.", "Praca ojca."], ["1", "2", "3", "3"],
+                     remove_row="goals:1")
+    edit = row_edit(PLAN, posted)
+    assert edit.formdata.getlist("goals-1-goal") == ["Praca ojca."]
+    # the action of goal 2 chooses again; those of goal 3 follow it to 2
+    assert [edit.formdata.get(f"actions-{i}-goal_no") for i in range(4)] == ["1", None, "2", "2"]
+    # an action row taken out leaves the goals' numbers alone
+    edit = row_edit(PLAN, _posted(["A.", "B."], ["1", "2"], remove_row="actions:0"))
+    assert edit.formdata.get("actions-0-goal_no") == "2" and edit.formdata.get("goals-1-goal") == "B."
+
+
+def test_an_action_offers_the_goals_typed_by_their_words(app_context):
+    form = _form(_posted(["Uregulowanie zaległości\nczynszowych.", "Szkoła syna."], ["2"]))
+    form.grow("goals")  # a third goal row shown, still empty
+    form.offer_rows()
+    assert [(c.value, c.label) for c in form.actions[0].form.goal_no.choices] == [
+        ("1", "Cel 1: Uregulowanie zaległości czynszowych."), ("2", "Cel 2: Szkoła syna."), ("3", "Cel 3")]
+    assert form.actions[0].form.goal_no.data == "2"
+
+
+def test_a_body_with_the_goals_numbers_keeps_them_and_one_without_gets_their_places(app_context):
+    # the API's bodies as before the rule: numbers as sent, in any order, a gap allowed
+    values = plan_values(2)
+    values["goals"] = [{"goal_no": "3", "goal": "Trzeci."}, {"goal_no": "1", "goal": "Pierwszy."}]
+    values["actions"][0]["goal_no"], values["actions"][1]["goal_no"] = "3", "1"
+    assert form_errors(PLAN, values) == {}
+    # without the numbers: by their place
+    values = plan_values(2)
+    for goal in values["goals"]:
+        del goal["goal_no"]
+    formdata, _ = json_to_formdata(PLAN, values)
+    form = _form(formdata)
+    assert form.errors == {} and [g["goal_no"] for g in form.cleaned_data()["goals"]] == ["1", "2"]
+
+
+def test_a_revision_numbers_the_goals_of_a_plan_sent_out_of_order_by_their_place(app_context):
+    facts = dataclasses.replace(prefill_family(ANNA), plan=PlanFacts(
+        "plan-1", TODAY.isoformat(), (("3", "Trzeci."), ("1", "Pierwszy.")),
+        actions=({"goal_no": "3", "scope": "Do trzeciego."}, {"goal_no": "1", "scope": "Do pierwszego."})))
+    values = PLAN.from_family(facts)
+    assert values["goals"] == [{"goal_no": "1", "goal": "Pierwszy."}, {"goal_no": "2", "goal": "Trzeci."}]
+    assert [(a["goal_no"], a["scope"]) for a in values["actions"]] == [("2", "Do trzeciego."), ("1", "Do pierwszego.")]
 
 
 def test_the_context_nests_actions_under_their_goals():

@@ -49,8 +49,8 @@ def test_a_document_page_names_the_documents_it_refers_to(app, client, login, of
     # the plan replaced: a link with its date, not its 32-digit identifier as the value
     assert f'href="/archive/{first}"' in page and "z 2 listopada 2026 r." in _text(page)
     assert f"<td>{first}</td>" not in page and "Plan zastępowany (identyfikator)" not in page
-    # a group's row field by field, not „Numer celu: 1, Cel: …” run together
-    assert '<span class="pair-label">Cel:</span> Poprawa organizacji dnia' in page
+    # a group's row field by field, not „Numer celu: 1, Treść celu: …” run together
+    assert '<span class="pair-label">Treść celu:</span> Poprawa organizacji dnia' in page
     # the family's file it belongs to, and the case's documents
     assert f'href="/families/{office.kowalscy}"' in page and "« Teczka rodziny" in page
     assert "/archive?case=" in page

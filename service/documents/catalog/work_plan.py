@@ -26,9 +26,16 @@ MAX_ACTIONS = 30
 GOAL_CHOICES = tuple((str(n), f"Cel {n}") for n in range(1, MAX_GOALS + 1))
 
 
-def goal_no() -> FieldSpec:
-    """The goal number of a goal row or of an action row („Cel 1” … „Cel 8”, keys "1" … "8")."""
-    return FieldSpec("goal_no", "Numer celu", "choice", choices=GOAL_CHOICES, sample=["1", "2"])
+def goal_no(refers: bool = False) -> FieldSpec:
+    """The goal number („Cel 1” … „Cel 8”, keys "1" … "8"): of a goal row, its place in the table
+    (GroupSpec.number_field: no input on the page; a JSON body may give it, as before), or, with
+    `refers`, of an action row the goal it serves (chosen on the page from the goals typed, by
+    their words: FieldSpec.refers_to)."""
+    if refers:
+        return FieldSpec("goal_no", "Cel, któremu służy działanie", "choice", choices=GOAL_CHOICES,
+                         sample=["1", "2"], refers_to="goals")
+    return FieldSpec("goal_no", "Numer celu", "choice", choices=GOAL_CHOICES, sample=["1", "2"], required=False,
+                     help="bez numeru cel ma numer swojego miejsca w tabeli celów (pierwszy 1, drugi 2…)")
 
 
 def _key(value: Any) -> str:
@@ -60,8 +67,8 @@ def goals_and_actions(data: Mapping[str, Any]) -> dict[str, str]:
     for i, goal in enumerate(goals):
         number = _key(goal.get("goal_no"))
         if number and number not in planned and f"goals[{i}].goal_no" not in errors:
-            errors[f"goals[{i}].goal"] = (f"Do celu {number} nie przypisano żadnego działania. Dodaj działanie "
-                                          "z tym numerem celu albo usuń cel.")
+            errors[f"goals[{i}].goal"] = (f"Do celu {number} nie przypisano żadnego działania. Dodaj działanie, "
+                                          "które służy temu celowi, albo usuń cel.")
     return errors
 
 
@@ -133,10 +140,16 @@ def from_family(facts: FamilyFacts) -> dict:
         "assistant_name": staff_name(facts.assistant), "social_worker_name": staff_name(facts.social_worker)}
     plan = facts.plan
     if plan is not None:
+        # the form numbers the goals by their place: a plan whose numbers were sent out of order
+        # or with a gap (an API body may) is renumbered 1, 2, 3… and its actions follow
+        kept = sorted(plan.goals, key=lambda goal: int(goal[0]) if goal[0].isascii() and goal[0].isdigit() else 0)
+        kept = kept[:MAX_GOALS]
+        place = {number: str(i) for i, (number, _) in enumerate(kept, 1)}
         values.update(
             diagnosis=plan.diagnosis, resources=plan.resources, child_plan=plan.child_plan,
-            goals=[{"goal_no": number, "goal": goal} for number, goal in plan.goals][:MAX_GOALS],
-            actions=[{k: a.get(k, "") for k in ("goal_no", "scope", "deadline", "expected_effect", "responsible")}
+            goals=[{"goal_no": place[number], "goal": goal} for number, goal in kept],
+            actions=[{"goal_no": place.get(a.get("goal_no", ""), ""),
+                      **{k: a.get(k, "") for k in ("scope", "deadline", "expected_effect", "responsible")}}
                      for a in plan.actions][:MAX_ACTIONS])
     return values
 
@@ -168,11 +181,11 @@ WORK_PLAN = DocumentType(
                          "w pobliżu."),
         GroupSpec(
             "goals", "Cele ustalone z rodziną", row_label="Cel", min_entries=1, max_entries=MAX_GOALS,
-            growing=True, add_label="Dodaj cel",
-            help="Każdy cel ma numer; w tabeli działań wybierz numer celu, któremu działanie służy.",
+            growing=True, add_label="Dodaj cel", number_field="goal_no", title_field="goal",
+            help="Cele mają numery w kolejności wpisania. Przy każdym działaniu wybierz cel, któremu służy.",
             fields=(
                 goal_no(),
-                FieldSpec("goal", "Cel", "textarea", max_length=400,
+                FieldSpec("goal", "Treść celu", "textarea", max_length=400,
                           sample=["Uregulowanie zaległości czynszowych i planowanie budżetu domowego.",
                                   "Regularne uczęszczanie syna do szkoły."]),
             ),
@@ -183,7 +196,7 @@ WORK_PLAN = DocumentType(
             help="Zakres działania, termin realizacji, przewidywany efekt i osoba odpowiedzialna "
                  "(art. 15 ust. 3 ustawy o wspieraniu rodziny i systemie pieczy zastępczej).",
             fields=(
-                goal_no(),
+                goal_no(refers=True),
                 FieldSpec("scope", "Zakres działania", "textarea", max_length=600,
                           sample=["Wspólne sporządzenie miesięcznego budżetu i wniosku o rozłożenie zaległości "
                                   "na raty.", "Spotkanie z wychowawcą i pedagogiem szkolnym."]),
