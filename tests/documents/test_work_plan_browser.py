@@ -69,13 +69,7 @@ def _open_form(browser, live, assistant, family_id, viewport, scripts=True):  # 
 def test_goals_and_actions_added_removed_and_issued_at_tablet_width(app, live, browser, create_user):  # noqa: F811
     with app.test_request_context():
         family_id, assistant = _family(app, create_user)
-    page = browser.new_context(viewport=TABLET, base_url=live, locale="pl-PL").new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    log_in(page, assistant)
-    page.goto(f"/families/{family_id}")
-    page.get_by_role("link", name="Wystaw: Plan pracy z rodziną").click()
-    page.wait_for_url("**/documents/new/work_plan")
+    page, errors = _open_form(browser, live, assistant, family_id, TABLET)
     goals = page.locator("[data-repeat=goals] [data-row]")
     actions = page.locator("[data-repeat=actions] [data-row]")
     people = page.locator("[data-repeat=participants] [data-row]")
