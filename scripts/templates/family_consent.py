@@ -3,7 +3,9 @@
 v4: the signatures stay with the text they sign (forms_templates/README.md): the clause's last
 point keeps with the heading of the signatures, and the rows of the signatures do not break and
 keep together; the legal basis is cited after „Zgodnie z”, not in brackets (its own „(Dz. U. …)”
-closed „))”); each person's role under the name on a line of its own (no „(syn (pełnoletni))”)."""
+closed „))”); each person's role under the name on a line of its own (no „(syn (pełnoletni))”);
+the list of what the persons were told ends in a full stop when the point naming the social
+worker is left out (v3 ended it in „;”)."""
 from __future__ import annotations
 
 from letter_kit import (BODY, CURRENT, FIRST, TEXT_WIDTH, TYPESET, add_row, data_table, heading,  # noqa: F401
@@ -159,6 +161,10 @@ def build_v3(v4: bool = False) -> object:
     para(doc, "{{ consenting|agree('Zostałam poinformowana', 'Zostałem poinformowany', 'Zostałyśmy poinformowane', "
               "'Zostaliśmy poinformowani') }}, że:", after=3, keep_next=True)
     for i, text in enumerate(CONSENT_INFO_V3, 1):
+        if v4 and i == len(CONSENT_INFO_V3):
+            # the list's last point ends in a full stop: without a social worker the point naming
+            # one is left out, and v3 ended the list in „;”
+            text = text.removesuffix(";") + "{% if social_worker %};{% else %}.{% endif %}"
         numbered(doc, f"{i}.", text)
     para(doc, "{%p if social_worker %}")
     numbered(doc, f"{len(CONSENT_INFO_V3) + 1}.",

@@ -14,6 +14,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from ..families.people import count_pl
 from .spec import DocumentType, FieldSpec, GroupSpec
 
 
@@ -68,7 +69,7 @@ def json_to_formdata(doctype: DocumentType, payload: dict[str, Any], envelope: C
                 errors[key] = ["Oczekiwano listy obiektów."]
                 continue
             if len(value) > spec.max_entries:
-                errors[key] = [f"Najwyżej {spec.max_entries} pozycji."]
+                errors[key] = [f"Najwyżej {count_pl(spec.max_entries, 'pozycja', 'pozycje', 'pozycji')}."]
                 continue
             subs = {f.name: f for f in spec.fields}
             for i, row in enumerate(value):

@@ -22,7 +22,7 @@ from signatures.qr import (TOO_HEAVY, TOO_SLOW, UNREADABLE, ScanError, ScanLimit
                            scan_kind)
 
 from .. import uploads
-from ..accounts.models import ROLES, User, utcnow
+from ..accounts.models import User, utcnow
 from ..archive.models import DocumentRecord
 from ..archive.store import archiving
 from ..extensions import db
@@ -214,7 +214,7 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
     version; staff issue a new one). Raises ScanRefused when the check failed, a reason is missing,
     or the version in force changed meanwhile (another scan or a tablet was quicker).
     `head_title` is the office profile's title of its head: the evidence page names the head's
-    step by it (plan.titled_role).
+    step by it (plan.titled_role), and a head who confirms the scan (trail.role_of).
     """
     if not result.ok:
         raise ScanRefused(" ".join(result.problems))
@@ -233,8 +233,9 @@ def attach_scan(doc: DocumentRecord, scan: Scan, user: User, *, pipe, office_nam
                         replaces=describe_version(replaces) if replaces else None,
                         replace_reason=reason.strip() if replaces is not None and reason else None,
                         staff=(EvidenceStaff("Dołączenie i zatwierdzenie skanu", user.full_name,
-                                             ROLES.get(user.role, user.role)),),
-                        events=(EvidenceEvent(now, f"Dołączenie i zatwierdzenie skanu – {trail.person(user)}"),))
+                                             trail.role_of(user, head_title)),),
+                        events=(EvidenceEvent(now, "Dołączenie i zatwierdzenie skanu – "
+                                                   + trail.person(user, head_title)),))
     doc_id, replaces_id = doc.id, replaces.id if replaces is not None else None
     db.session.commit()  # ends the request's reads: nothing is held while the PDF is built and sealed
     sealed = pipe.sealer.seal(build_scan_pdf(shown, scan.pages, evidence_pdf(evidence)),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import textwrap
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -27,6 +29,9 @@ from .sessions import Client, SessionClosed, ensure_open, record
 
 log = logging.getLogger(__name__)
 STAFF_STAMP = "Podpisano elektronicznie – potwierdzenie hasłem"
+# the longest role a password stamp prints after the name on its line (stamp_lines): the longest
+# of the roles' names, „Kierownik ośrodka – zatwierdzenie wniosku”, and a little more
+STAMP_ROLE_CHARS = 45
 
 
 @dataclass
@@ -98,7 +103,7 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
         try:
             result = _finish(session, pipe, office_name, location, client, timings,
                              fresh={captured.sha256: captured.png} if captured else {},
-                             roles={p.position: titled_role(p, head_title) for p in plan})
+                             roles={p.position: titled_role(p, head_title) for p in plan}, head_title=head_title)
         except SessionClosed:
             raise
         except BaseException:
@@ -123,12 +128,32 @@ def _withdraw(store, staged: Staged, signature_id: int, event_id: int) -> None:
         store.discard(digest, ext)
 
 
+def stamp_lines(name: str, role: str, signed_at: dt.datetime) -> tuple[str, ...]:
+    """The lines of a staff member's password stamp over the signature's dotted line: STAFF_STAMP,
+    „name, role”, the time (`signed_at`). A role too long to share a line with the name (over
+    STAMP_ROLE_CHARS characters: the office's title of its head, „Dyrektor Miejskiego Ośrodka Pomocy
+    Społecznej w Kędzierzynie-Koźlu”, plan.titled_role) comes under the name, broken at spaces into
+    lines of at most STAMP_ROLE_CHARS as the template's caption under the signature breaks it: no
+    line ends in a one-letter word or starts with a dash, none breaks at a hyphen. On one line the
+    stamp's letters shrank to the smallest size and a longer title ran over the slot's edge.
+    Each value is isolated (UAX #9, FSI … PDI): a right-to-left name keeps the role out of it."""
+    when = isolate(_stamp_time(signed_at))
+    if len(role) <= STAMP_ROLE_CHARS:
+        return STAFF_STAMP, f"{isolate(name)}, {isolate(role)}", when
+    # a one-letter word („w”, „i”) glued to the word after it, a dash to the word before it
+    glued = re.sub(r" (?=–)", "\0", re.sub(r"(?<!\S)(\w) ", "\\1\0", role))
+    lines = textwrap.wrap(glued, STAMP_ROLE_CHARS, break_long_words=False, break_on_hyphens=False)
+    return STAFF_STAMP, isolate(name), *(isolate(line.replace("\0", " ")) for line in lines), when
+
+
 def _finish(session: SigningSession, pipe, office_name: str, location: str | None, client: Client,
             timings: dict[str, float], fresh: dict[str | None, bytes],
-            roles: dict[int, str] | None = None) -> SignedDocument:
+            roles: dict[int, str] | None = None, head_title: str = "") -> SignedDocument:
     """Signature images into their slots, the evidence page after the document, the seal last.
-    `roles`: the role each step's signer signs in as the evidence page names it, by position
-    (plan.titled_role); a signature's own recorded role where it gives none."""
+    `roles`: the role each step's signer signs in as the evidence page and a staff member's stamp
+    name it, by position (plan.titled_role); a signature's own recorded role where it gives none.
+    `head_title`: the office's title of its head, naming a head who started the session or acted
+    in its trail (trail.role_of)."""
     store, doc, now = pipe.store, session.document, utcnow()
     t = time.perf_counter()
     marks = []
@@ -136,9 +161,8 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         png = None
         if sig.image_sha256:
             png = fresh.get(sig.image_sha256) or store.read(sig.image_sha256, "png")
-        # each value isolated (UAX #9, FSI … PDI): a right-to-left name keeps the role out of it
-        lines = (STAFF_STAMP, f"{isolate(sig.signer_name)}, {isolate(sig.signer_role)}",
-                 isolate(_stamp_time(sig.signed_at))) if sig.staff_user_id else ()
+        lines = stamp_lines(sig.signer_name, (roles or {}).get(sig.position, sig.signer_role),
+                            sig.signed_at) if sig.staff_user_id else ()
         # the image's alternative text in the tagged PDF (signatures.tagging)
         marks.append(Mark(slot=sig.slot, png=png, lines=lines, alt=f"Podpis: {sig.signer_name}"))
     evidence = Evidence(
@@ -150,7 +174,7 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
             strokes_sha256=s.strokes_sha256, language=polish_name(s.language) if s.language else "")
             for s in session.signatures),
-        staff=trail.staff_of(session), events=trail.events_of(session))
+        staff=trail.staff_of(session, head_title), events=trail.events_of(session, head_title))
     slots = {key: SlotBox.from_json(box) for key, box in session.slots.items()}
     session_id, doc_id, shown_sha256, result_slug = session.id, doc.id, session.shown_pdf_sha256, doc.slug
     created_by_id = session.created_by_id

@@ -57,6 +57,16 @@ def test_errors_per_field_in_polish(client, create_user, api_token):
     assert errors["color"] == ["Nieznane pole."]
 
 
+def test_too_many_rows_are_counted_in_polish(client, create_user, api_token):
+    """A consent of six persons (the form has four rows): „Najwyżej 4 pozycje.”, not „4 pozycji”."""
+    headers = api_token(create_user("assistant"))
+    sample = DOCUMENT_TYPES["family_consent"].sample_data
+    sample["persons"] = sample["persons"] * 3
+    response = client.post("/api/documents/family_consent", json=sample, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"persons": ["Najwyżej 4 pozycje."]}
+
+
 def test_not_json_and_wrong_role(client, create_user, api_token):
     headers = api_token(create_user("assistant"))
     assert client.post("/api/documents/family_consent", data="x", headers=headers).status_code == 422

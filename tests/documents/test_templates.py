@@ -332,6 +332,13 @@ def test_family_consent_optional_names_can_be_empty():
     assert "zatrudnionym przez Miejski Ośrodek Pomocy Społecznej w Oświęcimiu oraz" in text
     assert "Panią" not in text and "pracownikiem socjalnym prowadzącym" not in text
     assert "–" in text  # the missing PESEL
+    # without the point naming the social worker the list ends with the point before it, in a full stop
+    assert "podjęte przed jej wycofaniem.\n" in text and "podjęte przed jej wycofaniem;" not in text
+
+
+def test_family_consent_points_run_on_to_the_social_worker():
+    text = all_text(render_docx(template("family_consent"), family_consent(2)))
+    assert "podjęte przed jej wycofaniem;\n" in text and "jest Pan Piotr Żółkiewski." in text
 
 
 @pytest.mark.parametrize(("basis", "expected", "absent"), [

@@ -5,7 +5,11 @@ under the signature), not by the role's name „Kierownik ośrodka”, which an 
 On the tablet (the head's password) and on paper (a scan) alike."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import subprocess
+from html import unescape
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +23,10 @@ from service.office.models import get_profile
 from service.roles import Role
 from service.signing.models import Signature, SignedDocument
 from service.signing.plan import signer_plan, titled_role
+from service.signing.models import SigningSession
+from service.signing.steps import STAMP_ROLE_CHARS, stamp_lines
 from signatures.evidence import read_evidence
+from signatures.slots import SlotBox
 from tests.helpers import TEST_OFFICE, download, squash
 from tests.signing import scans
 from tests.signing.conftest import issue_document
@@ -80,11 +87,13 @@ def test_the_tablet_evidence_page_names_the_head_by_the_office_title(app, client
     signed = signed_pdf(app, client, doc_id)
     assert [(s.name, s.role) for s in read_evidence(signed).signers] == [("Anna Nowak", role)]
     page = evidence_text(signed)
-    # the signer's row and the trail's line of the signature
-    assert page.count(squash(role)) == 2, page
+    # the signer's row and the trail's line of the signature; with a title also the head who
+    # started the session (its row and the trail's line of the start)
+    assert page.count(squash(role)) == (4 if title else 2), page
     assert squash("1. Anna Nowak – " + role) in page, page
-    if title:
-        assert squash("Kierownik ośrodka") not in page, page
+    if title:  # the head who started the session and handed the tablet over is named by it too
+        assert "kierownikośrodka" not in page.lower(), page
+        assert squash(f"przekazanie urządzenia Anna Nowak, {role}") in page, page
     with app.app_context():  # what the signature recorded stays the slot's role
         assert db.session.execute(select(Signature.signer_role)).scalar_one() == "Kierownik ośrodka"
 
@@ -101,4 +110,59 @@ def test_the_paper_evidence_page_names_the_head_by_the_office_title(app, client,
         signed = pipeline(app).store.read(version.pdf_sha256, "pdf")
     # on paper the staff member who signed is not known by name: the title stands for both
     assert [(s.name, s.role) for s in read_evidence(signed).signers] == [(DIRECTOR, DIRECTOR)]
-    assert squash("Kierownik ośrodka") not in evidence_text(signed)
+    # nor the head who confirmed the scan („Anna Nowak, kierownik ośrodka” before)
+    page = evidence_text(signed)
+    assert "kierownikośrodka" not in page.lower(), page
+    assert squash(f"Dołączenie i zatwierdzenie skanu Anna Nowak, {DIRECTOR}") in page, page
+
+
+# The first check by eye (issue: a long title in the stamp): an office in Kędzierzyn-Koźle
+KK_HEAD = "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Kędzierzynie-Koźlu"
+
+
+def _words(pdf: bytes, page: int) -> list[tuple[float, float, float, str]]:
+    """(left, right, top, word) of the words poppler finds on `page` (from 1), top from the page's top."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                          capture_output=True, check=True).stdout.decode()
+    return [(float(x0), float(x1), float(y0), unescape(w)) for x0, y0, x1, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', html)]
+
+
+@pytest.mark.parametrize("title", [KK_HEAD, "Dyrektorka Miejskiego Ośrodka Pomocy Społecznej im. Jana Pawła II "
+                                             "w Kędzierzynie-Koźlu – Pełnomocniczka Prezydenta Miasta ds. Rodziny"],
+                         ids=["long", "very-long"])
+def test_the_head_s_stamp_on_the_document_names_the_office_title_inside_the_slot(app, client, create_user,
+                                                                                  login, title):
+    """The password stamp over the head's dotted line said „Kierownik ośrodka” right above the
+    template's caption „Dyrektor Miejskiego Ośrodka …”: it names the title too, under the name and
+    broken into lines, every word inside the signing slot."""
+    set_head_title(app, title)
+    head = create_user("head", full_name="Małgorzata Grzegorzewska-Brzęczyszczykiewicz")
+    login(head)
+    doc_id = issue_document(client, "assignment_letter")
+    response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
+    session_id = response.location.rsplit("/", 1)[1]
+    assert staff_step(client, session_id, 0, head).status_code == 302
+    signed = signed_pdf(app, client, doc_id)
+    with app.app_context():
+        box = SlotBox.from_json(db.session.get(SigningSession, session_id).slots["head_of_office:0"])
+    document = squash(PdfReader(io.BytesIO(signed)).pages[box.page].extract_text())
+    assert "Kierownikośrodka" not in document, document
+    assert squash(f"potwierdzenie hasłem Małgorzata Grzegorzewska-Brzęczyszczykiewicz {title}") in document, document
+    height = float(PdfReader(io.BytesIO(signed)).pages[box.page].mediabox.height)
+    stamp = [w for w in _words(signed, box.page + 1) if box.y <= height - w[2] <= box.y + box.height]
+    assert len(stamp) > 10, stamp
+    assert all(box.x - 0.5 <= left and right <= box.x + box.width + 0.5 for left, right, _, _ in stamp), (box, stamp)
+
+
+def test_a_stamp_breaks_a_long_role_as_polish_typesetting_wants():
+    at = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone.utc)
+    plain = [re.sub("[\u2066-\u2069]", "", line) for line in stamp_lines("Anna Nowak", KK_HEAD, at)]
+    assert plain[1:4] == ["Anna Nowak", "Dyrektor Miejskiego Ośrodka Pomocy Społecznej", "w Kędzierzynie-Koźlu"]
+    role = "Kierownik Gminnego Ośrodka Pomocy Społecznej i Centrum Usług Społecznych w Brzeszczach – zatwierdzenie"
+    lines = [re.sub("[\u2066-\u2069]", "", line) for line in stamp_lines("Anna Nowak", role, at)[2:-1]]
+    assert " ".join(lines) == role and all(len(line) <= STAMP_ROLE_CHARS for line in lines), lines
+    assert not any(re.search(r"(^|\s)\w$", line) or line.startswith("–") for line in lines), lines
+    # a role as the slots name them shares the name's line, as before
+    assert stamp_lines("Anna Nowak", "Kierownik ośrodka – zatwierdzenie wniosku", at)[1].count("Anna Nowak") == 1
+    assert len(stamp_lines("Anna Nowak", "Kierownik ośrodka – zatwierdzenie wniosku", at)) == 3

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from service import office_seal
 from service.documents.registry import DOCUMENT_TYPES
 from service.extensions import db
+from service.office.models import get_profile
 from service.signing.models import Signature, SignedDocument
 from signatures.evidence import read_evidence
 from signatures.multiscript import actual_text
@@ -122,11 +123,13 @@ def _stamp_line(signed: bytes, needle: str) -> list[tuple[float, float, str]]:
 
 
 def test_right_to_left_staff_name_keeps_the_role_after_it(app, client, create_user, login, runner, tmp_path):
+    with app.app_context():  # a title short enough to share the stamp's line with the name (steps.stamp_lines)
+        get_profile().head_title = role = "Dyrektor MOPS"
+        db.session.commit()
     head = create_user("head", full_name=HEBREW_HEAD)
     doc_id = signed_by_head(client, login, head)
     with app.app_context():
         version_id = db.session.execute(select(SignedDocument.id)).scalar_one()
-        role = db.session.execute(select(Signature.signer_role)).scalar_one()
     _, signed = download(client, f"/archive/{doc_id}/signed/{version_id}.pdf")
     assert pdfa_report(signed).ok
 
