@@ -222,6 +222,13 @@ def register_pages(app: Flask) -> None:
         from .signing.paper import signed_how as how
         return how(version)
 
+    @app.template_filter("signer_role")
+    def signer_role(step):
+        # A planned signer's role as the document names it: the head by the office's title
+        from .office.models import get_profile
+        from .signing.plan import titled_role
+        return titled_role(step, get_profile().head_title)
+
     @app.template_filter("time_local")
     def time_local(value):
         # "18:44", office time: read the same in every language of the signing page

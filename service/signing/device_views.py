@@ -29,7 +29,7 @@ from .. import pipeline
 from ..config import ROOT
 from ..accounts import throttle
 from ..accounts.authenticate import Refused, authenticate
-from ..accounts.models import ROLES, User
+from ..accounts.models import User
 from ..documents.registry import DOCUMENT_TYPES
 from ..i18n import N_
 from ..issuing import MIMETYPES
@@ -40,6 +40,8 @@ from .forms import CodeForm, LeaveForm, SignStepForm, StaffStepForm
 from .models import SigningSession
 from .pages import archived_pages
 from .sessions import SessionClosed
+from .plan import titled_role
+from .trail import role_name
 
 bp = Blueprint("device", __name__)
 KIOSK = "kiosk"  # the web session key of a device locked to one signing session
@@ -291,7 +293,7 @@ def page(session_id: str):
         "signing/page.html", session=session, doc=doc, plan=plan, step=step, form=form,
         page_count=len(pages), restore_strokes=_safe_json(restore), office=get_profile(),
         summary=_(doctype.signing_summary) if doctype else "",
-        ink=capture, staff_role_label=ROLES.get(step.staff_role or "", ""), leave_form=LeaveForm(),
+        ink=capture, staff_role_label=role_name(step.staff_role or "", get_profile().head_title), leave_form=LeaveForm(),
         kiosk=web_session.get(KIOSK) == session.id), (422 if request.method == "POST" else 200)
 
 
@@ -323,7 +325,8 @@ def _submit(session: SigningSession, step, plan, form):
     upcoming = sessions.next_step(session, plan)
     if signed.result is None and upcoming is not None:
         # a dash, not brackets: a role may hold its own („Kierownik ośrodka (akceptacja)”)
-        who = upcoming.name or _("pracownik ośrodka – %(role)s", role=upcoming.role)
+        who = upcoming.name or _("pracownik ośrodka – %(role)s",
+                                 role=titled_role(upcoming, get_profile().head_title))
         flash(_("Dziękujemy, podpis został złożony. Teraz podpisuje: %(who)s. Przekaż urządzenie tej osobie.",
                 who=who), "success")
     # after the last signature the session's page is its end page, with the family's copy; the
@@ -337,7 +340,7 @@ def _staff_signer(form: StaffStepForm, step, session: SigningSession) -> User | 
 
     Throttled like the login page, with one message for an unknown login, a wrong password, a
     wrong role and another family's staff member (accounts/authenticate.py, ASVS 2.2.1)."""
-    role = ROLES.get(step.staff_role, step.staff_role)
+    role = role_name(step.staff_role, get_profile().head_title)
     refusal = lazy_gettext(STAFF_REFUSED, role=role)
     try:
         return authenticate(form.login.data, form.password.data, where="podpis pracownika",

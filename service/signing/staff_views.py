@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import pipeline
 from ..accounts.authenticate import Refused, authenticate
-from ..accounts.models import ROLES
 from ..archive.models import DocumentRecord
 from ..extensions import db
 from ..families.access import family_of_case
 from ..issuing import MIMETYPES, visible_document
+from ..office.models import get_profile
 from ..security import READERS, allow, log_access, request_actor, request_origin
 from ..uploads import UploadsBusy, too_large_message, too_large_page
 from . import device, family, language, paper, scans, sessions, staged_scans
@@ -31,6 +31,8 @@ from .paper import current_version, print_copy, version_of
 from .progress import session_progress
 from .sessions import SessionClosed, SigningError, link_for
 from .staff import SIGNING_STAFF, cancel_signing, new_family_link, start_signing
+from .plan import titled_role
+from .trail import role_name
 
 bp = Blueprint("signing", __name__)
 
@@ -158,7 +160,7 @@ def own_step(doc_id: str, session_id: str):
         if form.position.data != str(step.position):  # the page's step was signed meanwhile
             flash(ALREADY_SIGNED, "info")
             return redirect(url_for("archive.document", doc_id=doc.id), 303)
-        role = ROLES.get(step.staff_role, step.staff_role)
+        role = role_name(step.staff_role, get_profile().head_title)
         try:  # the one check of a password (throttled, logged), with the device's rule for the step
             staff = authenticate(current_user.login, form.password.data, where="podpis pracownika (własna sesja)",
                                  roles={step.staff_role}, refusal=WRONG_PASSWORD,
@@ -181,14 +183,15 @@ def own_step(doc_id: str, session_id: str):
                       "pieczęcią i zarchiwizowana.", "success")
             else:
                 upcoming = sessions.next_step(session, plan)
-                who = (upcoming.name or f"pracownik ośrodka – {upcoming.role}") if upcoming else ""
+                who = (upcoming.name or f"pracownik ośrodka – {titled_role(upcoming, get_profile().head_title)}"
+                       if upcoming else "")
                 flash(f"Podpis złożony ({role}). Teraz podpisuje: {who}.", "success")
             return redirect(url_for("archive.document", doc_id=doc.id), 303)
     if request.method == "GET":
         log_access("signing_view", "signing_session", session.id, detail=f"krok {step.position + 1}",
                    family_id=family_id)
     return render_template("signing/own_step.html", doc=doc, session=session, plan=plan, step=step, form=form,
-                           role_label=ROLES.get(step.staff_role, step.staff_role)), \
+                           role_label=role_name(step.staff_role, get_profile().head_title)), \
         (422 if request.method == "POST" else 200)
 
 

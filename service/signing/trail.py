@@ -33,16 +33,20 @@ ACTIONS = {
 MINOR = frozenset({"refused", "link_reused", "unlock_refused"})
 
 
-def role_of(user: User, head_title: str = "") -> str:
-    """What the page calls a staff member's role: the account role's name („asystent rodziny”),
+def role_name(role: str, head_title: str = "") -> str:
+    """What the pages call the account role `role` (a Role value): its name („asystent rodziny”),
     for the head the office's title of its head (`head_title`, the office profile's „Dyrektor
     Miejskiego Ośrodka Pomocy Społecznej w …”) when the office gives one, as plan.titled_role
-    names the head's signature on the same page: an office headed by a „Dyrektor” has no
-    „kierownik ośrodka”."""
+    names the head's signature: an office headed by a „Dyrektor” has no „kierownik ośrodka”."""
     title = " ".join(head_title.split())
-    if user.role == Role.HEAD.value and title:
+    if role == Role.HEAD.value and title:
         return title
-    return ROLES.get(user.role, user.role)
+    return ROLES.get(role, role)
+
+
+def role_of(user: User, head_title: str = "") -> str:
+    """A staff member's role as the pages name it (role_name of the account's role)."""
+    return role_name(user.role, head_title)
 
 
 def person(user: User | None, head_title: str = "") -> str:

@@ -166,3 +166,20 @@ def test_a_stamp_breaks_a_long_role_as_polish_typesetting_wants():
     # a role as the slots name them shares the name's line, as before
     assert stamp_lines("Anna Nowak", "Kierownik ośrodka – zatwierdzenie wniosku", at)[1].count("Anna Nowak") == 1
     assert len(stamp_lines("Anna Nowak", "Kierownik ośrodka – zatwierdzenie wniosku", at)) == 3
+
+
+def test_the_signing_pages_name_the_heads_step_by_the_office_title(app, client, create_user, login):
+    """The tablet's staff step („Podpis pracownika w roli: …”) and the head's own step at her desk
+    say whose signature it is as the document does: the office's title; without a title the
+    role's name („kierownik ośrodka”)."""
+    head = create_user("head", full_name="Barbara Nowak")
+    login(head)
+    doc_id = issue_document(client, "assignment_letter")
+    session_id = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"}).location.rsplit("/", 1)[1]
+    page = " ".join(unescape(client.get(f"/podpis/{session_id}").get_data(as_text=True)).split())
+    assert f"Podpis pracownika w roli: {DIRECTOR}." in page
+    assert f"Podpis 1 z 1: pracownik ośrodka – <span lang=\"pl\">{DIRECTOR}</span></h2>" in page
+    assert "Kierownik ośrodka" not in page  # nor in the order of signatures
+    set_head_title(app, "")
+    page = " ".join(unescape(client.get(f"/podpis/{session_id}").get_data(as_text=True)).split())
+    assert "Podpis pracownika w roli: kierownik ośrodka." in page

@@ -41,8 +41,10 @@ def test_the_staff_step_answers_alike_for_unknown_login_wrong_password_and_wrong
                staff_step(client, session_id, head.login, "zle-haslo"),
                staff_step(client, session_id, assistant.login, "haslo-" + assistant.login)]
     assert {r.status_code for r in answers} == {422}
+    # the head named by the office's title, as the document's signature names her (signing.trail.role_name)
     assert errors(answers[0]) == errors(answers[1]) == errors(answers[2]) == [
-        "Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: kierownik ośrodka)."]
+        "Nieprawidłowy login lub hasło albo to konto nie składa tego podpisu (składa go: "
+        "Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu)."]
     with app.app_context():
         details = db.session.execute(select(AccessLog.detail).where(AccessLog.action == "login_failed")
                                      .order_by(AccessLog.id)).scalars().all()

@@ -144,7 +144,7 @@ def test_the_signing_page_of_a_staff_step_has_one_input_per_id_and_no_double_bra
     # the head at her own computer: where the signing goes on, not „na tym urządzeniu”
     assert staff_step(client, session_id, worker.login, "haslo-" + worker.login).status_code == 302
     after = client.get(f"/podpis/{session_id}").get_data(as_text=True)
-    assert "Teraz podpisuje: pracownik ośrodka – Kierownik ośrodka" in after and "))" not in after
+    assert "Teraz podpisuje: pracownik ośrodka – Dyrektor Miejskiego Ośrodka Pomocy Społecznej w Oświęcimiu" in after and "))" not in after
     other = app.test_client()
     other.post("/login", data={"login": head.login, "password": "haslo-" + head.login})
     seen = _text(other.get(f"/archive/{doc_id}").get_data(as_text=True))
