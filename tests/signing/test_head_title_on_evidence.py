@@ -53,6 +53,18 @@ def set_head_title(app, title: str) -> None:
         db.session.commit()
 
 
+def head_signs_here(app, client, create_user, login, full_name: str) -> tuple[str, str, bytes]:
+    """A head `full_name` issues an assignment letter and signs it on this device with her
+    password: (document id, session id, the signed PDF)."""
+    head = create_user("head", full_name=full_name)
+    login(head)
+    doc_id = issue_document(client, "assignment_letter")
+    response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
+    session_id = response.location.rsplit("/", 1)[1]
+    assert staff_step(client, session_id, 0, head).status_code == 302
+    return doc_id, session_id, signed_pdf(app, client, doc_id)
+
+
 def test_the_head_is_named_by_the_office_title_in_every_head_step():
     """Every head's slot of the registry: its label's role name replaced by the title, what
     follows it kept („(zatwierdzenie)”); other steps and an office without a title as declared."""
@@ -78,13 +90,7 @@ def test_a_head_slot_is_labelled_by_the_role_name_first():
                          ids=["office-title", "no-title"])
 def test_the_tablet_evidence_page_names_the_head_by_the_office_title(app, client, create_user, login, title, role):
     set_head_title(app, title)
-    head = create_user("head", full_name="Anna Nowak")
-    login(head)
-    doc_id = issue_document(client, "assignment_letter")
-    response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
-    session_id = response.location.rsplit("/", 1)[1]
-    assert staff_step(client, session_id, 0, head).status_code == 302
-    signed = signed_pdf(app, client, doc_id)
+    _, _, signed = head_signs_here(app, client, create_user, login, "Anna Nowak")
     assert [(s.name, s.role) for s in read_evidence(signed).signers] == [("Anna Nowak", role)]
     page = evidence_text(signed)
     # the signer's row and the trail's line of the signature; with a title also the head who
@@ -137,13 +143,8 @@ def test_the_head_s_stamp_on_the_document_names_the_office_title_inside_the_slot
     template's caption „Dyrektor Miejskiego Ośrodka …”: it names the title too, under the name and
     broken into lines, every word inside the signing slot."""
     set_head_title(app, title)
-    head = create_user("head", full_name="Małgorzata Grzegorzewska-Brzęczyszczykiewicz")
-    login(head)
-    doc_id = issue_document(client, "assignment_letter")
-    response = client.post(f"/archive/{doc_id}/signing", data={"mode": "here"})
-    session_id = response.location.rsplit("/", 1)[1]
-    assert staff_step(client, session_id, 0, head).status_code == 302
-    signed = signed_pdf(app, client, doc_id)
+    _, session_id, signed = head_signs_here(app, client, create_user, login,
+                                                 "Małgorzata Grzegorzewska-Brzęczyszczykiewicz")
     with app.app_context():
         box = SlotBox.from_json(db.session.get(SigningSession, session_id).slots["head_of_office:0"])
     document = squash(PdfReader(io.BytesIO(signed)).pages[box.page].extract_text())
