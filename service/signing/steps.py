@@ -103,7 +103,7 @@ def sign(session: SigningSession, step: PlannedSigner, plan: list[PlannedSigner]
         try:
             result = _finish(session, pipe, office_name, location, client, timings,
                              fresh={captured.sha256: captured.png} if captured else {},
-                             roles={p.position: titled_role(p, head_title) for p in plan}, head_title=head_title)
+                             plan=plan, head_title=head_title)
         except SessionClosed:
             raise
         except BaseException:
@@ -148,12 +148,12 @@ def stamp_lines(name: str, role: str, signed_at: dt.datetime) -> tuple[str, ...]
 
 def _finish(session: SigningSession, pipe, office_name: str, location: str | None, client: Client,
             timings: dict[str, float], fresh: dict[str | None, bytes],
-            roles: dict[int, str] | None = None, head_title: str = "") -> SignedDocument:
+            plan: list[PlannedSigner] = (), head_title: str = "") -> SignedDocument:
     """Signature images into their slots, the evidence page after the document, the seal last.
-    `roles`: the role each step's signer signs in as the evidence page and a staff member's stamp
-    name it, by position (plan.titled_role); a signature's own recorded role where it gives none.
-    `head_title`: the office's title of its head, naming a head who started the session or acted
-    in its trail (trail.role_of)."""
+    `head_title`: the office's title of its head; the evidence page and a staff member's stamp
+    name each step of `plan` by it (plan.titled_role; a signature's own recorded role for a step
+    the plan lacks), and a head who started the session or acted in its trail (trail.role_of)."""
+    roles = {p.position: titled_role(p, head_title) for p in plan}
     store, doc, now = pipe.store, session.document, utcnow()
     t = time.perf_counter()
     marks = []
@@ -161,7 +161,7 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         png = None
         if sig.image_sha256:
             png = fresh.get(sig.image_sha256) or store.read(sig.image_sha256, "png")
-        lines = stamp_lines(sig.signer_name, (roles or {}).get(sig.position, sig.signer_role),
+        lines = stamp_lines(sig.signer_name, roles.get(sig.position, sig.signer_role),
                             sig.signed_at) if sig.staff_user_id else ()
         # the image's alternative text in the tagged PDF (signatures.tagging)
         marks.append(Mark(slot=sig.slot, png=png, lines=lines, alt=f"Podpis: {sig.signer_name}"))
@@ -169,7 +169,7 @@ def _finish(session: SigningSession, pipe, office_name: str, location: str | Non
         title=doc.title, document_id=doc.id, case_sign=doc.case.sign, office_name=office_name,
         shown_pdf_sha256=session.shown_pdf_sha256, created_at=now,
         signers=tuple(EvidenceSigner(
-            name=s.signer_name, role=(roles or {}).get(s.position, s.signer_role), method=s.method,
+            name=s.signer_name, role=roles.get(s.position, s.signer_role), method=s.method,
             signed_at=as_utc(s.signed_at),
             ip=s.ip, user_agent=s.user_agent, image_sha256=s.image_sha256,
             strokes_sha256=s.strokes_sha256, language=polish_name(s.language) if s.language else "")
